@@ -1,0 +1,298 @@
+/**
+ * Request and response shapes of shardline.v1.StreamService, with the proto field names in
+ * lowerCamelCase. Responses are normalised: lists are always arrays, numbers numbers,
+ * booleans booleans and enums their proto zero value when the server left them out; strings
+ * that are only sometimes set stay optional.
+ */
+
+// ---------------------------------------------------------------------------------------
+// Shared shapes
+
+export type StreamStatus = 'STREAM_STATUS_UNSPECIFIED' | 'CREATING' | 'DELETING' | 'ACTIVE' | 'UPDATING'
+
+export type EncryptionType = 'NONE' | 'KMS'
+
+/** MURMUR3 hashes partition keys with MurmurHash3 x64_128; MD5 places them as AWS Kinesis does. */
+export type PartitionHash = 'MURMUR3' | 'MD5'
+
+export type StreamMode = 'STREAM_MODE_UNSPECIFIED' | 'PROVISIONED' | 'ON_DEMAND'
+
+export type ShardFilterType =
+  | 'AFTER_SHARD_ID'
+  | 'AT_TRIM_HORIZON'
+  | 'FROM_TRIM_HORIZON'
+  | 'AT_LATEST'
+  | 'AT_TIMESTAMP'
+  | 'FROM_TIMESTAMP'
+
+export type ShardIteratorType =
+  | 'AT_SEQUENCE_NUMBER'
+  | 'AFTER_SEQUENCE_NUMBER'
+  | 'TRIM_HORIZON'
+  | 'LATEST'
+  | 'AT_TIMESTAMP'
+
+/** Milliseconds since the epoch, or a Date. Responses always carry plain numbers. */
+export type Timestamp = number | Date
+
+/** Record payload; a string is sent as its UTF-8 bytes. */
+export type RecordData = Uint8Array | string
+
+/** Every call that names a stream takes its name or its ARN; give one of them. */
+export interface StreamRef {
+  streamName?: string
+  streamArn?: string
+}
+
+export interface StreamModeDetails {
+  streamMode: StreamMode
+}
+
+/** Hash keys are decimal strings in [0, 2^128 - 1]. */
+export interface HashKeyRange {
+  startingHashKey: string
+  endingHashKey: string
+}
+
+export interface SequenceNumberRange {
+  startingSequenceNumber: string
+  /** Set once the shard is closed. */
+  endingSequenceNumber?: string
+}
+
+export interface Shard {
+  shardId: string
+  parentShardId?: string
+  adjacentParentShardId?: string
+  hashKeyRange: HashKeyRange
+  sequenceNumberRange: SequenceNumberRange
+}
+
+export interface ChildShard {
+  shardId: string
+  parentShards: string[]
+  hashKeyRange: HashKeyRange
+}
+
+export interface EnhancedMetrics {
+  shardLevelMetrics: string[]
+}
+
+export interface Tag {
+  key: string
+  value: string
+}
+
+/** The proto's `Record`, renamed so that it does not shadow TypeScript's `Record`. */
+export interface StreamRecord {
+  sequenceNumber: string
+  approximateArrivalTimestamp: number
+  data: Buffer
+  partitionKey: string
+  encryptionType: EncryptionType
+}
+
+/** Responses that carry no fields; an object rather than void so fields can be added later. */
+export type EmptyResponse = Record<string, never>
+
+// ---------------------------------------------------------------------------------------
+// Control plane
+
+export interface CreateStreamRequest {
+  streamName: string
+  /** 1 to 10,000. Required for PROVISIONED streams; ON_DEMAND streams start with 4 shards. */
+  shardCount?: number
+  streamModeDetails?: StreamModeDetails
+  tags?: Record<string, string>
+  partitionHash?: PartitionHash
+}
+export type CreateStreamResponse = EmptyResponse
+
+export interface DeleteStreamRequest extends StreamRef {
+  enforceConsumerDeletion?: boolean
+}
+export type DeleteStreamResponse = EmptyResponse
+
+export interface DescribeStreamRequest extends StreamRef {
+  /** 1 to 10,000 shards per page; default 100. */
+  limit?: number
+  exclusiveStartShardId?: string
+}
+export interface StreamDescription {
+  streamName: string
+  streamArn: string
+  streamStatus: StreamStatus
+  streamModeDetails: StreamModeDetails
+  shards: Shard[]
+  hasMoreShards: boolean
+  retentionPeriodHours: number
+  streamCreationTimestamp: number
+  enhancedMonitoring: EnhancedMetrics[]
+  encryptionType: EncryptionType
+  keyId?: string
+  partitionHash: PartitionHash
+}
+export interface DescribeStreamResponse {
+  streamDescription: StreamDescription
+}
+
+export type DescribeStreamSummaryRequest = StreamRef
+export interface StreamDescriptionSummary {
+  streamName: string
+  streamArn: string
+  streamStatus: StreamStatus
+  streamModeDetails: StreamModeDetails
+  retentionPeriodHours: number
+  streamCreationTimestamp: number
+  enhancedMonitoring: EnhancedMetrics[]
+  encryptionType: EncryptionType
+  keyId?: string
+  openShardCount: number
+  consumerCount: number
+  partitionHash: PartitionHash
+}
+export interface DescribeStreamSummaryResponse {
+  streamDescriptionSummary: StreamDescriptionSummary
+}
+
+export interface ListStreamsRequest {
+  /** 1 to 10,000 names per page; default 100. */
+  limit?: number
+  exclusiveStartStreamName?: string
+  nextToken?: string
+}
+export interface StreamSummary {
+  streamName: string
+  streamArn: string
+  streamStatus: StreamStatus
+  streamModeDetails: StreamModeDetails
+  streamCreationTimestamp: number
+}
+export interface ListStreamsResponse {
+  streamNames: string[]
+  hasMoreStreams: boolean
+  nextToken?: string
+  streamSummaries: StreamSummary[]
+}
+
+export interface ShardFilter {
+  type: ShardFilterType
+  shardId?: string
+  timestamp?: Timestamp
+}
+export interface ListShardsRequest extends StreamRef {
+  /** Continues an earlier listing; give it without streamName or streamArn. */
+  nextToken?: string
+  exclusiveStartShardId?: string
+  /** 1 to 10,000 shards per page; default 1,000. */
+  maxResults?: number
+  streamCreationTimestamp?: Timestamp
+  shardFilter?: ShardFilter
+}
+export interface ListShardsResponse {
+  shards: Shard[]
+  nextToken?: string
+}
+
+export interface IncreaseStreamRetentionPeriodRequest extends StreamRef {
+  /** 24 to 8,760 hours. */
+  retentionPeriodHours: number
+}
+export type IncreaseStreamRetentionPeriodResponse = EmptyResponse
+
+export interface DecreaseStreamRetentionPeriodRequest extends StreamRef {
+  /** 24 to 8,760 hours. */
+  retentionPeriodHours: number
+}
+export type DecreaseStreamRetentionPeriodResponse = EmptyResponse
+
+export interface AddTagsToStreamRequest extends StreamRef {
+  /** 1 to 10 tags per call, at most 50 per stream. */
+  tags: Record<string, string>
+}
+export type AddTagsToStreamResponse = EmptyResponse
+
+export interface RemoveTagsFromStreamRequest extends StreamRef {
+  /** 1 to 10 keys per call. */
+  tagKeys: string[]
+}
+export type RemoveTagsFromStreamResponse = EmptyResponse
+
+export interface ListTagsForStreamRequest extends StreamRef {
+  exclusiveStartTagKey?: string
+  /** 1 to 50 tags per page; default 50. */
+  limit?: number
+}
+export interface ListTagsForStreamResponse {
+  tags: Tag[]
+  hasMoreTags: boolean
+}
+
+// ---------------------------------------------------------------------------------------
+// Data plane
+
+export interface PutRecordRequest extends StreamRef {
+  /** Up to 1 MiB together with the partition key. */
+  data: RecordData
+  /** 1 to 256 Unicode characters. */
+  partitionKey: string
+  /** A decimal in [0, 2^128 - 1]; overrides the hash of the partition key. */
+  explicitHashKey?: string
+  /** The sequence number of the previous record of this key: the new record gets a greater one. */
+  sequenceNumberForOrdering?: string
+}
+export interface PutRecordResponse {
+  shardId: string
+  sequenceNumber: string
+  encryptionType: EncryptionType
+}
+
+export interface PutRecordsRequestEntry {
+  data: RecordData
+  explicitHashKey?: string
+  partitionKey: string
+}
+export interface PutRecordsRequest extends StreamRef {
+  /** 1 to 500 records, at most 5 MiB in all. */
+  records: PutRecordsRequestEntry[]
+}
+export interface PutRecordsResultEntry {
+  /** Set for a stored record. */
+  sequenceNumber?: string
+  shardId?: string
+  /** Set for a failed record: ProvisionedThroughputExceededException or InternalFailure. */
+  errorCode?: string
+  errorMessage?: string
+}
+export interface PutRecordsResponse {
+  failedRecordCount: number
+  /** One entry per request record, in request order. */
+  records: PutRecordsResultEntry[]
+  encryptionType: EncryptionType
+}
+
+export interface GetShardIteratorRequest extends StreamRef {
+  shardId: string
+  shardIteratorType: ShardIteratorType
+  /** For AT_SEQUENCE_NUMBER and AFTER_SEQUENCE_NUMBER. */
+  startingSequenceNumber?: string
+  /** For AT_TIMESTAMP. */
+  timestamp?: Timestamp
+}
+export interface GetShardIteratorResponse {
+  shardIterator: string
+}
+
+export interface GetRecordsRequest {
+  shardIterator: string
+  /** 1 to 10,000; default 10,000. */
+  limit?: number
+  streamArn?: string
+}
+export interface GetRecordsResponse {
+  records: StreamRecord[]
+  /** Unset once a closed shard has been read to its end. */
+  nextShardIterator?: string
+  millisBehindLatest: number
+  childShards: ChildShard[]
+}

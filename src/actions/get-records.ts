@@ -1,0 +1,30 @@
+import { Type } from '@sinclair/typebox'
+import { defineAction } from './action.js'
+import { StreamArn } from './fields.js'
+
+export const getRecords = defineAction({
+  name: 'GetRecords',
+  input: Type.Object({
+    shard_iterator: Type.String({ minLength: 1, maxLength: 512 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    stream_arn: Type.Optional(StreamArn)
+  }),
+  async handle (ctx, input) {
+    const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, input.stream_arn)
+    return {
+      records: page.records.map((r, i) => ({
+        sequence_number: page.sequenceNumbers[i]!,
+        approximate_arrival_timestamp: r.ts,
+        data: r.data,
+        partition_key: r.partitionKey
+      })),
+      ...(page.nextShardIterator === undefined ? {} : { next_shard_iterator: page.nextShardIterator }),
+      millis_behind_latest: page.millisBehindLatest,
+      child_shards: page.childShards.map((c) => ({
+        shard_id: c.shardId,
+        parent_shards: c.parentShards,
+        hash_key_range: { starting_hash_key: c.hashStart.toString(), ending_hash_key: c.hashEnd.toString() }
+      }))
+    }
+  }
+})

@@ -1,0 +1,25 @@
+import { Type } from '@sinclair/typebox'
+import { defineAction } from './action.js'
+import { SequenceNumber, ShardId, StreamRefFields, Timestamp } from './fields.js'
+
+export const getShardIterator = defineAction({
+  name: 'GetShardIterator',
+  input: Type.Object({
+    ...StreamRefFields,
+    shard_id: ShardId,
+    shard_iterator_type: Type.Union(['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'].map((t) => Type.Literal(t))),
+    starting_sequence_number: Type.Optional(SequenceNumber),
+    timestamp: Type.Optional(Timestamp)
+  }),
+  async handle (ctx, input) {
+    const stream = ctx.streams.require(input, 'readable')
+    const shard = ctx.reader.shardOf(stream, input.shard_id)
+    return {
+      shard_iterator: ctx.reader.iterator(stream, shard, {
+        type: input.shard_iterator_type as 'LATEST',
+        sequenceNumber: input.starting_sequence_number,
+        timestamp: input.timestamp
+      })
+    }
+  }
+})

@@ -1,0 +1,38 @@
+/**
+ * Every operation, by its AWS action name. Transports look actions up here.
+ */
+import type { AnyAction } from './action.js'
+import { addTagsToStream } from './add-tags-to-stream.js'
+import { createStream } from './create-stream.js'
+import { deleteStream } from './delete-stream.js'
+import { describeStream } from './describe-stream.js'
+import { describeStreamSummary } from './describe-stream-summary.js'
+import { getRecords } from './get-records.js'
+import { getShardIterator } from './get-shard-iterator.js'
+import { listShards } from './list-shards.js'
+import { listStreams } from './list-streams.js'
+import { listTagsForStream } from './list-tags-for-stream.js'
+import { putRecord } from './put-record.js'
+import { putRecords } from './put-records.js'
+import { removeTagsFromStream } from './remove-tags-from-stream.js'
+import { decreaseStreamRetentionPeriod, increaseStreamRetentionPeriod } from './retention-period.js'
+
+export const STREAM_ACTIONS: readonly AnyAction[] = [
+  createStream,
+  deleteStream,
+  describeStream,
+  describeStreamSummary,
+  listStreams,
+  listShards,
+  increaseStreamRetentionPeriod,
+  decreaseStreamRetentionPeriod,
+  addTagsToStream,
+  removeTagsFromStream,
+  listTagsForStream,
+  putRecord,
+  putRecords,
+  getShardIterator,
+  getRecords
+]
+
+export { invoke, type Action, type ActionContext, type AnyAction } from './action.js'

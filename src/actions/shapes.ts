@@ -1,0 +1,42 @@
+/**
+ * Output shapes shared by several operations, in proto field names.
+ */
+import { formatShardId, parseShardId, type Shard, type Stream } from '../streams/stream-model.js'
+
+export interface ShardShape {
+  shard_id: string
+  parent_shard_id?: string
+  adjacent_parent_shard_id?: string
+  hash_key_range: { starting_hash_key: string, ending_hash_key: string }
+  sequence_number_range: { starting_sequence_number: string, ending_sequence_number?: string }
+}
+
+export function shardShape (stream: Stream, shard: Shard): ShardShape {
+  const { parent, adjacentParent } = shard.doc
+  return {
+    shard_id: shard.id,
+    ...(parent === undefined ? {} : { parent_shard_id: stream.shards.get(parent)?.id ?? '' }),
+    ...(adjacentParent === undefined ? {} : { adjacent_parent_shard_id: stream.shards.get(adjacentParent)?.id ?? '' }),
+    hash_key_range: { starting_hash_key: shard.doc.hashStart, ending_hash_key: shard.doc.hashEnd },
+    sequence_number_range: {
+      starting_sequence_number: shard.startingSequenceNumber,
+      ...(shard.endingSequenceNumber === undefined ? {} : { ending_sequence_number: shard.endingSequenceNumber })
+    }
+  }
+}
+
+export function streamModeShape (stream: Stream): { stream_mode: string } {
+  return { stream_mode: stream.doc.mode }
+}
+
+/**
+ * Shards after an exclusive start id, in index order. Kinesis compares shard ids as
+ * strings; ours are zero-padded, so string order is index order.
+ */
+export function shardsAfter (stream: Stream, exclusiveStartShardId: string | undefined): Shard[] {
+  const shards = stream.shardList
+  if (exclusiveStartShardId === undefined || exclusiveStartShardId === '') return shards
+  const index = parseShardId(exclusiveStartShardId)
+  const after = index === undefined ? exclusiveStartShardId : formatShardId(index)
+  return shards.filter((s) => s.id > after)
+}

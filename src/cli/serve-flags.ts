@@ -1,0 +1,94 @@
+/**
+ * `shardline serve` flags, parsed with node:util parseArgs and checked into ServerOptions.
+ */
+import { parseArgs } from 'node:util'
+import { DEFAULTS, type LogLevel, type ServerOptions } from '../config.js'
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export const SERVE_USAGE = `Usage: shardline serve [flags]
+
+  --data DIR              data directory (default ${DEFAULTS.dataDir})
+  --memory                keep nothing on disk
+  --host HOST             listen address (default ${DEFAULTS.host})
+  --grpc-port PORT        gRPC port, 0 picks a free one (default ${DEFAULTS.grpcPort})
+  --limits aws|off        enforce the per-shard limits (default ${DEFAULTS.limits})
+  --sync                  fsync every commit
+  --region REGION         used in ARNs (default ${DEFAULTS.region})
+  --account-id ID         12 digits, used in ARNs (default ${DEFAULTS.accountId})
+  --create-stream-ms MS   how long streams stay CREATING/DELETING (default ${DEFAULTS.createStreamMs})
+  --log-level LEVEL       ${LOG_LEVELS.join('|')} (default info)
+  --help                  show this help
+`
+
+export class UsageError extends Error {}
+
+function integer (flag: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got '${text}'`)
+  }
+  return value
+}
+
+export function parseServeFlags (args: string[]): ServerOptions & { help: boolean } {
+  let values
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string' },
+        memory: { type: 'boolean' },
+        host: { type: 'string' },
+        'grpc-port': { type: 'string' },
+        limits: { type: 'string' },
+        sync: { type: 'boolean' },
+        region: { type: 'string' },
+        'account-id': { type: 'string' },
+        'create-stream-ms': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    }))
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  const limits = values.limits
+  if (limits !== undefined && limits !== 'aws' && limits !== 'off') {
+    throw new UsageError(`--limits must be 'aws' or 'off', got '${limits}'`)
+  }
+  const logLevel = values['log-level']
+  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel as LogLevel)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`)
+  }
+  const accountId = values['account-id']
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+    throw new UsageError(`--account-id must be 12 digits, got '${accountId}'`)
+  }
+  const region = values.region
+  if (region !== undefined && !/^[a-z0-9-]+$/.test(region)) {
+    throw new UsageError(`--region must be lowercase letters, digits and dashes, got '${region}'`)
+  }
+  if (values.memory === true && values.data !== undefined) {
+    throw new UsageError('--memory and --data exclude each other: --memory keeps nothing on disk')
+  }
+  const options: ServerOptions & { help: boolean } = {
+    help: values.help ?? false,
+    memory: values.memory ?? false,
+    sync: values.sync ?? false,
+    logLevel: (logLevel as LogLevel | undefined) ?? 'info'
+  }
+  if (values.data !== undefined) options.dataDir = values.data
+  if (values.host !== undefined) options.host = values.host
+  const grpcPort = integer('grpc-port', values['grpc-port'], 0, 65535)
+  if (grpcPort !== undefined) options.grpcPort = grpcPort
+  if (limits !== undefined) options.limits = limits
+  if (region !== undefined) options.region = region
+  if (accountId !== undefined) options.accountId = accountId
+  const delay = integer('create-stream-ms', values['create-stream-ms'], 0, 3_600_000)
+  if (delay !== undefined) options.createStreamMs = delay
+  return options
+}

@@ -1,0 +1,4 @@
+/** Milliseconds since the epoch. Injectable so tests can drive retention and expiry. */
+export type Clock = () => number
+
+export const systemClock: Clock = () => Date.now()

@@ -1,0 +1,94 @@
+/**
+ * Server options and their defaults, in one place. The CLI flags map one to one onto
+ * these fields.
+ */
+import { systemClock, type Clock } from './clock.js'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export interface ServerOptions {
+  /** Data directory. Default `./data`. */
+  dataDir?: string
+  /** Keep nothing on disk. Default false. */
+  memory?: boolean
+  /** Listen address. Default `127.0.0.1`. */
+  host?: string
+  /** gRPC port; 0 picks a free one. Default 4568. */
+  grpcPort?: number
+  /** `aws` enforces the per-shard limits; `off` lifts them. Default `aws`. */
+  limits?: 'aws' | 'off'
+  /** fsync every committed batch. Default false. */
+  sync?: boolean
+  /** Used in ARNs. Default `us-east-1`. */
+  region?: string
+  /** Used in ARNs. Default `000000000000`. */
+  accountId?: string
+  /** How long a stream stays CREATING (or DELETING). Default 0. */
+  createStreamMs?: number
+  /** Default `info` for the CLI, `warn` when embedded. */
+  logLevel?: LogLevel
+  /** Time source; tests inject one to drive retention and expiry. */
+  clock?: Clock
+  /** How often the retention trimmer runs. Default 60 s. */
+  trimIntervalMs?: number
+}
+
+export interface ServerConfig {
+  readonly dataDir: string
+  readonly memory: boolean
+  readonly host: string
+  readonly grpcPort: number
+  readonly limits: 'aws' | 'off'
+  readonly sync: boolean
+  readonly region: string
+  readonly accountId: string
+  readonly createStreamMs: number
+  readonly logLevel: LogLevel
+  readonly clock: Clock
+  readonly trimIntervalMs: number
+  /** Shard iterators expire this long after they were issued (Kinesis: 5 minutes). */
+  readonly iteratorTtlMs: number
+}
+
+export const DEFAULTS = {
+  dataDir: './data',
+  memory: false,
+  host: '127.0.0.1',
+  grpcPort: 4568,
+  limits: 'aws',
+  sync: false,
+  region: 'us-east-1',
+  accountId: '000000000000',
+  createStreamMs: 0,
+  logLevel: 'warn',
+  trimIntervalMs: 60_000,
+  iteratorTtlMs: 300_000
+} as const
+
+export function resolveConfig (options: ServerOptions = {}): ServerConfig {
+  const port = options.grpcPort ?? DEFAULTS.grpcPort
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`grpcPort must be an integer in 0..65535, got ${String(port)}`)
+  const delay = options.createStreamMs ?? DEFAULTS.createStreamMs
+  if (!Number.isFinite(delay) || delay < 0) throw new TypeError(`createStreamMs must be a number >= 0, got ${String(delay)}`)
+  const limits = options.limits ?? DEFAULTS.limits
+  if (limits !== 'aws' && limits !== 'off') throw new TypeError(`limits must be 'aws' or 'off', got ${String(limits)}`)
+  const accountId = options.accountId ?? DEFAULTS.accountId
+  if (!/^\d{12}$/.test(accountId)) throw new TypeError(`accountId must be 12 digits, got ${accountId}`)
+  const region = options.region ?? DEFAULTS.region
+  if (!/^[a-z0-9-]+$/.test(region)) throw new TypeError(`region must be lowercase letters, digits and dashes, got ${region}`)
+  return {
+    dataDir: options.dataDir ?? DEFAULTS.dataDir,
+    memory: options.memory ?? DEFAULTS.memory,
+    host: options.host ?? DEFAULTS.host,
+    grpcPort: port,
+    limits,
+    sync: options.sync ?? DEFAULTS.sync,
+    region,
+    accountId,
+    createStreamMs: delay,
+    logLevel: options.logLevel ?? DEFAULTS.logLevel,
+    clock: options.clock ?? systemClock,
+    trimIntervalMs: options.trimIntervalMs ?? DEFAULTS.trimIntervalMs,
+    iteratorTtlMs: DEFAULTS.iteratorTtlMs
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * The one catalogue of shardline error codes.
+ *
+ * A code is a stable string: clients branch on it (and on `retriable`), never on message
+ * text, so codes never change once published. Each code maps to the gRPC status a gRPC
+ * client sees, the AWS `__type` name an AWS SDK sees, and the HTTP status of the
+ * AWS-compatible API. Messages say what was wrong and what is allowed; they may improve.
+ */
+
+/** gRPC status numbers, spelled out so this file depends on no transport. */
+export const GrpcStatus = {
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  INTERNAL: 13,
+  UNAVAILABLE: 14
+} as const
+
+export interface ErrorSpec {
+  /** AWS error name, sent as `__type` over HTTP and as `shardline-aws-type` over gRPC. */
+  readonly awsType: string
+  readonly grpcStatus: number
+  readonly httpStatus: number
+  /** True when the same request may succeed if sent again later, unchanged. */
+  readonly retriable: boolean
+  readonly description: string
+}
+
+export const ERROR_CODES = {
+  SERIALIZATION_FAILED: {
+    awsType: 'SerializationException',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The request could not be decoded: a field has the wrong type or the body is malformed.'
+  },
+  VALIDATION_FAILED: {
+    awsType: 'ValidationException',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A field is missing, out of range, too long, or does not match its pattern.'
+  },
+  INVALID_ARGUMENT: {
+    awsType: 'InvalidArgumentException',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The request is well formed but not valid for the stream in its current state.'
+  },
+  INVALID_HASH_KEY: {
+    awsType: 'InvalidArgumentException',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'An explicit hash key or hash range lies outside [0, 2^128 - 1].'
+  },
+  INVALID_SEQUENCE_NUMBER: {
+    awsType: 'InvalidArgumentException',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A sequence number was not issued by this stream and shard.'
+  },
+  INVALID_ITERATOR: {
+    awsType: 'InvalidArgumentException',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A shard iterator is malformed, edited, or was not issued by this server.'
+  },
+  INVALID_NEXT_TOKEN: {
+    awsType: 'InvalidArgumentException',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A pagination token is malformed, expired, or does not belong to this listing.'
+  },
+  ITERATOR_EXPIRED: {
+    awsType: 'ExpiredIteratorException',
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A shard iterator is older than 5 minutes; get a new one with GetShardIterator.'
+  },
+  STREAM_NOT_FOUND: {
+    awsType: 'ResourceNotFoundException',
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 400,
+    retriable: false,
+    description: 'No stream of that name or ARN exists (or it is still being created).'
+  },
+  SHARD_NOT_FOUND: {
+    awsType: 'ResourceNotFoundException',
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The stream has no shard with that id.'
+  },
+  STREAM_EXISTS: {
+    awsType: 'ResourceInUseException',
+    grpcStatus: GrpcStatus.ALREADY_EXISTS,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A stream of that name already exists.'
+  },
+  RESOURCE_IN_USE: {
+    awsType: 'ResourceInUseException',
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 400,
+    retriable: true,
+    description: 'The stream is not ACTIVE (it is being created, updated or deleted); retry once it is.'
+  },
+  LIMIT_EXCEEDED: {
+    awsType: 'LimitExceededException',
+    grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A quota would be exceeded: shards, tags, or similar.'
+  },
+  THROUGHPUT_EXCEEDED: {
+    awsType: 'ProvisionedThroughputExceededException',
+    grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
+    httpStatus: 400,
+    retriable: true,
+    description: 'A shard\'s read or write limit was reached; back off and retry.'
+  },
+  SHUTTING_DOWN: {
+    awsType: 'ServiceUnavailable',
+    grpcStatus: GrpcStatus.UNAVAILABLE,
+    httpStatus: 503,
+    retriable: true,
+    description: 'The server is shutting down and takes no new work.'
+  },
+  INTERNAL: {
+    awsType: 'InternalFailure',
+    grpcStatus: GrpcStatus.INTERNAL,
+    httpStatus: 500,
+    retriable: true,
+    description: 'An unexpected server failure; nothing was acknowledged.'
+  }
+} as const satisfies Record<string, ErrorSpec>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** The only error actions throw. Transports turn it into a gRPC status or an AWS error body. */
+export class ServiceError extends Error {
+  readonly code: ErrorCode
+  readonly awsType: string
+  readonly grpcStatus: number
+  readonly httpStatus: number
+  readonly retriable: boolean
+
+  constructor (code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    const spec: ErrorSpec = ERROR_CODES[code]
+    this.name = 'ServiceError'
+    this.code = code
+    this.awsType = spec.awsType
+    this.grpcStatus = spec.grpcStatus
+    this.httpStatus = spec.httpStatus
+    this.retriable = spec.retriable
+  }
+}
+
+export function isServiceError (err: unknown): err is ServiceError {
+  return err instanceof ServiceError
+}
+
+/** Wraps anything unexpected so that callers only ever see catalogue codes. */
+export function toServiceError (err: unknown): ServiceError {
+  if (err instanceof ServiceError) return err
+  const detail = err instanceof Error ? err.message : String(err)
+  return new ServiceError('INTERNAL', `Internal failure: ${detail}`, { cause: err })
+}
+
+/** Metadata keys that carry the error details over gRPC. */
+export const ERROR_METADATA = {
+  code: 'shardline-code',
+  awsType: 'shardline-aws-type',
+  retriable: 'shardline-retriable'
+} as const

@@ -1,0 +1,90 @@
+/**
+ * The gRPC transport: decode, invoke the action, encode. Nothing else lives here.
+ */
+import * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader'
+import type { Logger } from 'pino'
+import { invoke, type ActionContext, type AnyAction } from '../actions/index.js'
+import { ERROR_METADATA, ServiceError, toServiceError } from '../errors.js'
+import { loadProtos } from './proto.js'
+
+/** Room for a 10 MiB GetRecords answer or a 5 MiB PutRecords request plus framing. */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+/** A request that could not be decoded reaches the handler as this, not as a crash. */
+class UndecodableRequest {
+  constructor (readonly reason: string) {}
+}
+
+export function toGrpcError (err: ServiceError): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata()
+  metadata.set(ERROR_METADATA.code, err.code)
+  metadata.set(ERROR_METADATA.awsType, err.awsType)
+  metadata.set(ERROR_METADATA.retriable, String(err.retriable))
+  return { code: err.grpcStatus, details: err.message, metadata }
+}
+
+function tolerantDeserializer (method: MethodDefinition<object, object>): (bytes: Buffer) => object {
+  return (bytes) => {
+    try {
+      return method.requestDeserialize(bytes)
+    } catch (err) {
+      return new UndecodableRequest(err instanceof Error ? err.message : String(err))
+    }
+  }
+}
+
+export interface GrpcServer {
+  readonly port: number
+  /** Stops taking calls, lets running calls finish (up to `graceMs`), then closes. */
+  close (graceMs: number): Promise<void>
+}
+
+export async function startGrpcServer (
+  ctx: ActionContext,
+  services: Record<string, readonly AnyAction[]>,
+  host: string,
+  port: number,
+  log: Logger
+): Promise<GrpcServer> {
+  const definitions = loadProtos()
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES
+  })
+  for (const [serviceName, actions] of Object.entries(services)) {
+    const service = definitions[serviceName] as ServiceDefinition
+    const implementation: grpc.UntypedServiceImplementation = {}
+    const patched: Record<string, MethodDefinition<object, object>> = {}
+    for (const action of actions) {
+      const method = service[action.name] as MethodDefinition<object, object> | undefined
+      if (method === undefined) throw new Error(`${serviceName} has no RPC ${action.name}`)
+      patched[action.name] = { ...method, requestDeserialize: tolerantDeserializer(method) }
+      implementation[action.name] = (call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
+        const request = call.request
+        const result = request instanceof UndecodableRequest
+          ? Promise.reject(new ServiceError('SERIALIZATION_FAILED', `The ${action.name} request could not be decoded as shardline.v1 protobuf: ${request.reason}.`))
+          : invoke(action, ctx, request)
+        result.then(
+          (output) => callback(null, output as object),
+          (err: unknown) => {
+            const error = toServiceError(err)
+            if (error.code === 'INTERNAL') log.error({ err: error.cause ?? error, rpc: action.name }, 'internal failure')
+            callback(toGrpcError(error))
+          }
+        )
+      }
+    }
+    server.addService(patched as unknown as grpc.ServiceDefinition, implementation)
+  }
+  const bound = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) => (err === null ? resolve(actual) : reject(err)))
+  })
+  return {
+    port: bound,
+    close: (graceMs) => new Promise<void>((resolve) => {
+      const force = setTimeout(() => { server.forceShutdown(); resolve() }, graceMs)
+      server.tryShutdown(() => { clearTimeout(force); resolve() })
+    })
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * createServer: opens the store, loads the catalog, and starts the transports.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import type { ActionContext } from './actions/index.js'
+import { STREAM_ACTIONS } from './actions/index.js'
+import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js'
+import { startGrpcServer } from './grpc/grpc-server.js'
+import { createLogger } from './logger.js'
+import { LevelStore } from './storage/level-store.js'
+import type { Store } from './storage/store.js'
+import { RecordReader } from './streams/record-reader.js'
+import { RecordWriter } from './streams/record-writer.js'
+import { RetentionTrimmer } from './streams/retention-trimmer.js'
+import { StreamRegistry } from './streams/stream-registry.js'
+import { TokenSigner } from './streams/token-signer.js'
+
+const SECRET_KEY = 'meta/token-secret'
+
+/** Shutdown gives running calls this long before cutting them off. */
+const SHUTDOWN_GRACE_MS = 3000
+
+export interface ShardlineServer {
+  /** The bound gRPC port (the real one when 0 was asked for). */
+  readonly grpcPort: number
+  readonly host: string
+  readonly config: ServerConfig
+  /** Runs the retention trimmer once, now. */
+  trimNow (): Promise<void>
+  /** Stops taking calls, finishes running ones, closes the database. Idempotent. */
+  close (): Promise<void>
+}
+
+/** The secret that seals iterators and page tokens; kept in the database so tokens survive a restart. */
+async function tokenSecret (store: Store): Promise<Buffer> {
+  const stored = await store.getDocument<string>(SECRET_KEY)
+  if (stored !== undefined) return Buffer.from(stored, 'hex')
+  const secret = randomBytes(32)
+  const batch = store.batch()
+  batch.putDocument(SECRET_KEY, secret.toString('hex'))
+  await store.commit(batch)
+  return secret
+}
+
+export async function createServer (options: ServerOptions = {}): Promise<ShardlineServer> {
+  const config = resolveConfig(options)
+  const log = createLogger(config.logLevel)
+  if (!config.memory) await mkdir(config.dataDir, { recursive: true })
+  let store: LevelStore
+  try {
+    store = await LevelStore.open({ location: config.dataDir, memory: config.memory, sync: config.sync })
+  } catch (err) {
+    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message
+    throw new Error(`cannot open the data directory ${config.dataDir}: ${cause} (is another shardline using it?)`, { cause: err })
+  }
+  const signer = new TokenSigner(await tokenSecret(store))
+  const streams = await StreamRegistry.load(store, config, log)
+  const ctx: ActionContext = {
+    config,
+    streams,
+    signer,
+    writer: new RecordWriter(store, config),
+    reader: new RecordReader(store, streams, signer, config)
+  }
+  const trimmer = new RetentionTrimmer(store, streams, config, log)
+  trimmer.start()
+  let grpc
+  try {
+    grpc = await startGrpcServer(ctx, { 'shardline.v1.StreamService': STREAM_ACTIONS }, config.host, config.grpcPort, log)
+  } catch (err) {
+    await trimmer.stop()
+    streams.close()
+    await store.close()
+    throw err
+  }
+  log.info({ host: config.host, grpcPort: grpc.port, data: config.memory ? ':memory:' : config.dataDir }, 'shardline started')
+
+  let closing: Promise<void> | undefined
+  return {
+    grpcPort: grpc.port,
+    host: config.host,
+    config,
+    trimNow: () => trimmer.trimNow(),
+    close () {
+      closing ??= (async () => {
+        await grpc.close(SHUTDOWN_GRACE_MS)
+        await trimmer.stop()
+        streams.close()
+        // Closing drains the group commit first, so every acknowledged write is on disk.
+        await store.close()
+        log.info('shardline stopped')
+        log.flush()
+      })()
+      return closing
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Group commit: every batch submitted during one event-loop turn goes into a single
+ * LevelDB write, and each submitter is acknowledged only after that write returns.
+ *
+ * At most one write is in flight. LevelDB serialises writers internally, but two async
+ * writes handed to libuv's thread pool can reach it in either order; keeping one in flight
+ * makes commit order equal submission order, which is what keeps sequence numbers and
+ * committed positions monotonic. Submissions that arrive during a write simply form the
+ * next, larger, batch.
+ */
+
+export interface PendingCommit<Op> {
+  readonly ops: Op[]
+  readonly onCommitted?: (() => void) | undefined
+  resolve: () => void
+  reject: (err: unknown) => void
+}
+
+export class GroupCommit<Op> {
+  private queue: Array<PendingCommit<Op>> = []
+  private scheduled = false
+  private writing: Promise<void> | undefined
+
+  constructor (private readonly write: (ops: Op[]) => Promise<void>) {}
+
+  submit (ops: Op[], onCommitted?: () => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ ops, onCommitted, resolve, reject })
+      this.schedule()
+    })
+  }
+
+  /** Resolves once everything submitted so far has been written (or has failed). */
+  async drain (): Promise<void> {
+    while (this.writing !== undefined || this.queue.length > 0) {
+      if (this.writing !== undefined) await this.writing
+      else await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  }
+
+  private schedule (): void {
+    if (this.scheduled || this.writing !== undefined) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      this.writing = this.flush().finally(() => {
+        this.writing = undefined
+        if (this.queue.length > 0) this.schedule()
+      })
+    })
+  }
+
+  private async flush (): Promise<void> {
+    const group = this.queue
+    this.queue = []
+    if (group.length === 0) return
+    const ops = group.length === 1 ? group[0]!.ops : group.flatMap((p) => p.ops)
+    try {
+      await this.write(ops)
+    } catch (err) {
+      for (const p of group) p.reject(err)
+      return
+    }
+    for (const p of group) p.onCommitted?.()
+    for (const p of group) p.resolve()
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Binary keys of the records sublevel.
+ *
+ * Layout (24 bytes, big-endian): stream id u32 | shard index u32 | arrival ms u64 |
+ * counter u64. Big-endian fixed width makes LevelDB's byte order equal to the numeric
+ * order of (stream, shard, time, counter), so one seek finds the first record at or after
+ * a timestamp (AT_TIMESTAMP in O(log n)) and retention trimming is one range delete.
+ */
+
+export const RECORD_KEY_BYTES = 24
+
+/** A position inside one shard: the record at (ts, counter) or the first one after it. */
+export interface ShardPosition {
+  readonly ts: number
+  readonly counter: number
+}
+
+const TWO_32 = 0x1_0000_0000
+
+function writeU64 (buf: Buffer, value: number, offset: number): void {
+  // Both fields stay below 2^53, so two u32 halves are exact and cheaper than BigInt.
+  buf.writeUInt32BE(Math.floor(value / TWO_32), offset)
+  buf.writeUInt32BE(value >>> 0, offset + 4)
+}
+
+function readU64 (buf: Uint8Array, offset: number): number {
+  const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
+  return view.readUInt32BE(offset) * TWO_32 + view.readUInt32BE(offset + 4)
+}
+
+export function encodeRecordKey (streamId: number, shard: number, ts: number, counter: number): Buffer {
+  const key = Buffer.allocUnsafe(RECORD_KEY_BYTES)
+  key.writeUInt32BE(streamId, 0)
+  key.writeUInt32BE(shard, 4)
+  writeU64(key, ts, 8)
+  writeU64(key, counter, 16)
+  return key
+}
+
+export function decodeRecordKey (key: Uint8Array): { streamId: number, shard: number } & ShardPosition {
+  const view = Buffer.from(key.buffer, key.byteOffset, key.byteLength)
+  return {
+    streamId: view.readUInt32BE(0),
+    shard: view.readUInt32BE(4),
+    ts: readU64(key, 8),
+    counter: readU64(key, 16)
+  }
+}
+
+/** The smallest key of a shard: everything in the shard sorts at or after it. */
+export function shardStartKey (streamId: number, shard: number): Buffer {
+  return encodeRecordKey(streamId, shard, 0, 0)
+}
+
+/** The first key past a shard. Shard indexes stay below 2^32 - 1, so +1 cannot wrap. */
+export function shardEndKey (streamId: number, shard: number): Buffer {
+  return encodeRecordKey(streamId, shard + 1, 0, 0)
+}
+
+export function streamStartKey (streamId: number): Buffer {
+  return encodeRecordKey(streamId, 0, 0, 0)
+}
+
+export function streamEndKey (streamId: number): Buffer {
+  return encodeRecordKey(streamId + 1, 0, 0, 0)
+}
+
+/** Positions compare as (ts, counter) pairs. */
+export function comparePositions (a: ShardPosition, b: ShardPosition): number {
+  return a.ts !== b.ts ? a.ts - b.ts : a.counter - b.counter
+}
+
+/** The position just after `p`: counters are integers, so nothing lies in between. */
+export function positionAfter (p: ShardPosition): ShardPosition {
+  return { ts: p.ts, counter: p.counter + 1 }
+}

@@ -1,0 +1,56 @@
+/**
+ * The storage surface the domain sees. It is deliberately small (append and read per
+ * shard, documents by key) so that another backend can replace LevelDB later without the
+ * domain changing.
+ */
+import type { ShardPosition } from './record-key.js'
+
+export interface StoredRecord extends ShardPosition {
+  readonly partitionKey: string
+  readonly data: Buffer
+}
+
+export interface ReadRange {
+  readonly streamId: number
+  readonly shard: number
+  /** First position to return (inclusive). */
+  readonly from: ShardPosition
+  /** Stop before this position (exclusive); the end of the shard when absent. */
+  readonly until?: ShardPosition | undefined
+  readonly limit: number
+  /** Stop once this many bytes of data and partition keys have been collected. */
+  readonly maxBytes: number
+}
+
+/** Operations committed atomically together. */
+export interface WriteBatch {
+  putRecord (streamId: number, shard: number, ts: number, counter: number, partitionKey: string, data: Uint8Array): void
+  putDocument (key: string, doc: unknown): void
+  deleteDocument (key: string): void
+  readonly size: number
+}
+
+export interface Store {
+  readonly persistent: boolean
+  /** A new, empty batch; nothing happens until it is committed. */
+  batch (): WriteBatch
+  /**
+   * Commits the batch. Batches submitted in the same event-loop turn are written as one
+   * LevelDB batch; the promise settles only once that write has finished.
+   * `onCommitted` runs synchronously right after the write, before any waiter resumes.
+   */
+  commit (batch: WriteBatch, onCommitted?: () => void): Promise<void>
+  readRecords (range: ReadRange): Promise<StoredRecord[]>
+  /** The position of the newest record in a shard, if any. */
+  lastPosition (streamId: number, shard: number): Promise<ShardPosition | undefined>
+  /** Deletes every record of a shard older than `beforeTs`. */
+  trimRecords (streamId: number, shard: number, beforeTs: number): Promise<void>
+  /** Deletes every record of a stream. */
+  dropRecords (streamId: number): Promise<void>
+  getDocument<T> (key: string): Promise<T | undefined>
+  /** Documents whose keys start with `prefix`, in key order. */
+  listDocuments<T> (prefix: string): Promise<Array<[string, T]>>
+  /** Waits for every submitted batch to be written. */
+  drain (): Promise<void>
+  close (): Promise<void>
+}

@@ -1,0 +1,153 @@
+/**
+ * The read path: shard iterators and GetRecords.
+ */
+import type { ServerConfig } from '../config.js'
+import { ServiceError } from '../errors.js'
+import { comparePositions, positionAfter, type ShardPosition } from '../storage/record-key.js'
+import type { Store, StoredRecord } from '../storage/store.js'
+import { decodeIterator, encodeIterator } from './iterator-token.js'
+import { parseSequenceNumber } from './sequence-number.js'
+import { MIB } from './shard-throttle.js'
+import { formatShardId, parseShardId, type Shard, type Stream } from './stream-model.js'
+import type { StreamRegistry } from './stream-registry.js'
+import type { TokenSigner } from './token-signer.js'
+
+export type ShardIteratorType = 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER' | 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP'
+
+export interface IteratorRequest {
+  readonly type: ShardIteratorType
+  readonly sequenceNumber?: string | undefined
+  readonly timestamp?: number | undefined
+}
+
+export interface ChildShardInfo {
+  readonly shardId: string
+  readonly parentShards: string[]
+  readonly hashStart: bigint
+  readonly hashEnd: bigint
+}
+
+export interface RecordsPage {
+  readonly records: StoredRecord[]
+  readonly sequenceNumbers: string[]
+  /** Undefined once a closed shard has been read to its end. */
+  readonly nextShardIterator: string | undefined
+  readonly millisBehindLatest: number
+  readonly childShards: ChildShardInfo[]
+}
+
+/** GetRecords returns at most 10 MiB. */
+export const MAX_RECORDS_BYTES = 10 * MIB
+
+export class RecordReader {
+  constructor (
+    private readonly store: Store,
+    private readonly registry: StreamRegistry,
+    private readonly signer: TokenSigner,
+    private readonly config: ServerConfig
+  ) {}
+
+  shardOf (stream: Stream, shardId: string): Shard {
+    const index = parseShardId(shardId)
+    const shard = index === undefined ? undefined : stream.shards.get(index)
+    if (shard === undefined) {
+      throw new ServiceError('SHARD_NOT_FOUND', `Shard ${shardId} in stream ${stream.name} under account ${this.config.accountId} does not exist.`)
+    }
+    return shard
+  }
+
+  iterator (stream: Stream, shard: Shard, request: IteratorRequest): string {
+    const now = this.config.clock()
+    return encodeIterator(this.signer, {
+      streamId: stream.id,
+      shard: shard.index,
+      position: this.startPosition(shard, request),
+      issuedAt: now
+    })
+  }
+
+  private startPosition (shard: Shard, request: IteratorRequest): ShardPosition {
+    switch (request.type) {
+      case 'TRIM_HORIZON':
+        // The retention cutoff is applied at read time, so the oldest retained record is
+        // always the first one returned.
+        return { ts: 0, counter: 0 }
+      case 'LATEST':
+        // After the last *committed* record: records still being written get higher
+        // positions, so none of them can be skipped.
+        return shard.committed === undefined ? { ts: 0, counter: 0 } : positionAfter(shard.committed)
+      case 'AT_TIMESTAMP':
+        if (request.timestamp === undefined) {
+          throw new ServiceError('INVALID_ARGUMENT', 'shard_iterator_type AT_TIMESTAMP needs a timestamp (milliseconds since the epoch).')
+        }
+        return { ts: Math.max(0, request.timestamp), counter: 0 }
+      case 'AT_SEQUENCE_NUMBER':
+      case 'AFTER_SEQUENCE_NUMBER': {
+        const text = request.sequenceNumber
+        if (text === undefined || text === '') {
+          throw new ServiceError('INVALID_ARGUMENT', `shard_iterator_type ${request.type} needs a starting_sequence_number.`)
+        }
+        const parts = parseSequenceNumber(text)
+        if (parts === undefined || parts.shard !== shard.index || parts.generation !== shard.doc.generation) {
+          throw new ServiceError('INVALID_SEQUENCE_NUMBER', `Invalid starting_sequence_number ${text}: it is not a sequence number of shard ${shard.id}.`)
+        }
+        const position = { ts: parts.ts, counter: parts.counter }
+        return request.type === 'AT_SEQUENCE_NUMBER' ? position : positionAfter(position)
+      }
+    }
+  }
+
+  async getRecords (token: string, limit: number, streamArn?: string): Promise<RecordsPage> {
+    const now = this.config.clock()
+    const state = decodeIterator(this.signer, token)
+    if (state === undefined) {
+      throw new ServiceError('INVALID_ITERATOR', 'Invalid shard_iterator: it was altered or was not issued by this server. Get one with GetShardIterator.')
+    }
+    if (now - state.issuedAt > this.config.iteratorTtlMs) {
+      throw new ServiceError('ITERATOR_EXPIRED', `Iterator expired: it was issued ${Math.round((now - state.issuedAt) / 1000)} s ago and iterators last ${this.config.iteratorTtlMs / 1000} s. Get a new one with GetShardIterator.`)
+    }
+    const stream = this.registry.findById(state.streamId)
+    if (stream === undefined || (streamArn !== undefined && streamArn !== '' && streamArn !== stream.arn)) {
+      throw new ServiceError('STREAM_NOT_FOUND', 'The stream of this shard iterator no longer exists (or is not the stream_arn given).')
+    }
+    const shard = stream.shards.get(state.shard)
+    if (shard === undefined) {
+      throw new ServiceError('SHARD_NOT_FOUND', `The shard of this shard iterator no longer exists in stream ${stream.name}.`)
+    }
+    const limited = this.config.limits === 'aws'
+    if (limited && !shard.throttle.admitRead()) {
+      throw new ServiceError('THROUGHPUT_EXCEEDED', `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${this.config.accountId}: a shard serves 5 GetRecords calls/s and 2 MiB/s.`)
+    }
+
+    // Records older than the retention period are never returned, trimmed yet or not.
+    const horizon = { ts: now - stream.retentionMs, counter: 0 }
+    const from = comparePositions(state.position, horizon) < 0 ? horizon : state.position
+    const records = await this.store.readRecords({ streamId: stream.id, shard: shard.index, from, limit, maxBytes: MAX_RECORDS_BYTES })
+    const last = records[records.length - 1]
+    const next = last === undefined ? from : positionAfter(last)
+    if (limited) shard.throttle.chargeRead(records.reduce((sum, r) => sum + r.data.byteLength + Buffer.byteLength(r.partitionKey), 0))
+
+    const caughtUp = shard.committed === undefined || comparePositions(next, shard.committed) > 0
+    const ended = !shard.open && caughtUp
+    return {
+      records,
+      sequenceNumbers: records.map((r) => shard.sequenceNumber(r)),
+      nextShardIterator: ended ? undefined : encodeIterator(this.signer, { streamId: stream.id, shard: shard.index, position: next, issuedAt: now }),
+      millisBehindLatest: caughtUp || last === undefined ? 0 : Math.max(0, now - last.ts),
+      childShards: ended ? this.childrenOf(stream, shard) : []
+    }
+  }
+
+  private childrenOf (stream: Stream, shard: Shard): ChildShardInfo[] {
+    return stream.shardList
+      .filter((s) => s.doc.parent === shard.index || s.doc.adjacentParent === shard.index)
+      .map((child) => ({
+        shardId: child.id,
+        parentShards: [child.doc.parent, child.doc.adjacentParent]
+          .filter((p): p is number => p !== undefined)
+          .map(formatShardId),
+        hashStart: child.hashStart,
+        hashEnd: child.hashEnd
+      }))
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The write path: route each record to its shard, apply the shard's limits, give it a
+ * sequence number, and acknowledge it once its group-committed batch is written.
+ */
+import type { ServerConfig } from '../config.js'
+import { ServiceError } from '../errors.js'
+import type { ShardPosition } from '../storage/record-key.js'
+import type { Store } from '../storage/store.js'
+import { hashPartitionKey, parseHashKey } from './hash-key.js'
+import { parseSequenceNumber, type SequenceParts } from './sequence-number.js'
+import type { Shard, Stream } from './stream-model.js'
+
+export interface PutEntry {
+  readonly partitionKey: string
+  readonly data: Uint8Array
+  readonly explicitHashKey?: string | undefined
+}
+
+export type PutResult =
+  | { readonly ok: true, readonly shardId: string, readonly sequenceNumber: string }
+  | { readonly ok: false, readonly errorCode: string, readonly errorMessage: string }
+
+/** A SequenceNumberForOrdering from the future could only have been forged. */
+const MAX_ORDERING_SKEW_MS = 60_000
+
+export class RecordWriter {
+  constructor (private readonly store: Store, private readonly config: ServerConfig) {}
+
+  /**
+   * Stores the entries and reports each one's fate. Everything from routing to sequence
+   * numbering happens synchronously in one turn of the event loop, so the entries of one
+   * call keep their order and no control-plane change can land in between.
+   */
+  async put (stream: Stream, entries: readonly PutEntry[], orderAfter?: string): Promise<PutResult[]> {
+    const hashKeys = entries.map((entry) => this.hashKeyOf(stream, entry))
+    const now = this.config.clock()
+    const floor = orderAfter === undefined || orderAfter === '' ? undefined : this.parseOrdering(orderAfter, now)
+    const limited = this.config.limits === 'aws'
+    const batch = this.store.batch()
+    const accepted: Array<{ shard: Shard, position: ShardPosition }> = []
+    // Once a shard refuses a record, it refuses the rest of this call's records too, so a
+    // producer retrying the failures cannot reorder a partition key.
+    const refused = new Set<Shard>()
+    const results = entries.map((entry, i): PutResult => {
+      const shard = stream.route(hashKeys[i]!)
+      const bytes = entry.data.byteLength + Buffer.byteLength(entry.partitionKey, 'utf8')
+      if (limited && (refused.has(shard) || !shard.throttle.admitWrite(bytes))) {
+        refused.add(shard)
+        return {
+          ok: false,
+          errorCode: 'ProvisionedThroughputExceededException',
+          errorMessage: `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${this.config.accountId}: a shard takes 1 MiB/s and 1,000 records/s.`
+        }
+      }
+      // Numbers of an older generation (a parent shard) are already below this shard's.
+      const position = shard.nextPosition(now, floor?.generation === shard.doc.generation ? floor : undefined)
+      batch.putRecord(stream.id, shard.index, position.ts, position.counter, entry.partitionKey, entry.data)
+      accepted.push({ shard, position })
+      return { ok: true, shardId: shard.id, sequenceNumber: shard.sequenceNumber(position) }
+    })
+    if (accepted.length > 0) {
+      await this.store.commit(batch, () => {
+        for (const { shard, position } of accepted) shard.markCommitted(position)
+      })
+    }
+    return results
+  }
+
+  private hashKeyOf (stream: Stream, entry: PutEntry): bigint {
+    if (entry.explicitHashKey === undefined || entry.explicitHashKey === '') {
+      return hashPartitionKey(entry.partitionKey, stream.doc.partitionHash)
+    }
+    const key = parseHashKey(entry.explicitHashKey)
+    if (key === undefined) {
+      throw new ServiceError('INVALID_HASH_KEY', `Invalid explicit_hash_key ${entry.explicitHashKey}: it must be a decimal integer in [0, 2^128 - 1].`)
+    }
+    return key
+  }
+
+  /** The sequence number a record put with SequenceNumberForOrdering must exceed. */
+  private parseOrdering (sequenceNumber: string, now: number): SequenceParts {
+    const parts = parseSequenceNumber(sequenceNumber)
+    if (parts === undefined || parts.ts > now + MAX_ORDERING_SKEW_MS) {
+      throw new ServiceError('INVALID_SEQUENCE_NUMBER', `Invalid sequence_number_for_ordering ${sequenceNumber}: it must be a sequence number returned by an earlier put.`)
+    }
+    return parts
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The per-shard limits of Kinesis: writes 1 MiB/s and 1,000 records/s; shared reads
+ * 2 MiB/s and 5 GetRecords calls/s.
+ */
+import type { Clock } from '../clock.js'
+import { SlidingWindow } from './sliding-window.js'
+import { TokenBucket } from './token-bucket.js'
+
+export const MIB = 1024 * 1024
+
+export const SHARD_LIMITS = {
+  writeBytesPerSecond: MIB,
+  writeRecordsPerSecond: 1000,
+  readBytesPerSecond: 2 * MIB,
+  readCallsPerSecond: 5
+} as const
+
+export class ShardThrottle {
+  private readonly writeRecords: SlidingWindow
+  private readonly writeBytes: SlidingWindow
+  private readonly readCalls: SlidingWindow
+  private readonly readBytes: TokenBucket
+
+  constructor (clock: Clock) {
+    this.writeRecords = new SlidingWindow(SHARD_LIMITS.writeRecordsPerSecond, clock)
+    this.writeBytes = new SlidingWindow(SHARD_LIMITS.writeBytesPerSecond, clock)
+    this.readCalls = new SlidingWindow(SHARD_LIMITS.readCallsPerSecond, clock)
+    this.readBytes = new TokenBucket(SHARD_LIMITS.readBytesPerSecond, SHARD_LIMITS.readBytesPerSecond, clock)
+  }
+
+  /** Admits one record of `bytes` (data plus partition key), or changes nothing. */
+  admitWrite (bytes: number): boolean {
+    if (!this.writeBytes.fits(bytes) || !this.writeRecords.fits(1)) return false
+    this.writeBytes.tryAdd(bytes)
+    this.writeRecords.tryAdd(1)
+    return true
+  }
+
+  /** Admits one GetRecords call, or changes nothing. */
+  admitRead (): boolean {
+    if (!this.readBytes.available() || !this.readCalls.fits(1)) return false
+    this.readCalls.tryAdd(1)
+    return true
+  }
+
+  /** Charges the bytes a GetRecords call returned. */
+  chargeRead (bytes: number): void {
+    this.readBytes.take(bytes)
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Streams and shards: the persisted documents and their in-memory runtime form.
+ */
+import type { Clock } from '../clock.js'
+import { comparePositions, type ShardPosition } from '../storage/record-key.js'
+import type { PartitionHash } from './hash-key.js'
+import { formatSequenceNumber } from './sequence-number.js'
+import { ShardThrottle } from './shard-throttle.js'
+
+export type StreamStatus = 'CREATING' | 'DELETING' | 'ACTIVE' | 'UPDATING'
+export type StreamMode = 'PROVISIONED' | 'ON_DEMAND'
+
+export interface ShardDoc {
+  readonly index: number
+  readonly hashStart: string
+  readonly hashEnd: string
+  readonly generation: number
+  readonly createdAt: number
+  readonly parent?: number | undefined
+  readonly adjacentParent?: number | undefined
+  /** Position of the last record the shard will ever hold, once closed. */
+  closedAt?: ShardPosition | undefined
+  /** When the shard was closed (ms). */
+  closedTime?: number | undefined
+}
+
+export interface StreamDoc {
+  readonly id: number
+  readonly name: string
+  status: StreamStatus
+  readonly createdAt: number
+  retentionHours: number
+  readonly mode: StreamMode
+  readonly partitionHash: PartitionHash
+  shards: ShardDoc[]
+  /** Insertion order is kept; ListTagsForStream sorts by key. */
+  tags: Record<string, string>
+  /** When a CREATING stream becomes ACTIVE. */
+  activeAt?: number | undefined
+}
+
+export function formatShardId (index: number): string {
+  return 'shardId-' + String(index).padStart(12, '0')
+}
+
+/** Accepts the canonical form and, as Kinesis does, shorter zero-padding. */
+export function parseShardId (id: string): number | undefined {
+  const match = /^shardId-(\d{1,12})$/.exec(id)
+  return match === null ? undefined : Number(match[1])
+}
+
+export class Shard {
+  readonly id: string
+  readonly hashStart: bigint
+  readonly hashEnd: bigint
+  /** Position of the last record given a sequence number (committed or not). */
+  tail: ShardPosition
+  /** Position of the last record known to be written; LATEST starts after it. */
+  committed: ShardPosition | undefined
+  private throttleState: ShardThrottle | undefined
+
+  constructor (readonly doc: ShardDoc, last: ShardPosition | undefined, private readonly clock: Clock) {
+    this.id = formatShardId(doc.index)
+    this.hashStart = BigInt(doc.hashStart)
+    this.hashEnd = BigInt(doc.hashEnd)
+    this.tail = last ?? { ts: doc.createdAt, counter: 0 }
+    this.committed = last
+  }
+
+  get index (): number {
+    return this.doc.index
+  }
+
+  get open (): boolean {
+    return this.doc.closedAt === undefined
+  }
+
+  get throttle (): ShardThrottle {
+    // Created on first use: a 10,000-shard stream should not pay for idle shards.
+    this.throttleState ??= new ShardThrottle(this.clock)
+    return this.throttleState
+  }
+
+  /**
+   * The position of the next record: arrival time never goes backwards (a clock step back
+   * keeps the last time) and the counter always grows, so positions strictly increase.
+   * `after` raises the position above a given one (SequenceNumberForOrdering).
+   */
+  nextPosition (now: number, after?: ShardPosition): ShardPosition {
+    let ts = Math.max(now, this.tail.ts)
+    let counter = this.tail.counter + 1
+    if (after !== undefined && comparePositions({ ts, counter }, after) <= 0) {
+      ts = after.ts
+      counter = Math.max(counter, after.counter + 1)
+    }
+    this.tail = { ts, counter }
+    return this.tail
+  }
+
+  markCommitted (position: ShardPosition): void {
+    if (this.committed === undefined || comparePositions(position, this.committed) > 0) this.committed = position
+  }
+
+  sequenceNumber (position: ShardPosition): string {
+    return formatSequenceNumber({ generation: this.doc.generation, ts: position.ts, counter: position.counter, shard: this.doc.index })
+  }
+
+  get startingSequenceNumber (): string {
+    return this.sequenceNumber({ ts: this.doc.createdAt, counter: 0 })
+  }
+
+  get endingSequenceNumber (): string | undefined {
+    return this.doc.closedAt === undefined ? undefined : this.sequenceNumber(this.doc.closedAt)
+  }
+}
+
+export class Stream {
+  readonly shards = new Map<number, Shard>()
+  private openShards: Shard[] = []
+
+  constructor (readonly doc: StreamDoc, readonly arn: string) {}
+
+  get id (): number {
+    return this.doc.id
+  }
+
+  get name (): string {
+    return this.doc.name
+  }
+
+  get retentionMs (): number {
+    return this.doc.retentionHours * 3_600_000
+  }
+
+  /** Shards in index order, which is creation order. */
+  get shardList (): Shard[] {
+    return [...this.shards.values()].sort((a, b) => a.index - b.index)
+  }
+
+  get openShardCount (): number {
+    return this.openShards.length
+  }
+
+  addShard (shard: Shard): void {
+    this.shards.set(shard.index, shard)
+    this.reindex()
+  }
+
+  /** Rebuilds the routing table after shards opened or closed. */
+  reindex (): void {
+    this.openShards = [...this.shards.values()].filter((s) => s.open).sort((a, b) => (a.hashStart < b.hashStart ? -1 : 1))
+  }
+
+  /** The open shard whose range holds the hash key (open ranges tile the whole space). */
+  route (hashKey: bigint): Shard {
+    const shards = this.openShards
+    let lo = 0
+    let hi = shards.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (shards[mid]!.hashStart <= hashKey) lo = mid
+      else hi = mid - 1
+    }
+    return shards[lo]!
+  }
+}
