@@ -1,0 +1,31 @@
+/**
+ * The README documents the error catalogue and the two commands; these tests keep it true.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ERROR_CODES } from '../src/errors.js'
+import { REPO_ROOT } from './helpers/child-server.js'
+
+const GRPC_NAMES: Record<number, string> = { 3: 'INVALID_ARGUMENT', 5: 'NOT_FOUND', 6: 'ALREADY_EXISTS', 8: 'RESOURCE_EXHAUSTED', 9: 'FAILED_PRECONDITION', 13: 'INTERNAL', 14: 'UNAVAILABLE' }
+
+describe('README', () => {
+  it('lists every error code with its AWS name, gRPC status, HTTP status and retriable flag', async () => {
+    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8')
+    const table = readme.split('<!-- error-table:start -->')[1]!.split('<!-- error-table:end -->')[0]!
+    const rows = table.trim().split('\n').slice(2)
+    const expected = Object.entries(ERROR_CODES).map(([code, spec]) =>
+      `| \`${code}\` | ${spec.awsType} | ${spec.grpcStatus} ${GRPC_NAMES[spec.grpcStatus]!} | ${spec.httpStatus} | ${spec.retriable ? 'yes' : 'no'} | ${spec.description} |`)
+    expect(rows).toEqual(expected)
+  })
+
+  it('gives exactly the two commands on its first screen, and CI runs the test one', async () => {
+    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8')
+    const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1]!
+    const commands = firstBlock.trim().split('\n').map((line) => line.replace(/#.*$/, '').trim())
+    expect(commands).toEqual(['npm install && npm start', 'npm test'])
+    const ci = await readFile(join(REPO_ROOT, '.ci/run'), 'utf8')
+    expect(ci).toMatch(/^npm ci$/m)
+    expect(ci).toMatch(/^npm test$/m)
+  })
+})
