@@ -1,4 +1,5 @@
 import type {
+  CreateStreamRequest,
   GetShardIteratorRequest,
   ListShardsRequest,
   PutRecordRequest,
@@ -12,6 +13,23 @@ import type {
  * accept in friendlier forms than the wire does.
  */
 
+/**
+ * protobufjs drops an enum string it does not know and sends the default instead, which
+ * would turn a typo into a silently different request; refuse it before sending. Every
+ * name the proto defines passes, so the server judges the rest.
+ */
+function checkEnum (field: string, value: string | undefined, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value)) {
+    throw new TypeError(`${field} must be one of ${allowed.join(', ')}, got '${String(value)}'`)
+  }
+}
+
+export function encodeCreateStream (request: CreateStreamRequest): object {
+  checkEnum('partitionHash', request.partitionHash, ['MURMUR3', 'MD5'])
+  checkEnum('streamModeDetails.streamMode', request.streamModeDetails?.streamMode, ['STREAM_MODE_UNSPECIFIED', 'PROVISIONED', 'ON_DEMAND'])
+  return request
+}
+
 export function encodePutRecord (request: PutRecordRequest): object {
   return { ...request, data: toBytes(request.data) }
 }
@@ -21,11 +39,13 @@ export function encodePutRecords (request: PutRecordsRequest): object {
 }
 
 export function encodeGetShardIterator (request: GetShardIteratorRequest): object {
+  checkEnum('shardIteratorType', request.shardIteratorType, ['SHARD_ITERATOR_TYPE_UNSPECIFIED', 'AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'])
   return { ...request, timestamp: toMillis(request.timestamp) }
 }
 
 export function encodeListShards (request: ListShardsRequest): object {
   const filter = request.shardFilter
+  checkEnum('shardFilter.type', filter?.type, ['TYPE_UNSPECIFIED', 'AFTER_SHARD_ID', 'AT_TRIM_HORIZON', 'FROM_TRIM_HORIZON', 'AT_LATEST', 'AT_TIMESTAMP', 'FROM_TIMESTAMP'])
   return {
     ...request,
     streamCreationTimestamp: toMillis(request.streamCreationTimestamp),

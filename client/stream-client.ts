@@ -3,7 +3,7 @@ import type { ChannelCredentials } from '@grpc/grpc-js'
 import { requestEncodingError, toShardlineError } from './errors.js'
 import { streamService, unaryMethod } from './proto.js'
 import type { MethodName } from './proto.js'
-import { encodeGetShardIterator, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
+import { encodeCreateStream, encodeGetShardIterator, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
 import {
   toDescribeStreamResponse,
   toDescribeStreamSummaryResponse,
@@ -91,7 +91,7 @@ export class StreamClient {
   }
 
   createStream (request: CreateStreamRequest, options?: CallOptions): Promise<CreateStreamResponse> {
-    return this.#unary('CreateStream', () => request, toEmptyResponse, options)
+    return this.#unary('CreateStream', () => encodeCreateStream(request), toEmptyResponse, options)
   }
 
   deleteStream (request: DeleteStreamRequest, options?: CallOptions): Promise<DeleteStreamResponse> {

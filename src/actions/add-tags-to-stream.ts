@@ -6,6 +6,14 @@ import { StreamRefFields, TagMap } from './fields.js'
 /** Kinesis allows 50 tags per stream and 10 per call. */
 export const MAX_TAGS = 50
 
+/** Tag keys starting with 'aws:' belong to AWS. */
+export function rejectReservedTagKeys (keys: readonly string[]): void {
+  const reserved = keys.find((k) => k.toLowerCase().startsWith('aws:'))
+  if (reserved !== undefined) {
+    throw new ServiceError('INVALID_ARGUMENT', `Tag key ${reserved} uses the reserved prefix 'aws:'; choose a key without it.`)
+  }
+}
+
 export const addTagsToStream = defineAction({
   name: 'AddTagsToStream',
   input: Type.Object({
@@ -18,10 +26,7 @@ export const addTagsToStream = defineAction({
     if (keys.length === 0) {
       throw new ServiceError('VALIDATION_FAILED', "1 validation error detected: Value '{}' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1")
     }
-    const reserved = keys.find((k) => k.toLowerCase().startsWith('aws:'))
-    if (reserved !== undefined) {
-      throw new ServiceError('INVALID_ARGUMENT', `Tag key ${reserved} uses the reserved prefix 'aws:'.`)
-    }
+    rejectReservedTagKeys(keys)
     const merged = { ...stream.doc.tags, ...input.tags }
     if (Object.keys(merged).length > MAX_TAGS) {
       throw new ServiceError('LIMIT_EXCEEDED', `Failed to add tags to stream ${stream.name}: a stream can have at most ${MAX_TAGS} tags, and this would make ${Object.keys(merged).length}.`)

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../errors.js'
 import { defineAction } from './action.js'
-import { StreamName, TagMap } from './fields.js'
+import { rejectReservedTagKeys } from './add-tags-to-stream.js'
+import { StreamName, StringEnum, TagMap } from './fields.js'
 
 /** ON_DEMAND streams start with 4 shards, as in Kinesis. */
 const ON_DEMAND_SHARDS = 4
@@ -12,16 +13,17 @@ export const createStream = defineAction({
     stream_name: StreamName,
     shard_count: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
     stream_mode_details: Type.Optional(Type.Object({
-      stream_mode: Type.Optional(Type.Union([Type.Literal('PROVISIONED'), Type.Literal('ON_DEMAND')]))
+      stream_mode: Type.Optional(StringEnum(['PROVISIONED', 'ON_DEMAND']))
     })),
     tags: Type.Optional(TagMap(50)),
-    partition_hash: Type.Optional(Type.Union([Type.Literal('MURMUR3'), Type.Literal('MD5')]))
+    partition_hash: Type.Optional(StringEnum(['MURMUR3', 'MD5']))
   }),
   async handle (ctx, input) {
     const mode = input.stream_mode_details?.stream_mode ?? 'PROVISIONED'
     if (mode === 'PROVISIONED' && input.shard_count === undefined) {
       throw new ServiceError('VALIDATION_FAILED', "1 validation error detected: Value null at 'shard_count' failed to satisfy constraint: Member must not be null (a PROVISIONED stream needs 1 to 10000 shards)")
     }
+    rejectReservedTagKeys(Object.keys(input.tags ?? {}))
     await ctx.streams.create({
       name: input.stream_name,
       shardCount: mode === 'ON_DEMAND' ? ON_DEMAND_SHARDS : input.shard_count!,

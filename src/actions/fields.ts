@@ -1,7 +1,7 @@
 /**
  * Field schemas shared by several operations, with the Kinesis constraints.
  */
-import { Type } from '@sinclair/typebox'
+import { Type, type TUnsafe } from '@sinclair/typebox'
 import { Bytes } from './validation.js'
 import { MIB } from '../streams/shard-throttle.js'
 
@@ -27,4 +27,14 @@ export const StreamRefFields = {
 /** A Kinesis tag map: at most `max` tags. */
 export function TagMap (max: number) {
   return Type.Record(Type.String(), TagValue, { maxProperties: max, propertyNames: { minLength: 1, maxLength: 128 } })
+}
+
+/**
+ * A string enum as one JSON Schema `enum`, so a wrong value is one validation error that
+ * lists the allowed values (a union of literals would report one error per literal).
+ */
+export function StringEnum<const T extends readonly string[]> (values: T): TUnsafe<T[number]> {
+  // No `type: 'string'`: an unknown enum number from protobuf is a bad enum value, not a
+  // wrong type.
+  return Type.Unsafe<T[number]>({ enum: [...values] })
 }

@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from './action.js'
-import { SequenceNumber, ShardId, StreamRefFields, Timestamp } from './fields.js'
+import { SequenceNumber, ShardId, StreamRefFields, StringEnum, Timestamp } from './fields.js'
 
 export const getShardIterator = defineAction({
   name: 'GetShardIterator',
   input: Type.Object({
     ...StreamRefFields,
     shard_id: ShardId,
-    shard_iterator_type: Type.Union(['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'].map((t) => Type.Literal(t))),
+    shard_iterator_type: StringEnum(['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']),
     starting_sequence_number: Type.Optional(SequenceNumber),
     timestamp: Type.Optional(Timestamp)
   }),
@@ -16,7 +16,7 @@ export const getShardIterator = defineAction({
     const shard = ctx.reader.shardOf(stream, input.shard_id)
     return {
       shard_iterator: ctx.reader.iterator(stream, shard, {
-        type: input.shard_iterator_type as 'LATEST',
+        type: input.shard_iterator_type,
         sequenceNumber: input.starting_sequence_number,
         timestamp: input.timestamp
       })

@@ -3,10 +3,10 @@ import { ServiceError } from '../errors.js'
 import { decodePageToken, encodePageToken, PAGE_TOKEN_TTL_MS } from '../streams/page-token.js'
 import type { Shard, Stream } from '../streams/stream-model.js'
 import { defineAction, type ActionContext } from './action.js'
-import { NextToken, ShardId, StreamRefFields, Timestamp } from './fields.js'
+import { NextToken, ShardId, StreamRefFields, StringEnum, Timestamp } from './fields.js'
 import { shardShape, shardsAfter } from './shapes.js'
 
-const FilterType = Type.Union(['AFTER_SHARD_ID', 'AT_TRIM_HORIZON', 'FROM_TRIM_HORIZON', 'AT_LATEST', 'AT_TIMESTAMP', 'FROM_TIMESTAMP'].map((t) => Type.Literal(t)))
+const FilterType = StringEnum(['AFTER_SHARD_ID', 'AT_TRIM_HORIZON', 'FROM_TRIM_HORIZON', 'AT_LATEST', 'AT_TIMESTAMP', 'FROM_TIMESTAMP'])
 
 const ShardFilter = Type.Object({
   type: FilterType,
@@ -81,8 +81,8 @@ export const listShards = defineAction({
     const now = ctx.config.clock()
     let list: Continuation
     if (input.next_token !== undefined) {
-      if (input.stream_name !== undefined || input.stream_arn !== undefined || input.exclusive_start_shard_id !== undefined || input.shard_filter !== undefined) {
-        throw new ServiceError('INVALID_ARGUMENT', 'next_token continues an earlier listing: give it without stream_name, stream_arn, exclusive_start_shard_id or shard_filter.')
+      if (input.stream_name !== undefined || input.stream_arn !== undefined || input.exclusive_start_shard_id !== undefined || input.shard_filter !== undefined || input.stream_creation_timestamp !== undefined) {
+        throw new ServiceError('INVALID_ARGUMENT', 'next_token continues an earlier listing: give it without stream_name, stream_arn, stream_creation_timestamp, exclusive_start_shard_id or shard_filter.')
       }
       list = continuation(ctx, input.next_token, now)
     } else {

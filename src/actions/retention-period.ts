@@ -33,6 +33,7 @@ function retentionAction (name: string, direction: 'increase' | 'decrease') {
       if (direction === 'decrease' && hours > current) {
         throw new ServiceError('INVALID_ARGUMENT', `Requested retention period (${hours} hours) for stream ${stream.name} can not be longer than existing retention period (${current} hours). Use IncreaseStreamRetentionPeriod API.`)
       }
+      if (hours > current) stream.doc.expiredBefore = stream.horizon(ctx.config.clock())
       stream.doc.retentionHours = hours
       await ctx.streams.save(stream)
       return {}

@@ -15,8 +15,9 @@ export function shardShape (stream: Stream, shard: Shard): ShardShape {
   const { parent, adjacentParent } = shard.doc
   return {
     shard_id: shard.id,
-    ...(parent === undefined ? {} : { parent_shard_id: stream.shards.get(parent)?.id ?? '' }),
-    ...(adjacentParent === undefined ? {} : { adjacent_parent_shard_id: stream.shards.get(adjacentParent)?.id ?? '' }),
+    // Parents keep being named after retention has removed them, as in Kinesis.
+    ...(parent === undefined ? {} : { parent_shard_id: formatShardId(parent) }),
+    ...(adjacentParent === undefined ? {} : { adjacent_parent_shard_id: formatShardId(adjacentParent) }),
     hash_key_range: { starting_hash_key: shard.doc.hashStart, ending_hash_key: shard.doc.hashEnd },
     sequence_number_range: {
       starting_sequence_number: shard.startingSequenceNumber,

@@ -6,7 +6,9 @@ import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader'
 import type { Logger } from 'pino'
 import { invoke, type ActionContext, type AnyAction } from '../actions/index.js'
 import { ERROR_METADATA, ServiceError, toServiceError } from '../errors.js'
-import { loadProtos } from './proto.js'
+import protobuf from 'protobufjs'
+import { loadProtoRoot, loadProtos } from './proto.js'
+import { checkWireTypes } from './wire-check.js'
 
 /** Room for a 10 MiB GetRecords answer or a 5 MiB PutRecords request plus framing. */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -24,10 +26,15 @@ export function toGrpcError (err: ServiceError): Partial<grpc.StatusObject> {
   return { code: err.grpcStatus, details: err.message, metadata }
 }
 
-function tolerantDeserializer (method: MethodDefinition<object, object>): (bytes: Buffer) => object {
+function tolerantDeserializer (method: MethodDefinition<object, object>, type: protobuf.Type): (bytes: Buffer) => object {
   return (bytes) => {
     try {
-      return method.requestDeserialize(bytes)
+      // protobufjs's Buffer reader silently truncates a string whose length runs past the
+      // end of the message; its plain Uint8Array reader rejects it. Same bytes, no copy.
+      const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      const mismatch = checkWireTypes(type, view)
+      if (mismatch !== undefined) return new UndecodableRequest(mismatch)
+      return method.requestDeserialize(view as Buffer)
     } catch (err) {
       return new UndecodableRequest(err instanceof Error ? err.message : String(err))
     }
@@ -48,18 +55,21 @@ export async function startGrpcServer (
   log: Logger
 ): Promise<GrpcServer> {
   const definitions = loadProtos()
+  const root = loadProtoRoot()
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES
   })
   for (const [serviceName, actions] of Object.entries(services)) {
     const service = definitions[serviceName] as ServiceDefinition
+    const reflected = root.lookupService(serviceName)
     const implementation: grpc.UntypedServiceImplementation = {}
     const patched: Record<string, MethodDefinition<object, object>> = {}
     for (const action of actions) {
       const method = service[action.name] as MethodDefinition<object, object> | undefined
       if (method === undefined) throw new Error(`${serviceName} has no RPC ${action.name}`)
-      patched[action.name] = { ...method, requestDeserialize: tolerantDeserializer(method) }
+      const requestType = reflected.methods[action.name]!.resolvedRequestType!
+      patched[action.name] = { ...method, requestDeserialize: tolerantDeserializer(method, requestType) }
       implementation[action.name] = (call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
         const request = call.request
         const result = request instanceof UndecodableRequest

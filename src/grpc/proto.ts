@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader'
+import protobuf from 'protobufjs'
 
 export const PROTO_FILES = ['shardline/v1/streams.proto']
 
@@ -34,4 +35,14 @@ export function loadProtos (): PackageDefinition {
     defaults: false,
     oneofs: false
   })
+}
+
+/** The same protos as protobufjs reflection, for checks proto-loader does not make. */
+export function loadProtoRoot (): protobuf.Root {
+  const root = new protobuf.Root()
+  const protoRoot = findProtoRoot()
+  root.resolvePath = (_origin, target) => join(protoRoot, target)
+  root.loadSync(PROTO_FILES, { keepCase: true })
+  root.resolveAll()
+  return root
 }

@@ -120,7 +120,7 @@ export class RecordReader {
     }
 
     // Records older than the retention period are never returned, trimmed yet or not.
-    const horizon = { ts: now - stream.retentionMs, counter: 0 }
+    const horizon = { ts: stream.horizon(now), counter: 0 }
     const from = comparePositions(state.position, horizon) < 0 ? horizon : state.position
     const records = await this.store.readRecords({ streamId: stream.id, shard: shard.index, from, limit, maxBytes: MAX_RECORDS_BYTES })
     const last = records[records.length - 1]
@@ -128,7 +128,10 @@ export class RecordReader {
     if (limited) shard.throttle.chargeRead(records.reduce((sum, r) => sum + r.data.byteLength + Buffer.byteLength(r.partitionKey), 0))
 
     const caughtUp = shard.committed === undefined || comparePositions(next, shard.committed) > 0
-    const ended = !shard.open && caughtUp
+    // A closed shard ends after its last assigned position, not its last committed one:
+    // records still being written when it closed must be read before the children.
+    const closedAt = shard.doc.closedAt
+    const ended = closedAt !== undefined && comparePositions(next, closedAt) > 0
     return {
       records,
       sequenceNumbers: records.map((r) => shard.sequenceNumber(r)),

@@ -40,7 +40,7 @@ export class RetentionTrimmer {
   private async pass (): Promise<void> {
     const now = this.config.clock()
     for (const stream of this.registry.list()) {
-      const cutoff = now - stream.retentionMs
+      const cutoff = stream.horizon(now)
       for (const shard of stream.shardList) {
         await this.store.trimRecords(stream.id, shard.index, cutoff)
       }

@@ -37,6 +37,12 @@ export interface StreamDoc {
   tags: Record<string, string>
   /** When a CREATING stream becomes ACTIVE. */
   activeAt?: number | undefined
+  /**
+   * Records that arrived before this time have expired for good. Raising the retention
+   * period must not bring them back (Kinesis: expired data stays inaccessible), so the
+   * horizon at the moment of an increase is kept here.
+   */
+  expiredBefore?: number | undefined
 }
 
 export function formatShardId (index: number): string {
@@ -130,6 +136,11 @@ export class Stream {
 
   get retentionMs (): number {
     return this.doc.retentionHours * 3_600_000
+  }
+
+  /** Records that arrived before the horizon are expired: never returned, and trimmed. */
+  horizon (now: number): number {
+    return Math.max(now - this.retentionMs, this.doc.expiredBefore ?? 0)
   }
 
   /** Shards in index order, which is creation order. */

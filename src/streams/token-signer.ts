@@ -18,7 +18,9 @@ export class TokenSigner {
   open (token: string): Buffer | undefined {
     if (!/^[A-Za-z0-9_-]+$/.test(token)) return undefined
     const raw = Buffer.from(token, 'base64url')
-    if (raw.byteLength <= MAC_BYTES) return undefined
+    // The last base64 character can carry unused bits; only the canonical spelling of
+    // the bytes is accepted, so no edited character goes unnoticed.
+    if (raw.byteLength <= MAC_BYTES || raw.toString('base64url') !== token) return undefined
     const payload = raw.subarray(0, raw.byteLength - MAC_BYTES)
     const mac = raw.subarray(raw.byteLength - MAC_BYTES)
     return timingSafeEqual(mac, this.mac(payload)) ? payload : undefined
