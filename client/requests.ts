@@ -4,6 +4,7 @@ import type {
   ListShardsRequest,
   PutRecordRequest,
   PutRecordsRequest,
+  UpdateShardCountRequest,
   RecordData,
   Timestamp
 } from './types.js'
@@ -27,6 +28,11 @@ function checkEnum (field: string, value: string | undefined, allowed: readonly 
 export function encodeCreateStream (request: CreateStreamRequest): object {
   checkEnum('partitionHash', request.partitionHash, ['MURMUR3', 'MD5'])
   checkEnum('streamModeDetails.streamMode', request.streamModeDetails?.streamMode, ['STREAM_MODE_UNSPECIFIED', 'PROVISIONED', 'ON_DEMAND'])
+  return request
+}
+
+export function encodeUpdateShardCount (request: UpdateShardCountRequest): object {
+  checkEnum('scalingType', request.scalingType, ['SCALING_TYPE_UNSPECIFIED', 'UNIFORM_SCALING'])
   return request
 }
 

@@ -20,7 +20,8 @@ import type {
   StreamModeDetails,
   StreamRecord,
   StreamSummary,
-  Tag
+  Tag,
+  UpdateShardCountResponse
 } from './types.js'
 
 /*
@@ -218,4 +219,13 @@ function compact<T extends object> (value: T): T {
     if (value[key] === undefined) delete value[key]
   }
   return value
+}
+
+export function toUpdateShardCountResponse (wire: Wire<UpdateShardCountResponse>): UpdateShardCountResponse {
+  return {
+    streamName: wire.streamName ?? '',
+    streamArn: wire.streamArn ?? '',
+    currentShardCount: wire.currentShardCount ?? 0,
+    targetShardCount: wire.targetShardCount ?? 0
+  }
 }

@@ -3,7 +3,7 @@ import type { ChannelCredentials } from '@grpc/grpc-js'
 import { requestEncodingError, toShardlineError } from './errors.js'
 import { streamService, unaryMethod } from './proto.js'
 import type { MethodName } from './proto.js'
-import { encodeCreateStream, encodeGetShardIterator, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
+import { encodeCreateStream, encodeGetShardIterator, encodeUpdateShardCount, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
 import {
   toDescribeStreamResponse,
   toDescribeStreamSummaryResponse,
@@ -14,7 +14,8 @@ import {
   toListStreamsResponse,
   toListTagsForStreamResponse,
   toPutRecordResponse,
-  toPutRecordsResponse
+  toPutRecordsResponse,
+  toUpdateShardCountResponse
 } from './responses.js'
 import type {
   AddTagsToStreamRequest,
@@ -45,8 +46,14 @@ import type {
   PutRecordResponse,
   PutRecordsRequest,
   PutRecordsResponse,
+  MergeShardsRequest,
+  MergeShardsResponse,
   RemoveTagsFromStreamRequest,
-  RemoveTagsFromStreamResponse
+  RemoveTagsFromStreamResponse,
+  SplitShardRequest,
+  SplitShardResponse,
+  UpdateShardCountRequest,
+  UpdateShardCountResponse
 } from './types.js'
 
 export const DEFAULT_DEADLINE_MS = 10_000
@@ -128,6 +135,18 @@ export class StreamClient {
 
   removeTagsFromStream (request: RemoveTagsFromStreamRequest, options?: CallOptions): Promise<RemoveTagsFromStreamResponse> {
     return this.#unary('RemoveTagsFromStream', () => request, toEmptyResponse, options)
+  }
+
+  splitShard (request: SplitShardRequest, options?: CallOptions): Promise<SplitShardResponse> {
+    return this.#unary('SplitShard', () => request, toEmptyResponse, options)
+  }
+
+  mergeShards (request: MergeShardsRequest, options?: CallOptions): Promise<MergeShardsResponse> {
+    return this.#unary('MergeShards', () => request, toEmptyResponse, options)
+  }
+
+  updateShardCount (request: UpdateShardCountRequest, options?: CallOptions): Promise<UpdateShardCountResponse> {
+    return this.#unary('UpdateShardCount', () => encodeUpdateShardCount(request), toUpdateShardCountResponse, options)
   }
 
   listTagsForStream (request: ListTagsForStreamRequest, options?: CallOptions): Promise<ListTagsForStreamResponse> {

@@ -229,6 +229,35 @@ export interface ListTagsForStreamResponse {
 }
 
 // ---------------------------------------------------------------------------------------
+// Resharding
+
+export interface SplitShardRequest extends StreamRef {
+  shardToSplit: string
+  /** Decimal hash key: the first key of the upper child. */
+  newStartingHashKey: string
+}
+export type SplitShardResponse = EmptyResponse
+
+export interface MergeShardsRequest extends StreamRef {
+  shardToMerge: string
+  adjacentShardToMerge: string
+}
+export type MergeShardsResponse = EmptyResponse
+
+export type ScalingType = 'UNIFORM_SCALING'
+
+export interface UpdateShardCountRequest extends StreamRef {
+  targetShardCount: number
+  scalingType: ScalingType
+}
+export interface UpdateShardCountResponse {
+  streamName: string
+  streamArn: string
+  currentShardCount: number
+  targetShardCount: number
+}
+
+// ---------------------------------------------------------------------------------------
 // Data plane
 
 export interface PutRecordRequest extends StreamRef {

@@ -31,6 +31,8 @@ export interface ServerOptions {
   clock?: Clock
   /** How often the retention trimmer runs. Default 60 s. */
   trimIntervalMs?: number
+  /** UpdateShardCount calls allowed per stream per rolling 24 hours (AWS: 10). `limits: 'off'` lifts it. */
+  shardCountUpdatesPerDay?: number
 }
 
 export interface ServerConfig {
@@ -48,6 +50,7 @@ export interface ServerConfig {
   readonly trimIntervalMs: number
   /** Shard iterators expire this long after they were issued (Kinesis: 5 minutes). */
   readonly iteratorTtlMs: number
+  readonly shardCountUpdatesPerDay: number
 }
 
 export const DEFAULTS = {
@@ -62,7 +65,8 @@ export const DEFAULTS = {
   createStreamMs: 0,
   logLevel: 'warn',
   trimIntervalMs: 60_000,
-  iteratorTtlMs: 300_000
+  iteratorTtlMs: 300_000,
+  shardCountUpdatesPerDay: 10
 } as const
 
 export function resolveConfig (options: ServerOptions = {}): ServerConfig {
@@ -89,6 +93,7 @@ export function resolveConfig (options: ServerOptions = {}): ServerConfig {
     logLevel: options.logLevel ?? DEFAULTS.logLevel,
     clock: options.clock ?? systemClock,
     trimIntervalMs: options.trimIntervalMs ?? DEFAULTS.trimIntervalMs,
-    iteratorTtlMs: DEFAULTS.iteratorTtlMs
+    iteratorTtlMs: DEFAULTS.iteratorTtlMs,
+    shardCountUpdatesPerDay: options.shardCountUpdatesPerDay ?? DEFAULTS.shardCountUpdatesPerDay
   }
 }

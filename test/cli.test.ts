@@ -19,7 +19,7 @@ describe('shardline CLI', () => {
   it('prints usage for --help', () => {
     const result = run(['serve', '--help'])
     expect(result.status).toBe(0)
-    for (const flag of ['--data', '--memory', '--host', '--grpc-port', '--limits', '--sync', '--region', '--account-id', '--create-stream-ms', '--log-level']) {
+    for (const flag of ['--data', '--memory', '--host', '--grpc-port', '--limits', '--sync', '--region', '--account-id', '--create-stream-ms', '--shard-count-updates-per-day', '--log-level']) {
       expect(result.stdout).toContain(flag)
     }
   })
@@ -49,7 +49,7 @@ describe('shardline CLI', () => {
   })
 
   it('flag parser maps every flag onto the server options', () => {
-    expect(parseServeFlags(['--data', 'd', '--host', '0.0.0.0', '--grpc-port', '0', '--limits', 'off', '--sync', '--region', 'eu-west-1', '--account-id', '123456789012', '--create-stream-ms', '500', '--log-level', 'debug'])).toEqual({
+    expect(parseServeFlags(['--data', 'd', '--host', '0.0.0.0', '--grpc-port', '0', '--limits', 'off', '--sync', '--region', 'eu-west-1', '--account-id', '123456789012', '--create-stream-ms', '500', '--shard-count-updates-per-day', '20', '--log-level', 'debug'])).toEqual({
       help: false,
       memory: false,
       sync: true,
@@ -60,7 +60,8 @@ describe('shardline CLI', () => {
       limits: 'off',
       region: 'eu-west-1',
       accountId: '123456789012',
-      createStreamMs: 500
+      createStreamMs: 500,
+      shardCountUpdatesPerDay: 20
     })
   })
 

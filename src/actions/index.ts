@@ -14,8 +14,11 @@ import { listStreams } from './list-streams.js'
 import { listTagsForStream } from './list-tags-for-stream.js'
 import { putRecord } from './put-record.js'
 import { putRecords } from './put-records.js'
+import { mergeShards } from './merge-shards.js'
 import { removeTagsFromStream } from './remove-tags-from-stream.js'
 import { decreaseStreamRetentionPeriod, increaseStreamRetentionPeriod } from './retention-period.js'
+import { splitShard } from './split-shard.js'
+import { updateShardCount } from './update-shard-count.js'
 
 export const STREAM_ACTIONS: readonly AnyAction[] = [
   createStream,
@@ -29,6 +32,9 @@ export const STREAM_ACTIONS: readonly AnyAction[] = [
   addTagsToStream,
   removeTagsFromStream,
   listTagsForStream,
+  splitShard,
+  mergeShards,
+  updateShardCount,
   putRecord,
   putRecords,
   getShardIterator,

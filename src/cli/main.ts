@@ -4,12 +4,13 @@
  */
 import { createServer } from '../server.js'
 import { SERVE_USAGE, UsageError, parseServeFlags } from './serve-flags.js'
+import { TEACHING_USAGE, locateCommand, shardsCommand } from './teaching-commands.js'
 
 const USAGE = `Usage: shardline <command> [flags]
 
 Commands:
-  serve     run the server (shardline serve --help for flags)
-`
+  serve                                      run the server (shardline serve --help for flags)
+${TEACHING_USAGE}`
 
 /** The process must be gone within 5 s of a signal, even if something hangs. */
 const HARD_EXIT_MS = 4500
@@ -42,6 +43,12 @@ async function main (argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       return await serve(rest)
+    case 'shards':
+      process.stdout.write(await shardsCommand(rest))
+      return
+    case 'locate':
+      process.stdout.write(await locateCommand(rest))
+      return
     case undefined:
     case '--help':
     case '-h':

@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util'
 import { DEFAULTS, type LogLevel, type ServerOptions } from '../config.js'
+import { UsageError } from './usage-error.js'
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
@@ -16,12 +17,14 @@ export const SERVE_USAGE = `Usage: shardline serve [flags]
   --sync                  fsync every commit
   --region REGION         used in ARNs (default ${DEFAULTS.region})
   --account-id ID         12 digits, used in ARNs (default ${DEFAULTS.accountId})
-  --create-stream-ms MS   how long streams stay CREATING/DELETING (default ${DEFAULTS.createStreamMs})
+  --create-stream-ms MS   how long streams stay CREATING/UPDATING/DELETING (default ${DEFAULTS.createStreamMs})
+  --shard-count-updates-per-day N
+                          UpdateShardCount calls per stream per rolling 24 h (default ${DEFAULTS.shardCountUpdatesPerDay}; --limits off lifts it)
   --log-level LEVEL       ${LOG_LEVELS.join('|')} (default info)
   --help                  show this help
 `
 
-export class UsageError extends Error {}
+export { UsageError }
 
 function integer (flag: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined
@@ -49,6 +52,7 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
         region: { type: 'string' },
         'account-id': { type: 'string' },
         'create-stream-ms': { type: 'string' },
+        'shard-count-updates-per-day': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
@@ -90,5 +94,7 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
   if (accountId !== undefined) options.accountId = accountId
   const delay = integer('create-stream-ms', values['create-stream-ms'], 0, 3_600_000)
   if (delay !== undefined) options.createStreamMs = delay
+  const updates = integer('shard-count-updates-per-day', values['shard-count-updates-per-day'], 1, 1_000_000)
+  if (updates !== undefined) options.shardCountUpdatesPerDay = updates
   return options
 }

@@ -122,16 +122,19 @@ export class RecordReader {
     // Records older than the retention period are never returned, trimmed yet or not.
     const horizon = { ts: stream.horizon(now), counter: 0 }
     const from = comparePositions(state.position, horizon) < 0 ? horizon : state.position
+    // Taken before the read: if the shard was sealed then, the read saw all its records.
+    const sealed = shard.sealed
     const records = await this.store.readRecords({ streamId: stream.id, shard: shard.index, from, limit, maxBytes: MAX_RECORDS_BYTES })
     const last = records[records.length - 1]
     const next = last === undefined ? from : positionAfter(last)
     if (limited) shard.throttle.chargeRead(records.reduce((sum, r) => sum + r.data.byteLength + Buffer.byteLength(r.partitionKey), 0))
 
     const caughtUp = shard.committed === undefined || comparePositions(next, shard.committed) > 0
-    // A closed shard ends after its last assigned position, not its last committed one:
-    // records still being written when it closed must be read before the children.
+    // A closed shard ends once its last record has been returned. Records still being
+    // written when it closed keep it open until they are written and read (`sealed`); a
+    // shard that never held a record ends at once.
     const closedAt = shard.doc.closedAt
-    const ended = closedAt !== undefined && comparePositions(next, closedAt) > 0
+    const ended = sealed && closedAt !== undefined && (last === undefined || comparePositions(last, closedAt) >= 0)
     return {
       records,
       sequenceNumbers: records.map((r) => shard.sequenceNumber(r)),

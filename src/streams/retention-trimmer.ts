@@ -41,7 +41,8 @@ export class RetentionTrimmer {
     const now = this.config.clock()
     for (const stream of this.registry.list()) {
       const cutoff = stream.horizon(now)
-      for (const shard of stream.shardList) {
+      const expired = await this.registry.expireClosedShards(stream, cutoff)
+      for (const shard of [...stream.shardList, ...expired]) {
         await this.store.trimRecords(stream.id, shard.index, cutoff)
       }
     }

@@ -35,8 +35,12 @@ export interface StreamDoc {
   shards: ShardDoc[]
   /** Insertion order is kept; ListTagsForStream sorts by key. */
   tags: Record<string, string>
-  /** When a CREATING stream becomes ACTIVE. */
+  /** When a CREATING or UPDATING stream becomes ACTIVE. */
   activeAt?: number | undefined
+  /** The index the next new shard gets; indexes are never reused. */
+  nextShardIndex?: number | undefined
+  /** When UpdateShardCount was called, for the calls-per-24-hours quota. */
+  scalingCalls?: number[] | undefined
   /**
    * Records that arrived before this time have expired for good. Raising the retention
    * period must not bring them back (Kinesis: expired data stays inaccessible), so the
@@ -69,8 +73,11 @@ export class Shard {
     this.id = formatShardId(doc.index)
     this.hashStart = BigInt(doc.hashStart)
     this.hashEnd = BigInt(doc.hashEnd)
+    // Counter 0 is never a record's: a tail there means no record was ever given a number.
     this.tail = last ?? { ts: doc.createdAt, counter: 0 }
-    this.committed = last
+    // A closed shard's records were all written before the document that closed it (group
+    // commit keeps order), so on load everything up to its end counts as committed.
+    this.committed = doc.closedAt ?? last
   }
 
   get index (): number {
@@ -101,6 +108,16 @@ export class Shard {
     }
     this.tail = { ts, counter }
     return this.tail
+  }
+
+  /**
+   * True once the shard is closed and every record numbered before the close has been
+   * written, so a reader that finds nothing more has really reached the end.
+   */
+  get sealed (): boolean {
+    const end = this.doc.closedAt
+    if (end === undefined) return false
+    return end.counter === 0 || (this.committed !== undefined && comparePositions(this.committed, end) >= 0)
   }
 
   markCommitted (position: ShardPosition): void {
@@ -155,6 +172,18 @@ export class Stream {
   addShard (shard: Shard): void {
     this.shards.set(shard.index, shard)
     this.reindex()
+  }
+
+  /** Takes the next unused shard index. */
+  allocateShardIndex (): number {
+    const next = this.doc.nextShardIndex ?? Math.max(-1, ...this.shards.keys()) + 1
+    this.doc.nextShardIndex = next + 1
+    return next
+  }
+
+  /** The open shards in hash-key order. */
+  get openShardsByHash (): readonly Shard[] {
+    return this.openShards
   }
 
   /** Rebuilds the routing table after shards opened or closed. */

@@ -171,8 +171,39 @@ export class StreamRegistry {
     await this.remove(stream)
   }
 
+  /**
+   * Applies a split, merge or scaling to the stream and persists it. `apply` runs
+   * synchronously, and the document is submitted in the same turn (see resharding.ts).
+   * With a state-transition delay the stream is UPDATING for that long afterwards.
+   */
+  async reshard (stream: Stream, apply: () => void): Promise<void> {
+    apply()
+    if (this.config.createStreamMs > 0) {
+      stream.doc.status = 'UPDATING'
+      stream.doc.activeAt = this.config.clock() + this.config.createStreamMs
+    }
+    await this.save(stream)
+    this.scheduleTransition(stream)
+  }
+
+  /**
+   * Forgets closed shards whose every record has expired (their children keep naming
+   * them as parents), and returns them so their records can be deleted.
+   */
+  async expireClosedShards (stream: Stream, horizon: number): Promise<Shard[]> {
+    const expired = stream.shardList.filter((s) => {
+      const closedAt = s.doc.closedAt
+      return closedAt !== undefined && Math.max(closedAt.ts, s.doc.closedTime ?? 0) < horizon
+    })
+    if (expired.length === 0 || this.byId.get(stream.id) !== stream) return []
+    for (const shard of expired) stream.shards.delete(shard.index)
+    await this.save(stream)
+    return expired
+  }
+
   /** Writes the stream's document back after an in-memory change. */
   async save (stream: Stream): Promise<void> {
+    stream.doc.shards = stream.shardList.map((s) => s.doc)
     const batch = this.store.batch()
     batch.putDocument(STREAM_PREFIX + stream.name, stream.doc)
     await this.store.commit(batch)
@@ -205,15 +236,15 @@ export class StreamRegistry {
     }
   }
 
-  /** CREATING becomes ACTIVE, and DELETING disappears, after --create-stream-ms. */
+  /** CREATING and UPDATING become ACTIVE, and DELETING disappears, after --create-stream-ms. */
   private scheduleTransition (stream: Stream): void {
     const { status } = stream.doc
-    if (status !== 'CREATING' && status !== 'DELETING') return
-    const due = status === 'CREATING' ? (stream.doc.activeAt ?? 0) : this.config.clock() + this.config.createStreamMs
+    if (status === 'ACTIVE') return
+    const due = status === 'DELETING' ? this.config.clock() + this.config.createStreamMs : (stream.doc.activeAt ?? 0)
     const timer = setTimeout(() => {
       this.timers.delete(timer)
-      if (this.byId.get(stream.id) !== stream) return
-      const done = status === 'CREATING'
+      if (this.byId.get(stream.id) !== stream || stream.doc.status !== status) return
+      const done = status !== 'DELETING'
         ? (() => { stream.doc.status = 'ACTIVE'; stream.doc.activeAt = undefined; return this.save(stream) })()
         : this.remove(stream)
       done.catch((err: unknown) => this.log.error({ err, stream: stream.name }, 'stream state transition failed'))
