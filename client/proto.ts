@@ -22,6 +22,10 @@ export type MethodName =
   | 'SplitShard'
   | 'MergeShards'
   | 'UpdateShardCount'
+  | 'RegisterStreamConsumer'
+  | 'DescribeStreamConsumer'
+  | 'ListStreamConsumers'
+  | 'DeregisterStreamConsumer'
   | 'ListTagsForStream'
   | 'PutRecord'
   | 'PutRecords'
@@ -69,5 +73,12 @@ export function streamService (): ServiceDefinition {
 export function unaryMethod (name: MethodName): UnaryMethod {
   const method = streamService()[name]
   if (method === undefined) throw new Error(`${SERVICE_NAME} has no method ${name}`)
+  return method
+}
+
+/** The server-streaming RPC of StreamService. */
+export function streamingMethod (name: 'SubscribeToShard'): UnaryMethod {
+  const method = streamService()[name]
+  if (method === undefined || !method.responseStream) throw new Error(`${SERVICE_NAME} has no streaming method ${name}`)
   return method
 }

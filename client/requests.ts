@@ -4,6 +4,8 @@ import type {
   ListShardsRequest,
   PutRecordRequest,
   PutRecordsRequest,
+  ListStreamConsumersRequest,
+  SubscribeToShardRequest,
   UpdateShardCountRequest,
   RecordData,
   Timestamp
@@ -34,6 +36,16 @@ export function encodeCreateStream (request: CreateStreamRequest): object {
 export function encodeUpdateShardCount (request: UpdateShardCountRequest): object {
   checkEnum('scalingType', request.scalingType, ['SCALING_TYPE_UNSPECIFIED', 'UNIFORM_SCALING'])
   return request
+}
+
+export function encodeListStreamConsumers (request: ListStreamConsumersRequest): object {
+  return { ...request, streamCreationTimestamp: toMillis(request.streamCreationTimestamp) }
+}
+
+export function encodeSubscribeToShard (request: SubscribeToShardRequest): object {
+  const position = request.startingPosition
+  checkEnum('startingPosition.type', position?.type, ['TYPE_UNSPECIFIED', 'AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'])
+  return { ...request, startingPosition: position === undefined ? undefined : { ...position, timestamp: toMillis(position.timestamp) } }
 }
 
 export function encodePutRecord (request: PutRecordRequest): object {

@@ -1,5 +1,8 @@
 import type {
   ChildShard,
+  Consumer,
+  ListStreamConsumersResponse,
+  SubscribeToShardEvent,
   DescribeStreamResponse,
   DescribeStreamSummaryResponse,
   EmptyResponse,
@@ -227,5 +230,35 @@ export function toUpdateShardCountResponse (wire: Wire<UpdateShardCountResponse>
     streamArn: wire.streamArn ?? '',
     currentShardCount: wire.currentShardCount ?? 0,
     targetShardCount: wire.targetShardCount ?? 0
+  }
+}
+
+function toConsumer (wire: Wire<Consumer> | undefined): Consumer {
+  return compact({
+    consumerName: wire?.consumerName ?? '',
+    consumerArn: wire?.consumerArn ?? '',
+    consumerStatus: wire?.consumerStatus ?? 'CREATING',
+    consumerCreationTimestamp: wire?.consumerCreationTimestamp ?? 0,
+    streamArn: optional(wire?.streamArn)
+  })
+}
+
+export function toConsumerResponse<K extends string> (key: K): (wire: Partial<Record<K, Wire<Consumer>>>) => Record<K, Consumer> {
+  return (wire) => ({ [key]: toConsumer(wire[key]) }) as Record<K, Consumer>
+}
+
+export function toListStreamConsumersResponse (wire: Wire<ListStreamConsumersResponse>): ListStreamConsumersResponse {
+  return compact({
+    consumers: (wire.consumers ?? []).map((c) => toConsumer(c)),
+    nextToken: optional(wire.nextToken)
+  })
+}
+
+export function toSubscribeToShardEvent (wire: Wire<SubscribeToShardEvent>): SubscribeToShardEvent {
+  return {
+    records: (wire.records ?? []).map(toStreamRecord),
+    continuationSequenceNumber: wire.continuationSequenceNumber ?? '',
+    millisBehindLatest: wire.millisBehindLatest ?? 0,
+    childShards: (wire.childShards ?? []).map(toChildShard)
   }
 }

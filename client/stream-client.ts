@@ -1,9 +1,9 @@
 import { Client, Metadata, credentials as grpcCredentials, status } from '@grpc/grpc-js'
 import type { ChannelCredentials } from '@grpc/grpc-js'
 import { requestEncodingError, toShardlineError } from './errors.js'
-import { streamService, unaryMethod } from './proto.js'
+import { streamingMethod, streamService, unaryMethod } from './proto.js'
 import type { MethodName } from './proto.js'
-import { encodeCreateStream, encodeGetShardIterator, encodeUpdateShardCount, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
+import { encodeCreateStream, encodeGetShardIterator, encodeListStreamConsumers, encodeSubscribeToShard, encodeUpdateShardCount, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
 import {
   toDescribeStreamResponse,
   toDescribeStreamSummaryResponse,
@@ -15,8 +15,11 @@ import {
   toListTagsForStreamResponse,
   toPutRecordResponse,
   toPutRecordsResponse,
-  toUpdateShardCountResponse
+  toUpdateShardCountResponse,
+  toConsumerResponse,
+  toListStreamConsumersResponse
 } from './responses.js'
+import { ShardSubscription } from './shard-subscription.js'
 import type {
   AddTagsToStreamRequest,
   AddTagsToStreamResponse,
@@ -48,6 +51,15 @@ import type {
   PutRecordsResponse,
   MergeShardsRequest,
   MergeShardsResponse,
+  RegisterStreamConsumerRequest,
+  RegisterStreamConsumerResponse,
+  DescribeStreamConsumerRequest,
+  DescribeStreamConsumerResponse,
+  ListStreamConsumersRequest,
+  ListStreamConsumersResponse,
+  DeregisterStreamConsumerRequest,
+  DeregisterStreamConsumerResponse,
+  SubscribeToShardRequest,
   RemoveTagsFromStreamRequest,
   RemoveTagsFromStreamResponse,
   SplitShardRequest,
@@ -135,6 +147,39 @@ export class StreamClient {
 
   removeTagsFromStream (request: RemoveTagsFromStreamRequest, options?: CallOptions): Promise<RemoveTagsFromStreamResponse> {
     return this.#unary('RemoveTagsFromStream', () => request, toEmptyResponse, options)
+  }
+
+  registerStreamConsumer (request: RegisterStreamConsumerRequest, options?: CallOptions): Promise<RegisterStreamConsumerResponse> {
+    return this.#unary('RegisterStreamConsumer', () => request, toConsumerResponse('consumer'), options)
+  }
+
+  describeStreamConsumer (request: DescribeStreamConsumerRequest, options?: CallOptions): Promise<DescribeStreamConsumerResponse> {
+    return this.#unary('DescribeStreamConsumer', () => request, toConsumerResponse('consumerDescription'), options)
+  }
+
+  listStreamConsumers (request: ListStreamConsumersRequest, options?: CallOptions): Promise<ListStreamConsumersResponse> {
+    return this.#unary('ListStreamConsumers', () => encodeListStreamConsumers(request), toListStreamConsumersResponse, options)
+  }
+
+  deregisterStreamConsumer (request: DeregisterStreamConsumerRequest, options?: CallOptions): Promise<DeregisterStreamConsumerResponse> {
+    return this.#unary('DeregisterStreamConsumer', () => request, toEmptyResponse, options)
+  }
+
+  /**
+   * Opens an enhanced fan-out subscription: an async iterable of events pushed as records
+   * commit. It ends after the server's subscription lifetime (5 minutes) or at the end of
+   * a closed shard; `followShard` resubscribes for you. No deadline applies.
+   */
+  subscribeToShard (request: SubscribeToShardRequest): ShardSubscription {
+    this.#assertOpen()
+    const definition = streamingMethod('SubscribeToShard')
+    let encoded: object
+    try {
+      encoded = encodeSubscribeToShard(request)
+    } catch (err) {
+      throw requestEncodingError(err)
+    }
+    return new ShardSubscription(this.#channel.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, encoded, new Metadata(), {}))
   }
 
   splitShard (request: SplitShardRequest, options?: CallOptions): Promise<SplitShardResponse> {

@@ -33,6 +33,12 @@ export interface ServerOptions {
   trimIntervalMs?: number
   /** UpdateShardCount calls allowed per stream per rolling 24 hours (AWS: 10). `limits: 'off'` lifts it. */
   shardCountUpdatesPerDay?: number
+  /** Enhanced fan-out consumers per stream (AWS: 20). */
+  maxConsumersPerStream?: number
+  /** How long a SubscribeToShard subscription lives (AWS: 5 minutes). */
+  subscriptionLifetimeMs?: number
+  /** How often a subscription with nothing to send sends an empty event (AWS: 5 s). */
+  subscriptionHeartbeatMs?: number
 }
 
 export interface ServerConfig {
@@ -51,6 +57,9 @@ export interface ServerConfig {
   /** Shard iterators expire this long after they were issued (Kinesis: 5 minutes). */
   readonly iteratorTtlMs: number
   readonly shardCountUpdatesPerDay: number
+  readonly maxConsumersPerStream: number
+  readonly subscriptionLifetimeMs: number
+  readonly subscriptionHeartbeatMs: number
 }
 
 export const DEFAULTS = {
@@ -66,7 +75,10 @@ export const DEFAULTS = {
   logLevel: 'warn',
   trimIntervalMs: 60_000,
   iteratorTtlMs: 300_000,
-  shardCountUpdatesPerDay: 10
+  shardCountUpdatesPerDay: 10,
+  maxConsumersPerStream: 20,
+  subscriptionLifetimeMs: 300_000,
+  subscriptionHeartbeatMs: 5000
 } as const
 
 export function resolveConfig (options: ServerOptions = {}): ServerConfig {
@@ -94,6 +106,9 @@ export function resolveConfig (options: ServerOptions = {}): ServerConfig {
     clock: options.clock ?? systemClock,
     trimIntervalMs: options.trimIntervalMs ?? DEFAULTS.trimIntervalMs,
     iteratorTtlMs: DEFAULTS.iteratorTtlMs,
-    shardCountUpdatesPerDay: options.shardCountUpdatesPerDay ?? DEFAULTS.shardCountUpdatesPerDay
+    shardCountUpdatesPerDay: options.shardCountUpdatesPerDay ?? DEFAULTS.shardCountUpdatesPerDay,
+    maxConsumersPerStream: options.maxConsumersPerStream ?? DEFAULTS.maxConsumersPerStream,
+    subscriptionLifetimeMs: options.subscriptionLifetimeMs ?? DEFAULTS.subscriptionLifetimeMs,
+    subscriptionHeartbeatMs: options.subscriptionHeartbeatMs ?? DEFAULTS.subscriptionHeartbeatMs
   }
 }

@@ -99,6 +99,20 @@ export const ERROR_CODES = {
     retriable: false,
     description: 'The stream has no shard with that id.'
   },
+  CONSUMER_NOT_FOUND: {
+    awsType: 'ResourceNotFoundException',
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 400,
+    retriable: false,
+    description: 'No consumer of that name or ARN is registered on the stream (or it was deregistered).'
+  },
+  CONSUMER_EXISTS: {
+    awsType: 'ResourceInUseException',
+    grpcStatus: GrpcStatus.ALREADY_EXISTS,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A consumer of that name is already registered on the stream.'
+  },
   STREAM_EXISTS: {
     awsType: 'ResourceInUseException',
     grpcStatus: GrpcStatus.ALREADY_EXISTS,
@@ -111,7 +125,7 @@ export const ERROR_CODES = {
     grpcStatus: GrpcStatus.FAILED_PRECONDITION,
     httpStatus: 400,
     retriable: true,
-    description: 'The stream is not ACTIVE (it is being created, updated or deleted); retry once it is.'
+    description: 'The stream or consumer is not ACTIVE (being created, updated or deleted), or the shard already has a live subscription for this consumer; retry later.'
   },
   LIMIT_EXCEEDED: {
     awsType: 'LimitExceededException',

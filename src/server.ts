@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import type { ActionContext } from './actions/index.js'
-import { STREAM_ACTIONS } from './actions/index.js'
+import { STREAM_ACTIONS, STREAM_STREAMING_ACTIONS } from './actions/index.js'
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js'
 import { startGrpcServer } from './grpc/grpc-server.js'
 import { createLogger } from './logger.js'
@@ -13,6 +13,7 @@ import type { Store } from './storage/store.js'
 import { RecordReader } from './streams/record-reader.js'
 import { RecordWriter } from './streams/record-writer.js'
 import { RetentionTrimmer } from './streams/retention-trimmer.js'
+import { ConsumerRegistry } from './streams/consumer-registry.js'
 import { StreamRegistry } from './streams/stream-registry.js'
 import { TokenSigner } from './streams/token-signer.js'
 
@@ -56,9 +57,11 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   }
   const signer = new TokenSigner(await tokenSecret(store))
   const streams = await StreamRegistry.load(store, config, log)
+  const consumers = new ConsumerRegistry(streams, config, log)
   const ctx: ActionContext = {
     config,
     streams,
+    consumers,
     signer,
     writer: new RecordWriter(store, config),
     reader: new RecordReader(store, streams, signer, config)
@@ -67,9 +70,10 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   trimmer.start()
   let grpc
   try {
-    grpc = await startGrpcServer(ctx, { 'shardline.v1.StreamService': STREAM_ACTIONS }, config.host, config.grpcPort, log)
+    grpc = await startGrpcServer(ctx, { 'shardline.v1.StreamService': { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS } }, config.host, config.grpcPort, log)
   } catch (err) {
     await trimmer.stop()
+    consumers.close()
     streams.close()
     await store.close()
     throw err
@@ -84,6 +88,9 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     trimNow: () => trimmer.trimNow(),
     close () {
       closing ??= (async () => {
+        // Subscriptions never finish by themselves; end them first so the transport's
+        // graceful shutdown only waits for unary calls.
+        consumers.close()
         await grpc.close(SHUTDOWN_GRACE_MS)
         await trimmer.stop()
         streams.close()

@@ -6,6 +6,7 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ServerConfig } from '../config.js'
 import { toServiceError } from '../errors.js'
+import type { ConsumerRegistry } from '../streams/consumer-registry.js'
 import type { RecordReader } from '../streams/record-reader.js'
 import type { RecordWriter } from '../streams/record-writer.js'
 import type { StreamRegistry } from '../streams/stream-registry.js'
@@ -18,6 +19,7 @@ export interface ActionContext {
   readonly writer: RecordWriter
   readonly reader: RecordReader
   readonly signer: TokenSigner
+  readonly consumers: ConsumerRegistry
 }
 
 export interface Action<S extends TSchema = TSchema, O = unknown> {
@@ -36,6 +38,39 @@ export interface AnyAction {
   readonly name: string
   readonly input: TSchema
   readonly handle: (ctx: ActionContext, input: never) => Promise<unknown>
+}
+
+/**
+ * A server-streaming operation (SubscribeToShard): the handler sends events to the sink
+ * until it resolves (the stream completes) or rejects (the stream fails). `signal` aborts
+ * when the client goes away.
+ */
+export interface StreamingAction<S extends TSchema = TSchema, E = unknown> {
+  readonly name: string
+  readonly input: S
+  readonly streaming: true
+  readonly handle: (ctx: ActionContext, input: Static<S>, sink: (event: E) => Promise<void>, signal: AbortSignal) => Promise<void>
+}
+
+export interface AnyStreamingAction {
+  readonly name: string
+  readonly input: TSchema
+  readonly streaming: true
+  readonly handle: (ctx: ActionContext, input: never, sink: (event: unknown) => Promise<void>, signal: AbortSignal) => Promise<void>
+}
+
+export function defineStreamingAction<S extends TSchema, E> (action: StreamingAction<S, E>): StreamingAction<S, E> {
+  return action
+}
+
+/** Validates the input and runs the streaming action; failures are catalogue ServiceErrors. */
+export async function invokeStreaming (action: AnyStreamingAction, ctx: ActionContext, input: unknown, sink: (event: unknown) => Promise<void>, signal: AbortSignal, namer?: FieldNamer): Promise<void> {
+  try {
+    validateInput(action.input, input, namer)
+    await action.handle(ctx, input as never, sink, signal)
+  } catch (err) {
+    throw toServiceError(err)
+  }
 }
 
 export function defineAction<S extends TSchema, O> (action: Action<S, O>): Action<S, O> {

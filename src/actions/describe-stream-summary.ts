@@ -19,7 +19,7 @@ export const describeStreamSummary = defineAction({
         enhanced_monitoring: [{ shard_level_metrics: [] }],
         encryption_type: 'NONE',
         open_shard_count: stream.openShardCount,
-        consumer_count: 0,
+        consumer_count: ctx.consumers.list(stream).length,
         partition_hash: stream.doc.partitionHash
       }
     }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from './action.js'
 import { StreamArn } from './fields.js'
+import { childShardShape, recordShape } from './shapes.js'
 
 export const getRecords = defineAction({
   name: 'GetRecords',
@@ -12,19 +13,10 @@ export const getRecords = defineAction({
   async handle (ctx, input) {
     const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, input.stream_arn)
     return {
-      records: page.records.map((r, i) => ({
-        sequence_number: page.sequenceNumbers[i]!,
-        approximate_arrival_timestamp: r.ts,
-        data: r.data,
-        partition_key: r.partitionKey
-      })),
+      records: page.records.map((r, i) => recordShape(r, page.sequenceNumbers[i]!)),
       ...(page.nextShardIterator === undefined ? {} : { next_shard_iterator: page.nextShardIterator }),
       millis_behind_latest: page.millisBehindLatest,
-      child_shards: page.childShards.map((c) => ({
-        shard_id: c.shardId,
-        parent_shards: c.parentShards,
-        hash_key_range: { starting_hash_key: c.hashStart.toString(), ending_hash_key: c.hashEnd.toString() }
-      }))
+      child_shards: page.childShards.map(childShardShape)
     }
   }
 })

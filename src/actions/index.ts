@@ -1,7 +1,7 @@
 /**
  * Every operation, by its AWS action name. Transports look actions up here.
  */
-import type { AnyAction } from './action.js'
+import type { AnyAction, AnyStreamingAction } from './action.js'
 import { addTagsToStream } from './add-tags-to-stream.js'
 import { createStream } from './create-stream.js'
 import { deleteStream } from './delete-stream.js'
@@ -15,6 +15,11 @@ import { listTagsForStream } from './list-tags-for-stream.js'
 import { putRecord } from './put-record.js'
 import { putRecords } from './put-records.js'
 import { mergeShards } from './merge-shards.js'
+import { registerStreamConsumer } from './register-stream-consumer.js'
+import { describeStreamConsumer } from './describe-stream-consumer.js'
+import { listStreamConsumers } from './list-stream-consumers.js'
+import { deregisterStreamConsumer } from './deregister-stream-consumer.js'
+import { subscribeToShard } from './subscribe-to-shard.js'
 import { removeTagsFromStream } from './remove-tags-from-stream.js'
 import { decreaseStreamRetentionPeriod, increaseStreamRetentionPeriod } from './retention-period.js'
 import { splitShard } from './split-shard.js'
@@ -35,10 +40,17 @@ export const STREAM_ACTIONS: readonly AnyAction[] = [
   splitShard,
   mergeShards,
   updateShardCount,
+  registerStreamConsumer,
+  describeStreamConsumer,
+  listStreamConsumers,
+  deregisterStreamConsumer,
   putRecord,
   putRecords,
   getShardIterator,
   getRecords
 ]
 
-export { invoke, type Action, type ActionContext, type AnyAction } from './action.js'
+/** Server-streaming operations. */
+export const STREAM_STREAMING_ACTIONS: readonly AnyStreamingAction[] = [subscribeToShard]
+
+export { invoke, invokeStreaming, type Action, type ActionContext, type AnyAction, type AnyStreamingAction } from './action.js'

@@ -1,6 +1,8 @@
 /**
  * Output shapes shared by several operations, in proto field names.
  */
+import type { StoredRecord } from '../storage/store.js'
+import type { ChildShardInfo } from '../streams/record-reader.js'
 import { formatShardId, parseShardId, type Shard, type Stream } from '../streams/stream-model.js'
 
 export interface ShardShape {
@@ -40,4 +42,21 @@ export function shardsAfter (stream: Stream, exclusiveStartShardId: string | und
   const index = parseShardId(exclusiveStartShardId)
   const after = index === undefined ? exclusiveStartShardId : formatShardId(index)
   return shards.filter((s) => s.id > after)
+}
+
+export function recordShape (record: StoredRecord, sequenceNumber: string): Record<string, unknown> {
+  return {
+    sequence_number: sequenceNumber,
+    approximate_arrival_timestamp: record.ts,
+    data: record.data,
+    partition_key: record.partitionKey
+  }
+}
+
+export function childShardShape (child: ChildShardInfo): Record<string, unknown> {
+  return {
+    shard_id: child.shardId,
+    parent_shards: child.parentShards,
+    hash_key_range: { starting_hash_key: child.hashStart.toString(), ending_hash_key: child.hashEnd.toString() }
+  }
 }

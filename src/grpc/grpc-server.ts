@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader'
 import type { Logger } from 'pino'
-import { invoke, type ActionContext, type AnyAction } from '../actions/index.js'
+import { invoke, invokeStreaming, type ActionContext, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
 import { ERROR_METADATA, ServiceError, toServiceError } from '../errors.js'
 import protobuf from 'protobufjs'
 import { loadProtoRoot, loadProtos } from './proto.js'
@@ -47,9 +47,70 @@ export interface GrpcServer {
   close (graceMs: number): Promise<void>
 }
 
+export interface ServiceActions {
+  readonly unary: readonly AnyAction[]
+  readonly streaming?: readonly AnyStreamingAction[]
+}
+
+function undecodable (action: { name: string }, request: UndecodableRequest): ServiceError {
+  return new ServiceError('SERIALIZATION_FAILED', `The ${action.name} request could not be decoded as shardline.v1 protobuf: ${request.reason}.`)
+}
+
+function reportFailure (log: Logger, rpc: string, err: unknown): ServiceError {
+  const error = toServiceError(err)
+  if (error.code === 'INTERNAL') log.error({ err: error.cause ?? error, rpc }, 'internal failure')
+  return error
+}
+
+function unaryHandler (ctx: ActionContext, action: AnyAction, log: Logger): grpc.handleUnaryCall<object, object> {
+  return (call, callback) => {
+    const request = call.request
+    const result = request instanceof UndecodableRequest ? Promise.reject(undecodable(action, request)) : invoke(action, ctx, request)
+    result.then(
+      (output) => callback(null, output as object),
+      (err: unknown) => callback(toGrpcError(reportFailure(log, action.name, err)))
+    )
+  }
+}
+
+/**
+ * Server streaming with flow control: `send` resolves only once grpc-js has taken the
+ * message (its write callback), so a consumer that stops reading stops the producer
+ * instead of growing a buffer. A client that goes away aborts the action.
+ */
+function streamingHandler (ctx: ActionContext, action: AnyStreamingAction, log: Logger): grpc.handleServerStreamingCall<object, object> {
+  return (call) => {
+    const gone = new AbortController()
+    call.on('cancelled', () => gone.abort())
+    const send = (event: unknown): Promise<void> => new Promise<void>((resolve) => {
+      if (gone.signal.aborted) {
+        resolve()
+        return
+      }
+      const onGone = (): void => resolve()
+      gone.signal.addEventListener('abort', onGone, { once: true })
+      call.write(event as object, () => {
+        gone.signal.removeEventListener('abort', onGone)
+        resolve()
+      })
+    })
+    const request = call.request
+    const result = request instanceof UndecodableRequest
+      ? Promise.reject(undecodable(action, request))
+      : invokeStreaming(action, ctx, request, send, gone.signal)
+    result.then(
+      () => { if (!gone.signal.aborted) call.end() },
+      (err: unknown) => {
+        const error = reportFailure(log, action.name, err)
+        if (!gone.signal.aborted) call.emit('error', toGrpcError(error))
+      }
+    )
+  }
+}
+
 export async function startGrpcServer (
   ctx: ActionContext,
-  services: Record<string, readonly AnyAction[]>,
+  services: Record<string, ServiceActions>,
   host: string,
   port: number,
   log: Logger
@@ -65,25 +126,20 @@ export async function startGrpcServer (
     const reflected = root.lookupService(serviceName)
     const implementation: grpc.UntypedServiceImplementation = {}
     const patched: Record<string, MethodDefinition<object, object>> = {}
-    for (const action of actions) {
-      const method = service[action.name] as MethodDefinition<object, object> | undefined
-      if (method === undefined) throw new Error(`${serviceName} has no RPC ${action.name}`)
-      const requestType = reflected.methods[action.name]!.resolvedRequestType!
-      patched[action.name] = { ...method, requestDeserialize: tolerantDeserializer(method, requestType) }
-      implementation[action.name] = (call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
-        const request = call.request
-        const result = request instanceof UndecodableRequest
-          ? Promise.reject(new ServiceError('SERIALIZATION_FAILED', `The ${action.name} request could not be decoded as shardline.v1 protobuf: ${request.reason}.`))
-          : invoke(action, ctx, request)
-        result.then(
-          (output) => callback(null, output as object),
-          (err: unknown) => {
-            const error = toServiceError(err)
-            if (error.code === 'INTERNAL') log.error({ err: error.cause ?? error, rpc: action.name }, 'internal failure')
-            callback(toGrpcError(error))
-          }
-        )
-      }
+    const methodOf = (name: string): MethodDefinition<object, object> => {
+      const method = service[name] as MethodDefinition<object, object> | undefined
+      if (method === undefined) throw new Error(`${serviceName} has no RPC ${name}`)
+      const requestType = reflected.methods[name]!.resolvedRequestType!
+      patched[name] = { ...method, requestDeserialize: tolerantDeserializer(method, requestType) }
+      return method
+    }
+    for (const action of actions.unary) {
+      methodOf(action.name)
+      implementation[action.name] = unaryHandler(ctx, action, log)
+    }
+    for (const action of actions.streaming ?? []) {
+      if (!methodOf(action.name).responseStream) throw new Error(`${serviceName}.${action.name} is not server streaming`)
+      implementation[action.name] = streamingHandler(ctx, action, log)
     }
     server.addService(patched as unknown as grpc.ServiceDefinition, implementation)
   }

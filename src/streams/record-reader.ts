@@ -27,6 +27,19 @@ export interface ChildShardInfo {
   readonly hashEnd: bigint
 }
 
+export interface ShardPage {
+  readonly records: StoredRecord[]
+  readonly sequenceNumbers: string[]
+  /** Data plus partition key bytes of the records. */
+  readonly bytes: number
+  /** Where the next read starts. */
+  readonly next: ShardPosition
+  /** True once a closed shard has been read to its end. */
+  readonly ended: boolean
+  readonly millisBehindLatest: number
+  readonly childShards: ChildShardInfo[]
+}
+
 export interface RecordsPage {
   readonly records: StoredRecord[]
   readonly sequenceNumbers: string[]
@@ -66,7 +79,7 @@ export class RecordReader {
     })
   }
 
-  private startPosition (shard: Shard, request: IteratorRequest): ShardPosition {
+  startPosition (shard: Shard, request: IteratorRequest): ShardPosition {
     switch (request.type) {
       case 'TRIM_HORIZON':
         // The retention cutoff is applied at read time, so the oldest retained record is
@@ -119,16 +132,31 @@ export class RecordReader {
       throw new ServiceError('THROUGHPUT_EXCEEDED', `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${this.config.accountId}: a shard serves 5 GetRecords calls/s and 2 MiB/s.`)
     }
 
+    const page = await this.readPage(stream, shard, state.position, limit, MAX_RECORDS_BYTES)
+    if (limited) shard.throttle.chargeRead(page.bytes)
+    return {
+      records: page.records,
+      sequenceNumbers: page.sequenceNumbers,
+      nextShardIterator: page.ended ? undefined : encodeIterator(this.signer, { streamId: stream.id, shard: shard.index, position: page.next, issuedAt: now }),
+      millisBehindLatest: page.millisBehindLatest,
+      childShards: page.childShards
+    }
+  }
+
+  /**
+   * Reads the records at or after `position`, as GetRecords and subscriptions both do:
+   * skips to the retention horizon, and says whether a closed shard has ended.
+   */
+  async readPage (stream: Stream, shard: Shard, position: ShardPosition, limit: number, maxBytes: number): Promise<ShardPage> {
+    const now = this.config.clock()
     // Records older than the retention period are never returned, trimmed yet or not.
     const horizon = { ts: stream.horizon(now), counter: 0 }
-    const from = comparePositions(state.position, horizon) < 0 ? horizon : state.position
+    const from = comparePositions(position, horizon) < 0 ? horizon : position
     // Taken before the read: if the shard was sealed then, the read saw all its records.
     const sealed = shard.sealed
-    const records = await this.store.readRecords({ streamId: stream.id, shard: shard.index, from, limit, maxBytes: MAX_RECORDS_BYTES })
+    const records = await this.store.readRecords({ streamId: stream.id, shard: shard.index, from, limit, maxBytes })
     const last = records[records.length - 1]
     const next = last === undefined ? from : positionAfter(last)
-    if (limited) shard.throttle.chargeRead(records.reduce((sum, r) => sum + r.data.byteLength + Buffer.byteLength(r.partitionKey), 0))
-
     const caughtUp = shard.committed === undefined || comparePositions(next, shard.committed) > 0
     // A closed shard ends once its last record has been returned. Records still being
     // written when it closed keep it open until they are written and read (`sealed`); a
@@ -138,10 +166,25 @@ export class RecordReader {
     return {
       records,
       sequenceNumbers: records.map((r) => shard.sequenceNumber(r)),
-      nextShardIterator: ended ? undefined : encodeIterator(this.signer, { streamId: stream.id, shard: shard.index, position: next, issuedAt: now }),
+      bytes: records.reduce((sum, r) => sum + r.data.byteLength + Buffer.byteLength(r.partitionKey), 0),
+      next,
+      ended,
       millisBehindLatest: caughtUp || last === undefined ? 0 : Math.max(0, now - last.ts),
       childShards: ended ? this.childrenOf(stream, shard) : []
     }
+  }
+
+  /**
+   * The sequence number just before `position`, which continues from it with
+   * AFTER_SEQUENCE_NUMBER (SubscribeToShard's continuation_sequence_number). Before the
+   * first record it is the shard's starting sequence number.
+   */
+  continuationOf (shard: Shard, position: ShardPosition): string {
+    const before = position.counter > 0
+      ? { ts: position.ts, counter: position.counter - 1 }
+      : { ts: position.ts - 1, counter: Number.MAX_SAFE_INTEGER }
+    const start = { ts: shard.doc.createdAt, counter: 0 }
+    return shard.sequenceNumber(comparePositions(before, start) < 0 ? start : before)
   }
 
   private childrenOf (stream: Stream, shard: Shard): ChildShardInfo[] {

@@ -60,7 +60,13 @@ export class RecordWriter {
     })
     if (accepted.length > 0) {
       await this.store.commit(batch, () => {
-        for (const { shard, position } of accepted) shard.markCommitted(position)
+        const touched = new Set<Shard>()
+        for (const { shard, position } of accepted) {
+          shard.markCommitted(position)
+          touched.add(shard)
+        }
+        // Subscribers are woken once per shard per batch, before any put is acknowledged.
+        for (const shard of touched) shard.notify()
       })
     }
     return results

@@ -24,6 +24,16 @@ export interface ShardDoc {
   closedTime?: number | undefined
 }
 
+export type ConsumerStatus = 'CREATING' | 'DELETING' | 'ACTIVE'
+
+export interface ConsumerDoc {
+  readonly name: string
+  readonly createdAt: number
+  status: ConsumerStatus
+  /** When a CREATING consumer becomes ACTIVE, or a DELETING one disappears. */
+  dueAt?: number | undefined
+}
+
 export interface StreamDoc {
   readonly id: number
   readonly name: string
@@ -41,6 +51,8 @@ export interface StreamDoc {
   nextShardIndex?: number | undefined
   /** When UpdateShardCount was called, for the calls-per-24-hours quota. */
   scalingCalls?: number[] | undefined
+  /** Registered enhanced fan-out consumers. */
+  consumers?: ConsumerDoc[] | undefined
   /**
    * Records that arrived before this time have expired for good. Raising the retention
    * period must not bring them back (Kinesis: expired data stays inaccessible), so the
@@ -68,6 +80,8 @@ export class Shard {
   /** Position of the last record known to be written; LATEST starts after it. */
   committed: ShardPosition | undefined
   private throttleState: ShardThrottle | undefined
+  /** Woken after each commit that wrote to this shard, and when it closes. */
+  private readonly listeners = new Set<() => void>()
 
   constructor (readonly doc: ShardDoc, last: ShardPosition | undefined, private readonly clock: Clock) {
     this.id = formatShardId(doc.index)
@@ -118,6 +132,16 @@ export class Shard {
     const end = this.doc.closedAt
     if (end === undefined) return false
     return end.counter === 0 || (this.committed !== undefined && comparePositions(this.committed, end) >= 0)
+  }
+
+  /** Calls `listener` after commits to this shard; returns the unsubscribe function. */
+  onChange (listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  notify (): void {
+    for (const listener of this.listeners) listener()
   }
 
   markCommitted (position: ShardPosition): void {

@@ -177,6 +177,7 @@ export class StreamRegistry {
    * With a state-transition delay the stream is UPDATING for that long afterwards.
    */
   async reshard (stream: Stream, apply: () => void): Promise<void> {
+    const openBefore = stream.openShardsByHash
     apply()
     if (this.config.createStreamMs > 0) {
       stream.doc.status = 'UPDATING'
@@ -184,6 +185,8 @@ export class StreamRegistry {
     }
     await this.save(stream)
     this.scheduleTransition(stream)
+    // Readers waiting at the end of a shard that just closed can now finish it.
+    for (const shard of openBefore) if (!shard.open) shard.notify()
   }
 
   /**

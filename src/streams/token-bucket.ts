@@ -20,6 +20,12 @@ export class TokenBucket {
     return this.tokens > 0
   }
 
+  /** How long until the bucket is out of debt (0 when it is now). */
+  msUntilAvailable (): number {
+    this.refill()
+    return this.tokens > 0 ? 0 : Math.ceil(((-this.tokens + 1) / this.ratePerSecond) * 1000)
+  }
+
   /** Takes tokens unconditionally; the balance may go negative. */
   take (amount: number): void {
     this.refill()

@@ -1,0 +1,50 @@
+import { Type } from '@sinclair/typebox'
+import { ServiceError } from '../errors.js'
+import { Subscription, type SubscriptionEvent } from '../streams/subscription.js'
+import { defineStreamingAction } from './action.js'
+import { ConsumerArn } from './consumer-fields.js'
+import { SequenceNumber, ShardId, StringEnum, Timestamp } from './fields.js'
+import { recordShape, childShardShape } from './shapes.js'
+
+export const subscribeToShard = defineStreamingAction({
+  name: 'SubscribeToShard',
+  streaming: true,
+  input: Type.Object({
+    consumer_arn: ConsumerArn,
+    shard_id: ShardId,
+    starting_position: Type.Object({
+      type: StringEnum(['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']),
+      sequence_number: Type.Optional(SequenceNumber),
+      timestamp: Type.Optional(Timestamp)
+    })
+  }),
+  async handle (ctx, input, send: (event: Record<string, unknown>) => Promise<void>, signal) {
+    const { stream, consumer, arn } = ctx.consumers.resolve({ consumer_arn: input.consumer_arn })
+    if (consumer.status !== 'ACTIVE') {
+      throw new ServiceError('RESOURCE_IN_USE', `Consumer ${consumer.name} is ${consumer.status}; it can subscribe once it is ACTIVE.`)
+    }
+    if (stream.doc.status !== 'ACTIVE' && stream.doc.status !== 'UPDATING') {
+      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${stream.name} is ${stream.doc.status}, not ACTIVE.`)
+    }
+    const shard = ctx.reader.shardOf(stream, input.shard_id)
+    const { type, sequence_number: sequenceNumber, timestamp } = input.starting_position
+    const position = ctx.reader.startPosition(shard, { type, sequenceNumber, timestamp })
+    const subscription = new Subscription(ctx.reader, ctx.config, stream, shard, position, {
+      send: (event: SubscriptionEvent) => send({
+        records: event.records.map((r, i) => recordShape(r, event.sequenceNumbers[i]!)),
+        continuation_sequence_number: event.continuationSequenceNumber,
+        millis_behind_latest: event.millisBehindLatest,
+        child_shards: event.childShards.map(childShardShape)
+      })
+    })
+    const release = ctx.consumers.claim(arn, shard.id, subscription)
+    const leave = (): void => subscription.stop()
+    signal.addEventListener('abort', leave)
+    try {
+      await subscription.run()
+    } finally {
+      signal.removeEventListener('abort', leave)
+      release()
+    }
+  }
+})
