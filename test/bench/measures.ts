@@ -1,0 +1,187 @@
+/**
+ * The measures. Each run gets a fresh server (see run.ts) and returns one value per row;
+ * the table reports the median of the runs.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { StreamClient } from '../../client/index.js'
+import { cpuText, withCpuUse } from './cpu.js'
+import { perSecond, runLoad, type LoadResult } from './load.js'
+import { RECORD_BYTES, batchOf, partitionKey, payload } from './payload.js'
+import { procStatusMb, type ServerProcess } from './server-process.js'
+import { percentile } from './stats.js'
+
+export interface Target {
+  readonly op: '>=' | '<'
+  readonly value: number
+}
+
+export interface RowSpec {
+  readonly key: string
+  readonly label: string
+  readonly unit: 'records/s' | 'ms' | 'MB'
+  readonly target?: Target
+}
+
+export interface RunResult {
+  readonly values: Record<string, number>
+  /** Printed under the progress line: secondary figures worth seeing, not tabled. */
+  readonly detail?: string
+}
+
+export interface Measure {
+  readonly id: string
+  readonly rows: readonly RowSpec[]
+  run (server: ServerProcess): Promise<RunResult>
+}
+
+/** Several channels' worth of clients; grpc-js may still share one connection between them. */
+const CLIENTS = 4
+const BATCH = 500
+/** PutRecords calls in flight wherever the benchmark writes batches. */
+const BATCHES_IN_FLIGHT = 8
+const PUT_RECORD_IN_FLIGHT = 64
+const STREAM = 'bench'
+
+async function withClients<T> (server: ServerProcess, body: (clients: StreamClient[]) => Promise<T>): Promise<T> {
+  // Long deadlines: a slow server should show up as a low figure, not as a crash.
+  const clients = Array.from({ length: CLIENTS }, () => new StreamClient({ endpoint: server.endpoint, deadlineMs: 60_000 }))
+  try {
+    await Promise.all(clients.map((c) => c.ready(10_000)))
+    return await body(clients)
+  } finally {
+    for (const c of clients) c.close()
+  }
+}
+
+function client (clients: StreamClient[], worker: number): StreamClient {
+  return clients[worker % clients.length]!
+}
+
+/** PutRecords of full 500-record batches; throws on any failed record, since those would inflate the rate. */
+async function putBatch (c: StreamClient, streamName: string, n: number): Promise<number> {
+  const response = await c.putRecords({ streamName, records: batchOf(BATCH, n) })
+  if (response.failedRecordCount > 0) {
+    const failed = response.records.find((r) => r.errorCode !== undefined)
+    throw new Error(`PutRecords failed ${response.failedRecordCount} of ${BATCH} records: ${failed?.errorCode ?? '?'} ${failed?.errorMessage ?? ''}`)
+  }
+  return response.records.length
+}
+
+/** Full PutRecords batches, BATCHES_IN_FLIGHT at a time, until the time or record budget is spent. */
+function writeBatches (clients: StreamClient[], budget: { durationMs: number, maxItems: number }): Promise<LoadResult> {
+  return runLoad({ concurrency: BATCHES_IN_FLIGHT, itemsPerCall: BATCH, ...budget, call: (n, w) => putBatch(client(clients, w), STREAM, n) })
+}
+
+function writeSingles (clients: StreamClient[], budget: { durationMs: number, maxItems: number }): Promise<LoadResult> {
+  return runLoad({ concurrency: PUT_RECORD_IN_FLIGHT, itemsPerCall: 1, ...budget, call: (n, w) => putSingle(client(clients, w), STREAM, n) })
+}
+
+async function putSingle (c: StreamClient, streamName: string, n: number): Promise<number> {
+  await c.putRecord({ streamName, partitionKey: partitionKey(n), data: payload(n) })
+  return 1
+}
+
+const putRecords: Measure = {
+  id: 'putRecords',
+  rows: [{ key: 'rate', label: `PutRecords 500 x 1 KiB, ${BATCHES_IN_FLIGHT} in flight, 4 shards`, unit: 'records/s', target: { op: '>=', value: 60_000 } }],
+  run: (server) => withClients(server, async (clients) => {
+    await clients[0]!.createStream({ streamName: STREAM, shardCount: 4 })
+    // Warm-up: JIT, connections, the first LevelDB memtable.
+    await writeBatches(clients, { durationMs: Infinity, maxItems: 20 * BATCH })
+    const [result, cpu] = await withCpuUse(server.pid, () => writeBatches(clients, { durationMs: 5_000, maxItems: 400_000 }))
+    return { values: { rate: perSecond(result) }, detail: `${result.items} records in ${Math.round(result.elapsedMs)} ms; ${cpuText(cpu, result.items)}` }
+  })
+}
+
+const putRecord: Measure = {
+  id: 'putRecord',
+  rows: [{ key: 'rate', label: `PutRecord 1 KiB, ${PUT_RECORD_IN_FLIGHT} in flight, 4 shards`, unit: 'records/s', target: { op: '>=', value: 10_000 } }],
+  run: (server) => withClients(server, async (clients) => {
+    await clients[0]!.createStream({ streamName: STREAM, shardCount: 4 })
+    await writeSingles(clients, { durationMs: Infinity, maxItems: 2_000 })
+    const [result, cpu] = await withCpuUse(server.pid, () => writeSingles(clients, { durationMs: 5_000, maxItems: 100_000 }))
+    return { values: { rate: perSecond(result) }, detail: `${result.items} records in ${Math.round(result.elapsedMs)} ms; ${cpuText(cpu, result.items)}` }
+  })
+}
+
+const putRecordLatency: Measure = {
+  id: 'putRecordLatency',
+  rows: [
+    { key: 'p50', label: 'PutRecord 1 KiB, sequential: p50 latency', unit: 'ms' },
+    { key: 'p99', label: 'PutRecord 1 KiB, sequential: p99 latency', unit: 'ms' }
+  ],
+  run: (server) => withClients(server, async ([c]) => {
+    await c!.createStream({ streamName: STREAM, shardCount: 4 })
+    for (let n = 0; n < 200; n++) await putSingle(c!, STREAM, n)
+    const latencies: number[] = []
+    const [, cpu] = await withCpuUse(server.pid, async () => {
+      for (let n = 200; n < 3_200; n++) {
+        const started = performance.now()
+        await putSingle(c!, STREAM, n)
+        latencies.push(performance.now() - started)
+      }
+    })
+    return {
+      values: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+      detail: `${latencies.length} calls, max ${Math.max(...latencies).toFixed(2)} ms; ${cpuText(cpu, latencies.length)}`
+    }
+  })
+}
+
+const DRAIN_RECORDS = 100_000
+
+const getRecords: Measure = {
+  id: 'getRecords',
+  rows: [{ key: 'rate', label: 'GetRecords drain 100k x 1 KiB, 1 shard, limit 10,000', unit: 'records/s', target: { op: '>=', value: 100_000 } }],
+  run: (server) => withClients(server, async (clients) => {
+    const c = clients[0]!
+    await c.createStream({ streamName: STREAM, shardCount: 1 })
+    await writeBatches(clients, { durationMs: Infinity, maxItems: DRAIN_RECORDS })
+    let received = 0
+    let calls = 0
+    const started = performance.now()
+    const [, cpu] = await withCpuUse(server.pid, async () => {
+      let { shardIterator: iterator } = await c.getShardIterator({ streamName: STREAM, shardId: 'shardId-000000000000', shardIteratorType: 'TRIM_HORIZON' })
+      while (received < DRAIN_RECORDS) {
+        const page = await c.getRecords({ shardIterator: iterator, limit: 10_000 })
+        calls++
+        // A cheap guard that the drain reads what was written rather than empty records.
+        const first = page.records[0]
+        if (first !== undefined && first.data.byteLength !== RECORD_BYTES) throw new Error(`read a record of ${first.data.byteLength} bytes, expected ${RECORD_BYTES}`)
+        received += page.records.length
+        if (page.nextShardIterator === undefined || page.records.length === 0) break
+        iterator = page.nextShardIterator
+      }
+    })
+    const elapsedMs = performance.now() - started
+    if (received !== DRAIN_RECORDS) throw new Error(`drained ${received} records, expected ${DRAIN_RECORDS}`)
+    return { values: { rate: received / (elapsedMs / 1000) }, detail: `${received} records in ${calls} calls, ${Math.round(elapsedMs)} ms; ${cpuText(cpu, received)}` }
+  })
+}
+
+const RSS_RECORDS = 1_000_000
+const IDLE_MS = 2_000
+
+const rss: Measure = {
+  id: 'rss',
+  rows: [
+    { key: 'afterWrites', label: 'server RSS after 1M x 1 KiB stored (4 shards)', unit: 'MB', target: { op: '<', value: 300 } },
+    { key: 'idle', label: 'server RSS after 1M x 1 KiB stored, 2 s idle', unit: 'MB', target: { op: '<', value: 300 } }
+  ],
+  run: (server) => withClients(server, async (clients) => {
+    await clients[0]!.createStream({ streamName: STREAM, shardCount: 4 })
+    const before = await procStatusMb(server.pid, 'VmRSS')
+    const [result, cpu] = await withCpuUse(server.pid, () => writeBatches(clients, { durationMs: Infinity, maxItems: RSS_RECORDS }))
+    if (result.items !== RSS_RECORDS) throw new Error(`stored ${result.items} records, expected ${RSS_RECORDS}`)
+    const afterWrites = await procStatusMb(server.pid, 'VmRSS')
+    await sleep(IDLE_MS)
+    const idle = await procStatusMb(server.pid, 'VmRSS')
+    const peak = await procStatusMb(server.pid, 'VmHWM')
+    return {
+      values: { afterWrites, idle },
+      detail: `before writes ${before.toFixed(0)} MB, peak (VmHWM) ${peak.toFixed(0)} MB; writes took ${Math.round(result.elapsedMs)} ms (${Math.round(perSecond(result))} records/s); ${cpuText(cpu, result.items)}`
+    }
+  })
+}
+
+export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss]

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: starts the real server as a child process (fresh data directory for
+ * every run of every measure, so runs are independent), drives it with StreamClient, and
+ * prints a markdown table of medians. Progress goes to stderr, the table to stdout.
+ *
+ * --only id,id picks measures (ids in measures.ts); --runs N sets the runs per measure (3).
+ *
+ * --cpu-prof DIR writes a V8 CPU profile of each server process into DIR (open it in
+ * Chrome DevTools); profiling slows the server, so figures taken with it are not comparable.
+ * --server-root DIR runs the server of another checkout (with its own node_modules), to
+ * measure a change against this one with the same client and load.
+ */
+import { cpus, loadavg, platform, release } from 'node:os'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { MEASURES, type Measure, type RowSpec } from './measures.js'
+import { startServerProcess } from './server-process.js'
+import { median } from './stats.js'
+import { formatValue, markdownTable, type TableRow } from './table.js'
+
+const USAGE = 'usage: npm run bench [-- --only id[,id...]] [--runs N] [--cpu-prof DIR] [--server-root DIR]'
+
+function usageError (message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`)
+  process.exit(2)
+}
+
+const argv = process.argv.slice(2)
+let flags
+try {
+  ({ values: flags } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' },
+      runs: { type: 'string', default: '3' },
+      'cpu-prof': { type: 'string' },
+      'server-root': { type: 'string' }
+    },
+    strict: true,
+    allowPositionals: false
+  }))
+} catch (err) {
+  usageError((err as Error).message)
+}
+
+const runs = Number(flags.runs)
+if (!Number.isInteger(runs) || runs < 1) usageError(`--runs must be a positive integer, got '${flags.runs}'`)
+const wanted = flags.only?.split(',').map((s) => s.trim()).filter((s) => s !== '')
+const unknown = wanted?.filter((id) => !MEASURES.some((m) => m.id === id)) ?? []
+if (unknown.length > 0) usageError(`unknown measure(s) ${unknown.join(', ')}; known: ${MEASURES.map((m) => m.id).join(', ')}`)
+const selected = wanted === undefined ? MEASURES : MEASURES.filter((m) => wanted.includes(m.id))
+const profileDir = flags['cpu-prof'] === undefined ? undefined : resolve(flags['cpu-prof'])
+const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]
+const serverRoot = flags['server-root'] === undefined ? undefined : resolve(flags['server-root'])
+
+function log (line: string): void {
+  process.stderr.write(line + '\n')
+}
+
+async function runOnce (measure: Measure, run: number): Promise<Record<string, number>> {
+  const server = await startServerProcess({ nodeArgs, ...(serverRoot === undefined ? {} : { serverRoot }) })
+  try {
+    const result = await measure.run(server)
+    const summary = measure.rows.map((r) => `${r.key} ${formatValue(result.values[r.key]!, r.unit)}`).join(', ')
+    log(`  ${measure.id} run ${run}/${runs}: ${summary}${result.detail === undefined ? '' : ` (${result.detail})`}`)
+    return result.values
+  } finally {
+    await server.stop()
+  }
+}
+
+function targetText (row: RowSpec): string {
+  return row.target === undefined ? '-' : `${row.target.op} ${formatValue(row.target.value, row.unit)}`
+}
+
+function metText (row: RowSpec, value: number): string {
+  if (row.target === undefined) return '-'
+  const met = row.target.op === '>=' ? value >= row.target.value : value < row.target.value
+  return met ? 'yes' : 'NO'
+}
+
+const rows: TableRow[] = []
+const started = Date.now()
+// Other work on the machine skews every figure; the load at the start shows whether there was any.
+const loadAtStart = loadavg()[0]!
+for (const measure of selected) {
+  log(`${measure.id}: ${runs} run(s)`)
+  const results: Array<Record<string, number>> = []
+  for (let run = 1; run <= runs; run++) results.push(await runOnce(measure, run))
+  for (const row of measure.rows) {
+    const values = results.map((r) => r[row.key]!)
+    const mid = median(values)
+    rows.push({
+      measure: row.label,
+      median: formatValue(mid, row.unit),
+      runs: values.map((v) => formatValue(v, row.unit).replace(` ${row.unit}`, '')).join(' / '),
+      target: targetText(row),
+      met: metText(row, mid)
+    })
+  }
+}
+
+const cpu = cpus()
+const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ')
+process.stdout.write([
+  '',
+  markdownTable(rows),
+  '',
+  `Machine: ${cpu.length} CPUs, ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${platform()} ${release()}, Node ${process.version}; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`,
+  `Command: \`${command}\` (median of ${runs} run${runs === 1 ? '' : 's'}, fresh server and data directory per run; took ${Math.round((Date.now() - started) / 1000)} s)`,
+  ...(serverRoot === undefined ? [] : [`Server from: ${serverRoot}`]),
+  ...(profileDir === undefined ? [] : [`CPU profiles of the server: ${profileDir}`]),
+  ''
+].join('\n'))
