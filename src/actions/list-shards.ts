@@ -20,14 +20,18 @@ interface FilterSpec {
   timestamp?: number | undefined
 }
 
-/** Whether a shard was open at `time`; a time before the stream existed means its start. */
+/**
+ * Whether a shard was open at `time`: started at or before it and ended at or after it
+ * (AWS: "end timestamp greater than or equal to the given timestamp"). A time before the
+ * stream existed means its start.
+ */
 function openAt (stream: Stream, shard: Shard, time: number): boolean {
   const t = Math.max(time, stream.doc.createdAt)
-  return shard.doc.createdAt <= t && (shard.doc.closedTime === undefined || shard.doc.closedTime > t)
+  return shard.doc.createdAt <= t && (shard.doc.closedTime === undefined || shard.doc.closedTime >= t)
 }
 
 function openSince (shard: Shard, time: number): boolean {
-  return shard.doc.closedTime === undefined || shard.doc.closedTime > time
+  return shard.doc.closedTime === undefined || shard.doc.closedTime >= time
 }
 
 function applyFilter (stream: Stream, shards: Shard[], filter: FilterSpec, now: number): Shard[] {
@@ -47,7 +51,8 @@ function applyFilter (stream: Stream, shards: Shard[], filter: FilterSpec, now: 
       return shards.filter((s) => openAt(stream, s, filter.timestamp!))
     default:
       needs('timestamp')
-      return shards.filter((s) => openSince(s, filter.timestamp!))
+      // A time before the trim horizon means the trim horizon, as in AWS.
+      return shards.filter((s) => openSince(s, Math.max(filter.timestamp!, horizon)))
   }
 }
 

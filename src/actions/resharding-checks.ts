@@ -22,3 +22,10 @@ export function checkShardQuota (stream: Stream, openAfter: number): void {
     throw new ServiceError('LIMIT_EXCEEDED', `Stream ${stream.name} would have ${openAfter} open shards; a stream may have at most ${MAX_OPEN_SHARDS}.`)
   }
 }
+
+/** Kinesis reshards only PROVISIONED streams; ON_DEMAND streams scale themselves. */
+export function checkProvisioned (stream: Stream, operation: string): void {
+  if (stream.doc.mode !== 'PROVISIONED') {
+    throw new ServiceError('INVALID_ARGUMENT', `${operation} is only supported for streams in PROVISIONED mode; stream ${stream.name} is ${stream.doc.mode}.`)
+  }
+}

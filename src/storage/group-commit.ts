@@ -10,7 +10,7 @@
  */
 
 export interface PendingCommit<Op> {
-  readonly ops: Op[]
+  readonly ops: Op
   readonly onCommitted?: (() => void) | undefined
   resolve: () => void
   reject: (err: unknown) => void
@@ -21,9 +21,10 @@ export class GroupCommit<Op> {
   private scheduled = false
   private writing: Promise<void> | undefined
 
-  constructor (private readonly write: (ops: Op[]) => Promise<void>) {}
+  /** `write` gets every submission of the group, in submission order. */
+  constructor (private readonly write: (groups: Op[]) => Promise<void>) {}
 
-  submit (ops: Op[], onCommitted?: () => void): Promise<void> {
+  submit (ops: Op, onCommitted?: () => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ ops, onCommitted, resolve, reject })
       this.schedule()
@@ -54,9 +55,8 @@ export class GroupCommit<Op> {
     const group = this.queue
     this.queue = []
     if (group.length === 0) return
-    const ops = group.length === 1 ? group[0]!.ops : group.flatMap((p) => p.ops)
     try {
-      await this.write(ops)
+      await this.write(group.map((p) => p.ops))
     } catch (err) {
       for (const p of group) p.reject(err)
       return

@@ -1,25 +1,38 @@
 /**
  * The LevelDB store: one database (classic-level on disk, memory-level with --memory),
- * split into sublevels for records and documents.
+ * split into two sublevels: `records` (binary keys and values) and `docs` (JSON).
+ *
+ * Records bypass abstract-level's per-operation sublevel machinery on the hot paths: their
+ * keys are built with the sublevel's prefix already in place and written through a
+ * chained batch on the root database (several times cheaper per record than an array
+ * batch with `sublevel` options), and read with a root iterator over the prefixed range.
+ * The bytes on disk are exactly what the `records` sublevel would write.
  */
 import { Level } from 'level'
 import { MemoryLevel } from 'memory-level'
 import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
 import { GroupCommit } from './group-commit.js'
-import { RECORD_KEY_BYTES, decodeRecordKey, encodeRecordKey, shardEndKey, shardStartKey, streamEndKey, streamStartKey, type ShardPosition } from './record-key.js'
+import { RECORD_KEY_BYTES, decodeRecordKey, writeRecordKey, type ShardPosition } from './record-key.js'
 import { decodeRecordValue, encodeRecordValue } from './record-value.js'
 import type { ReadRange, Store, StoredRecord, WriteBatch } from './store.js'
 
 type Root = AbstractLevel<string | Buffer | Uint8Array, Buffer, Buffer>
-type RecordsLevel = AbstractSublevel<Root, string | Buffer | Uint8Array, Buffer, Buffer>
 type DocsLevel = AbstractSublevel<Root, string | Buffer | Uint8Array, string, unknown>
 
-interface BatchOp {
-  type: 'put' | 'del'
-  sublevel: RecordsLevel | DocsLevel
-  key: Buffer | string
-  value?: unknown
+/** The `records` sublevel's prefix, as abstract-level spells it. */
+const RECORDS_PREFIX = Buffer.from('!records!', 'utf8')
+const PREFIXED_KEY_BYTES = RECORDS_PREFIX.byteLength + RECORD_KEY_BYTES
+
+function recordKey (streamId: number, shard: number, ts: number, counter: number): Buffer {
+  const key = Buffer.allocUnsafe(PREFIXED_KEY_BYTES)
+  RECORDS_PREFIX.copy(key, 0)
+  return writeRecordKey(key, RECORDS_PREFIX.byteLength, streamId, shard, ts, counter)
 }
+
+type BatchOp =
+  | { readonly kind: 'record', readonly key: Buffer, readonly value: Buffer }
+  | { readonly kind: 'put-doc', readonly key: string, readonly doc: unknown }
+  | { readonly kind: 'del-doc', readonly key: string }
 
 export interface LevelStoreOptions {
   /** Data directory; ignored when `memory` is set. */
@@ -32,45 +45,45 @@ export interface LevelStoreOptions {
 class LevelWriteBatch implements WriteBatch {
   readonly ops: BatchOp[] = []
 
-  constructor (private readonly records: RecordsLevel, private readonly docs: DocsLevel) {}
-
   get size (): number {
     return this.ops.length
   }
 
   putRecord (streamId: number, shard: number, ts: number, counter: number, partitionKey: string, data: Uint8Array): void {
-    this.ops.push({
-      type: 'put',
-      sublevel: this.records,
-      key: encodeRecordKey(streamId, shard, ts, counter),
-      value: encodeRecordValue(partitionKey, data)
-    })
+    this.ops.push({ kind: 'record', key: recordKey(streamId, shard, ts, counter), value: encodeRecordValue(partitionKey, data) })
   }
 
   putDocument (key: string, doc: unknown): void {
-    this.ops.push({ type: 'put', sublevel: this.docs, key, value: doc })
+    this.ops.push({ kind: 'put-doc', key, doc })
   }
 
   deleteDocument (key: string): void {
-    this.ops.push({ type: 'del', sublevel: this.docs, key })
+    this.ops.push({ kind: 'del-doc', key })
   }
 }
 
+/** classic-level reads ahead this much per iterator step; a GetRecords page is up to 10 MiB. */
+const READ_AHEAD_BYTES = 1024 * 1024
+
 export class LevelStore implements Store {
   readonly persistent: boolean
-  private readonly records: RecordsLevel
   private readonly docs: DocsLevel
-  private readonly committer: GroupCommit<BatchOp>
+  private readonly committer: GroupCommit<readonly BatchOp[]>
 
   private constructor (private readonly db: Root, options: LevelStoreOptions) {
     this.persistent = !options.memory
-    this.records = db.sublevel<Buffer, Buffer>('records', { keyEncoding: 'buffer', valueEncoding: 'buffer' }) as unknown as RecordsLevel
     this.docs = db.sublevel<string, unknown>('docs', { keyEncoding: 'utf8', valueEncoding: 'json' }) as unknown as DocsLevel
-    const batchOptions = { sync: options.sync } as never
-    this.committer = new GroupCommit<BatchOp>(async (ops) => {
-      // The op objects match abstract-level's batch operation shape; the cast only
-      // bridges its per-sublevel generic parameters.
-      await this.db.batch(ops as never, batchOptions)
+    const writeOptions = { sync: options.sync }
+    this.committer = new GroupCommit<readonly BatchOp[]>(async (groups) => {
+      const batch = this.db.batch()
+      for (const ops of groups) {
+        for (const op of ops) {
+          if (op.kind === 'record') batch.put(op.key, op.value)
+          else if (op.kind === 'put-doc') batch.put(op.key as never, op.doc as never, { sublevel: this.docs as never })
+          else batch.del(op.key as never, { sublevel: this.docs as never })
+        }
+      }
+      await batch.write(writeOptions as never)
     })
   }
 
@@ -79,13 +92,13 @@ export class LevelStore implements Store {
     const db = options.memory
       ? new MemoryLevel<Buffer, Buffer>(dbOptions)
       // A larger write buffer keeps level-0 compactions from stalling sustained ingest.
-      : new Level<Buffer, Buffer>(options.location, { ...dbOptions, writeBufferSize: 32 * 1024 * 1024 })
+      : new Level<Buffer, Buffer>(options.location, { ...dbOptions, writeBufferSize: 16 * 1024 * 1024 })
     await db.open()
     return new LevelStore(db as unknown as Root, options)
   }
 
   batch (): WriteBatch {
-    return new LevelWriteBatch(this.records, this.docs)
+    return new LevelWriteBatch()
   }
 
   commit (batch: WriteBatch, onCommitted?: () => void): Promise<void> {
@@ -94,16 +107,17 @@ export class LevelStore implements Store {
 
   async readRecords (range: ReadRange): Promise<StoredRecord[]> {
     const { streamId, shard, from, until, limit, maxBytes } = range
-    const iterator = this.records.iterator({
-      gte: encodeRecordKey(streamId, shard, from.ts, from.counter),
-      lt: until === undefined ? shardEndKey(streamId, shard) : encodeRecordKey(streamId, shard, until.ts, until.counter),
-      limit
-    })
+    const iterator = this.db.iterator({
+      gte: recordKey(streamId, shard, from.ts, from.counter),
+      lt: until === undefined ? recordKey(streamId, shard + 1, 0, 0) : recordKey(streamId, shard, until.ts, until.counter),
+      limit,
+      highWaterMarkBytes: Math.min(maxBytes, READ_AHEAD_BYTES)
+    } as never)
     const out: StoredRecord[] = []
     let bytes = 0
     try {
       while (out.length < limit) {
-        const entries = await iterator.nextv(Math.min(limit - out.length, 1000))
+        const entries = await iterator.nextv(limit - out.length)
         if (entries.length === 0) break
         for (const [key, value] of entries) {
           const body = decodeRecordValue(value)
@@ -111,7 +125,7 @@ export class LevelStore implements Store {
           // Always return at least one record so a reader can never be stuck.
           if (out.length > 0 && bytes + size > maxBytes) return out
           bytes += size
-          const position = decodeRecordKey(key)
+          const position = decodeRecordKey(key, RECORDS_PREFIX.byteLength)
           out.push({ ts: position.ts, counter: position.counter, partitionKey: body.partitionKey, data: body.data as Buffer })
         }
       }
@@ -122,24 +136,19 @@ export class LevelStore implements Store {
   }
 
   async lastPosition (streamId: number, shard: number): Promise<ShardPosition | undefined> {
-    const keys = await this.records.keys({
-      gte: shardStartKey(streamId, shard),
-      lt: shardEndKey(streamId, shard),
-      reverse: true,
-      limit: 1
-    }).all()
+    const keys = await this.db.keys({ gte: recordKey(streamId, shard, 0, 0), lt: recordKey(streamId, shard + 1, 0, 0), reverse: true, limit: 1 }).all()
     const key = keys[0]
-    if (key === undefined || key.byteLength !== RECORD_KEY_BYTES) return undefined
-    const { ts, counter } = decodeRecordKey(key)
+    if (key === undefined || key.byteLength !== PREFIXED_KEY_BYTES) return undefined
+    const { ts, counter } = decodeRecordKey(key, RECORDS_PREFIX.byteLength)
     return { ts, counter }
   }
 
   async trimRecords (streamId: number, shard: number, beforeTs: number): Promise<void> {
-    await this.records.clear({ gte: shardStartKey(streamId, shard), lt: encodeRecordKey(streamId, shard, beforeTs, 0) })
+    await this.db.clear({ gte: recordKey(streamId, shard, 0, 0), lt: recordKey(streamId, shard, beforeTs, 0) })
   }
 
   async dropRecords (streamId: number): Promise<void> {
-    await this.records.clear({ gte: streamStartKey(streamId), lt: streamEndKey(streamId) })
+    await this.db.clear({ gte: recordKey(streamId, 0, 0, 0), lt: recordKey(streamId + 1, 0, 0, 0) })
   }
 
   async getDocument<T> (key: string): Promise<T | undefined> {

@@ -28,22 +28,26 @@ function readU64 (buf: Uint8Array, offset: number): number {
   return view.readUInt32BE(offset) * TWO_32 + view.readUInt32BE(offset + 4)
 }
 
-export function encodeRecordKey (streamId: number, shard: number, ts: number, counter: number): Buffer {
-  const key = Buffer.allocUnsafe(RECORD_KEY_BYTES)
-  key.writeUInt32BE(streamId, 0)
-  key.writeUInt32BE(shard, 4)
-  writeU64(key, ts, 8)
-  writeU64(key, counter, 16)
+/** Writes a record key at `offset` of `key` (which may start with a namespace prefix). */
+export function writeRecordKey (key: Buffer, offset: number, streamId: number, shard: number, ts: number, counter: number): Buffer {
+  key.writeUInt32BE(streamId, offset)
+  key.writeUInt32BE(shard, offset + 4)
+  writeU64(key, ts, offset + 8)
+  writeU64(key, counter, offset + 16)
   return key
 }
 
-export function decodeRecordKey (key: Uint8Array): { streamId: number, shard: number } & ShardPosition {
+export function encodeRecordKey (streamId: number, shard: number, ts: number, counter: number): Buffer {
+  return writeRecordKey(Buffer.allocUnsafe(RECORD_KEY_BYTES), 0, streamId, shard, ts, counter)
+}
+
+export function decodeRecordKey (key: Uint8Array, offset = 0): { streamId: number, shard: number } & ShardPosition {
   const view = Buffer.from(key.buffer, key.byteOffset, key.byteLength)
   return {
-    streamId: view.readUInt32BE(0),
-    shard: view.readUInt32BE(4),
-    ts: readU64(key, 8),
-    counter: readU64(key, 16)
+    streamId: view.readUInt32BE(offset),
+    shard: view.readUInt32BE(offset + 4),
+    ts: readU64(key, offset + 8),
+    counter: readU64(key, offset + 16)
   }
 }
 
