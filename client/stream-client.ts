@@ -105,7 +105,9 @@ export class StreamClient {
     // GetRecords answers reach 10 MiB and PutRecords requests 5 MiB, past gRPC's 4 MiB default.
     this.#channel = new Client(options.endpoint, options.credentials ?? grpcCredentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-      'grpc.max_send_message_length': MAX_MESSAGE_BYTES
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      // A 64 KiB HTTP/2 window would make a 10 MiB answer wait for ~160 window updates.
+      'grpc-node.flow_control_window': MAX_MESSAGE_BYTES
     })
   }
 

@@ -1,6 +1,7 @@
 /**
  * The gRPC transport: decode, invoke the action, encode. Nothing else lives here.
  */
+import type * as http2 from 'node:http2'
 import * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader'
 import type { Logger } from 'pino'
@@ -45,6 +46,26 @@ export interface GrpcServer {
   readonly port: number
   /** Stops taking calls, lets running calls finish (up to `graceMs`), then closes. */
   close (graceMs: number): Promise<void>
+}
+
+/** HTTP/2 receive windows: a whole 5 MiB PutRecords fits in flight without a pause. */
+const STREAM_WINDOW_BYTES = 8 * 1024 * 1024
+const SESSION_WINDOW_BYTES = 32 * 1024 * 1024
+
+/**
+ * Node's HTTP/2 defaults (64 KiB windows) make a 512 KiB PutRecords upload wait for a
+ * window update every 64 KiB, each a round trip through both event loops; with the main
+ * thread busy, ingest stalls on it. grpc-js has no server option for this, so the windows
+ * are widened on each new session. If grpc-js internals change, this does nothing.
+ */
+function widenFlowControlWindows (server: grpc.Server): void {
+  const internals = server as unknown as { http2Servers?: Map<http2.Http2Server, unknown> }
+  for (const listener of internals.http2Servers?.keys() ?? []) {
+    listener.on('session', (session: http2.ServerHttp2Session) => {
+      session.settings({ initialWindowSize: STREAM_WINDOW_BYTES })
+      session.setLocalWindowSize(SESSION_WINDOW_BYTES)
+    })
+  }
 }
 
 export interface ServiceActions {
@@ -146,6 +167,7 @@ export async function startGrpcServer (
   const bound = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) => (err === null ? resolve(actual) : reject(err)))
   })
+  widenFlowControlWindows(server)
   return {
     port: bound,
     close: (graceMs) => new Promise<void>((resolve) => {

@@ -9,6 +9,7 @@ import { perSecond, runLoad, type LoadResult } from './load.js'
 import { RECORD_BYTES, batchOf, partitionKey, payload } from './payload.js'
 import { procStatusMb, type ServerProcess } from './server-process.js'
 import { percentile } from './stats.js'
+import { FANOUT_MEASURES } from './fanout-measures.js'
 
 export interface Target {
   readonly op: '>=' | '<'
@@ -184,4 +185,4 @@ const rss: Measure = {
   })
 }
 
-export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss]
+export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES]

@@ -20,9 +20,9 @@ const STOP_TIMEOUT_MS = 10_000
 const STDERR_KEEP_CHARS = 8_000
 
 export interface ServerProcessOptions {
-  /** Extra node flags put before `--import tsx`, e.g. ['--cpu-prof', '--cpu-prof-dir', dir]. */
+  /** Extra node flags put before the script, e.g. ['--cpu-prof', '--cpu-prof-dir', dir]. */
   readonly nodeArgs?: readonly string[]
-  /** The checkout whose src/cli/main.ts is run; default this repository. Lets a change be compared A/B. */
+  /** The checkout whose dist/src/cli/main.js is run (built); default this repository. Lets a change be compared A/B. */
   readonly serverRoot?: string
 }
 
@@ -44,7 +44,8 @@ export async function startServerProcess (options: ServerProcessOptions = {}): P
   const dataDir = await mkdtemp(join(tmpdir(), 'shardline-bench-'))
   const args = [
     ...(options.nodeArgs ?? []),
-    '--import', 'tsx', 'src/cli/main.ts', 'serve',
+    // The compiled server, as `npm start` runs it: no TypeScript loader in the measured process.
+    'dist/src/cli/main.js', 'serve',
     '--grpc-port', '0', '--limits', 'off', '--data', dataDir, '--log-level', 'warn'
   ]
   const child = spawn(process.execPath, args, { cwd: options.serverRoot ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
