@@ -8,7 +8,7 @@ import type { ShardPosition } from '../storage/record-key.js'
 import type { Store } from '../storage/store.js'
 import { hashPartitionKey, parseHashKey } from './hash-key.js'
 import { parseSequenceNumber, type SequenceParts } from './sequence-number.js'
-import type { Shard, Stream } from './stream-model.js'
+import type { Shard, ShardCommit, Stream } from './stream-model.js'
 
 export interface PutEntry {
   readonly partitionKey: string
@@ -37,7 +37,7 @@ export class RecordWriter {
     const floor = orderAfter === undefined || orderAfter === '' ? undefined : this.parseOrdering(orderAfter, now)
     const limited = this.config.limits === 'aws'
     const batch = this.store.batch()
-    const accepted: Array<{ shard: Shard, position: ShardPosition }> = []
+    const accepted: Array<{ shard: Shard, position: ShardPosition, entry: PutEntry }> = []
     // Once a shard refuses a record, it refuses the rest of this call's records too, so a
     // producer retrying the failures cannot reorder a partition key.
     const refused = new Set<Shard>()
@@ -55,18 +55,24 @@ export class RecordWriter {
       // Numbers of an older generation (a parent shard) are already below this shard's.
       const position = shard.nextPosition(now, floor?.generation === shard.doc.generation ? floor : undefined)
       batch.putRecord(stream.id, shard.index, position.ts, position.counter, entry.partitionKey, entry.data)
-      accepted.push({ shard, position })
+      accepted.push({ shard, position, entry })
       return { ok: true, shardId: shard.id, sequenceNumber: shard.sequenceNumber(position) }
     })
     if (accepted.length > 0) {
       await this.store.commit(batch, () => {
-        const touched = new Set<Shard>()
-        for (const { shard, position } of accepted) {
+        // Subscribers are woken once per shard per call, before any put is acknowledged,
+        // and handed the records so a caught-up one need not read them back from storage.
+        const commits = new Map<Shard, ShardCommit & { records: Array<ShardCommit['records'][number]> }>()
+        for (const { shard, position, entry } of accepted) {
+          let commit = commits.get(shard)
+          if (commit === undefined) {
+            commit = { before: shard.committed, records: [] }
+            commits.set(shard, commit)
+          }
+          commit.records.push({ ts: position.ts, counter: position.counter, partitionKey: entry.partitionKey, data: entry.data })
           shard.markCommitted(position)
-          touched.add(shard)
         }
-        // Subscribers are woken once per shard per batch, before any put is acknowledged.
-        for (const shard of touched) shard.notify()
+        for (const [shard, commit] of commits) shard.notify(commit)
       })
     }
     return results

@@ -71,6 +71,13 @@ export function parseShardId (id: string): number | undefined {
   return match === null ? undefined : Number(match[1])
 }
 
+/** Records one commit wrote to a shard, in order, and what the shard held before it. */
+export interface ShardCommit {
+  /** The last committed position before this commit; undefined if there was none. */
+  readonly before: ShardPosition | undefined
+  readonly records: ReadonlyArray<ShardPosition & { readonly partitionKey: string, readonly data: Uint8Array }>
+}
+
 export class Shard {
   readonly id: string
   readonly hashStart: bigint
@@ -81,7 +88,7 @@ export class Shard {
   committed: ShardPosition | undefined
   private throttleState: ShardThrottle | undefined
   /** Woken after each commit that wrote to this shard, and when it closes. */
-  private readonly listeners = new Set<() => void>()
+  private readonly listeners = new Set<(commit?: ShardCommit) => void>()
 
   constructor (readonly doc: ShardDoc, last: ShardPosition | undefined, private readonly clock: Clock) {
     this.id = formatShardId(doc.index)
@@ -134,14 +141,17 @@ export class Shard {
     return end.counter === 0 || (this.committed !== undefined && comparePositions(this.committed, end) >= 0)
   }
 
-  /** Calls `listener` after commits to this shard; returns the unsubscribe function. */
-  onChange (listener: () => void): () => void {
+  /**
+   * Calls `listener` after each commit to this shard (with what it wrote) and when the
+   * shard closes (without); returns the unsubscribe function.
+   */
+  onChange (listener: (commit?: ShardCommit) => void): () => void {
     this.listeners.add(listener)
     return () => { this.listeners.delete(listener) }
   }
 
-  notify (): void {
-    for (const listener of this.listeners) listener()
+  notify (commit?: ShardCommit): void {
+    for (const listener of this.listeners) listener(commit)
   }
 
   markCommitted (position: ShardPosition): void {

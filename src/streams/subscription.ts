@@ -9,12 +9,12 @@
  */
 import type { ServerConfig } from '../config.js'
 import type { ServiceError } from '../errors.js'
-import type { ShardPosition } from '../storage/record-key.js'
+import { comparePositions, positionAfter, type ShardPosition } from '../storage/record-key.js'
 import type { StoredRecord } from '../storage/store.js'
 import type { LiveSubscription } from './consumer-registry.js'
-import type { ChildShardInfo, RecordReader } from './record-reader.js'
+import type { ChildShardInfo, RecordReader, ShardPage } from './record-reader.js'
 import { MIB } from './shard-throttle.js'
-import type { Shard, Stream } from './stream-model.js'
+import type { Shard, ShardCommit, Stream } from './stream-model.js'
 import { TokenBucket } from './token-bucket.js'
 
 /** Enhanced fan-out gives each consumer 2 MiB/s per shard. */
@@ -36,9 +36,15 @@ export interface EventSink {
   send (event: SubscriptionEvent): Promise<void>
 }
 
+/** Commits a subscription keeps for its fast path; past this it reads from storage instead. */
+const MAX_QUEUED_BYTES = MIB
+
 export class Subscription implements LiveSubscription {
   private stopped: { reason: ServiceError | undefined } | undefined
   private changed = false
+  /** Commits since the last read, for delivery without a storage read (see takeQueued). */
+  private queued: ShardCommit[] = []
+  private queuedBytes = 0
   private wake: (() => void) | undefined
   private readonly rate: TokenBucket | undefined
 
@@ -66,8 +72,9 @@ export class Subscription implements LiveSubscription {
   async run (): Promise<void> {
     const { clock, subscriptionHeartbeatMs: heartbeat } = this.config
     const deadline = clock() + this.config.subscriptionLifetimeMs
-    const unlisten = this.shard.onChange(() => {
+    const unlisten = this.shard.onChange((commit) => {
       this.changed = true
+      if (commit !== undefined) this.enqueue(commit)
       this.wake?.()
     })
     // The first event goes out at once, so the subscriber knows the subscription is live.
@@ -85,7 +92,7 @@ export class Subscription implements LiveSubscription {
         }
         // Cleared before reading, so a commit that lands during the read is not missed.
         this.changed = false
-        const page = await this.reader.readPage(this.stream, this.shard, this.position, EVENT_MAX_RECORDS, EVENT_MAX_BYTES)
+        const page = this.takeQueued() ?? await this.reader.readPage(this.stream, this.shard, this.position, EVENT_MAX_RECORDS, EVENT_MAX_BYTES)
         if (this.stopped !== undefined) break
         if (page.records.length > 0 || page.ended || clock() - lastSent >= heartbeat) {
           this.position = page.next
@@ -107,6 +114,56 @@ export class Subscription implements LiveSubscription {
     } finally {
       unlisten()
       this.wake = undefined
+    }
+  }
+
+  private enqueue (commit: ShardCommit): void {
+    const bytes = commit.records.reduce((sum, r) => sum + r.data.byteLength, 0)
+    if (this.queuedBytes + bytes > MAX_QUEUED_BYTES) {
+      // Too far behind for the fast path: storage has everything, read from there.
+      this.queued = []
+      this.queuedBytes = 0
+      return
+    }
+    this.queued.push(commit)
+    this.queuedBytes += bytes
+  }
+
+  /**
+   * The fast path for a caught-up subscriber: the records of queued commits, without a
+   * storage read, when they are exactly the next records. That holds when everything
+   * committed before the first queued commit lies before this subscription's position;
+   * records it has already seen (a read may have overlapped a commit) are skipped. Closed
+   * shards always go through storage, which knows where they end.
+   */
+  private takeQueued (): ShardPage | undefined {
+    const commits = this.queued
+    this.queued = []
+    this.queuedBytes = 0
+    const first = commits[0]
+    if (first === undefined || !this.shard.open) return undefined
+    if (first.before !== undefined && comparePositions(first.before, this.position) >= 0) return undefined
+    const records: StoredRecord[] = []
+    let bytes = 0
+    for (const commit of commits) {
+      for (const r of commit.records) {
+        if (comparePositions(r, this.position) < 0) continue
+        // The rest stays in storage, where the next read finds it.
+        if (records.length === EVENT_MAX_RECORDS) break
+        records.push({ ts: r.ts, counter: r.counter, partitionKey: r.partitionKey, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) })
+        bytes += r.data.byteLength + Buffer.byteLength(r.partitionKey)
+      }
+    }
+    const last = records[records.length - 1]
+    if (last === undefined) return undefined
+    return {
+      records,
+      sequenceNumbers: records.map((r) => this.shard.sequenceNumber(r)),
+      bytes,
+      next: positionAfter(last),
+      ended: false,
+      millisBehindLatest: 0,
+      childShards: []
     }
   }
 
