@@ -1,7 +1,11 @@
 /**
- * SubscribeToShard as an async iterable of events, over a gRPC server stream. grpc-js
- * only reads the next message when the iterator asks for it, so a consumer that stops
- * iterating applies back-pressure all the way to the server.
+ * SubscribeToShard as an async iterable of events, over a gRPC server stream.
+ *
+ * The call starts when iteration starts, not when the object is made: grpc-js buffers
+ * every message of a stream nobody has read from yet, so a subscription held but not
+ * iterated would otherwise pull the whole shard into this process. Once iterating,
+ * grpc-js reads the next message only when the loop asks for it, so a consumer that
+ * stops pulling applies back-pressure all the way to the server.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js'
 import { toShardlineError } from './errors.js'
@@ -9,19 +13,29 @@ import { toSubscribeToShardEvent, type Wire } from './responses.js'
 import type { SubscribeToShardEvent } from './types.js'
 
 export class ShardSubscription implements AsyncIterable<SubscribeToShardEvent> {
+  #call: ClientReadableStream<object> | undefined
   #cancelled = false
 
-  constructor (private readonly call: ClientReadableStream<object>) {}
+  constructor (private readonly open: () => ClientReadableStream<object>) {}
 
   /** Ends the subscription from this side; iteration then finishes without an error. */
   cancel (): void {
     this.#cancelled = true
-    this.call.cancel()
+    this.#call?.cancel()
   }
 
   async * [Symbol.asyncIterator] (): AsyncIterator<SubscribeToShardEvent> {
+    if (this.#cancelled) return
+    if (this.#call !== undefined) throw new TypeError('a ShardSubscription can be iterated only once')
+    let call: ClientReadableStream<object>
     try {
-      for await (const wire of this.call) {
+      call = this.open()
+    } catch (err) {
+      throw toShardlineError(err)
+    }
+    this.#call = call
+    try {
+      for await (const wire of call) {
         yield toSubscribeToShardEvent(wire as Wire<SubscribeToShardEvent>)
       }
     } catch (err) {
@@ -29,7 +43,7 @@ export class ShardSubscription implements AsyncIterable<SubscribeToShardEvent> {
       throw toShardlineError(err)
     } finally {
       // Leaving the loop early (break, return, throw) must not leave the call open.
-      if (!this.#cancelled) this.call.cancel()
+      if (!this.#cancelled) call.cancel()
     }
   }
 }

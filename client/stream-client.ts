@@ -168,9 +168,10 @@ export class StreamClient {
   }
 
   /**
-   * Opens an enhanced fan-out subscription: an async iterable of events pushed as records
-   * commit. It ends after the server's subscription lifetime (5 minutes) or at the end of
-   * a closed shard; `followShard` resubscribes for you. No deadline applies.
+   * An enhanced fan-out subscription: an async iterable of events pushed as records
+   * commit. The subscription opens when iteration starts. It ends after the server's
+   * subscription lifetime (5 minutes) or at the end of a closed shard; `followShard`
+   * resubscribes for you. No deadline applies.
    */
   subscribeToShard (request: SubscribeToShardRequest): ShardSubscription {
     this.#assertOpen()
@@ -181,7 +182,10 @@ export class StreamClient {
     } catch (err) {
       throw requestEncodingError(err)
     }
-    return new ShardSubscription(this.#channel.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, encoded, new Metadata(), {}))
+    return new ShardSubscription(() => {
+      this.#assertOpen()
+      return this.#channel.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, encoded, new Metadata(), {})
+    })
   }
 
   splitShard (request: SplitShardRequest, options?: CallOptions): Promise<SplitShardResponse> {

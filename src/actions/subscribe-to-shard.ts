@@ -36,7 +36,7 @@ export const subscribeToShard = defineStreamingAction({
         millis_behind_latest: event.millisBehindLatest,
         child_shards: event.childShards.map(childShardShape)
       })
-    })
+    }, ctx.config.limits === 'aws' ? ctx.consumers.budget(arn, shard.id) : undefined)
     const release = ctx.consumers.claim(arn, shard.id, subscription)
     const leave = (): void => subscription.stop()
     signal.addEventListener('abort', leave)

@@ -6,6 +6,8 @@ import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
 import type { ConsumerDoc, Stream } from './stream-model.js'
+import { FANOUT_BYTES_PER_SECOND } from './subscription.js'
+import { TokenBucket } from './token-bucket.js'
 import type { StreamRegistry } from './stream-registry.js'
 
 export interface ConsumerRef {
@@ -27,6 +29,7 @@ export interface LiveSubscription {
 
 export class ConsumerRegistry {
   private readonly live = new Map<string, LiveSubscription>()
+  private readonly budgets = new Map<string, TokenBucket>()
   private readonly timers = new Set<NodeJS.Timeout>()
 
   constructor (private readonly streams: StreamRegistry, private readonly config: ServerConfig, private readonly log: Logger) {
@@ -98,6 +101,20 @@ export class ConsumerRegistry {
    * Reserves the (consumer, shard) pair for one subscription; a second live one gets
    * RESOURCE_IN_USE. Returns the release function.
    */
+  /**
+   * The 2 MiB/s read budget of a (consumer, shard) pair. It belongs to the pair, not to
+   * one subscription, so resubscribing does not reset it.
+   */
+  budget (consumerArn: string, shardId: string): TokenBucket {
+    const key = `${consumerArn} ${shardId}`
+    let bucket = this.budgets.get(key)
+    if (bucket === undefined) {
+      bucket = new TokenBucket(FANOUT_BYTES_PER_SECOND, FANOUT_BYTES_PER_SECOND, this.config.clock)
+      this.budgets.set(key, bucket)
+    }
+    return bucket
+  }
+
   claim (consumerArn: string, shardId: string, subscription: LiveSubscription): () => void {
     const key = `${consumerArn} ${shardId}`
     if (this.live.has(key)) {
@@ -134,6 +151,8 @@ export class ConsumerRegistry {
   }
 
   private async remove (stream: Stream, consumer: ConsumerDoc): Promise<void> {
+    const prefix = this.arnOf(stream, consumer) + ' '
+    for (const key of [...this.budgets.keys()]) if (key.startsWith(prefix)) this.budgets.delete(key)
     stream.doc.consumers = this.list(stream).filter((c) => c !== consumer)
     await this.streams.save(stream)
   }

@@ -15,7 +15,7 @@ import type { LiveSubscription } from './consumer-registry.js'
 import type { ChildShardInfo, RecordReader, ShardPage } from './record-reader.js'
 import { MIB } from './shard-throttle.js'
 import type { Shard, ShardCommit, Stream } from './stream-model.js'
-import { TokenBucket } from './token-bucket.js'
+import type { TokenBucket } from './token-bucket.js'
 
 /** Enhanced fan-out gives each consumer 2 MiB/s per shard. */
 export const FANOUT_BYTES_PER_SECOND = 2 * MIB
@@ -54,9 +54,11 @@ export class Subscription implements LiveSubscription {
     private readonly stream: Stream,
     private readonly shard: Shard,
     private position: ShardPosition,
-    private readonly sink: EventSink
+    private readonly sink: EventSink,
+    /** The pair's 2 MiB/s budget; undefined with limits off. */
+    rate: TokenBucket | undefined
   ) {
-    this.rate = config.limits === 'aws' ? new TokenBucket(FANOUT_BYTES_PER_SECOND, FANOUT_BYTES_PER_SECOND, config.clock) : undefined
+    this.rate = rate
   }
 
   /** Ends the subscription: with `reason` as its error, or quietly (the client left). */
@@ -84,18 +86,20 @@ export class Subscription implements LiveSubscription {
         if (this.stopped !== undefined) break
         const now = clock()
         if (now >= deadline) return
-        const debt = this.rate?.msUntilAvailable() ?? 0
-        if (debt > 0) {
-          // Over 2 MiB/s: delivery waits, it does not fail.
-          await this.sleep(Math.min(debt, deadline - now))
-          continue
-        }
         // Cleared before reading, so a commit that lands during the read is not missed.
         this.changed = false
         const page = this.takeQueued() ?? await this.reader.readPage(this.stream, this.shard, this.position, EVENT_MAX_RECORDS, EVENT_MAX_BYTES)
         if (this.stopped !== undefined) break
+        // Over 2 MiB/s, delivery waits for the budget to cover the event; it never fails.
+        // The event is read and held (at most 1 MiB), and sent once the budget allows.
+        const wait = this.rate?.msUntil(page.bytes) ?? 0
+        if (wait > 0) {
+          await this.sleep(wait)
+          if (this.stopped !== undefined) break
+        }
         if (page.records.length > 0 || page.ended || clock() - lastSent >= heartbeat) {
           this.position = page.next
+          this.rate?.take(page.bytes)
           await this.sink.send({
             records: page.records,
             sequenceNumbers: page.sequenceNumbers,
@@ -103,7 +107,6 @@ export class Subscription implements LiveSubscription {
             millisBehindLatest: page.millisBehindLatest,
             childShards: page.childShards
           })
-          this.rate?.take(page.bytes)
           lastSent = clock()
           if (page.ended) return
           if (page.records.length > 0) continue

@@ -20,10 +20,11 @@ export class TokenBucket {
     return this.tokens > 0
   }
 
-  /** How long until the bucket is out of debt (0 when it is now). */
-  msUntilAvailable (): number {
+  /** How long until the bucket holds `amount` tokens (0 when it does now; capped at capacity). */
+  msUntil (amount: number): number {
     this.refill()
-    return this.tokens > 0 ? 0 : Math.ceil(((-this.tokens + 1) / this.ratePerSecond) * 1000)
+    const needed = Math.min(amount, this.capacity) - this.tokens
+    return needed <= 0 ? 0 : Math.ceil((needed / this.ratePerSecond) * 1000)
   }
 
   /** Takes tokens unconditionally; the balance may go negative. */
