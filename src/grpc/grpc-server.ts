@@ -2,6 +2,7 @@
  * The gRPC transport: decode, invoke the action, encode. Nothing else lives here.
  */
 import type * as http2 from 'node:http2'
+import type { Socket } from 'node:net'
 import * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader'
 import type { Logger } from 'pino'
@@ -53,18 +54,22 @@ const STREAM_WINDOW_BYTES = 8 * 1024 * 1024
 const SESSION_WINDOW_BYTES = 32 * 1024 * 1024
 
 /**
- * Node's HTTP/2 defaults (64 KiB windows) make a 512 KiB PutRecords upload wait for a
+ * Tunes each new HTTP/2 session. Node's defaults (64 KiB windows) make a 512 KiB PutRecords upload wait for a
  * window update every 64 KiB, each a round trip through both event loops; with the main
  * thread busy, ingest stalls on it. grpc-js has no server option for this, so the windows
  * are widened on each new session. If grpc-js internals change, this does nothing.
  */
-function widenFlowControlWindows (server: grpc.Server): void {
+function tuneSessions (server: grpc.Server): void {
   const internals = server as unknown as { http2Servers?: Map<http2.Http2Server, unknown> }
   for (const listener of internals.http2Servers?.keys() ?? []) {
     listener.on('session', (session: http2.ServerHttp2Session) => {
       session.settings({ initialWindowSize: STREAM_WINDOW_BYTES })
       session.setLocalWindowSize(SESSION_WINDOW_BYTES)
     })
+    // Pushed events are small writes; Nagle's algorithm would hold one back until the
+    // previous write is acknowledged. (An HTTP/2 session's socket may not be touched, so
+    // this is done on the raw connection.)
+    listener.on('connection', (socket: Socket) => socket.setNoDelay(true))
   }
 }
 
@@ -167,7 +172,7 @@ export async function startGrpcServer (
   const bound = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) => (err === null ? resolve(actual) : reject(err)))
   })
-  widenFlowControlWindows(server)
+  tuneSessions(server)
   return {
     port: bound,
     close: (graceMs) => new Promise<void>((resolve) => {
