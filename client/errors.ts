@@ -8,11 +8,14 @@ const METADATA_KEYS = {
   retriable: 'shardline-retriable'
 } as const
 
-/** Transport failures a retry may cure; the rest would fail the same way again. */
+/**
+ * Transport failures a retry may cure; the rest would fail the same way again. Without the
+ * server's metadata, RESOURCE_EXHAUSTED is grpc-js's own "message too large", which a
+ * retry cannot cure (the server's throttling always carries metadata).
+ */
 const RETRIABLE_STATUSES: ReadonlySet<number> = new Set([
   status.UNAVAILABLE,
   status.DEADLINE_EXCEEDED,
-  status.RESOURCE_EXHAUSTED,
   status.INTERNAL
 ])
 
@@ -98,4 +101,13 @@ function metadataBoolean (metadata: Metadata | undefined, key: string): boolean 
   if (text === 'true') return true
   if (text === 'false') return false
   return undefined
+}
+
+/** A call on a client that was closed: not retriable, since this client never will be open again. */
+export function closedClientError (endpoint: string): ShardlineError {
+  const metadata = new Metadata()
+  metadata.set(METADATA_KEYS.code, 'CANCELLED')
+  metadata.set(METADATA_KEYS.awsType, 'InternalFailure')
+  metadata.set(METADATA_KEYS.retriable, 'false')
+  return new ShardlineError(syntheticServiceError(new Error(`StreamClient for ${endpoint} is closed`), status.CANCELLED, metadata))
 }

@@ -26,8 +26,10 @@ const MAX_RETRY_DELAY_MS = 5000
 
 function sleep (ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
+    const onAbort = (): void => { clearTimeout(timer); resolve() }
+    // The listener goes when the timer fires, so retries do not pile listeners on a long-lived signal.
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
 

@@ -3,9 +3,10 @@
  *
  * The call starts when iteration starts, not when the object is made: grpc-js buffers
  * every message of a stream nobody has read from yet, so a subscription held but not
- * iterated would otherwise pull the whole shard into this process. Once iterating,
- * grpc-js reads the next message only when the loop asks for it, so a consumer that
- * stops pulling applies back-pressure all the way to the server.
+ * iterated would otherwise pull the whole shard into this process. Once iterating, a
+ * consumer that stops pulling leaves only a bounded amount in flight (the readable's
+ * small buffer plus the HTTP/2 window), and the server, which sends an event only after
+ * the previous one was taken, stops reading the shard.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js'
 import { toShardlineError } from './errors.js'

@@ -1,6 +1,6 @@
 import { Client, Metadata, credentials as grpcCredentials, status } from '@grpc/grpc-js'
 import type { ChannelCredentials } from '@grpc/grpc-js'
-import { requestEncodingError, toShardlineError } from './errors.js'
+import { closedClientError, requestEncodingError, toShardlineError } from './errors.js'
 import { streamingMethod, streamService, unaryMethod } from './proto.js'
 import type { MethodName } from './proto.js'
 import { encodeCreateStream, encodeGetShardIterator, encodeListStreamConsumers, encodeSubscribeToShard, encodeUpdateShardCount, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
@@ -288,6 +288,6 @@ export class StreamClient {
   }
 
   #assertOpen (): void {
-    if (this.#closed) throw new Error(`StreamClient for ${this.endpoint} is closed`)
+    if (this.#closed) throw closedClientError(this.endpoint)
   }
 }

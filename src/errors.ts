@@ -179,10 +179,6 @@ export class ServiceError extends Error {
   }
 }
 
-export function isServiceError (err: unknown): err is ServiceError {
-  return err instanceof ServiceError
-}
-
 /** Wraps anything unexpected so that callers only ever see catalogue codes. */
 export function toServiceError (err: unknown): ServiceError {
   if (err instanceof ServiceError) return err

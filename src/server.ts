@@ -50,7 +50,12 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   if (!config.memory) await mkdir(config.dataDir, { recursive: true })
   let store: LevelStore
   try {
-    store = await LevelStore.open({ location: config.dataDir, memory: config.memory, sync: config.sync })
+    store = await LevelStore.open({
+      location: config.dataDir,
+      memory: config.memory,
+      sync: config.sync,
+      onObserverError: (err) => log.error({ err }, 'a commit observer failed')
+    })
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message
     throw new Error(`cannot open the data directory ${config.dataDir}: ${cause} (is another shardline using it?)`, { cause: err })

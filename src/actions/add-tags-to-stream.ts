@@ -1,18 +1,11 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../errors.js'
 import { defineAction } from './action.js'
+import { rejectReservedTagKeys } from './rules.js'
 import { StreamRefFields, TagMap } from './fields.js'
 
 /** Kinesis allows 50 tags per stream and 10 per call. */
 export const MAX_TAGS = 50
-
-/** Tag keys starting with 'aws:' belong to AWS. */
-export function rejectReservedTagKeys (keys: readonly string[]): void {
-  const reserved = keys.find((k) => k.toLowerCase().startsWith('aws:'))
-  if (reserved !== undefined) {
-    throw new ServiceError('INVALID_ARGUMENT', `Tag key ${reserved} uses the reserved prefix 'aws:'; choose a key without it.`)
-  }
-}
 
 export const addTagsToStream = defineAction({
   name: 'AddTagsToStream',

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../errors.js'
 import { defineAction } from './action.js'
-import { rejectReservedTagKeys } from './add-tags-to-stream.js'
+import { rejectReservedTagKeys } from './rules.js'
 import { StreamName, StringEnum, TagMap } from './fields.js'
 
 /** ON_DEMAND streams start with 4 shards, as in Kinesis. */

@@ -15,7 +15,8 @@ export const RecordData = Bytes(MIB)
 export const TagKey = Type.String({ minLength: 1, maxLength: 128 })
 export const TagValue = Type.String({ maxLength: 256 })
 export const NextToken = Type.String({ minLength: 1, maxLength: 1_048_576 })
-export const Timestamp = Type.Integer({ minimum: 0 })
+// At most 15 digits of milliseconds (year 33658): the width sequence numbers give them.
+export const Timestamp = Type.Integer({ minimum: 0, maximum: 999_999_999_999_999 })
 export const RetentionHours = Type.Integer({ minimum: 24, maximum: 8760 })
 
 /** Every call that takes a stream name also takes its ARN; one of them is required. */

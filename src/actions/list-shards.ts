@@ -35,7 +35,7 @@ function openSince (shard: Shard, time: number): boolean {
 }
 
 function applyFilter (stream: Stream, shards: Shard[], filter: FilterSpec, now: number): Shard[] {
-  const horizon = Math.max(now - stream.retentionMs, stream.doc.createdAt)
+  const horizon = Math.max(stream.horizon(now), stream.doc.createdAt)
   const needs = (field: 'shard_id' | 'timestamp'): void => {
     if (filter[field] === undefined) throw new ServiceError('INVALID_ARGUMENT', `shard_filter type ${filter.type} needs shard_filter.${field}.`)
   }

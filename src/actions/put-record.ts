@@ -1,17 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../errors.js'
-import { MIB } from '../streams/shard-throttle.js'
 import { defineAction } from './action.js'
+import { checkRecordSize } from './rules.js'
 import { HashKey, PartitionKey, RecordData, SequenceNumber, StreamRefFields } from './fields.js'
-
-/** A record (data plus partition key) may not exceed 1 MiB. */
-export function checkRecordSize (partitionKey: string, data: Uint8Array, where: string): number {
-  const bytes = data.byteLength + Buffer.byteLength(partitionKey, 'utf8')
-  if (bytes > MIB) {
-    throw new ServiceError('VALIDATION_FAILED', `1 validation error detected: ${where} is ${bytes} bytes (data plus partition key); a record may be at most ${MIB} bytes.`)
-  }
-  return bytes
-}
 
 export const putRecord = defineAction({
   name: 'PutRecord',

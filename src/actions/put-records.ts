@@ -3,7 +3,7 @@ import { ServiceError } from '../errors.js'
 import { MIB } from '../streams/shard-throttle.js'
 import { defineAction } from './action.js'
 import { HashKey, PartitionKey, RecordData, StreamRefFields } from './fields.js'
-import { checkRecordSize } from './put-record.js'
+import { checkRecordSize } from './rules.js'
 
 const MAX_REQUEST_BYTES = 5 * MIB
 

@@ -28,4 +28,15 @@ export function checkProvisioned (stream: Stream, operation: string): void {
   if (stream.doc.mode !== 'PROVISIONED') {
     throw new ServiceError('INVALID_ARGUMENT', `${operation} is only supported for streams in PROVISIONED mode; stream ${stream.name} is ${stream.doc.mode}.`)
   }
+  checkGenerationRoom(stream)
+}
+
+/** Sequence numbers give the shard generation 6 digits; a reshard adds at most 2. */
+const MAX_GENERATION = 999_999
+
+export function checkGenerationRoom (stream: Stream): void {
+  const deepest = Math.max(...stream.openShardsByHash.map((s) => s.doc.generation))
+  if (deepest + 2 > MAX_GENERATION) {
+    throw new ServiceError('LIMIT_EXCEEDED', `Stream ${stream.name} has been resharded ${deepest} generations deep; sequence numbers allow at most ${MAX_GENERATION}.`)
+  }
 }

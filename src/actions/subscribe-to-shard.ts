@@ -23,9 +23,7 @@ export const subscribeToShard = defineStreamingAction({
     if (consumer.status !== 'ACTIVE') {
       throw new ServiceError('RESOURCE_IN_USE', `Consumer ${consumer.name} is ${consumer.status}; it can subscribe once it is ACTIVE.`)
     }
-    if (stream.doc.status !== 'ACTIVE' && stream.doc.status !== 'UPDATING') {
-      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${stream.name} is ${stream.doc.status}, not ACTIVE.`)
-    }
+    ctx.streams.require({ stream_arn: stream.arn }, 'readable')
     const shard = ctx.reader.shardOf(stream, input.shard_id)
     const { type, sequence_number: sequenceNumber, timestamp } = input.starting_position
     const position = ctx.reader.startPosition(shard, { type, sequenceNumber, timestamp })

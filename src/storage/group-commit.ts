@@ -21,10 +21,16 @@ export class GroupCommit<Op> {
   private scheduled = false
   private writing: Promise<void> | undefined
 
+  /** Set by the first failed write: the store's state is then unknown, so it takes no more. */
+  private failure: unknown
+
   /** `write` gets every submission of the group, in submission order. */
-  constructor (private readonly write: (groups: Op[]) => Promise<void>) {}
+  constructor (private readonly write: (groups: Op[]) => Promise<void>, private readonly onObserverError: (err: unknown) => void = () => {}) {}
 
   submit (ops: Op, onCommitted?: () => void): Promise<void> {
+    // After a failed write, memory may hold changes the disk does not; refusing further
+    // writes until a restart (which reloads from disk) keeps them from compounding.
+    if (this.failure !== undefined) return Promise.reject(this.failure)
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ ops, onCommitted, resolve, reject })
       this.schedule()
@@ -58,10 +64,18 @@ export class GroupCommit<Op> {
     try {
       await this.write(group.map((p) => p.ops))
     } catch (err) {
+      this.failure = new Error(`the store refuses writes after a failed write; restart the server: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
       for (const p of group) p.reject(err)
       return
     }
-    for (const p of group) p.onCommitted?.()
+    for (const p of group) {
+      try {
+        p.onCommitted?.()
+      } catch (err) {
+        // The write happened; a failing observer must not hold back acknowledgements.
+        this.onObserverError(err)
+      }
+    }
     for (const p of group) p.resolve()
   }
 }

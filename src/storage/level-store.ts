@@ -40,6 +40,8 @@ export interface LevelStoreOptions {
   readonly memory: boolean
   /** fsync every committed batch. */
   readonly sync: boolean
+  /** Told when an after-commit observer throws (the write itself succeeded). */
+  readonly onObserverError?: (err: unknown) => void
 }
 
 class LevelWriteBatch implements WriteBatch {
@@ -84,7 +86,7 @@ export class LevelStore implements Store {
         }
       }
       await batch.write(writeOptions as never)
-    })
+    }, options.onObserverError)
   }
 
   static async open (options: LevelStoreOptions): Promise<LevelStore> {
@@ -106,10 +108,10 @@ export class LevelStore implements Store {
   }
 
   async readRecords (range: ReadRange): Promise<StoredRecord[]> {
-    const { streamId, shard, from, until, limit, maxBytes } = range
+    const { streamId, shard, from, limit, maxBytes } = range
     const iterator = this.db.iterator({
       gte: recordKey(streamId, shard, from.ts, from.counter),
-      lt: until === undefined ? recordKey(streamId, shard + 1, 0, 0) : recordKey(streamId, shard, until.ts, until.counter),
+      lt: recordKey(streamId, shard + 1, 0, 0),
       limit,
       highWaterMarkBytes: Math.min(maxBytes, READ_AHEAD_BYTES)
     } as never)

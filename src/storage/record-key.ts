@@ -17,13 +17,14 @@ export interface ShardPosition {
 
 const TWO_32 = 0x1_0000_0000
 
-function writeU64 (buf: Buffer, value: number, offset: number): void {
+/** Writes a u64 below 2^53 as two u32 halves. */
+export function writeU64 (buf: Buffer, value: number, offset: number): void {
   // Both fields stay below 2^53, so two u32 halves are exact and cheaper than BigInt.
   buf.writeUInt32BE(Math.floor(value / TWO_32), offset)
   buf.writeUInt32BE(value >>> 0, offset + 4)
 }
 
-function readU64 (buf: Uint8Array, offset: number): number {
+export function readU64 (buf: Uint8Array, offset: number): number {
   const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
   return view.readUInt32BE(offset) * TWO_32 + view.readUInt32BE(offset + 4)
 }
@@ -37,10 +38,6 @@ export function writeRecordKey (key: Buffer, offset: number, streamId: number, s
   return key
 }
 
-export function encodeRecordKey (streamId: number, shard: number, ts: number, counter: number): Buffer {
-  return writeRecordKey(Buffer.allocUnsafe(RECORD_KEY_BYTES), 0, streamId, shard, ts, counter)
-}
-
 export function decodeRecordKey (key: Uint8Array, offset = 0): { streamId: number, shard: number } & ShardPosition {
   const view = Buffer.from(key.buffer, key.byteOffset, key.byteLength)
   return {
@@ -49,24 +46,6 @@ export function decodeRecordKey (key: Uint8Array, offset = 0): { streamId: numbe
     ts: readU64(key, offset + 8),
     counter: readU64(key, offset + 16)
   }
-}
-
-/** The smallest key of a shard: everything in the shard sorts at or after it. */
-export function shardStartKey (streamId: number, shard: number): Buffer {
-  return encodeRecordKey(streamId, shard, 0, 0)
-}
-
-/** The first key past a shard. Shard indexes stay below 2^32 - 1, so +1 cannot wrap. */
-export function shardEndKey (streamId: number, shard: number): Buffer {
-  return encodeRecordKey(streamId, shard + 1, 0, 0)
-}
-
-export function streamStartKey (streamId: number): Buffer {
-  return encodeRecordKey(streamId, 0, 0, 0)
-}
-
-export function streamEndKey (streamId: number): Buffer {
-  return encodeRecordKey(streamId + 1, 0, 0, 0)
 }
 
 /** Positions compare as (ts, counter) pairs. */

@@ -15,8 +15,6 @@ export interface ReadRange {
   readonly shard: number
   /** First position to return (inclusive). */
   readonly from: ShardPosition
-  /** Stop before this position (exclusive); the end of the shard when absent. */
-  readonly until?: ShardPosition | undefined
   readonly limit: number
   /** Stop once this many bytes of data and partition keys have been collected. */
   readonly maxBytes: number

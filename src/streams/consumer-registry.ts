@@ -27,6 +27,10 @@ export interface LiveSubscription {
   stop (reason: ServiceError): void
 }
 
+function pairKey (consumerArn: string, shardId: string): string {
+  return `${consumerArn} ${shardId}`
+}
+
 export class ConsumerRegistry {
   private readonly live = new Map<string, LiveSubscription>()
   private readonly budgets = new Map<string, TokenBucket>()
@@ -98,15 +102,11 @@ export class ConsumerRegistry {
   }
 
   /**
-   * Reserves the (consumer, shard) pair for one subscription; a second live one gets
-   * RESOURCE_IN_USE. Returns the release function.
-   */
-  /**
    * The 2 MiB/s read budget of a (consumer, shard) pair. It belongs to the pair, not to
    * one subscription, so resubscribing does not reset it.
    */
   budget (consumerArn: string, shardId: string): TokenBucket {
-    const key = `${consumerArn} ${shardId}`
+    const key = pairKey(consumerArn, shardId)
     let bucket = this.budgets.get(key)
     if (bucket === undefined) {
       bucket = new TokenBucket(FANOUT_BYTES_PER_SECOND, FANOUT_BYTES_PER_SECOND, this.config.clock)
@@ -115,8 +115,12 @@ export class ConsumerRegistry {
     return bucket
   }
 
+  /**
+   * Reserves the (consumer, shard) pair for one subscription; a second live one gets
+   * RESOURCE_IN_USE. Returns the release function.
+   */
   claim (consumerArn: string, shardId: string, subscription: LiveSubscription): () => void {
-    const key = `${consumerArn} ${shardId}`
+    const key = pairKey(consumerArn, shardId)
     if (this.live.has(key)) {
       throw new ServiceError('RESOURCE_IN_USE', `Consumer ${consumerArn} already has a live subscription to ${shardId}; one subscription per consumer and shard.`)
     }
@@ -131,9 +135,11 @@ export class ConsumerRegistry {
     }
   }
 
-  /** Ends every subscription of a deleted stream. */
+  /** Ends every subscription of a deleted stream and forgets its consumers' budgets. */
   streamDeleted (stream: Stream): void {
-    this.endSubscriptions(`${stream.arn}/consumer/`, new ServiceError('STREAM_NOT_FOUND', `Stream ${stream.name} was deleted; its subscriptions have ended.`))
+    const prefix = `${stream.arn}/consumer/`
+    this.endSubscriptions(prefix, new ServiceError('STREAM_NOT_FOUND', `Stream ${stream.name} was deleted; its subscriptions have ended.`))
+    for (const key of [...this.budgets.keys()]) if (key.startsWith(prefix)) this.budgets.delete(key)
   }
 
   close (): void {

@@ -3,12 +3,11 @@
  * per-iterator state. Payload (33 bytes): version u8 | stream id u32 | shard index u32 |
  * position ms u64 | position counter u64 | issued-at ms u64.
  */
-import type { ShardPosition } from '../storage/record-key.js'
+import { readU64, writeU64, type ShardPosition } from '../storage/record-key.js'
 import type { TokenSigner } from './token-signer.js'
 
 const VERSION = 1
 const PAYLOAD_BYTES = 33
-const TWO_32 = 0x1_0000_0000
 
 export interface IteratorState {
   readonly streamId: number
@@ -16,15 +15,6 @@ export interface IteratorState {
   /** The next record to return is the first at or after this position. */
   readonly position: ShardPosition
   readonly issuedAt: number
-}
-
-function writeU64 (buf: Buffer, value: number, offset: number): void {
-  buf.writeUInt32BE(Math.floor(value / TWO_32), offset)
-  buf.writeUInt32BE(value >>> 0, offset + 4)
-}
-
-function readU64 (buf: Buffer, offset: number): number {
-  return buf.readUInt32BE(offset) * TWO_32 + buf.readUInt32BE(offset + 4)
 }
 
 export function encodeIterator (signer: TokenSigner, state: IteratorState): string {

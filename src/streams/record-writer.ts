@@ -4,7 +4,7 @@
  */
 import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
-import type { ShardPosition } from '../storage/record-key.js'
+import { comparePositions, type ShardPosition } from '../storage/record-key.js'
 import type { Store } from '../storage/store.js'
 import { hashPartitionKey, parseHashKey } from './hash-key.js'
 import { parseSequenceNumber, type SequenceParts } from './sequence-number.js'
@@ -20,9 +20,6 @@ export type PutResult =
   | { readonly ok: true, readonly shardId: string, readonly sequenceNumber: string }
   | { readonly ok: false, readonly errorCode: string, readonly errorMessage: string }
 
-/** A SequenceNumberForOrdering from the future could only have been forged. */
-const MAX_ORDERING_SKEW_MS = 60_000
-
 export class RecordWriter {
   constructor (private readonly store: Store, private readonly config: ServerConfig) {}
 
@@ -34,7 +31,7 @@ export class RecordWriter {
   async put (stream: Stream, entries: readonly PutEntry[], orderAfter?: string): Promise<PutResult[]> {
     const hashKeys = entries.map((entry) => this.hashKeyOf(stream, entry))
     const now = this.config.clock()
-    const floor = orderAfter === undefined || orderAfter === '' ? undefined : this.parseOrdering(orderAfter, now)
+    const floor = orderAfter === undefined || orderAfter === '' ? undefined : this.parseOrdering(stream, orderAfter)
     const limited = this.config.limits === 'aws'
     const batch = this.store.batch()
     const accepted: Array<{ shard: Shard, position: ShardPosition, entry: PutEntry }> = []
@@ -89,11 +86,17 @@ export class RecordWriter {
     return key
   }
 
-  /** The sequence number a record put with SequenceNumberForOrdering must exceed. */
-  private parseOrdering (sequenceNumber: string, now: number): SequenceParts {
+  /**
+   * The sequence number a record put with SequenceNumberForOrdering must exceed. It must
+   * be one this stream issued (a shard it has, at or before that shard's last position):
+   * a forged number from the future would otherwise push the shard's clock and counter
+   * out of range.
+   */
+  private parseOrdering (stream: Stream, sequenceNumber: string): SequenceParts {
     const parts = parseSequenceNumber(sequenceNumber)
-    if (parts === undefined || parts.ts > now + MAX_ORDERING_SKEW_MS) {
-      throw new ServiceError('INVALID_SEQUENCE_NUMBER', `Invalid sequence_number_for_ordering ${sequenceNumber}: it must be a sequence number returned by an earlier put.`)
+    const shard = parts === undefined ? undefined : stream.shards.get(parts.shard)
+    if (parts === undefined || shard === undefined || parts.generation !== shard.doc.generation || comparePositions(parts, shard.tail) > 0) {
+      throw new ServiceError('INVALID_SEQUENCE_NUMBER', `Invalid sequence_number_for_ordering ${sequenceNumber}: it must be a sequence number this stream returned for an earlier put.`)
     }
     return parts
   }

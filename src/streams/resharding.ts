@@ -31,25 +31,28 @@ function open (stream: Stream, clock: Clock, now: number, start: bigint, end: bi
   return child
 }
 
-/** Splits `parent` so that `at` is the first hash key of the upper child. */
-export function splitShard (stream: Stream, parent: Shard, at: bigint, clock: Clock): [Shard, Shard] {
+/**
+ * Splits `parent` so that `at` is the first hash key of the upper child. `reindex: false`
+ * leaves the routing table to the caller, which rebuilds it once after many changes.
+ */
+export function splitShard (stream: Stream, parent: Shard, at: bigint, clock: Clock, reindex = true): [Shard, Shard] {
   const now = clock()
   close(parent, now)
   const lower = open(stream, clock, now, parent.hashStart, at - 1n, [parent])
   const upper = open(stream, clock, now, at, parent.hashEnd, [parent])
-  stream.reindex()
+  if (reindex) stream.reindex()
   return [lower, upper]
 }
 
 /** Merges two open shards with adjacent ranges; `shard` is the parent, `adjacent` the adjacent parent. */
-export function mergeShards (stream: Stream, shard: Shard, adjacent: Shard, clock: Clock): Shard {
+export function mergeShards (stream: Stream, shard: Shard, adjacent: Shard, clock: Clock, reindex = true): Shard {
   const now = clock()
   close(shard, now)
   close(adjacent, now)
   const start = shard.hashStart < adjacent.hashStart ? shard.hashStart : adjacent.hashStart
   const end = shard.hashEnd > adjacent.hashEnd ? shard.hashEnd : adjacent.hashEnd
   const child = open(stream, clock, now, start, end, [shard, adjacent])
-  stream.reindex()
+  if (reindex) stream.reindex()
   return child
 }
 
@@ -65,14 +68,26 @@ export function adjacent (a: Shard, b: Shard): boolean {
  */
 export function scaleUniformly (stream: Stream, target: number, clock: Clock): void {
   const ranges = evenHashRanges(target)
-  for (const range of ranges.slice(1)) {
-    const boundary = range.start
-    const holder = stream.openShardsByHash.find((s) => s.hashStart < boundary && boundary <= s.hashEnd)
-    if (holder !== undefined) splitShard(stream, holder, boundary, clock)
-  }
+  // Work on a local list in hash order and rebuild the routing table once at the end, so
+  // scaling to 10,000 shards stays linear rather than re-sorting after every step.
+  const open: Shard[] = []
+  let i = 0
+  const sorted = stream.openShardsByHash
   for (const range of ranges) {
-    const inside = stream.openShardsByHash.filter((s) => s.hashStart >= range.start && s.hashEnd <= range.end)
-    let merged = inside[0]!
-    for (const next of inside.slice(1)) merged = mergeShards(stream, merged, next, clock)
+    const boundary = range.end
+    while (i < sorted.length && sorted[i]!.hashEnd <= boundary) open.push(sorted[i++]!)
+    const holder = sorted[i]
+    if (holder !== undefined && holder.hashStart <= boundary && boundary < holder.hashEnd) {
+      // The shard straddles the end of this range: split it there and carry the upper part.
+      const [lower, upper] = splitShard(stream, holder, boundary + 1n, clock, false)
+      open.push(lower)
+      sorted[i] = upper
+    }
   }
+  let j = 0
+  for (const range of ranges) {
+    let merged = open[j++]!
+    while (j < open.length && open[j]!.hashEnd <= range.end) merged = mergeShards(stream, merged, open[j++]!, clock, false)
+  }
+  stream.reindex()
 }

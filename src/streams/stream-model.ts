@@ -215,9 +215,9 @@ export class Stream {
     return next
   }
 
-  /** The open shards in hash-key order. */
-  get openShardsByHash (): readonly Shard[] {
-    return this.openShards
+  /** The open shards in hash-key order (a copy). */
+  get openShardsByHash (): Shard[] {
+    return [...this.openShards]
   }
 
   /** Rebuilds the routing table after shards opened or closed. */

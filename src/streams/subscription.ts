@@ -39,8 +39,15 @@ export interface EventSink {
 /** Commits a subscription keeps for its fast path; past this it reads from storage instead. */
 const MAX_QUEUED_BYTES = MIB
 
+function sleepFor (ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
 export class Subscription implements LiveSubscription {
   private stopped: { reason: ServiceError | undefined } | undefined
+  /** Resolves when stop() is called, so a send blocked by a client that stopped reading is abandoned. */
+  private readonly stopSignal: Promise<void>
+  private signalStop: () => void = () => {}
   private changed = false
   /** Commits since the last read, for delivery without a storage read (see takeQueued). */
   private queued: ShardCommit[] = []
@@ -59,11 +66,13 @@ export class Subscription implements LiveSubscription {
     rate: TokenBucket | undefined
   ) {
     this.rate = rate
+    this.stopSignal = new Promise((resolve) => { this.signalStop = resolve })
   }
 
   /** Ends the subscription: with `reason` as its error, or quietly (the client left). */
   stop (reason?: ServiceError): void {
     this.stopped ??= { reason }
+    this.signalStop()
     this.wake?.()
   }
 
@@ -92,21 +101,22 @@ export class Subscription implements LiveSubscription {
         if (this.stopped !== undefined) break
         // Over 2 MiB/s, delivery waits for the budget to cover the event; it never fails.
         // The event is read and held (at most 1 MiB), and sent once the budget allows.
-        const wait = this.rate?.msUntil(page.bytes) ?? 0
-        if (wait > 0) {
-          await this.sleep(wait)
-          if (this.stopped !== undefined) break
+        // Commits do not cut this wait short; only stop() does.
+        for (let wait = this.rate?.msUntil(page.bytes) ?? 0; wait > 0 && this.stopped === undefined; wait = this.rate?.msUntil(page.bytes) ?? 0) {
+          await Promise.race([sleepFor(wait), this.stopSignal])
         }
+        if (this.stopped !== undefined) break
         if (page.records.length > 0 || page.ended || clock() - lastSent >= heartbeat) {
           this.position = page.next
           this.rate?.take(page.bytes)
-          await this.sink.send({
+          await Promise.race([this.stopSignal, this.sink.send({
             records: page.records,
             sequenceNumbers: page.sequenceNumbers,
             continuationSequenceNumber: this.reader.continuationOf(this.shard, page.next),
             millisBehindLatest: page.millisBehindLatest,
             childShards: page.childShards
-          })
+          })])
+          if (this.stopped !== undefined) break
           lastSent = clock()
           if (page.ended) return
           if (page.records.length > 0) continue
