@@ -290,6 +290,23 @@ describe('PutRecord functionality', () => {
     ])
   })
 
+  it('refuses a sequenceNumberForOrdering this stream did not issue, and changes nothing', async () => {
+    const name = await newStream()
+    const real = (await client.putRecord({ streamName: name, partitionKey: 'p', data: 'a' })).sequenceNumber
+    // The same shard and generation, but a counter far past anything issued: accepted, it
+    // would push the shard's counter to 2^53, where numbers stop increasing.
+    const forged = real.slice(0, 22) + String(Number.MAX_SAFE_INTEGER).padStart(22, '0') + real.slice(44)
+    const err = await expectCode(client.putRecord({ streamName: name, partitionKey: 'p', data: 'b', sequenceNumberForOrdering: forged }), 'INVALID_SEQUENCE_NUMBER')
+    expect(err.message).toContain('sequence_number_for_ordering')
+    // A shard the stream does not have.
+    const otherShard = real.slice(0, 44) + '000000000007'
+    await expectCode(client.putRecord({ streamName: name, partitionKey: 'p', data: 'b', sequenceNumberForOrdering: otherShard }), 'INVALID_SEQUENCE_NUMBER')
+    const next = await client.putRecord({ streamName: name, partitionKey: 'p', data: 'c' })
+    // The counter digits (positions 22-43) show the shard did not jump.
+    expect(Number(next.sequenceNumber.slice(22, 44)) - Number(real.slice(22, 44))).toBe(1)
+    expect((await readShard(name)).map((r) => r.data.toString())).toEqual(['a', 'c'])
+  })
+
   it('treats a stream that is still CREATING as not found, and takes records once it is ACTIVE', async () => {
     const slow = await startServer({ createStreamMs: 400 })
     try {

@@ -785,6 +785,7 @@ describe('SubscribeToShard teardown', () => {
 
 describe('SubscribeToShard rate limit', () => {
   let dataDir: string
+  let busyName: string
   const MIB = 1024 * 1024
   let streamName: string
   let streamArn: string
@@ -802,6 +803,13 @@ describe('SubscribeToShard rate limit', () => {
       await writer.client.putRecords({ streamName, records: Array.from({ length: 5 }, (_, j) => ({ partitionKey: `k${i}-${j}`, data })) })
     }
     for (const name of ['aws', 'off', 'resubscriber']) await writer.client.registerStreamConsumer({ streamArn, consumerName: name })
+    // A second stream with the same 5 MiB, for the test that keeps writing while reading.
+    busyName = uniqueName('sub-rate-busy')
+    await writer.client.createStream({ streamName: busyName, shardCount: 1 })
+    for (let i = 0; i < 4; i++) {
+      await writer.client.putRecords({ streamName: busyName, records: Array.from({ length: 5 }, (_, j) => ({ partitionKey: `k${i}-${j}`, data })) })
+    }
+    await writer.client.registerStreamConsumer({ streamArn: `arn:aws:kinesis:us-east-1:000000000000:stream/${busyName}`, consumerName: 'busy' })
     await writer.close()
   })
 
@@ -833,6 +841,33 @@ describe('SubscribeToShard rate limit', () => {
       // 5 MiB at 2 MiB/s after a burst of at most 2 MiB takes at least 1.5 s.
       expect(ms, `5 MiB delivered in ${ms} ms`).toBeGreaterThanOrEqual(1400)
     } finally {
+      await aws.close()
+    }
+  })
+
+  it('keeps to 2 MiB/s while new commits keep waking the subscription', async () => {
+    const aws = await startServer({ dataDir, limits: 'aws', subscriptionLifetimeMs: 60_000 })
+    const writing = { on: true }
+    try {
+      const { consumerDescription: consumer } = await aws.client.describeStreamConsumer({ streamArn: `arn:aws:kinesis:us-east-1:000000000000:stream/${busyName}`, consumerName: 'busy' })
+      // Small records every 5 ms: each commit wakes the subscription while it waits for budget.
+      const writer = (async () => {
+        for (let i = 0; writing.on; i++) {
+          await aws.client.putRecord({ streamName: busyName, partitionKey: `w${i}`, data: 'tick' })
+          await sleep(5)
+        }
+      })()
+      const started = Date.now()
+      const reader = subscribe(consumer.consumerArn, { type: 'TRIM_HORIZON' }, SHARD0, aws.client)
+      const big = recordsOf(await reader.records(20, 10_000)).filter((r) => r.data.byteLength === 256 * 1024)
+      const ms = Date.now() - started
+      reader.close()
+      writing.on = false
+      await writer
+      expect(big.length).toBeGreaterThanOrEqual(20)
+      expect(ms, `5 MiB delivered in ${ms} ms while writes kept arriving`).toBeGreaterThanOrEqual(1400)
+    } finally {
+      writing.on = false
       await aws.close()
     }
   })
