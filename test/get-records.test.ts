@@ -2,6 +2,7 @@
  * GetRecords: decoding, validation, paging, chaining, lag reporting, the 10 MiB cap, and
  * the guarantees readers rely on (no skipped records, arrival times that never go back).
  */
+import { recordReaders, texts } from './helpers/records.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GetRecordsResponse, StreamClient, StreamRecord } from '../client/index.js'
 import { ManualClock, expectCode, rawCall, startServer, uniqueName, type TestServer } from './helpers/server.js'
@@ -33,20 +34,7 @@ async function iteratorOf (streamName: string, type: 'TRIM_HORIZON' | 'LATEST', 
   return (await c.getShardIterator({ streamName, shardId: SHARD0, shardIteratorType: type })).shardIterator
 }
 
-async function drain (shardIterator: string, c: StreamClient = client): Promise<{ records: StreamRecord[], next: string }> {
-  const records: StreamRecord[] = []
-  let iterator = shardIterator
-  for (;;) {
-    const page: GetRecordsResponse = await c.getRecords({ shardIterator: iterator })
-    records.push(...page.records)
-    iterator = page.nextShardIterator!
-    if (page.records.length === 0 && page.millisBehindLatest === 0) return { records, next: iterator }
-  }
-}
-
-function texts (records: StreamRecord[]): string[] {
-  return records.map((r) => r.data.toString())
-}
+const { drain } = recordReaders(() => client)
 
 function bytesOf (records: StreamRecord[]): number {
   return records.reduce((sum, r) => sum + r.data.byteLength + Buffer.byteLength(r.partitionKey), 0)

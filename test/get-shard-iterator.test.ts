@@ -2,11 +2,12 @@
  * GetShardIterator: decoding, validation, the five iterator types, and the iterator token
  * itself (sealed against edits, expiring after 5 minutes, valid across a restart).
  */
+import { recordReaders, texts } from './helpers/records.js'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { StreamClient, type GetRecordsResponse, type StreamRecord } from '../client/index.js'
+import { StreamClient, type StreamRecord } from '../client/index.js'
 import { createServer, type ServerOptions, type ShardlineServer } from '../src/index.js'
 import { ManualClock, expectCode, rawCall, startServer, uniqueName, type TestServer } from './helpers/server.js'
 
@@ -34,21 +35,7 @@ async function newStream (shardCount = 1): Promise<string> {
   return name
 }
 
-/** Everything from an iterator up to the tip of the shard. */
-async function drain (shardIterator: string, c: StreamClient = client): Promise<{ records: StreamRecord[], next: string }> {
-  const records: StreamRecord[] = []
-  let iterator = shardIterator
-  for (;;) {
-    const page: GetRecordsResponse = await c.getRecords({ shardIterator: iterator })
-    records.push(...page.records)
-    iterator = page.nextShardIterator!
-    if (page.records.length === 0 && page.millisBehindLatest === 0) return { records, next: iterator }
-  }
-}
-
-function texts (records: StreamRecord[]): string[] {
-  return records.map((r) => r.data.toString())
-}
+const { drain } = recordReaders(() => client)
 
 async function putAll (streamName: string, items: string[], shardId = SHARD0): Promise<string[]> {
   const seqs: string[] = []

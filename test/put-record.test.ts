@@ -1,8 +1,9 @@
 /**
  * PutRecord: decoding, validation of every bound, and where and how records are stored.
  */
+import { recordReaders } from './helpers/records.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { StreamClient, StreamRecord } from '../client/index.js'
+import type { StreamClient } from '../client/index.js'
 import { ManualClock, expectCode, rawCall, startServer, uniqueName, type TestServer } from './helpers/server.js'
 
 const MIB = 1024 * 1024
@@ -30,18 +31,7 @@ async function newStream (shardCount = 1, prefix = 'put'): Promise<string> {
   return name
 }
 
-/** Every record of one shard, from the trim horizon to the tip. */
-async function readShard (streamName: string, shardId = SHARD0): Promise<StreamRecord[]> {
-  let iterator: string | undefined = (await client.getShardIterator({ streamName, shardId, shardIteratorType: 'TRIM_HORIZON' })).shardIterator
-  const out: StreamRecord[] = []
-  while (iterator !== undefined) {
-    const page = await client.getRecords({ shardIterator: iterator })
-    out.push(...page.records)
-    if (page.records.length === 0 && page.millisBehindLatest === 0) break
-    iterator = page.nextShardIterator
-  }
-  return out
-}
+const { readShard } = recordReaders(() => client)
 
 /** Protobuf field encoders, to build requests the client would never send. */
 function lengthDelimited (field: number, value: string | Buffer): Buffer {

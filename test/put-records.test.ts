@@ -1,13 +1,13 @@
 /**
  * PutRecords: decoding, validation of every bound, and per-record results.
  */
+import { recordReaders } from './helpers/records.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PutRecordsRequestEntry, StreamClient, StreamRecord } from '../client/index.js'
 import { expectCode, rawCall, startServer, uniqueName, type TestServer } from './helpers/server.js'
 
 const MIB = 1024 * 1024
 const HASH_MAX = (1n << 128n) - 1n
-const SHARD0 = 'shardId-000000000000'
 
 let ts: TestServer
 let client: StreamClient
@@ -27,17 +27,7 @@ async function newStream (shardCount = 1): Promise<string> {
   return name
 }
 
-async function readShard (streamName: string, shardId = SHARD0): Promise<StreamRecord[]> {
-  let iterator: string | undefined = (await client.getShardIterator({ streamName, shardId, shardIteratorType: 'TRIM_HORIZON' })).shardIterator
-  const out: StreamRecord[] = []
-  while (iterator !== undefined) {
-    const page = await client.getRecords({ shardIterator: iterator })
-    out.push(...page.records)
-    if (page.records.length === 0 && page.millisBehindLatest === 0) break
-    iterator = page.nextShardIterator
-  }
-  return out
-}
+const { readShard } = recordReaders(() => client)
 
 async function readStream (streamName: string): Promise<StreamRecord[]> {
   const { shards } = await client.listShards({ streamName })
