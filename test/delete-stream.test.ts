@@ -184,9 +184,12 @@ describe('DeleteStream with createStreamMs', () => {
     const streamName = uniqueName('ds-slow')
     await c.createStream({ streamName, shardCount: 1 })
     await waitForStatus(c, streamName, 'ACTIVE')
+    const { shardIterator } = await c.getShardIterator({ streamName, shardId: 'shardId-000000000000', shardIteratorType: 'TRIM_HORIZON' })
     await c.deleteStream({ streamName })
 
     expect((await c.describeStream({ streamName })).streamDescription.streamStatus).toBe('DELETING')
+    // An iterator taken before the delete no longer reads.
+    await expectCode(c.getRecords({ shardIterator }), 'STREAM_NOT_FOUND')
     const { streamSummaries } = await c.listStreams({ limit: 10_000 })
     expect(streamSummaries.find((s) => s.streamName === streamName)?.streamStatus).toBe('DELETING')
     await expectCode(c.deleteStream({ streamName }), 'RESOURCE_IN_USE')

@@ -123,6 +123,8 @@ export class RecordReader {
     if (stream === undefined || (streamArn !== undefined && streamArn !== '' && streamArn !== stream.arn)) {
       throw new ServiceError('STREAM_NOT_FOUND', 'The stream of this shard iterator no longer exists (or is not the stream_arn given).')
     }
+    // A stream being deleted reads as gone, as it does for GetShardIterator.
+    this.registry.require({ stream_arn: stream.arn }, 'readable')
     const shard = stream.shards.get(state.shard)
     if (shard === undefined) {
       throw new ServiceError('SHARD_NOT_FOUND', `The shard of this shard iterator no longer exists in stream ${stream.name}.`)
