@@ -21,11 +21,7 @@ export const listStreamConsumers = defineAction({
     }
     let after: string | undefined
     if (input.next_token !== undefined) {
-      const decoded = decodePageToken(ctx.signer, input.next_token, 'ListStreamConsumers', now)
-      if (!decoded.ok || decoded.token.streamId !== stream.id) {
-        throw new ServiceError('INVALID_NEXT_TOKEN', `Invalid next_token: it is ${!decoded.ok && decoded.reason === 'expired' ? 'older than 300 s' : 'not a ListStreamConsumers token of this stream'}.`)
-      }
-      after = decoded.token.after
+      after = decodePageToken(ctx.signer, input.next_token, 'ListStreamConsumers', now, stream.id).after
     }
     const consumers = ctx.consumers.list(stream)
       .slice()

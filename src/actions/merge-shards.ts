@@ -3,7 +3,7 @@ import { ServiceError } from '../errors.js'
 import { adjacent, mergeShards as merge } from '../streams/resharding.js'
 import { defineAction } from './action.js'
 import { ShardId, StreamRefFields } from './fields.js'
-import { checkProvisioned, openShardOf } from './resharding-checks.js'
+import { checkReshardable, openShardOf } from './resharding-checks.js'
 
 export const mergeShards = defineAction({
   name: 'MergeShards',
@@ -14,7 +14,7 @@ export const mergeShards = defineAction({
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'mutable')
-    checkProvisioned(stream, 'MergeShards')
+    checkReshardable(stream, 'MergeShards')
     const shard = openShardOf(ctx, stream, input.shard_to_merge)
     const neighbour = openShardOf(ctx, stream, input.adjacent_shard_to_merge)
     if (shard === neighbour || !adjacent(shard, neighbour)) {

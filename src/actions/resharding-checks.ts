@@ -23,8 +23,11 @@ export function checkShardQuota (stream: Stream, openAfter: number): void {
   }
 }
 
-/** Kinesis reshards only PROVISIONED streams; ON_DEMAND streams scale themselves. */
-export function checkProvisioned (stream: Stream, operation: string): void {
+/**
+ * Whether the stream may be resharded: Kinesis reshards only PROVISIONED streams (ON_DEMAND
+ * ones scale themselves), and sequence numbers must have room for another generation.
+ */
+export function checkReshardable (stream: Stream, operation: string): void {
   if (stream.doc.mode !== 'PROVISIONED') {
     throw new ServiceError('INVALID_ARGUMENT', `${operation} is only supported for streams in PROVISIONED mode; stream ${stream.name} is ${stream.doc.mode}.`)
   }

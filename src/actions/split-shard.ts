@@ -4,7 +4,7 @@ import { parseHashKey } from '../streams/hash-key.js'
 import { splitShard as split } from '../streams/resharding.js'
 import { defineAction } from './action.js'
 import { HashKey, ShardId, StreamRefFields } from './fields.js'
-import { checkProvisioned, checkShardQuota, openShardOf } from './resharding-checks.js'
+import { checkReshardable, checkShardQuota, openShardOf } from './resharding-checks.js'
 
 export const splitShard = defineAction({
   name: 'SplitShard',
@@ -15,7 +15,7 @@ export const splitShard = defineAction({
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'mutable')
-    checkProvisioned(stream, 'SplitShard')
+    checkReshardable(stream, 'SplitShard')
     const parent = openShardOf(ctx, stream, input.shard_to_split)
     const at = parseHashKey(input.new_starting_hash_key)
     // AWS: the key must be greater than one plus the shard's starting key and less than its

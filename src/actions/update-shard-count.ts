@@ -3,7 +3,7 @@ import { ServiceError } from '../errors.js'
 import { scaleUniformly } from '../streams/resharding.js'
 import { defineAction } from './action.js'
 import { StreamRefFields, StringEnum } from './fields.js'
-import { checkProvisioned, checkShardQuota, MAX_OPEN_SHARDS } from './resharding-checks.js'
+import { checkReshardable, checkShardQuota, MAX_OPEN_SHARDS } from './resharding-checks.js'
 
 const DAY_MS = 86_400_000
 
@@ -16,7 +16,7 @@ export const updateShardCount = defineAction({
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'mutable')
-    checkProvisioned(stream, 'UpdateShardCount')
+    checkReshardable(stream, 'UpdateShardCount')
     const current = stream.openShardCount
     const target = input.target_shard_count
     const now = ctx.config.clock()

@@ -2,6 +2,7 @@
  * Pagination tokens (ListStreams, ListShards): a sealed JSON payload naming the listing,
  * where to resume, and when the token expires (Kinesis gives them 300 s).
  */
+import { ServiceError } from '../errors.js'
 import type { TokenSigner } from './token-signer.js'
 
 export const PAGE_TOKEN_TTL_MS = 300_000
@@ -22,20 +23,23 @@ export function encodePageToken (signer: TokenSigner, token: PageToken): string 
   return signer.seal(Buffer.from(JSON.stringify(token), 'utf8'))
 }
 
-export type PageTokenResult =
-  | { readonly ok: true, readonly token: PageToken }
-  | { readonly ok: false, readonly reason: 'invalid' | 'expired' }
-
-export function decodePageToken (signer: TokenSigner, text: string, kind: string, now: number): PageTokenResult {
+/**
+ * The token a listing continues from; INVALID_NEXT_TOKEN when it is forged, expired, of
+ * another listing, or (with `streamId`) of another stream.
+ */
+export function decodePageToken (signer: TokenSigner, text: string, kind: string, now: number, streamId?: number): PageToken {
   const payload = signer.open(text)
-  if (payload === undefined) return { ok: false, reason: 'invalid' }
-  let token: PageToken
+  let token: PageToken | undefined
   try {
-    token = JSON.parse(payload.toString('utf8')) as PageToken
+    token = payload === undefined ? undefined : JSON.parse(payload.toString('utf8')) as PageToken
   } catch {
-    return { ok: false, reason: 'invalid' }
+    token = undefined
   }
-  if (token.kind !== kind || typeof token.after !== 'string') return { ok: false, reason: 'invalid' }
-  if (token.expiresAt < now) return { ok: false, reason: 'expired' }
-  return { ok: true, token }
+  if (token === undefined || token.kind !== kind || typeof token.after !== 'string' || (streamId !== undefined && token.streamId !== streamId)) {
+    throw new ServiceError('INVALID_NEXT_TOKEN', `Invalid next_token: it is not a ${kind} token issued by this server${streamId === undefined ? '' : ' for this stream'}.`)
+  }
+  if (token.expiresAt < now) {
+    throw new ServiceError('INVALID_NEXT_TOKEN', `Invalid next_token: it is older than ${PAGE_TOKEN_TTL_MS / 1000} s; list again from the start.`)
+  }
+  return token
 }
