@@ -14,8 +14,11 @@ export const GrpcStatus = {
   ALREADY_EXISTS: 6,
   RESOURCE_EXHAUSTED: 8,
   FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  UNIMPLEMENTED: 12,
   INTERNAL: 13,
-  UNAVAILABLE: 14
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16
 } as const
 
 export interface ErrorSpec {
@@ -140,6 +143,55 @@ export const ERROR_CODES = {
     httpStatus: 400,
     retriable: true,
     description: 'A shard\'s read or write limit was reached; back off and retry.'
+  },
+  LEASE_NOT_FOUND: {
+    awsType: 'ResourceNotFoundException',
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The lease table has no lease with that key.'
+  },
+  LEASE_COUNTER_MISMATCH: {
+    awsType: 'ConditionalCheckFailedException',
+    grpcStatus: GrpcStatus.ABORTED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The lease changed since it was read: its lease_counter differs from the expected one. The current lease travels with the error.'
+  },
+  UNKNOWN_OPERATION: {
+    awsType: 'UnknownOperationException',
+    grpcStatus: GrpcStatus.UNIMPLEMENTED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The X-Amz-Target header names no supported action.'
+  },
+  MISSING_AUTHENTICATION_TOKEN: {
+    awsType: 'MissingAuthenticationTokenException',
+    grpcStatus: GrpcStatus.UNAUTHENTICATED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The request carries no AWS Signature Version 4 authorization.'
+  },
+  INCOMPLETE_SIGNATURE: {
+    awsType: 'IncompleteSignatureException',
+    grpcStatus: GrpcStatus.UNAUTHENTICATED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The authorization header lacks a Credential, SignedHeaders or Signature part, or a required signed header.'
+  },
+  UNRECOGNIZED_CLIENT: {
+    awsType: 'UnrecognizedClientException',
+    grpcStatus: GrpcStatus.UNAUTHENTICATED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'With --auth on, the access key id is not in the key file.'
+  },
+  INVALID_SIGNATURE: {
+    awsType: 'InvalidSignatureException',
+    grpcStatus: GrpcStatus.UNAUTHENTICATED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'With --auth on, the request signature does not match the one computed with the secret key.'
   },
   SHUTTING_DOWN: {
     awsType: 'ServiceUnavailable',

@@ -4,10 +4,10 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ERROR_CODES } from '../src/errors.js'
+import { ERROR_CODES, GrpcStatus } from '../src/errors.js'
 import { REPO_ROOT } from './helpers/child-server.js'
 
-const GRPC_NAMES: Record<number, string> = { 3: 'INVALID_ARGUMENT', 5: 'NOT_FOUND', 6: 'ALREADY_EXISTS', 8: 'RESOURCE_EXHAUSTED', 9: 'FAILED_PRECONDITION', 13: 'INTERNAL', 14: 'UNAVAILABLE' }
+const GRPC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(GrpcStatus).map(([name, status]) => [status, name]))
 
 describe('README', () => {
   it('lists every error code with its AWS name, gRPC status, HTTP status and retriable flag', async () => {
