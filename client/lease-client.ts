@@ -103,6 +103,24 @@ export class LeaseClient {
     })
   }
 
+  /**
+   * Resolves once the channel is connected; rejects with a DEADLINE_EXCEEDED ShardlineError
+   * if it is not within `timeoutMs`. Calls do not need this: they connect on demand.
+   */
+  ready (timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.#assertOpen()
+        this.#channel.waitForReady(Date.now() + timeoutMs, (err) => {
+          if (err === undefined) resolve()
+          else reject(toShardlineError(err, status.DEADLINE_EXCEEDED))
+        })
+      } catch (err) {
+        reject(toShardlineError(err, status.CANCELLED))
+      }
+    })
+  }
+
   /** Closes the channel. Calls in flight fail; later calls reject at once. */
   close (): void {
     this.#closed = true
