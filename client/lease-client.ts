@@ -29,6 +29,8 @@ const CURRENT_LEASE_KEY = 'shardline-current-lease-bin'
 
 export type LeaseClientOptions = StreamClientOptions
 
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
 /** The current lease attached to a failed write, if the server sent one. */
 function currentLeaseOf (err: unknown): Lease | undefined {
   const value = (err as Partial<ServiceError> | undefined)?.metadata?.get(CURRENT_LEASE_KEY)[0]
@@ -55,7 +57,10 @@ export class LeaseClient {
     leaseService()
     this.endpoint = options.endpoint
     this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS
-    this.#channel = new Client(options.endpoint, options.credentials ?? grpcCredentials.createInsecure())
+    // A ListLeases of a table with tens of thousands of leases passes gRPC's 4 MiB default.
+    this.#channel = new Client(options.endpoint, options.credentials ?? grpcCredentials.createInsecure(), {
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES
+    })
   }
 
   /** Creates the lease unless one with that key exists; either way returns the lease in the table. */
