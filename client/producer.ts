@@ -110,8 +110,12 @@ export class Producer {
         resolve: (result) => { resolve(result); this.#settled(id) },
         reject: (err) => { reject(err); this.#settled(id) }
       }
-      if (this.#waiting.length > 0 || !this.#hasRoom(checked.bytes)) this.#waiting.push(pending)
-      else this.#admit(pending, true)
+      if (this.#waiting.length > 0 || !this.#hasRoom(checked.bytes)) {
+        this.#waiting.push(pending)
+        this.#pump(false)
+      } else {
+        this.#admit(pending, true)
+      }
     })
   }
 
@@ -235,8 +239,8 @@ export class Producer {
   /**
    * Starts calls while a slot is free and a batch is due: full, or its oldest record has
    * lingered long enough (checked only when `lingerCheck`, since finding the oldest walks
-   * the keys; a send only needs to know whether the batch is full), or a flush or close
-   * wants everything out now.
+   * the keys; a send only needs to know whether the batch is full), or the buffer is full,
+   * or a flush or close wants everything out now.
    */
   #pump (lingerCheck: boolean): void {
     const { maxInFlight, maxBatchRecords, maxBatchBytes } = this.#options
@@ -249,7 +253,8 @@ export class Producer {
   #batchDue (lingerCheck: boolean): boolean {
     const { maxBatchRecords, maxBatchBytes, lingerMs } = this.#options
     if (this.#queue.readyRecords >= maxBatchRecords || this.#queue.readyBytes >= maxBatchBytes) return true
-    if (this.#flushing > 0 || this.#closed || lingerMs === 0) return true
+    // With sends waiting for room, nothing more can join the batch: lingering only stalls them.
+    if (this.#waiting.length > 0 || this.#flushing > 0 || this.#closed || lingerMs === 0) return true
     if (!lingerCheck) return false
     const oldest = this.#queue.oldestReadyAt()
     return oldest !== undefined && oldest + lingerMs <= Date.now()
