@@ -204,6 +204,18 @@ describe('errors', () => {
     await producer.close()
   })
 
+  it('places a record by its explicit hash key', async () => {
+    const stream = await createStream(2)
+    const producer = new Producer({ endpoint: t.endpoint, stream, lingerMs: 0 })
+    const top = ((1n << 128n) - 1n).toString()
+    const results = await Promise.all([
+      producer.send({ partitionKey: 'same', data: 'low', explicitHashKey: '0' }),
+      producer.send({ partitionKey: 'same', data: 'high', explicitHashKey: top })
+    ])
+    expect(results.map((r) => r.shardId)).toEqual(['shardId-000000000000', 'shardId-000000000001'])
+    await producer.close()
+  })
+
   it('names the stream by ARN as well', async () => {
     const stream = await createStream()
     const { streamDescriptionSummary: { streamArn } } = await t.client.describeStreamSummary({ streamName: stream })
