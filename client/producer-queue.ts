@@ -40,12 +40,46 @@ export interface QueuedRecord {
 type GroupState = 'ready' | 'busy' | 'waiting'
 
 class KeyGroup {
-  constructor (readonly key: string) {}
-  /** FIFO; while busy, the first `inFlight` records are in a call. */
-  records: QueuedRecord[] = []
+  /** FIFO from `head`; while busy, the `inFlight` records from `head` are in a call. */
+  items: Array<QueuedRecord | undefined> = []
+  head = 0
   bytes = 0
   inFlight = 0
   state: GroupState = 'ready'
+
+  constructor (readonly key: string) {}
+
+  get size (): number {
+    return this.items.length - this.head
+  }
+
+  at (i: number): QueuedRecord {
+    return this.items[this.head + i]!
+  }
+
+  /**
+   * The call is over: the in-flight records `keep` picks stay at the head, in their order,
+   * ahead of the records that never left; the others leave. O(records in the call), however
+   * long the key's backlog.
+   */
+  release (keep: (queued: QueuedRecord) => boolean): number {
+    const end = this.head + this.inFlight
+    let write = end
+    for (let i = end - 1; i >= this.head; i--) {
+      const queued = this.items[i]!
+      if (keep(queued)) this.items[--write] = queued
+      else this.bytes -= queued.record.bytes
+    }
+    for (let i = this.head; i < write; i++) this.items[i] = undefined
+    const kept = end - write
+    this.head = write
+    this.inFlight = 0
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+    return kept
+  }
 }
 
 export interface Batch {
@@ -81,7 +115,7 @@ export class KeyQueue {
       this.#groups.set(key, group)
       this.#ready.add(group)
     }
-    group.records.push(queued)
+    group.items.push(queued)
     group.bytes += queued.record.bytes
     if (group.state === 'ready') {
       this.#readyRecords++
@@ -93,7 +127,7 @@ export class KeyQueue {
   oldestReadyAt (): number | undefined {
     let oldest: number | undefined
     for (const group of this.#ready) {
-      const at = group.records[0]!.queuedAt
+      const at = group.at(0).queuedAt
       if (oldest === undefined || at < oldest) oldest = at
     }
     return oldest
@@ -110,8 +144,8 @@ export class KeyQueue {
     let bytes = 0
     for (const group of this.#ready) {
       let n = 0
-      while (n < group.records.length && records.length < maxRecords) {
-        const queued = group.records[n]!
+      while (n < group.size && records.length < maxRecords) {
+        const queued = group.at(n)
         if (records.length > 0 && bytes + queued.record.bytes > maxBytes) break
         records.push(queued)
         bytes += queued.record.bytes
@@ -122,7 +156,7 @@ export class KeyQueue {
       group.state = 'busy'
       group.inFlight = n
       groups.push(group)
-      if (records.length >= maxRecords || n < group.records.length) break
+      if (records.length >= maxRecords || n < group.size) break
     }
     return records.length === 0 ? undefined : { records, bytes, groups }
   }
@@ -135,15 +169,8 @@ export class KeyQueue {
   release (batch: Batch, keep: (queued: QueuedRecord) => boolean, backoff: boolean): KeyGroup[] {
     const waiting: KeyGroup[] = []
     for (const group of batch.groups) {
-      const kept: QueuedRecord[] = []
-      for (let i = 0; i < group.inFlight; i++) {
-        const queued = group.records[i]!
-        if (keep(queued)) kept.push(queued)
-        else group.bytes -= queued.record.bytes
-      }
-      group.records = kept.concat(group.records.slice(group.inFlight))
-      group.inFlight = 0
-      if (backoff && kept.length > 0) {
+      const kept = group.release(keep)
+      if (backoff && kept > 0) {
         group.state = 'waiting'
         waiting.push(group)
       } else {
@@ -159,19 +186,49 @@ export class KeyQueue {
   }
 
   #settle (group: KeyGroup): void {
-    if (group.records.length === 0) {
+    if (group.size === 0) {
       this.#groups.delete(group.key)
       return
     }
     group.state = 'ready'
     this.#ready.add(group)
-    this.#readyRecords += group.records.length
+    this.#readyRecords += group.size
     this.#readyBytes += group.bytes
   }
 
   #leaveReady (group: KeyGroup): void {
     this.#ready.delete(group)
-    this.#readyRecords -= group.records.length
+    this.#readyRecords -= group.size
     this.#readyBytes -= group.bytes
+  }
+}
+
+/** A FIFO whose shift is O(1): sends may pile up by the million when callers do not await. */
+export class Fifo<T> {
+  #items: Array<T | undefined> = []
+  #head = 0
+
+  get length (): number {
+    return this.#items.length - this.#head
+  }
+
+  peek (): T | undefined {
+    return this.#items[this.#head]
+  }
+
+  push (item: T): void {
+    this.#items.push(item)
+  }
+
+  shift (): T | undefined {
+    if (this.#head >= this.#items.length) return undefined
+    const item = this.#items[this.#head]
+    this.#items[this.#head++] = undefined
+    // Drop the consumed prefix once it is most of the array, so memory follows the length.
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head)
+      this.#head = 0
+    }
+    return item
   }
 }

@@ -6,7 +6,7 @@
  */
 import { toShardlineError, type ShardlineError } from './errors.js'
 import { backoffMs, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js'
-import { KeyQueue, type Batch, type ProducerResult, type QueuedRecord } from './producer-queue.js'
+import { Fifo, KeyQueue, type Batch, type ProducerResult, type QueuedRecord } from './producer-queue.js'
 import { checkRecord, localError, recordError, type CheckedRecord, type ProducerRecord } from './producer-records.js'
 import { StreamClient } from './stream-client.js'
 import type { PutRecordsRequestEntry, PutRecordsResponse } from './types.js'
@@ -59,7 +59,7 @@ export class Producer {
   readonly #ownsClient: boolean
   readonly #queue = new KeyQueue()
   /** Sends waiting for buffer room, in call order: none may overtake another (same key, same order). */
-  readonly #waiting: PendingSend[] = []
+  readonly #waiting = new Fifo<PendingSend>()
   readonly #flushWaiters: FlushWaiter[] = []
   readonly #listeners: { [E in ProducerEventName]: Set<(event: ProducerEvents[E]) => void> } = {
     'batch.sent': new Set(),
@@ -218,7 +218,7 @@ export class Producer {
 
   /** Lets waiting sends in, in order, while there is room. */
   #admitWaiting (): void {
-    while (this.#waiting.length > 0 && this.#hasRoom(this.#waiting[0]!.record.bytes)) {
+    while (this.#waiting.length > 0 && this.#hasRoom(this.#waiting.peek()!.record.bytes)) {
       this.#admit(this.#waiting.shift()!, false)
     }
   }
