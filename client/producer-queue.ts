@@ -29,12 +29,14 @@ export interface ProducerResult {
 
 export interface QueuedRecord {
   readonly record: CheckedRecord
+  /** The send's number, in call order. */
+  readonly id: number
   /** When it entered the buffer (Date.now()): linger and the retry deadline count from here. */
-  readonly queuedAt: number
+  queuedAt: number
   attempts: number
   lastError: ShardlineError | undefined
   readonly resolve: (result: ProducerResult) => void
-  readonly reject: (err: ShardlineError) => void
+  readonly reject: (err: unknown) => void
 }
 
 type GroupState = 'ready' | 'busy' | 'waiting'

@@ -40,12 +40,6 @@ export interface ProducerEvents {
 
 export type ProducerEventName = keyof ProducerEvents
 
-interface PendingSend {
-  readonly record: CheckedRecord
-  readonly resolve: (result: ProducerResult) => void
-  readonly reject: (err: unknown) => void
-}
-
 interface FlushWaiter {
   /** Sends up to this number must settle. */
   readonly upTo: number
@@ -59,7 +53,7 @@ export class Producer {
   readonly #ownsClient: boolean
   readonly #queue = new KeyQueue()
   /** Sends waiting for buffer room, in call order: none may overtake another (same key, same order). */
-  readonly #waiting = new Fifo<PendingSend>()
+  readonly #waiting = new Fifo<QueuedRecord>()
   readonly #flushWaiters: FlushWaiter[] = []
   readonly #listeners: { [E in ProducerEventName]: Set<(event: ProducerEvents[E]) => void> } = {
     'batch.sent': new Set(),
@@ -103,18 +97,12 @@ export class Producer {
       return Promise.reject(err)
     }
     return new Promise<ProducerResult>((resolve, reject) => {
-      const id = ++this.#sends
-      const pending: PendingSend = {
-        record: checked,
-        // The send's own promise settles first, so its reactions run before a flush's.
-        resolve: (result) => { resolve(result); this.#settled(id) },
-        reject: (err) => { reject(err); this.#settled(id) }
-      }
+      const queued: QueuedRecord = { record: checked, id: ++this.#sends, queuedAt: 0, attempts: 0, lastError: undefined, resolve, reject }
       if (this.#waiting.length > 0 || !this.#hasRoom(checked.bytes)) {
-        this.#waiting.push(pending)
+        this.#waiting.push(queued)
         this.#pump(false)
       } else {
-        this.#admit(pending, true)
+        this.#admit(queued, true)
       }
     })
   }
@@ -202,17 +190,11 @@ export class Producer {
     return this.#bufferedBytes === 0 || this.#bufferedBytes + bytes <= this.#options.maxBufferedBytes
   }
 
-  #admit (pending: PendingSend, pump: boolean): void {
-    this.#bufferedBytes += pending.record.bytes
+  #admit (queued: QueuedRecord, pump: boolean): void {
+    this.#bufferedBytes += queued.record.bytes
     this.#bufferedRecords++
-    this.#queue.push({
-      record: pending.record,
-      queuedAt: Date.now(),
-      attempts: 0,
-      lastError: undefined,
-      resolve: pending.resolve,
-      reject: pending.reject
-    })
+    queued.queuedAt = Date.now()
+    this.#queue.push(queued)
     if (pump) this.#pump(false)
   }
 
@@ -223,17 +205,19 @@ export class Producer {
     }
   }
 
-  /** A buffered record is done: its bytes leave the buffer. */
-  #finish (queued: QueuedRecord, outcome: { result: ProducerResult } | { error: ShardlineError }): void {
+  /** A buffered record is done: its bytes leave the buffer. Settles with `result` when there is one. */
+  #finish (queued: QueuedRecord, result: ProducerResult | undefined, error?: ShardlineError): void {
     this.#bufferedBytes -= queued.record.bytes
     this.#bufferedRecords--
-    if ('result' in outcome) {
+    // The send's own promise settles first, so its reactions run before a flush's.
+    if (result !== undefined) {
       this.#stats.recordsStored++
-      queued.resolve(outcome.result)
+      queued.resolve(result)
     } else {
       this.#stats.recordsFailed++
-      queued.reject(outcome.error)
+      queued.reject(error)
     }
+    this.#settled(queued.id)
   }
 
   /**
@@ -316,7 +300,7 @@ export class Producer {
         const entry = response.records[i]
         if (entry?.sequenceNumber !== undefined && entry.shardId !== undefined) {
           stored++
-          this.#finish(queued, { result: { shardId: entry.shardId, sequenceNumber: entry.sequenceNumber } })
+          this.#finish(queued, { shardId: entry.shardId, sequenceNumber: entry.sequenceNumber })
           return
         }
         error = entry?.errorCode === undefined
@@ -329,7 +313,7 @@ export class Producer {
         retry.add(queued)
         maxAttempts = Math.max(maxAttempts, queued.attempts)
       } else {
-        this.#finish(queued, { error: error! })
+        this.#finish(queued, undefined, error)
       }
     })
     this.#stats.recordsRetried += retry.size
