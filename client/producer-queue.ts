@@ -3,7 +3,8 @@
  * records in order: a key never has records in two PutRecords calls at once.
  *
  * Why that suffices. Every record of a key goes to the same shard (absent resharding, where
- * a child's sequence numbers still follow its parent's). Within one call the server stores
+ * a child's sequence numbers still follow its parent's; records of one key given different
+ * explicit hash keys may go to different shards, and a shard is the unit of order). Within one call the server stores
  * a key's records in call order, and once a shard refuses a record it refuses the rest of
  * that call's records for that shard, so what a call stores of a key is a prefix of what it
  * carried and what must be retried is the suffix. The suffix goes back to the head of the

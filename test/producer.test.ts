@@ -261,6 +261,17 @@ describe('errors', () => {
     expect(producer.stats()).toMatchObject({ calls: 3, recordsRetried: 2, recordsFailed: 1 })
     await producer.close()
   })
+
+  it('gives up once retry.deadlineMs has passed, however many attempts are left', async () => {
+    const port = await freePort()
+    const producer = new Producer({ endpoint: `127.0.0.1:${port}`, stream: 's', lingerMs: 0, retry: { maxAttempts: Infinity, deadlineMs: 300, initialBackoffMs: 20, maxBackoffMs: 50 } })
+    const started = Date.now()
+    await expectCode(producer.send({ partitionKey: 'a', data: '1' }), 'UNAVAILABLE')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300)
+    expect(Date.now() - started).toBeLessThan(15_000)
+    expect(producer.stats().calls).toBeGreaterThan(1)
+    await producer.close()
+  })
 })
 
 describe('flush and close', () => {
