@@ -79,6 +79,8 @@ export const PRODUCER_DEFAULTS = {
   }
 } as const
 
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['endpoint', 'client', 'credentials', 'stream', 'lingerMs', 'maxBatchRecords', 'maxBatchBytes', 'maxBufferedBytes', 'maxInFlight', 'callTimeoutMs', 'retry'])
+
 function number (name: string, value: unknown, fallback: number, min: number, max: number, integer: boolean): number {
   if (value === undefined) return fallback
   const ok = typeof value === 'number' && !Number.isNaN(value) && value >= min && value <= max &&
@@ -89,11 +91,15 @@ function number (name: string, value: unknown, fallback: number, min: number, ma
 
 export function resolveProducerOptions (options: ProducerOptions): ResolvedProducerOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('new Producer() takes an options object { endpoint, stream, ... }')
+  // A misspelt option would otherwise be ignored in silence and its default used.
+  const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.has(key))
+  if (unknown.length > 0) throw new TypeError(`unknown Producer option(s) ${unknown.join(', ')}; known: ${[...KNOWN_OPTIONS].join(', ')}`)
   const { endpoint, client, stream } = options
   if (client === undefined && (typeof endpoint !== 'string' || endpoint === '')) {
     throw new TypeError('endpoint must be a host:port string (or give client, an existing StreamClient)')
   }
   if (client !== undefined && endpoint !== undefined) throw new TypeError('give endpoint or client, not both')
+  if (client !== undefined && options.credentials !== undefined) throw new TypeError('credentials apply to the channel opened for endpoint; a shared client has its own')
   if (typeof stream !== 'string' || stream === '') throw new TypeError('stream must be a stream name or ARN')
   const retry = options.retry ?? {}
   if (typeof retry !== 'object' || retry === null) throw new TypeError('retry must be an object { maxAttempts, deadlineMs, initialBackoffMs, maxBackoffMs }')

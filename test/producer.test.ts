@@ -52,7 +52,8 @@ describe('options', () => {
       [{ endpoint: t.endpoint, stream: 's', maxInFlight: 0 }, /maxInFlight/],
       [{ endpoint: t.endpoint, stream: 's', retry: { maxAttempts: 0 } }, /retry.maxAttempts/],
       [{ endpoint: t.endpoint, stream: 's', retry: { initialBackoffMs: 100, maxBackoffMs: 10 } }, /retry.maxBackoffMs/],
-      [{ endpoint: t.endpoint, client: t.client, stream: 's' }, /not both/]
+      [{ endpoint: t.endpoint, client: t.client, stream: 's' }, /not both/],
+      [{ endpoint: t.endpoint, stream: 's', linger: 5 }, /unknown Producer option\(s\) linger/]
     ]
     for (const [options, message] of bad) {
       // @ts-expect-error deliberately wrong shapes
