@@ -64,6 +64,7 @@ export class Producer {
   #bufferedRecords = 0
   #inFlight = 0
   #lingerTimer: NodeJS.Timeout | undefined
+  #lingerDue = 0
   #flushing = 0
   #closed = false
   #closing: Promise<void> | undefined
@@ -231,7 +232,7 @@ export class Producer {
     while (this.#inFlight < maxInFlight && this.#queue.readyRecords > 0 && this.#batchDue(lingerCheck)) {
       void this.#dispatch(this.#queue.take(maxBatchRecords, maxBatchBytes)!)
     }
-    this.#armLinger()
+    this.#armLinger(lingerCheck)
   }
 
   #batchDue (lingerCheck: boolean): boolean {
@@ -246,17 +247,23 @@ export class Producer {
 
   /**
    * With no slot free, the next call's end pumps; otherwise a timer fires when the oldest
-   * ready record has lingered. An armed timer stays: records that become ready later are
-   * newer, except those back from a call or a backoff, and those pump on their own.
+   * ready record has lingered. A send's record is the newest, so an armed timer stands;
+   * records back from a call or a backoff may be older, so then (`recheck`) it may be moved
+   * earlier.
    */
-  #armLinger (): void {
-    if (this.#lingerTimer !== undefined || this.#queue.readyRecords === 0 || this.#inFlight >= this.#options.maxInFlight) return
-    const oldest = this.#queue.oldestReadyAt()!
-    const delay = Math.max(0, oldest + this.#options.lingerMs - Date.now())
+  #armLinger (recheck: boolean): void {
+    if (this.#queue.readyRecords === 0 || this.#inFlight >= this.#options.maxInFlight) return
+    if (this.#lingerTimer !== undefined && !recheck) return
+    const due = this.#queue.oldestReadyAt()! + this.#options.lingerMs
+    if (this.#lingerTimer !== undefined) {
+      if (due >= this.#lingerDue) return
+      clearTimeout(this.#lingerTimer)
+    }
+    this.#lingerDue = due
     this.#lingerTimer = setTimeout(() => {
       this.#lingerTimer = undefined
       this.#pump(true)
-    }, delay)
+    }, Math.max(0, due - Date.now()))
   }
 
   async #dispatch (batch: Batch): Promise<void> {
