@@ -23,6 +23,12 @@ import { ShardProcessor } from './shard-processor.js'
 const SYNC_INTERVAL_MS = 30_000
 /** Coalesces the burst of changes one event causes into one balancing pass. */
 const REBALANCE_DEBOUNCE_MS = 10
+/**
+ * A joining worker waits this long (at most a third of a lease duration) before stealing, so
+ * workers started together all count each other first: a lease then moves once, not first to
+ * the earliest joiner and again to a later one.
+ */
+const JOIN_GRACE_MS = 1000
 
 export interface CoordinatorOptions {
   options: ResolvedOptions
@@ -50,6 +56,8 @@ export class LeaseCoordinator {
   #again = false
   #debounce: NodeJS.Timeout | undefined
   #lastSync = 0
+  #joinedAt = 0
+  #graceTimer: NodeJS.Timeout | undefined
 
   constructor (o: CoordinatorOptions) {
     this.#o = o
@@ -76,6 +84,7 @@ export class LeaseCoordinator {
   async start (): Promise<void> {
     await this.#view.start()
     await this.#joinGroup()
+    this.#joinedAt = performance.now()
     await this.#sync()
     const interval = Math.max(50, Math.floor(this.#o.options.leaseDurationMs / 3))
     this.#timer = setInterval(() => this.#tick(), interval)
@@ -88,6 +97,7 @@ export class LeaseCoordinator {
     this.#stopping = true
     clearInterval(this.#timer)
     clearTimeout(this.#debounce)
+    clearTimeout(this.#graceTimer)
     // Leaving the group first makes the others count one worker less, so they take the
     // released leases at once instead of waiting for a share that would include this worker.
     const presence = this.#presence
@@ -218,6 +228,12 @@ export class LeaseCoordinator {
       maxLeases: options.maxLeasesForWorker,
       ownerSince: (key) => this.#view.ownerSince(key)
     })
+    const grace = Math.min(JOIN_GRACE_MS, options.leaseDurationMs / 3) - (performance.now() - this.#joinedAt)
+    if (plan.steal.length > 0 && grace > 0) {
+      plan.steal = []
+      clearTimeout(this.#graceTimer)
+      this.#graceTimer = setTimeout(() => this.#schedule(), grace + 5)
+    }
     if (plan.take.length === 0 && plan.steal.length === 0) return
     const attempts = [
       ...plan.take.map((lease) => this.#take(lease, lease.leaseOwner === '' ? 'free' : 'expired', now)),
