@@ -1,0 +1,146 @@
+/**
+ * The Consumer API in one process against the real server: options, eachRecord, async
+ * iteration, events and their unsubscribe, automatic SHARD_END, fencing of a stolen lease.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Consumer, LeaseClient, type Batch, type ConsumerEvents } from '../client/index.js'
+import { startServer, uniqueName, type TestServer } from './helpers/server.js'
+
+const SHARD0 = 'shardId-000000000000'
+let srv: TestServer
+let leases: LeaseClient
+
+beforeAll(async () => {
+  srv = await startServer()
+  leases = new LeaseClient({ endpoint: srv.endpoint })
+})
+
+afterAll(async () => {
+  leases.close()
+  await srv.close()
+})
+
+async function put (stream: string, data: string[], partitionKey = 'k'): Promise<void> {
+  await srv.client.putRecords({ streamName: stream, records: data.map((d) => ({ partitionKey, data: d })) })
+}
+
+async function until (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
+    await sleep(50)
+  }
+}
+
+describe('Consumer options', () => {
+  it.each([
+    [{ stream: '', application: 'a' }, /stream must be a non-empty string/],
+    [{ stream: 's', application: 'a', mode: 'push' }, /mode must be 'polling' or 'fanout'/],
+    [{ stream: 's', application: 'a', leaseDurationMs: 0 }, /leaseDurationMs must be a positive integer/],
+    [{ stream: 's', application: 'a', initialPosition: 'NOW' }, /initialPosition must be/],
+    [{ stream: 's', application: 'a', checkpoint: { everyRecords: -1 } }, /checkpoint.everyRecords/]
+  ])('rejects %j with a TypeError', (options, message) => {
+    expect(() => new Consumer({ endpoint: '127.0.0.1:1', ...options } as never)).toThrow(message)
+    expect(() => new Consumer({ endpoint: '127.0.0.1:1', ...options } as never)).toThrow(TypeError)
+  })
+
+  it('run() takes exactly one handler', async () => {
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream: 's', application: 'a' })
+    await expect(consumer.run({})).rejects.toThrow(/exactly one of eachBatch and eachRecord/)
+  })
+})
+
+describe('Consumer', () => {
+  it('eachRecord sees every record in order; checkpoints, SHARD_END and events follow; stop() releases', async () => {
+    const stream = uniqueName('api')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    await put(stream, ['a', 'b', 'c'])
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, workerId: 'solo', leaseDurationMs: 3000, checkpoint: { everyRecords: 1, everyMs: 60_000 } })
+    const seen: string[] = []
+    const events: Array<[string, unknown]> = []
+    for (const name of ['lease.acquired', 'shard.ended', 'checkpoint', 'rebalance'] as const) {
+      consumer.on(name, (e: ConsumerEvents[typeof name]) => events.push([name, e]))
+    }
+    const off = consumer.on('checkpoint', () => { throw new Error('a throwing listener changes nothing') })
+    await consumer.run({ eachRecord: (record) => { seen.push(record.data.toString()) } })
+    await until('3 records', () => seen.length === 3)
+    expect(seen).toEqual(['a', 'b', 'c'])
+    expect(events.find(([n]) => n === 'lease.acquired')?.[1]).toMatchObject({ shardId: SHARD0, checkpoint: 'TRIM_HORIZON', reason: 'free' })
+    expect(consumer.heldShards()).toEqual([SHARD0])
+    off()
+
+    // Split the shard: its end is checkpointed automatically and the children follow it.
+    await srv.client.splitShard({ streamName: stream, shardToSplit: SHARD0, newStartingHashKey: (1n << 127n).toString() })
+    await put(stream, ['d', 'e'])
+    await until('the children', () => seen.length === 5 && consumer.heldShards().length === 2)
+    expect(seen).toEqual(['a', 'b', 'c', 'd', 'e'])
+    expect(events.find(([n]) => n === 'shard.ended')?.[1]).toEqual({ shardId: SHARD0, childShardIds: ['shardId-000000000001', 'shardId-000000000002'] })
+    const { leases: table } = await leases.listLeases({ leaseTable: application })
+    const parent = table.find((l) => l.leaseKey === SHARD0)!
+    expect(parent).toMatchObject({ checkpoint: 'SHARD_END', leaseOwner: '', childShardIds: ['shardId-000000000001', 'shardId-000000000002'] })
+    expect(table.find((l) => l.leaseKey === 'shardId-000000000001')?.parentShardIds).toEqual([SHARD0])
+
+    await consumer.stop()
+    const after = await leases.listLeases({ leaseTable: application })
+    expect(after.leases.filter((l) => l.leaseOwner !== '')).toEqual([])
+    // The last record of each child was checkpointed on the way out.
+    const child = after.leases.find((l) => l.leaseKey === 'shardId-000000000002')!
+    expect(child.checkpoint).toMatch(/^\d+$/)
+  })
+
+  it('for await iterates batches, checkpoints each after the loop body, and stops when the loop is left', async () => {
+    const stream = uniqueName('iter')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    await put(stream, ['1', '2'])
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, leaseDurationMs: 3000, checkpoint: { everyRecords: 1, everyMs: 60_000 } })
+    const batches: Batch[] = []
+    for await (const batch of consumer) {
+      batches.push(batch)
+      if (batches.reduce((n, b) => n + b.records.length, 0) >= 2) break
+    }
+    const { leases: table } = await leases.listLeases({ leaseTable: application })
+    const lease = table.find((l) => l.leaseKey === SHARD0)!
+    expect(lease.leaseOwner).toBe('')
+    expect(lease.checkpoint).toBe(batches.at(-1)!.records.at(-1)!.sequenceNumber)
+    expect(batches[0]!.shardId).toBe(SHARD0)
+    expect(batches[0]!.millisBehindLatest).toBeGreaterThanOrEqual(0)
+  })
+
+  it('a stolen lease stops delivery at once and rejects the old owner\'s checkpoint with LEASE_LOST', async () => {
+    const stream = uniqueName('fence')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, workerId: 'victim', leaseDurationMs: 3000, checkpoint: { everyRecords: 1_000_000, everyMs: 3_600_000 } })
+    const stolen: Array<ConsumerEvents['lease.stolen']> = []
+    consumer.on('lease.stolen', (e) => stolen.push(e))
+    const held: Batch[] = []
+    let release: () => void = () => {}
+    const blocked = new Promise<void>((resolve) => { release = resolve })
+    const seen: string[] = []
+    await consumer.run({
+      eachBatch: async (batch) => {
+        seen.push(...batch.records.map((r) => r.data.toString()))
+        held.push(batch)
+        if (held.length === 1) await blocked
+      }
+    })
+    await put(stream, ['x'])
+    await until('the first batch', () => held.length === 1)
+    const { leases: table } = await leases.listLeases({ leaseTable: application })
+    const lease = table.find((l) => l.leaseKey === SHARD0)!
+    await leases.updateLease({ leaseTable: application, leaseKey: SHARD0, expectedLeaseCounter: lease.leaseCounter, leaseOwner: 'thief', leaseDurationMs: 60_000 })
+    await until('lease.stolen', () => stolen.length === 1)
+    expect(stolen[0]).toEqual({ shardId: SHARD0, by: 'thief' })
+    await expect(held[0]!.checkpoint()).rejects.toMatchObject({ code: 'LEASE_LOST' })
+    await expect(held[0]!.heartbeat()).rejects.toMatchObject({ code: 'LEASE_LOST' })
+    release()
+    await put(stream, ['y'])
+    await sleep(800)
+    expect(seen).toEqual(['x'])
+    expect(consumer.heldShards()).toEqual([])
+    await consumer.stop()
+  })
+})
