@@ -1,5 +1,6 @@
 import { Metadata, status } from '@grpc/grpc-js'
 import type { ServiceError } from '@grpc/grpc-js'
+import type { Lease } from './lease-types.js'
 
 /** Trailing metadata keys the server fills on every failed call. */
 const METADATA_KEYS = {
@@ -30,9 +31,11 @@ export class ShardlineError extends Error {
   /** True when the same request may succeed if sent again later, unchanged. */
   readonly retriable: boolean
   readonly grpcStatus: number
+  /** With LEASE_COUNTER_MISMATCH: the lease as it is now, to retry against its counter. */
+  readonly currentLease?: Lease
   override readonly cause: ServiceError
 
-  constructor (cause: ServiceError) {
+  constructor (cause: ServiceError, extras: { currentLease?: Lease } = {}) {
     super(typeof cause.details === 'string' && cause.details !== '' ? cause.details : cause.message, { cause })
     this.name = 'ShardlineError'
     this.cause = cause
@@ -42,6 +45,7 @@ export class ShardlineError extends Error {
       (cause.code === status.UNAVAILABLE ? 'ServiceUnavailable' : 'InternalFailure')
     this.retriable = metadataBoolean(cause.metadata, METADATA_KEYS.retriable) ??
       RETRIABLE_STATUSES.has(cause.code)
+    if (extras.currentLease !== undefined) this.currentLease = extras.currentLease
   }
 }
 
@@ -104,10 +108,10 @@ function metadataBoolean (metadata: Metadata | undefined, key: string): boolean 
 }
 
 /** A call on a client that was closed: not retriable, since this client never will be open again. */
-export function closedClientError (endpoint: string): ShardlineError {
+export function closedClientError (endpoint: string, client = 'StreamClient'): ShardlineError {
   const metadata = new Metadata()
   metadata.set(METADATA_KEYS.code, 'CANCELLED')
   metadata.set(METADATA_KEYS.awsType, 'InternalFailure')
   metadata.set(METADATA_KEYS.retriable, 'false')
-  return new ShardlineError(syntheticServiceError(new Error(`StreamClient for ${endpoint} is closed`), status.CANCELLED, metadata))
+  return new ShardlineError(syntheticServiceError(new Error(`${client} for ${endpoint} is closed`), status.CANCELLED, metadata))
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadSync } from '@grpc/proto-loader'
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader'
+import protobuf from 'protobufjs'
 
 const PROTO_FILE = 'shardline/v1/streams.proto'
 const SERVICE_NAME = 'shardline.v1.StreamService'
@@ -81,4 +82,51 @@ export function streamingMethod (name: 'SubscribeToShard'): UnaryMethod {
   const method = streamService()[name]
   if (method === undefined || !method.responseStream) throw new Error(`${SERVICE_NAME} has no streaming method ${name}`)
   return method
+}
+
+const LEASE_PROTO_FILE = 'shardline/v1/leases.proto'
+const LEASE_SERVICE_NAME = 'shardline.v1.LeaseService'
+
+/** The RPCs of LeaseService, spelled as in the proto. */
+export type LeaseMethodName = 'CreateLeaseIfAbsent' | 'UpdateLease' | 'DeleteLease' | 'ListLeases' | 'WatchLeases'
+
+let leases: ServiceDefinition | undefined
+let leaseType: protobuf.Type | undefined
+
+export function leaseService (): ServiceDefinition {
+  if (leases !== undefined) return leases
+  const definition = loadSync(LEASE_PROTO_FILE, {
+    includeDirs: [findProtoRoot()],
+    keepCase: false,
+    longs: Number,
+    enums: String,
+    defaults: false,
+    oneofs: false
+  })
+  const found = definition[LEASE_SERVICE_NAME]
+  if (found === undefined || 'format' in found) throw new Error(`${LEASE_PROTO_FILE} does not define ${LEASE_SERVICE_NAME}`)
+  leases = found
+  return leases
+}
+
+export function leaseMethod (name: LeaseMethodName): UnaryMethod {
+  const method = leaseService()[name]
+  if (method === undefined) throw new Error(`${LEASE_SERVICE_NAME} has no method ${name}`)
+  return method
+}
+
+/**
+ * Decodes a `shardline.v1.Lease` sent outside a response (the current lease in a
+ * LEASE_COUNTER_MISMATCH's trailing metadata), into the same shape proto-loader gives.
+ */
+export function decodeLeaseMessage (bytes: Uint8Array): Record<string, unknown> {
+  if (leaseType === undefined) {
+    const root = new protobuf.Root()
+    const protoRoot = findProtoRoot()
+    root.resolvePath = (_origin, target) => join(protoRoot, target)
+    root.loadSync(LEASE_PROTO_FILE)
+    root.resolveAll()
+    leaseType = root.lookupType('shardline.v1.Lease')
+  }
+  return leaseType.toObject(leaseType.decode(bytes), { longs: Number, enums: String, defaults: false, arrays: false })
 }

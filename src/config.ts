@@ -39,6 +39,8 @@ export interface ServerOptions {
   subscriptionLifetimeMs?: number
   /** How often a subscription with nothing to send sends an empty event (AWS: 5 s). */
   subscriptionHeartbeatMs?: number
+  /** How often a WatchLeases call with nothing to send sends a HEARTBEAT. Default 5 s. */
+  leaseWatchHeartbeatMs?: number
 }
 
 export interface ServerConfig {
@@ -60,6 +62,7 @@ export interface ServerConfig {
   readonly maxConsumersPerStream: number
   readonly subscriptionLifetimeMs: number
   readonly subscriptionHeartbeatMs: number
+  readonly leaseWatchHeartbeatMs: number
 }
 
 export const DEFAULTS = {
@@ -78,7 +81,8 @@ export const DEFAULTS = {
   shardCountUpdatesPerDay: 10,
   maxConsumersPerStream: 20,
   subscriptionLifetimeMs: 300_000,
-  subscriptionHeartbeatMs: 5000
+  subscriptionHeartbeatMs: 5000,
+  leaseWatchHeartbeatMs: 5000
 } as const
 
 export function resolveConfig (options: ServerOptions = {}): ServerConfig {
@@ -109,6 +113,7 @@ export function resolveConfig (options: ServerOptions = {}): ServerConfig {
     shardCountUpdatesPerDay: options.shardCountUpdatesPerDay ?? DEFAULTS.shardCountUpdatesPerDay,
     maxConsumersPerStream: options.maxConsumersPerStream ?? DEFAULTS.maxConsumersPerStream,
     subscriptionLifetimeMs: options.subscriptionLifetimeMs ?? DEFAULTS.subscriptionLifetimeMs,
-    subscriptionHeartbeatMs: options.subscriptionHeartbeatMs ?? DEFAULTS.subscriptionHeartbeatMs
+    subscriptionHeartbeatMs: options.subscriptionHeartbeatMs ?? DEFAULTS.subscriptionHeartbeatMs,
+    leaseWatchHeartbeatMs: options.leaseWatchHeartbeatMs ?? DEFAULTS.leaseWatchHeartbeatMs
   }
 }

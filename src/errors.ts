@@ -211,6 +211,18 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
+/**
+ * A message that travels with an error, such as the current lease of a
+ * LEASE_COUNTER_MISMATCH. Over gRPC it is protobuf-encoded (as `messageType`, from the
+ * proto field names in `value`) into the binary trailing metadata key `metadataKey`.
+ */
+export interface ErrorAttachment {
+  readonly metadataKey: string
+  /** Fully qualified proto message name, e.g. `shardline.v1.Lease`. */
+  readonly messageType: string
+  readonly value: Record<string, unknown>
+}
+
 /** The only error actions throw. Transports turn it into a gRPC status or an AWS error body. */
 export class ServiceError extends Error {
   readonly code: ErrorCode
@@ -218,9 +230,11 @@ export class ServiceError extends Error {
   readonly grpcStatus: number
   readonly httpStatus: number
   readonly retriable: boolean
+  readonly attachment: ErrorAttachment | undefined
 
-  constructor (code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor (code: ErrorCode, message: string, options?: { cause?: unknown, attachment?: ErrorAttachment }) {
     super(message, options)
+    this.attachment = options?.attachment
     const spec: ErrorSpec = ERROR_CODES[code]
     this.name = 'ServiceError'
     this.code = code
@@ -242,5 +256,7 @@ export function toServiceError (err: unknown): ServiceError {
 export const ERROR_METADATA = {
   code: 'shardline-code',
   awsType: 'shardline-aws-type',
-  retriable: 'shardline-retriable'
+  retriable: 'shardline-retriable',
+  /** LEASE_COUNTER_MISMATCH: the lease as it is now, an encoded shardline.v1.Lease. */
+  currentLease: 'shardline-current-lease-bin'
 } as const

@@ -4,9 +4,10 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import type { ActionContext } from './actions/index.js'
-import { STREAM_ACTIONS, STREAM_STREAMING_ACTIONS } from './actions/index.js'
+import { LEASE_ACTIONS, LEASE_STREAMING_ACTIONS, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS } from './actions/index.js'
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js'
 import { startGrpcServer } from './grpc/grpc-server.js'
+import { LeaseRegistry } from './leases/lease-registry.js'
 import { createLogger } from './logger.js'
 import { LevelStore } from './storage/level-store.js'
 import type { Store } from './storage/store.js'
@@ -63,10 +64,12 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   const signer = new TokenSigner(await tokenSecret(store))
   const streams = await StreamRegistry.load(store, config, log)
   const consumers = new ConsumerRegistry(streams, config, log)
+  const leases = new LeaseRegistry(store, config)
   const ctx: ActionContext = {
     config,
     streams,
     consumers,
+    leases,
     signer,
     writer: new RecordWriter(store, config),
     reader: new RecordReader(store, streams, signer, config)
@@ -75,10 +78,14 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   trimmer.start()
   let grpc
   try {
-    grpc = await startGrpcServer(ctx, { 'shardline.v1.StreamService': { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS } }, config.host, config.grpcPort, log)
+    grpc = await startGrpcServer(ctx, {
+      'shardline.v1.StreamService': { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS },
+      'shardline.v1.LeaseService': { unary: LEASE_ACTIONS, streaming: LEASE_STREAMING_ACTIONS }
+    }, config.host, config.grpcPort, log)
   } catch (err) {
     await trimmer.stop()
     consumers.close()
+    leases.close()
     streams.close()
     await store.close()
     throw err
@@ -93,9 +100,10 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     trimNow: () => trimmer.trimNow(),
     close () {
       closing ??= (async () => {
-        // Subscriptions never finish by themselves; end them first so the transport's
-        // graceful shutdown only waits for unary calls.
+        // Subscriptions and lease watches never finish by themselves; end them first so the
+        // transport's graceful shutdown only waits for unary calls.
         consumers.close()
+        leases.close()
         await grpc.close(SHUTDOWN_GRACE_MS)
         await trimmer.stop()
         streams.close()

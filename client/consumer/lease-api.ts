@@ -4,7 +4,8 @@
  * The consumer talks to LeaseService only through this narrow surface (LeaseClient fits it),
  * so the coordination logic can be read without the gRPC plumbing.
  */
-import type { Lease, LeaseChange, LeaseClient } from '../lease-client.js'
+import type { LeaseClient } from '../lease-client.js'
+import type { Lease, LeaseChange } from '../lease-types.js'
 
 export type { Lease, LeaseChange }
 

@@ -6,6 +6,7 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ServerConfig } from '../config.js'
 import { toServiceError } from '../errors.js'
+import type { LeaseRegistry } from '../leases/lease-registry.js'
 import type { ConsumerRegistry } from '../streams/consumer-registry.js'
 import type { RecordReader } from '../streams/record-reader.js'
 import type { RecordWriter } from '../streams/record-writer.js'
@@ -20,6 +21,7 @@ export interface ActionContext {
   readonly reader: RecordReader
   readonly signer: TokenSigner
   readonly consumers: ConsumerRegistry
+  readonly leases: LeaseRegistry
 }
 
 export interface Action<S extends TSchema = TSchema, O = unknown> {

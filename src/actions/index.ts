@@ -24,6 +24,11 @@ import { removeTagsFromStream } from './remove-tags-from-stream.js'
 import { decreaseStreamRetentionPeriod, increaseStreamRetentionPeriod } from './retention-period.js'
 import { splitShard } from './split-shard.js'
 import { updateShardCount } from './update-shard-count.js'
+import { createLeaseIfAbsent } from './create-lease-if-absent.js'
+import { updateLease } from './update-lease.js'
+import { deleteLease } from './delete-lease.js'
+import { listLeases } from './list-leases.js'
+import { watchLeases } from './watch-leases.js'
 
 export const STREAM_ACTIONS: readonly AnyAction[] = [
   createStream,
@@ -52,5 +57,9 @@ export const STREAM_ACTIONS: readonly AnyAction[] = [
 
 /** Server-streaming operations. */
 export const STREAM_STREAMING_ACTIONS: readonly AnyStreamingAction[] = [subscribeToShard]
+
+export const LEASE_ACTIONS: readonly AnyAction[] = [createLeaseIfAbsent, updateLease, deleteLease, listLeases]
+
+export const LEASE_STREAMING_ACTIONS: readonly AnyStreamingAction[] = [watchLeases]
 
 export { invoke, invokeStreaming, type Action, type ActionContext, type AnyAction, type AnyStreamingAction } from './action.js'

@@ -20,11 +20,17 @@ class UndecodableRequest {
   constructor (readonly reason: string) {}
 }
 
-export function toGrpcError (err: ServiceError): Partial<grpc.StatusObject> {
+/** `root` encodes an error's attachment (such as the current lease) into binary metadata. */
+export function toGrpcError (err: ServiceError, root?: protobuf.Root): Partial<grpc.StatusObject> {
   const metadata = new grpc.Metadata()
   metadata.set(ERROR_METADATA.code, err.code)
   metadata.set(ERROR_METADATA.awsType, err.awsType)
   metadata.set(ERROR_METADATA.retriable, String(err.retriable))
+  const attachment = err.attachment
+  if (attachment !== undefined && root !== undefined) {
+    const type = root.lookupType(attachment.messageType)
+    metadata.set(attachment.metadataKey, Buffer.from(type.encode(type.fromObject(attachment.value)).finish()))
+  }
   return { code: err.grpcStatus, details: err.message, metadata }
 }
 
@@ -88,13 +94,13 @@ function reportFailure (log: Logger, rpc: string, err: unknown): ServiceError {
   return error
 }
 
-function unaryHandler (ctx: ActionContext, action: AnyAction, log: Logger): grpc.handleUnaryCall<object, object> {
+function unaryHandler (ctx: ActionContext, action: AnyAction, log: Logger, root: protobuf.Root): grpc.handleUnaryCall<object, object> {
   return (call, callback) => {
     const request = call.request
     const result = request instanceof UndecodableRequest ? Promise.reject(undecodable(action, request)) : invoke(action, ctx, request)
     result.then(
       (output) => callback(null, output as object),
-      (err: unknown) => callback(toGrpcError(reportFailure(log, action.name, err)))
+      (err: unknown) => callback(toGrpcError(reportFailure(log, action.name, err), root))
     )
   }
 }
@@ -104,7 +110,7 @@ function unaryHandler (ctx: ActionContext, action: AnyAction, log: Logger): grpc
  * message (its write callback), so a consumer that stops reading stops the producer
  * instead of growing a buffer. A client that goes away aborts the action.
  */
-function streamingHandler (ctx: ActionContext, action: AnyStreamingAction, log: Logger): grpc.handleServerStreamingCall<object, object> {
+function streamingHandler (ctx: ActionContext, action: AnyStreamingAction, log: Logger, root: protobuf.Root): grpc.handleServerStreamingCall<object, object> {
   return (call) => {
     const gone = new AbortController()
     call.on('cancelled', () => gone.abort())
@@ -128,7 +134,7 @@ function streamingHandler (ctx: ActionContext, action: AnyStreamingAction, log: 
       () => { if (!gone.signal.aborted) call.end() },
       (err: unknown) => {
         const error = reportFailure(log, action.name, err)
-        if (!gone.signal.aborted) call.emit('error', toGrpcError(error))
+        if (!gone.signal.aborted) call.emit('error', toGrpcError(error, root))
       }
     )
   }
@@ -161,11 +167,11 @@ export async function startGrpcServer (
     }
     for (const action of actions.unary) {
       methodOf(action.name)
-      implementation[action.name] = unaryHandler(ctx, action, log)
+      implementation[action.name] = unaryHandler(ctx, action, log, root)
     }
     for (const action of actions.streaming ?? []) {
       if (!methodOf(action.name).responseStream) throw new Error(`${serviceName}.${action.name} is not server streaming`)
-      implementation[action.name] = streamingHandler(ctx, action, log)
+      implementation[action.name] = streamingHandler(ctx, action, log, root)
     }
     server.addService(patched as unknown as grpc.ServiceDefinition, implementation)
   }

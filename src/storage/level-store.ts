@@ -1,6 +1,7 @@
 /**
  * The LevelDB store: one database (classic-level on disk, memory-level with --memory),
- * split into two sublevels: `records` (binary keys and values) and `docs` (JSON).
+ * split into three sublevels: `records` (binary keys and values), `docs` (JSON) and
+ * `leases` (JSON, written only by compare-and-set).
  *
  * Records bypass abstract-level's per-operation sublevel machinery on the hot paths: their
  * keys are built with the sublevel's prefix already in place and written through a
@@ -14,7 +15,7 @@ import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
 import { GroupCommit } from './group-commit.js'
 import { RECORD_KEY_BYTES, decodeRecordKey, writeRecordKey, type ShardPosition } from './record-key.js'
 import { decodeRecordValue, encodeRecordValue } from './record-value.js'
-import type { ReadRange, Store, StoredRecord, WriteBatch } from './store.js'
+import type { CasOutcome, ReadRange, Store, StoredRecord, Versioned, WriteBatch } from './store.js'
 
 type Root = AbstractLevel<string | Buffer | Uint8Array, Buffer, Buffer>
 type DocsLevel = AbstractSublevel<Root, string | Buffer | Uint8Array, string, unknown>
@@ -33,6 +34,17 @@ type BatchOp =
   | { readonly kind: 'record', readonly key: Buffer, readonly value: Buffer }
   | { readonly kind: 'put-doc', readonly key: string, readonly doc: unknown }
   | { readonly kind: 'del-doc', readonly key: string }
+  | { readonly kind: 'put-lease', readonly key: string, readonly doc: Versioned<unknown> }
+  | { readonly kind: 'del-lease', readonly key: string }
+
+/**
+ * A lease's key in the `leases` sublevel. Table names cannot hold '/', so the table's
+ * entries are exactly the keys from `table/` up to (not including) `table0` ('0' follows
+ * '/'), whatever characters the lease keys use.
+ */
+function leaseKey (table: string, key: string): string {
+  return `${table}/${key}`
+}
 
 export interface LevelStoreOptions {
   /** Data directory; ignored when `memory` is set. */
@@ -70,11 +82,15 @@ const READ_AHEAD_BYTES = 1024 * 1024
 export class LevelStore implements Store {
   readonly persistent: boolean
   private readonly docs: DocsLevel
+  private readonly leases: DocsLevel
+  /** The tail of the queue of compare-and-sets on each key; see compareAndSetLease. */
+  private readonly casTails = new Map<string, Promise<unknown>>()
   private readonly committer: GroupCommit<readonly BatchOp[]>
 
   private constructor (private readonly db: Root, options: LevelStoreOptions) {
     this.persistent = !options.memory
     this.docs = db.sublevel<string, unknown>('docs', { keyEncoding: 'utf8', valueEncoding: 'json' }) as unknown as DocsLevel
+    this.leases = db.sublevel<string, unknown>('leases', { keyEncoding: 'utf8', valueEncoding: 'json' }) as unknown as DocsLevel
     const writeOptions = { sync: options.sync }
     this.committer = new GroupCommit<readonly BatchOp[]>(async (groups) => {
       const batch = this.db.batch()
@@ -82,7 +98,9 @@ export class LevelStore implements Store {
         for (const op of ops) {
           if (op.kind === 'record') batch.put(op.key, op.value)
           else if (op.kind === 'put-doc') batch.put(op.key as never, op.doc as never, { sublevel: this.docs as never })
-          else batch.del(op.key as never, { sublevel: this.docs as never })
+          else if (op.kind === 'del-doc') batch.del(op.key as never, { sublevel: this.docs as never })
+          else if (op.kind === 'put-lease') batch.put(op.key as never, op.doc as never, { sublevel: this.leases as never })
+          else batch.del(op.key as never, { sublevel: this.leases as never })
         }
       }
       await batch.write(writeOptions as never)
@@ -161,6 +179,31 @@ export class LevelStore implements Store {
     // '\uffff' sorts after every character a document key uses.
     const entries = await this.docs.iterator({ gte: prefix, lt: prefix + '\uffff' }).all()
     return entries.map(([key, value]) => [key, value as T])
+  }
+
+  async listLeases<T> (table: string): Promise<Array<Versioned<T>>> {
+    const entries = await this.leases.values({ gte: `${table}/`, lt: `${table}0` }).all()
+    return entries as Array<Versioned<T>>
+  }
+
+  compareAndSetLease<T> (table: string, key: string, expectedRevision: number, next: Versioned<T> | null): Promise<CasOutcome<T>> {
+    const stored = leaseKey(table, key)
+    // Compare and write must not interleave with another call on the same key: each call
+    // waits for the previous one's write to be durable before it reads.
+    const previous = this.casTails.get(stored) ?? Promise.resolve()
+    const run = previous.then(async (): Promise<CasOutcome<T>> => {
+      const current = (await this.leases.get(stored)) as Versioned<T> | undefined
+      if ((current?.revision ?? 0) !== expectedRevision) return { ok: false, current }
+      const op: BatchOp = next === null ? { kind: 'del-lease', key: stored } : { kind: 'put-lease', key: stored, doc: next }
+      await this.committer.submit([op])
+      return { ok: true }
+    })
+    const tail = run.catch(() => {})
+    this.casTails.set(stored, tail)
+    void tail.then(() => {
+      if (this.casTails.get(stored) === tail) this.casTails.delete(stored)
+    })
+    return run
   }
 
   drain (): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The storage surface the domain sees. It is deliberately small (append and read per
- * shard, documents by key) so that another backend can replace LevelDB later without the
- * domain changing.
+ * shard, documents by key, compare-and-set on lease keys) so that another backend can
+ * replace LevelDB later without the domain changing.
  */
 import type { ShardPosition } from './record-key.js'
 
@@ -19,6 +19,18 @@ export interface ReadRange {
   /** Stop once this many bytes of data and partition keys have been collected. */
   readonly maxBytes: number
 }
+
+/** A value in a compare-and-set keyspace, with the revision its writer gave it. */
+export interface Versioned<T> {
+  /** At least 1; a key that does not exist has revision 0. */
+  readonly revision: number
+  readonly value: T
+}
+
+/** A failed compare-and-set reports what is stored now (undefined: nothing). */
+export type CasOutcome<T> =
+  | { readonly ok: true }
+  | { readonly ok: false, readonly current: Versioned<T> | undefined }
 
 /** Operations committed atomically together. */
 export interface WriteBatch {
@@ -48,6 +60,15 @@ export interface Store {
   getDocument<T> (key: string): Promise<T | undefined>
   /** Documents whose keys start with `prefix`, in key order. */
   listDocuments<T> (prefix: string): Promise<Array<[string, T]>>
+  /** Every entry of one lease table, in key order. */
+  listLeases<T> (table: string): Promise<Array<Versioned<T>>>
+  /**
+   * Compare-and-set on one lease: writes `next` (or deletes the key when `next` is null)
+   * only if the stored revision is `expectedRevision` (0: the key must not exist). Calls on
+   * one key are applied one at a time; the promise settles once the write is durable
+   * (group-committed like every other write).
+   */
+  compareAndSetLease<T> (table: string, key: string, expectedRevision: number, next: Versioned<T> | null): Promise<CasOutcome<T>>
   /** Waits for every submitted batch to be written. */
   drain (): Promise<void>
   close (): Promise<void>

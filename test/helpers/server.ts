@@ -78,13 +78,14 @@ export async function expectCode (promise: Promise<unknown>, code: string): Prom
 }
 
 /**
- * Sends raw bytes to a StreamService RPC, bypassing protobuf encoding, to test how the
- * server handles undecodable requests. Resolves with the status and metadata.
+ * Sends raw bytes to an RPC (of StreamService unless `service` says otherwise), bypassing
+ * protobuf encoding, to test how the server handles undecodable requests. Resolves with
+ * the status and metadata.
  */
-export function rawCall (endpoint: string, rpc: string, body: Buffer): Promise<{ code: number, details: string, metadata: Record<string, string> }> {
+export function rawCall (endpoint: string, rpc: string, body: Buffer, service = 'StreamService'): Promise<{ code: number, details: string, metadata: Record<string, string> }> {
   const client = new grpc.Client(endpoint, grpc.credentials.createInsecure())
   return new Promise((resolve) => {
-    client.makeUnaryRequest(`/shardline.v1.StreamService/${rpc}`, (b: Buffer) => b, (b: Buffer) => b, body, (err) => {
+    client.makeUnaryRequest(`/shardline.v1.${service}/${rpc}`, (b: Buffer) => b, (b: Buffer) => b, body, (err) => {
       client.close()
       const metadata: Record<string, string> = {}
       for (const [k, v] of Object.entries(err?.metadata?.getMap() ?? {})) metadata[k] = String(v)
