@@ -11,8 +11,19 @@ const NOW = 1_000_000
 
 function lease (key: string, owner: string, extra: Partial<Lease> = {}): Lease {
   return {
-    leaseTable: 't', leaseKey: key, leaseOwner: owner, leaseCounter: 1, checkpoint: 'TRIM_HORIZON', checkpointSubSequenceNumber: 0,
-    checkpointTimestamp: 0, ownerSwitchesSinceCheckpoint: 0, parentShardIds: [], childShardIds: [], expiresAt: owner === '' ? 0 : NOW + 5000, updatedAt: NOW, ...extra
+    leaseTable: 't',
+    leaseKey: key,
+    leaseOwner: owner,
+    leaseCounter: 1,
+    checkpoint: 'TRIM_HORIZON',
+    checkpointSubSequenceNumber: 0,
+    checkpointTimestamp: 0,
+    ownerSwitchesSinceCheckpoint: 0,
+    parentShardIds: [],
+    childShardIds: [],
+    expiresAt: owner === '' ? 0 : NOW + 5000,
+    updatedAt: NOW,
+    ...extra
   }
 }
 const presence = (worker: string, alive = true): Lease => lease(`__worker__.${worker}`, worker, { expiresAt: alive ? NOW + 5000 : NOW - 1 })

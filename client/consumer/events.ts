@@ -13,13 +13,13 @@ export interface ConsumerEvents {
   /** A closed shard was processed to its end; its children may start once all their parents have. */
   'shard.ended': { shardId: string, childShardIds: string[] }
   /** One balancing pass changed this worker's leases. */
-  'rebalance': { workers: number, leases: number, held: number, target: { min: number, max: number }, took: string[], stole: string[] }
+  rebalance: { workers: number, leases: number, held: number, target: { min: number, max: number }, took: string[], stole: string[] }
   /** A checkpoint was written (by the application or automatically). */
-  'checkpoint': { shardId: string, sequenceNumber: string }
+  checkpoint: { shardId: string, sequenceNumber: string }
   /** Something failed that the consumer works around (a call retried, a stream reconnected). */
-  'error': { error: Error, shardId?: string }
+  error: { error: Error, shardId?: string }
   /** The handler threw: the shard restarts from its last checkpoint after a pause. */
-  'crash': { error: Error, shardId: string, restartInMs: number }
+  crash: { error: Error, shardId: string, restartInMs: number }
 }
 
 export type ConsumerEventName = keyof ConsumerEvents
