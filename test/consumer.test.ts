@@ -109,6 +109,26 @@ describe('Consumer', () => {
     expect(batches[0]!.millisBehindLatest).toBeGreaterThanOrEqual(0)
   })
 
+  it('LATEST skips what came before, and a lease handed over before any record loses nothing', async () => {
+    const stream = uniqueName('latest')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    await put(stream, ['old'])
+    const options = { endpoint: srv.endpoint, stream, application, initialPosition: 'LATEST' as const, leaseDurationMs: 3000 }
+    const first = new Consumer({ ...options, workerId: 'first' })
+    await first.run({ eachBatch: () => {} })
+    await until('the lease', () => first.heldShards().length === 1)
+    await first.stop()
+    await put(stream, ['new'])
+    const seen: string[] = []
+    const second = new Consumer({ ...options, workerId: 'second' })
+    await second.run({ eachRecord: (r) => { seen.push(r.data.toString()) } })
+    await until('the new record', () => seen.length === 1)
+    await sleep(300)
+    expect(seen).toEqual(['new'])
+    await second.stop()
+  })
+
   it('a stolen lease stops delivery at once and rejects the old owner\'s checkpoint with LEASE_LOST', async () => {
     const stream = uniqueName('fence')
     const application = uniqueName('app')

@@ -35,8 +35,13 @@ async function listAllShards (streams: StreamClient, stream: string): Promise<Sh
   return shards
 }
 
-function rootCheckpoint (initial: InitialPosition): { checkpoint: string, checkpointTimestamp?: number } {
-  if (initial === 'TRIM_HORIZON' || initial === 'LATEST') return { checkpoint: initial }
+/**
+ * LATEST is recorded as the server time of creation (AT_TIMESTAMP): a lease still at LATEST
+ * when it changes hands would otherwise skip whatever arrived between the two workers' reads.
+ */
+function rootCheckpoint (initial: InitialPosition, serverNow: number): { checkpoint: string, checkpointTimestamp?: number } {
+  if (initial === 'TRIM_HORIZON') return { checkpoint: initial }
+  if (initial === 'LATEST') return { checkpoint: 'AT_TIMESTAMP', checkpointTimestamp: Math.floor(serverNow) }
   const ms = initial.timestamp instanceof Date ? initial.timestamp.getTime() : initial.timestamp
   return { checkpoint: 'AT_TIMESTAMP', checkpointTimestamp: ms }
 }
@@ -54,7 +59,7 @@ export async function syncShardLeases (options: ShardSyncerOptions): Promise<num
     const parents = [shard.parentShardId, shard.adjacentParentShardId].filter((p): p is string => p !== undefined && p !== '' && tracked.has(p))
     const closed = shard.sequenceNumberRange.endingSequenceNumber !== undefined
     if (parents.length === 0 && closed && openOnly) continue
-    const start = parents.length > 0 ? { checkpoint: 'TRIM_HORIZON' } : rootCheckpoint(options.initialPosition)
+    const start = parents.length > 0 ? { checkpoint: 'TRIM_HORIZON' } : rootCheckpoint(options.initialPosition, options.clock.now())
     const { lease, created: isNew, serverTimeMs } = await options.api.createLeaseIfAbsent({
       leaseTable: options.table,
       leaseKey: shard.shardId,
