@@ -67,6 +67,8 @@ export class Consumer implements AsyncIterable<Batch> {
     const channel = new BatchChannel()
     this.#channel = channel
     const started = this.#start((batch) => channel.push(batch))
+    // The failure reaches the caller through next(); this only keeps it from being reported unhandled first.
+    started.catch(() => {})
     const inner = channel.iterate(() => this.stop())
     let ready = false
     return {
