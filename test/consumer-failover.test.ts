@@ -115,4 +115,36 @@ describe('Consumer failover', () => {
     expect([...dups.keys()]).toEqual([])
     await staying.stop()
   }, 60_000)
+
+  it('fences a frozen worker: once its leases are taken it delivers nothing from those shards until it takes them again', async () => {
+    const stream = uniqueName('frozen')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 4 })
+    const group = startWorkers(['f0', 'f1'], stream, application)
+    await Promise.all(group.map((w) => w.ready()))
+    await waitForBalance(leases, application, group.map((w) => w.id), 4, 4 * LEASE_MS)
+    const writer = new SteadyWriter(srv.client, stream)
+    writer.start(100, 16)
+    await sleep(1000)
+    const [frozen, other] = group as [Worker, Worker]
+    const owners = await shardOwners(leases, application)
+    const frozenShards = new Set([...owners].filter(([, o]) => o === frozen.id).map(([s]) => s))
+    const pausedAt = frozen.pause()
+    await firstBatchAfter([other], frozenShards, pausedAt)
+    const resumedAt = frozen.resume()
+    await sleep(1500)
+    await writer.stop()
+    await waitForAll(group, writer.written, 20_000)
+
+    const retaken = new Set<string>()
+    const late: string[] = []
+    for (const m of frozen.messages) {
+      if (m.at < resumedAt) continue
+      if (m.t === 'event' && m.name === 'lease.acquired') retaken.add(m.shardId as string)
+      if (m.t === 'batch' && frozenShards.has(m.shard!) && !retaken.has(m.shard!)) late.push(m.shard!)
+    }
+    expect(late).toEqual([])
+    expect(frozen.events('lease.lost').length + frozen.events('lease.stolen').length).toBeGreaterThanOrEqual(frozenShards.size)
+    await Promise.all(group.map((w) => w.stop()))
+  }, 60_000)
 })

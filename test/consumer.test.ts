@@ -129,6 +129,28 @@ describe('Consumer', () => {
     await second.stop()
   })
 
+  it('a handler that throws emits crash and gets the records again from the last checkpoint', async () => {
+    const stream = uniqueName('crash')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    await put(stream, ['p', 'q'])
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, leaseDurationMs: 3000 })
+    const crashes: Array<ConsumerEvents['crash']> = []
+    consumer.on('crash', (e) => crashes.push(e))
+    const seen: string[][] = []
+    await consumer.run({
+      eachBatch: (batch) => {
+        seen.push(batch.records.map((r) => r.data.toString()))
+        if (seen.length === 1) throw new Error('boom')
+      }
+    })
+    await until('the redelivery', () => seen.length === 2)
+    expect(seen).toEqual([['p', 'q'], ['p', 'q']])
+    expect(crashes).toMatchObject([{ shardId: SHARD0, restartInMs: 1000 }])
+    expect(crashes[0]!.error.message).toBe('boom')
+    await consumer.stop()
+  })
+
   it('a stolen lease stops delivery at once and rejects the old owner\'s checkpoint with LEASE_LOST', async () => {
     const stream = uniqueName('fence')
     const application = uniqueName('app')

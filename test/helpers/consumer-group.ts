@@ -85,6 +85,17 @@ export class Worker {
     return at
   }
 
+  /** SIGSTOP: the worker freezes with its connections open, as in a long GC pause or a partition. */
+  pause (): number {
+    this.#process.kill('SIGSTOP')
+    return performance.timeOrigin + performance.now()
+  }
+
+  resume (): number {
+    this.#process.kill('SIGCONT')
+    return performance.timeOrigin + performance.now()
+  }
+
   /** Every record this worker handled: [shardId, sequenceNumber, partitionKey, data, at]. */
   records (): Array<{ shard: string, seq: string, key: string, data: string, at: number }> {
     const out: Array<{ shard: string, seq: string, key: string, data: string, at: number }> = []
