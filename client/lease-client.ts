@@ -29,6 +29,8 @@ const CURRENT_LEASE_KEY = 'shardline-current-lease-bin'
 
 export type LeaseClientOptions = StreamClientOptions
 
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
 /** The current lease attached to a failed write, if the server sent one. */
 function currentLeaseOf (err: unknown): Lease | undefined {
   const value = (err as Partial<ServiceError> | undefined)?.metadata?.get(CURRENT_LEASE_KEY)[0]
@@ -55,7 +57,10 @@ export class LeaseClient {
     leaseService()
     this.endpoint = options.endpoint
     this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS
-    this.#channel = new Client(options.endpoint, options.credentials ?? grpcCredentials.createInsecure())
+    // A ListLeases of a table with tens of thousands of leases passes gRPC's 4 MiB default.
+    this.#channel = new Client(options.endpoint, options.credentials ?? grpcCredentials.createInsecure(), {
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES
+    })
   }
 
   /** Creates the lease unless one with that key exists; either way returns the lease in the table. */
@@ -100,6 +105,24 @@ export class LeaseClient {
     return new LeaseWatch(() => {
       this.#assertOpen()
       return this.#channel.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, input, new Metadata(), {})
+    })
+  }
+
+  /**
+   * Resolves once the channel is connected; rejects with a DEADLINE_EXCEEDED ShardlineError
+   * if it is not within `timeoutMs`. Calls do not need this: they connect on demand.
+   */
+  ready (timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.#assertOpen()
+        this.#channel.waitForReady(Date.now() + timeoutMs, (err) => {
+          if (err === undefined) resolve()
+          else reject(toShardlineError(err, status.DEADLINE_EXCEEDED))
+        })
+      } catch (err) {
+        reject(toShardlineError(err, status.CANCELLED))
+      }
     })
   }
 

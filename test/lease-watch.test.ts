@@ -265,6 +265,42 @@ describe('WatchLeases', () => {
   })
 })
 
+describe('WatchLeases with a slow reader', () => {
+  it('holds the latest change per lease instead of every write, and loses no final state', async () => {
+    const leaseTable = uniqueName('app')
+    await leases.createLeaseIfAbsent({ leaseTable, leaseKey: 'hot' })
+    await leases.createLeaseIfAbsent({ leaseTable, leaseKey: 'cold' })
+    const iterator = leases.watchLeases({ leaseTable, sendInitial: true })[Symbol.asyncIterator]()
+    const types: string[] = []
+    while (types.at(-1) !== 'SYNCED') types.push((await iterator.next()).value!.type)
+    // Nobody reads while the writes go on: flow control stops the server, which keeps only
+    // the newest change of each lease.
+    const writes = 3000
+    for (let counter = 1; counter <= writes; counter++) {
+      await leases.updateLease({ leaseTable, leaseKey: 'hot', expectedLeaseCounter: counter, checkpoint: String(counter) })
+    }
+    const { lease: cold } = await leases.updateLease({ leaseTable, leaseKey: 'cold', expectedLeaseCounter: 1, checkpoint: 'SHARD_END' })
+    let updates = 0
+    let hot = 0
+    let coldSeen = false
+    while (hot < writes + 1 || !coldSeen) {
+      const change = (await iterator.next()).value!
+      if (change.type === 'HEARTBEAT') continue
+      expect(change.type).toBe('UPDATED')
+      updates++
+      if (change.lease!.leaseKey === 'hot') {
+        expect(change.lease!.leaseCounter).toBeGreaterThan(hot)
+        hot = change.lease!.leaseCounter
+      } else {
+        expect(change.lease).toEqual(cold)
+        coldSeen = true
+      }
+    }
+    expect(updates).toBeLessThan(writes)
+    await iterator.return?.()
+  })
+})
+
 describe('WatchLeases and shutdown', () => {
   it('ends watches with SHUTTING_DOWN when the server closes', async () => {
     const own = await startServer({ clock: clock.now })

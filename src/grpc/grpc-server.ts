@@ -28,8 +28,12 @@ export function toGrpcError (err: ServiceError, root?: protobuf.Root): Partial<g
   metadata.set(ERROR_METADATA.retriable, String(err.retriable))
   const attachment = err.attachment
   if (attachment !== undefined && root !== undefined) {
-    const type = root.lookupType(attachment.messageType)
-    metadata.set(attachment.metadataKey, Buffer.from(type.encode(type.fromObject(attachment.value)).finish()))
+    try {
+      const type = root.lookupType(attachment.messageType)
+      metadata.set(attachment.metadataKey, Buffer.from(type.encode(type.fromObject(attachment.value)).finish()))
+    } catch {
+      // The error itself must still reach the client; the attachment is a convenience.
+    }
   }
   return { code: err.grpcStatus, details: err.message, metadata }
 }
