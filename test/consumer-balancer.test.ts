@@ -93,4 +93,10 @@ describe('planBalance', () => {
     expect(p.take.map((l) => l.leaseKey)).toEqual(['child'])
     expect(p.leases).toBe(1)
   })
+
+  it('takes back leases held in its own name that it is not processing (a restart under the same id)', () => {
+    const leases = [presence('a'), ...shards(['a', 'a', 'b'])]
+    const p = planBalance({ me: 'a', leases, now: NOW, maxLeases: Infinity, ownerSince: () => 0, running: new Set(['shard-0']) })
+    expect(p.recover.map((l) => l.leaseKey)).toEqual(['shard-1'])
+  })
 })

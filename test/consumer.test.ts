@@ -151,6 +151,48 @@ describe('Consumer', () => {
     await consumer.stop()
   })
 
+  it('a worker restarted under the same id takes its leases back at once, and departed workers are forgotten', async () => {
+    const stream = uniqueName('restart')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    await put(stream, ['r'])
+    // What a crashed run leaves: its shard lease and its presence, both held for a long time yet,
+    // and the presence of another worker that died long ago.
+    await leases.createLeaseIfAbsent({ leaseTable: application, leaseKey: SHARD0, leaseOwner: 'again', leaseDurationMs: 60_000 })
+    await leases.createLeaseIfAbsent({ leaseTable: application, leaseKey: '__worker__.again', leaseOwner: 'again', leaseDurationMs: 60_000 })
+    await leases.createLeaseIfAbsent({ leaseTable: application, leaseKey: '__worker__.gone', leaseOwner: 'gone', leaseDurationMs: 1 })
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, workerId: 'again', leaseDurationMs: 1500 })
+    const acquired: Array<ConsumerEvents['lease.acquired']> = []
+    consumer.on('lease.acquired', (e) => acquired.push(e))
+    const seen: string[] = []
+    const started = Date.now()
+    await consumer.run({ eachRecord: (r) => { seen.push(r.data.toString()) } })
+    await until('the record', () => seen.length === 1, 5000)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(acquired).toMatchObject([{ shardId: SHARD0, reason: 'recovered', previousOwner: 'again' }])
+    await until('the dead presence deleted', async () => {
+      const { leases: table } = await leases.listLeases({ leaseTable: application })
+      return !table.some((l) => l.leaseKey === '__worker__.gone')
+    }, 5000)
+    await consumer.stop()
+    const { leases: after } = await leases.listLeases({ leaseTable: application })
+    expect(after.map((l) => [l.leaseKey, l.leaseOwner])).toEqual([[SHARD0, '']])
+  })
+
+  it.each([0, 20, 60])('stop() %i ms into start leaves nothing held', async (delayMs) => {
+    const stream = uniqueName('early')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 2 })
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, leaseDurationMs: 3000 })
+    const running = consumer.run({ eachBatch: () => {} })
+    await sleep(delayMs)
+    await consumer.stop()
+    await running.catch(() => {})
+    await sleep(200)
+    const { leases: table } = await leases.listLeases({ leaseTable: application })
+    expect(table.filter((l) => l.leaseOwner !== '' || l.leaseKey.startsWith('__worker__.'))).toEqual([])
+  })
+
   it('a stolen lease stops delivery at once and rejects the old owner\'s checkpoint with LEASE_LOST', async () => {
     const stream = uniqueName('fence')
     const application = uniqueName('app')

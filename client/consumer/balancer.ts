@@ -20,9 +20,13 @@ export interface BalanceInput {
   maxLeases: number
   /** Local time at which each lease last changed hands; stealing prefers the longest held. */
   ownerSince: (leaseKey: string) => number
+  /** Leases this worker is processing. Others in its name are a previous run's: taken back first. */
+  running?: ReadonlySet<string>
 }
 
 export interface BalancePlan {
+  /** Leases held in this worker's name that it is not processing (a restart with the same id). */
+  recover: Lease[]
   take: Lease[]
   steal: Lease[]
   workers: number
@@ -79,7 +83,9 @@ export function planBalance (input: BalanceInput): BalancePlan {
     else inTransit++
   }
   const mine = counts.get(me)!.length
-  const plan: BalancePlan = { take: [], steal: [], workers: w, leases: n, held: mine, target: { min, max } }
+  const running = input.running
+  const recover = running === undefined ? [] : counts.get(me)!.filter((lease) => !running.has(lease.leaseKey))
+  const plan: BalancePlan = { recover, take: [], steal: [], workers: w, leases: n, held: mine, target: { min, max } }
 
   if (free.length > 0 || inTransit > 0) {
     free.sort((a, b) => spread(me, a.leaseKey) - spread(me, b.leaseKey))

@@ -57,6 +57,10 @@ export class LeaseCoordinator {
   #debounce: NodeJS.Timeout | undefined
   #lastSync = 0
   #joinedAt = 0
+  #started: Promise<void> | undefined
+  #synced = false
+  /** Leases with a take in flight, so overlapping passes do not race themselves. */
+  readonly #taking = new Set<string>()
   #graceTimer: NodeJS.Timeout | undefined
 
   constructor (o: CoordinatorOptions) {
@@ -81,11 +85,20 @@ export class LeaseCoordinator {
     return [...this.#running.keys()].sort()
   }
 
-  async start (): Promise<void> {
+  start (): Promise<void> {
+    this.#started ??= this.#start()
+    return this.#started
+  }
+
+  async #start (): Promise<void> {
     await this.#view.start()
+    this.#synced = true
+    if (this.#stopping) return
     await this.#joinGroup()
     this.#joinedAt = performance.now()
+    if (this.#stopping) return
     await this.#sync()
+    if (this.#stopping) return
     const interval = Math.max(50, Math.floor(this.#o.options.leaseDurationMs / 3))
     this.#timer = setInterval(() => this.#tick(), interval)
     this.#schedule()
@@ -95,6 +108,10 @@ export class LeaseCoordinator {
   async stop (): Promise<void> {
     if (this.#stopping) return
     this.#stopping = true
+    // A start still waiting for the table's snapshot gives up; one further on is let finish,
+    // so that what it created (the presence lease) is cleaned up below.
+    if (!this.#synced) await this.#view.stop()
+    await this.#started?.catch(() => {})
     clearInterval(this.#timer)
     clearTimeout(this.#debounce)
     clearTimeout(this.#graceTimer)
@@ -181,10 +198,25 @@ export class LeaseCoordinator {
         if ((error as { code?: unknown }).code !== 'LEASE_LOST') this.#reportError(error)
       })
     }
+    this.#forgetDeparted()
     if (performance.now() - this.#lastSync >= SYNC_INTERVAL_MS) {
       void this.#sync().catch((error: unknown) => this.#reportError(error))
     }
     this.#schedule()
+  }
+
+  /**
+   * Presence leases of workers that crashed stay in the table; once dead for a lease duration
+   * they are deleted (compare-and-set, so a worker that came back in the meantime keeps its own).
+   */
+  #forgetDeparted (): void {
+    const { options, api } = this.#o
+    const deadBefore = this.#clock.now() - options.leaseDurationMs
+    for (const lease of this.#view.leases.values()) {
+      if (!isPresenceKey(lease.leaseKey) || lease.leaseKey === this.#presenceKey()) continue
+      if (lease.leaseOwner !== '' && lease.expiresAt >= deadBefore) continue
+      void api.deleteLease({ leaseTable: options.application, leaseKey: lease.leaseKey, expectedLeaseCounter: lease.leaseCounter }).catch(() => {})
+    }
   }
 
   #reportError (error: unknown): void {
@@ -226,7 +258,8 @@ export class LeaseCoordinator {
       leases: this.#view.leases.values(),
       now,
       maxLeases: options.maxLeasesForWorker,
-      ownerSince: (key) => this.#view.ownerSince(key)
+      ownerSince: (key) => this.#view.ownerSince(key),
+      running: new Set(this.#running.keys())
     })
     const grace = Math.min(JOIN_GRACE_MS, options.leaseDurationMs / 3) - (performance.now() - this.#joinedAt)
     if (plan.steal.length > 0 && grace > 0) {
@@ -234,7 +267,8 @@ export class LeaseCoordinator {
       clearTimeout(this.#graceTimer)
       this.#graceTimer = setTimeout(() => this.#schedule(), grace + 5)
     }
-    if (plan.take.length === 0 && plan.steal.length === 0) return
+    if (plan.recover.length + plan.take.length + plan.steal.length === 0) return
+    for (const lease of plan.recover) void this.#take(lease, 'recovered', now)
     const attempts = [
       ...plan.take.map((lease) => this.#take(lease, lease.leaseOwner === '' ? 'free' : 'expired', now)),
       ...plan.steal.map((lease) => this.#take(lease, 'steal', now))
@@ -249,11 +283,21 @@ export class LeaseCoordinator {
     }
   }
 
-  async #take (lease: Lease, reason: 'free' | 'expired' | 'steal', now: number): Promise<boolean> {
-    const { options, api } = this.#o
-    if (this.#running.has(lease.leaseKey) || isPresenceKey(lease.leaseKey)) return false
+  async #take (lease: Lease, reason: 'free' | 'expired' | 'steal' | 'recovered', now: number): Promise<boolean> {
+    const { options } = this.#o
+    if (this.#running.has(lease.leaseKey) || this.#taking.has(lease.leaseKey) || isPresenceKey(lease.leaseKey)) return false
     // The view may have moved on while the plan was made.
     if (reason !== 'steal' && isOwned(lease, now) && lease.leaseOwner !== options.workerId) return false
+    this.#taking.add(lease.leaseKey)
+    try {
+      return await this.#takeLease(lease, reason)
+    } finally {
+      this.#taking.delete(lease.leaseKey)
+    }
+  }
+
+  async #takeLease (lease: Lease, reason: 'free' | 'expired' | 'steal' | 'recovered'): Promise<boolean> {
+    const { options, api } = this.#o
     let taken: Lease
     try {
       const answer = await api.updateLease({

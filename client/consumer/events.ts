@@ -4,8 +4,11 @@
  */
 
 export interface ConsumerEvents {
-  /** This worker took a lease: a free one, an expired one, or one stolen to balance the group. */
-  'lease.acquired': { shardId: string, checkpoint: string, previousOwner: string, reason: 'free' | 'expired' | 'steal' }
+  /**
+   * This worker took a lease: a free one, an expired one, one stolen to balance the group, or
+   * one recovered from an earlier run under the same worker id.
+   */
+  'lease.acquired': { shardId: string, checkpoint: string, previousOwner: string, reason: 'free' | 'expired' | 'steal' | 'recovered' }
   /** This worker stopped holding a lease it did not give up: its time ran out or a write found it gone. */
   'lease.lost': { shardId: string, reason: 'expired' | 'taken' | 'deleted' }
   /** Another worker took one of this worker's leases to balance the group. */

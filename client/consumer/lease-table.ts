@@ -119,6 +119,7 @@ export class LeaseTableView {
       await sleep(delay)
       delay = Math.min(delay * 2, MAX_RECONNECT_DELAY_MS)
     }
+    if (!synced) failed(new Error(`stopped before the lease table ${this.#options.table} was read`))
   }
 }
 
