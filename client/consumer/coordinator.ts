@@ -108,6 +108,10 @@ export class LeaseCoordinator {
   async stop (): Promise<void> {
     if (this.#stopping) return
     this.#stopping = true
+    // Synchronously, so that no processor takes another batch from here on (the async
+    // iterator relies on it to drop the batches it has queued).
+    const running = [...this.#running.values()]
+    for (const { processor } of running) processor.halt()
     // A start still waiting for the table's snapshot gives up; one further on is let finish,
     // so that what it created (the presence lease) is cleaned up below.
     if (!this.#synced) await this.#view.stop()
@@ -118,7 +122,6 @@ export class LeaseCoordinator {
     // Leaving the group first makes the others count one worker less, so they take the
     // released leases at once instead of waiting for a share that would include this worker.
     const presence = this.#presence
-    const running = [...this.#running.values()]
     await Promise.allSettled([
       presence?.release().then(() => this.#o.api.deleteLease({ leaseTable: this.#o.options.application, leaseKey: presence.shardId, expectedLeaseCounter: presence.lease.leaseCounter })),
       ...running.map(({ processor }) => processor.stop().catch((error: unknown) => {

@@ -57,6 +57,11 @@ export class ShardProcessor {
     this.#abort.abort()
   }
 
+  /** Takes no further batch; the one in hand finishes. stop() completes the handover. */
+  halt (): void {
+    this.#abort.abort()
+  }
+
   /** Lets the batch in hand finish, checkpoints what was handled, and releases the lease. */
   async stop (): Promise<void> {
     this.#abort.abort()
