@@ -38,6 +38,7 @@ describe('Consumer options', () => {
     [{ stream: '', application: 'a' }, /stream must be a non-empty string/],
     [{ stream: 's', application: 'a', mode: 'push' }, /mode must be 'polling' or 'fanout'/],
     [{ stream: 's', application: 'a', leaseDurationMs: 0 }, /leaseDurationMs must be a positive integer/],
+    [{ stream: 's', application: 'a', leaseDurationMs: 200 }, /leaseDurationMs must be at least 300, got 200/],
     [{ stream: 's', application: 'a', initialPosition: 'NOW' }, /initialPosition must be/],
     [{ stream: 's', application: 'a', checkpoint: { everyRecords: -1 } }, /checkpoint.everyRecords/]
   ])('rejects %j with a TypeError', (options, message) => {

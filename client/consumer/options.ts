@@ -27,7 +27,7 @@ export interface ConsumerOptions {
   mode?: 'polling' | 'fanout'
   /** Where shards without a checkpoint start. Default 'TRIM_HORIZON'. */
   initialPosition?: InitialPosition
-  /** How long a lease lasts without renewal; failover takes at most about this long. Default 10,000 ms. */
+  /** How long a lease lasts without renewal; failover takes at most about this long. 300 ms to 24 h; default 10,000 ms. */
   leaseDurationMs?: number
   /** Upper bound of leases this worker holds. Default unlimited. */
   maxLeasesForWorker?: number
@@ -50,6 +50,8 @@ export interface ResolvedOptions {
   readonly everyMs: number
   readonly maxRecordsPerBatch: number
 }
+
+const MIN_LEASE_DURATION_MS = 300
 
 const DEFAULTS = {
   mode: 'polling',
@@ -87,6 +89,9 @@ export function resolveOptions (options: ConsumerOptions): ResolvedOptions {
     throw new TypeError(`initialPosition must be 'TRIM_HORIZON', 'LATEST' or { timestamp }, got ${JSON.stringify(initialPosition)}`)
   }
   const workerId = options.workerId ?? defaultWorkerId()
+  const leaseDurationMs = positive('leaseDurationMs', options.leaseDurationMs, DEFAULTS.leaseDurationMs, 86_400_000)
+  // Renewals run every third of it, so below this a busy event loop would lose leases.
+  if (leaseDurationMs < MIN_LEASE_DURATION_MS) throw new TypeError(`leaseDurationMs must be at least ${MIN_LEASE_DURATION_MS}, got ${leaseDurationMs}`)
   return {
     endpoint: nonEmpty('endpoint', options.endpoint),
     credentials: options.credentials,
@@ -95,8 +100,7 @@ export function resolveOptions (options: ConsumerOptions): ResolvedOptions {
     workerId: nonEmpty('workerId', workerId),
     mode,
     initialPosition,
-    // Renewals run every third of it, so below 300 ms a busy event loop would lose leases.
-    leaseDurationMs: positive('leaseDurationMs', options.leaseDurationMs, DEFAULTS.leaseDurationMs, 86_400_000),
+    leaseDurationMs,
     maxLeasesForWorker: positive('maxLeasesForWorker', options.maxLeasesForWorker, DEFAULTS.maxLeasesForWorker),
     everyRecords: positive('checkpoint.everyRecords', options.checkpoint?.everyRecords, DEFAULTS.everyRecords),
     everyMs: positive('checkpoint.everyMs', options.checkpoint?.everyMs, DEFAULTS.everyMs),
