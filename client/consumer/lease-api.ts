@@ -33,10 +33,9 @@ export class ServerClock {
   #localMs = 0
 
   observe (serverTimeMs: number): void {
-    if (serverTimeMs <= 0) return
-    const estimate = this.now()
-    // Answers arrive out of order; a late, older observation must not move the clock back.
-    if (this.#serverMs === 0 || serverTimeMs > estimate) {
+    // Answers arrive out of order; a late one (older than the last seen) must not move the
+    // clock back. Any newer one replaces the estimate, so local drift never accumulates.
+    if (serverTimeMs > this.#serverMs) {
       this.#serverMs = serverTimeMs
       this.#localMs = performance.now()
     }
