@@ -24,11 +24,11 @@ const SYNC_INTERVAL_MS = 30_000
 /** Coalesces the burst of changes one event causes into one balancing pass. */
 const REBALANCE_DEBOUNCE_MS = 10
 /**
- * A joining worker waits this long (at most a third of a lease duration) before stealing, so
- * workers started together all count each other first: a lease then moves once, not first to
- * the earliest joiner and again to a later one.
+ * Stealing waits until the group's membership has been steady this long (at most a third of
+ * a lease duration), so workers started together all count each other first: a lease then
+ * moves once, not first to the earliest joiner and again to a later one.
  */
-const JOIN_GRACE_MS = 1000
+const SETTLE_MS = 1000
 
 export interface CoordinatorOptions {
   options: ResolvedOptions
@@ -56,7 +56,9 @@ export class LeaseCoordinator {
   #again = false
   #debounce: NodeJS.Timeout | undefined
   #lastSync = 0
-  #joinedAt = 0
+  /** The live workers as last seen, and since when. */
+  #membership = ''
+  #membershipSince = 0
   #started: Promise<void> | undefined
   #synced = false
   /** Leases with a take in flight, so overlapping passes do not race themselves. */
@@ -95,7 +97,6 @@ export class LeaseCoordinator {
     this.#synced = true
     if (this.#stopping) return
     await this.#joinGroup()
-    this.#joinedAt = performance.now()
     if (this.#stopping) return
     await this.#sync()
     if (this.#stopping) return
@@ -222,6 +223,14 @@ export class LeaseCoordinator {
     }
   }
 
+  #liveWorkers (now: number): string {
+    const live: string[] = []
+    for (const lease of this.#view.leases.values()) {
+      if (isPresenceKey(lease.leaseKey) && isOwned(lease, now)) live.push(lease.leaseOwner)
+    }
+    return live.sort().join('\n')
+  }
+
   #reportError (error: unknown): void {
     this.#o.emitter.emit('error', { error: error instanceof Error ? error : new Error(String(error)) })
   }
@@ -264,7 +273,12 @@ export class LeaseCoordinator {
       ownerSince: (key) => this.#view.ownerSince(key),
       running: new Set(this.#running.keys())
     })
-    const grace = Math.min(JOIN_GRACE_MS, options.leaseDurationMs / 3) - (performance.now() - this.#joinedAt)
+    const membership = this.#liveWorkers(now)
+    if (membership !== this.#membership) {
+      this.#membership = membership
+      this.#membershipSince = performance.now()
+    }
+    const grace = Math.min(SETTLE_MS, options.leaseDurationMs / 3) - (performance.now() - this.#membershipSince)
     if (plan.steal.length > 0 && grace > 0) {
       plan.steal = []
       clearTimeout(this.#graceTimer)
