@@ -137,6 +137,24 @@ describe('Consumer', () => {
     await second.stop()
   })
 
+  it('initialPosition { timestamp } starts at the first record that arrived at or after it', async () => {
+    const stream = uniqueName('timestamp')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    await put(stream, ['before'])
+    await sleep(50)
+    const timestamp = new Date()
+    await sleep(50)
+    await put(stream, ['after'])
+    const seen: string[] = []
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, initialPosition: { timestamp }, leaseDurationMs: 3000 })
+    await consumer.run({ eachRecord: (r) => { seen.push(r.data.toString()) } })
+    await until('the record', () => seen.length === 1)
+    await sleep(300)
+    expect(seen).toEqual(['after'])
+    await consumer.stop()
+  })
+
   it('a handler that throws emits crash and gets the records again from the last checkpoint', async () => {
     const stream = uniqueName('crash')
     const application = uniqueName('app')
