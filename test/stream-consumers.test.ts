@@ -5,7 +5,7 @@
  * DeleteStream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Consumer, StreamClient } from '../client/index.js'
+import type { StreamConsumer as Consumer, StreamClient } from '../client/index.js'
 import { expectValidation, startRestartableServer, waitForGone, waitForStatus, type RestartableServer } from './helpers/control-plane.js'
 import { expectRawError, expectSerializationFailed, GARBAGE, message, stringField, tag, varint, varintField, WireType } from './helpers/protowire.js'
 import { expectCode, ManualClock, rawCall, startServer, uniqueName, type TestServer } from './helpers/server.js'

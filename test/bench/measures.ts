@@ -10,6 +10,7 @@ import { RECORD_BYTES, batchOf, partitionKey, payload } from './payload.js'
 import { procStatusMb, type ServerProcess } from './server-process.js'
 import { percentile } from './stats.js'
 import { FANOUT_MEASURES } from './fanout-measures.js'
+import { CONSUMER_MEASURES } from './consumer-measures.js'
 
 export interface Target {
   readonly op: '>=' | '<'
@@ -185,4 +186,4 @@ const rss: Measure = {
   })
 }
 
-export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES]
+export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES, ...CONSUMER_MEASURES]

@@ -1,0 +1,5 @@
+export { Consumer } from './consumer.js'
+export type { ConsumerOptions, CheckpointOptions, InitialPosition } from './options.js'
+export type { Batch, EachBatch, EachRecord, RunOptions } from './batch.js'
+export type { ConsumerEvents, ConsumerEventName, ConsumerListener } from './events.js'
+export { LeaseLostError } from './held-lease.js'
