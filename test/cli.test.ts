@@ -19,7 +19,7 @@ describe('shardline CLI', () => {
   it('prints usage for --help', () => {
     const result = run(['serve', '--help'])
     expect(result.status).toBe(0)
-    for (const flag of ['--data', '--memory', '--host', '--grpc-port', '--limits', '--sync', '--region', '--account-id', '--create-stream-ms', '--shard-count-updates-per-day', '--log-level']) {
+    for (const flag of ['--data', '--memory', '--host', '--grpc-port', '--http-port', '--auth', '--limits', '--sync', '--region', '--account-id', '--create-stream-ms', '--shard-count-updates-per-day', '--log-level']) {
       expect(result.stdout).toContain(flag)
     }
   })
@@ -69,7 +69,7 @@ describe('shardline CLI', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'shardline-cli-'))
     const child = await startChildServer(['--data', dataDir, '--region', 'eu-west-1', '--account-id', '123456789012'])
     try {
-      expect(child.stdout()).toMatch(new RegExp(`listening: grpc 127\\.0\\.0\\.1:${child.port}, data ${dataDir}`))
+      expect(child.stdout()).toMatch(new RegExp(`listening: grpc 127\\.0\\.0\\.1:${child.port}, http 127\\.0\\.0\\.1:${child.httpPort}, data ${dataDir}`))
       const client = new StreamClient({ endpoint: child.endpoint })
       await client.createStream({ streamName: 'cli', shardCount: 1 })
       const { streamDescriptionSummary } = await client.describeStreamSummary({ streamName: 'cli' })
@@ -87,7 +87,7 @@ describe('shardline CLI', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'shardline-cli-'))
     const child = await startChildServer(['--data', dataDir])
     try {
-      const second = run(['serve', '--grpc-port', '0', '--data', dataDir])
+      const second = run(['serve', '--grpc-port', '0', '--http-port', '0', '--data', dataDir])
       expect(second.status).toBe(1)
       expect(second.stderr).toMatch(/cannot open the data directory/)
     } finally {

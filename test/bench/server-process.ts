@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 /** The repository root: test/bench/ is two levels below it. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-const LISTENING = /^shardline listening: grpc (\S+):(\d+), data /
+const LISTENING = /^shardline listening: grpc (\S+):(\d+), http \S+:(\d+), data /
 const START_TIMEOUT_MS = 30_000
 const STOP_TIMEOUT_MS = 10_000
 /** Enough of stderr to explain a failed start without holding a chatty log in memory. */
@@ -46,7 +46,7 @@ export async function startServerProcess (options: ServerProcessOptions = {}): P
     ...(options.nodeArgs ?? []),
     // The compiled server, as `npm start` runs it: no TypeScript loader in the measured process.
     'dist/src/cli/main.js', 'serve',
-    '--grpc-port', '0', '--limits', 'off', '--data', dataDir, '--log-level', 'warn'
+    '--grpc-port', '0', '--http-port', '0', '--limits', 'off', '--data', dataDir, '--log-level', 'warn'
   ]
   const child = spawn(process.execPath, args, { cwd: options.serverRoot ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
