@@ -50,12 +50,19 @@ function serialization (message: string): ServiceError {
   return new ServiceError('SERIALIZATION_FAILED', message)
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
-
+/**
+ * Strict base64: Buffer.from skips characters that are not base64 (and takes base64url's
+ * `-` and `_`), where AWS rejects the value. A skipped character shows as a decoded length
+ * short of what the text's length promises; the two base64url characters are looked for
+ * directly. Cheaper than a regular expression over every record's data.
+ */
 function decodeBase64 (text: string, path: string): Buffer {
-  // Buffer.from silently skips characters that are not base64; AWS rejects them.
-  if (!BASE64.test(text)) throw serialization(`Field '${path}' is not valid base64: a Blob must be base64 with a length that is a multiple of 4.`)
-  return Buffer.from(text, 'base64')
+  const invalid = (): ServiceError => serialization(`Field '${path}' is not valid base64: a Blob must be base64 (A-Z, a-z, 0-9, +, /, with = padding) with a length that is a multiple of 4.`)
+  if (text.length % 4 !== 0 || text.includes('-') || text.includes('_')) throw invalid()
+  const decoded = Buffer.from(text, 'base64')
+  const padding = text.endsWith('==') ? 2 : (text.endsWith('=') ? 1 : 0)
+  if (decoded.length !== (text.length / 4) * 3 - padding) throw invalid()
+  return decoded
 }
 
 interface Schemaish {

@@ -10,6 +10,7 @@ import { RECORD_BYTES, batchOf, partitionKey, payload } from './payload.js'
 import { procStatusMb, type ServerProcess } from './server-process.js'
 import { percentile } from './stats.js'
 import { FANOUT_MEASURES } from './fanout-measures.js'
+import { HTTP_MEASURES } from './http-measures.js'
 
 export interface Target {
   readonly op: '>=' | '<'
@@ -19,7 +20,7 @@ export interface Target {
 export interface RowSpec {
   readonly key: string
   readonly label: string
-  readonly unit: 'records/s' | 'ms' | 'MB'
+  readonly unit: 'records/s' | 'ms' | 'MB' | 'x'
   readonly target?: Target
 }
 
@@ -185,4 +186,4 @@ const rss: Measure = {
   })
 }
 
-export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES]
+export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES, ...HTTP_MEASURES]
