@@ -5,6 +5,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { Agent } from 'node:http'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -84,3 +85,17 @@ it('exits 0 within 5 s with HTTP/2 sessions, keep-alive connections, writes and 
     await server.close()
   }
 }, 60_000)
+
+it('close() does not wait for a connection that never sent a byte, nor for an idle HTTP/2 session', async () => {
+  const ts = await startServer()
+  const silent = connect(ts.server.httpPort, '127.0.0.1')
+  await new Promise((resolve) => silent.once('connect', resolve))
+  const kinesis = sdkClient(ts.server.httpPort, 'http2')
+  await kinesis.send(new ListStreamsCommand({}))
+  const closedBy = new Promise((resolve) => silent.once('close', resolve))
+  const started = Date.now()
+  await ts.close()
+  expect(Date.now() - started).toBeLessThan(1500)
+  await closedBy
+  kinesis.destroy()
+})

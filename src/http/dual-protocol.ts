@@ -51,12 +51,21 @@ export function createDualProtocolServer (handler: RequestHandler): DualProtocol
     session.once('connect', () => session.setLocalWindowSize(SESSION_WINDOW_BYTES))
   })
 
+  // Connections that have not said which protocol they speak belong to neither server yet.
+  const undecided = new Set<net.Socket>()
   const front = net.createServer({ noDelay: true }, (socket) => {
+    if (closing) {
+      socket.destroy()
+      return
+    }
+    undecided.add(socket)
+    socket.once('close', () => undecided.delete(socket))
     let head: Buffer = Buffer.alloc(0)
     const onData = (chunk: Buffer): void => {
       head = head.length === 0 ? chunk : Buffer.concat([head, chunk])
       const match = prefaceMatch(head)
       if (match === 'undecided') return
+      undecided.delete(socket)
       socket.off('data', onData)
       socket.pause()
       // The bytes read so far go back into the socket, so the chosen server reads them
@@ -76,11 +85,16 @@ export function createDualProtocolServer (handler: RequestHandler): DualProtocol
     socket.on('error', () => socket.destroy())
   }) as DualProtocolServer
 
-  front.closeIdleConnections = () => h1.closeIdleConnections()
+  front.closeIdleConnections = () => {
+    h1.closeIdleConnections()
+    // A connection that never sent a byte has no request to finish.
+    for (const socket of undecided) socket.destroy()
+  }
   front.closeHttp2Sessions = () => {
     for (const session of sessions) session.close()
   }
   front.closeAllConnections = () => {
+    front.closeIdleConnections()
     h1.closeAllConnections()
     for (const session of sessions) session.destroy()
   }

@@ -46,8 +46,10 @@ export async function startHttpServer (ctx: ActionContext, options: HttpServerOp
     },
     // The SDK's HTTP/2 client keeps sessions open; close must not wait for them.
     forceCloseConnections: false,
-    return503OnClosing: true
+    // Requests arriving while closing get an AWS-shaped ServiceUnavailable (kinesis-api.ts).
+    return503OnClosing: false
   })
+  let closing = false
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
 
@@ -57,6 +59,7 @@ export async function startHttpServer (ctx: ActionContext, options: HttpServerOp
     streaming: new Map(options.streaming.map((a) => [a.name, a])),
     keys: options.keys,
     log,
+    closing: () => closing,
     serveStream: (action, input, request, reply) => serveEventStream(api, action, input, request, reply)
   }
   app.post('*', (request, reply) => handleKinesisRequest(api, request, reply))
@@ -82,6 +85,7 @@ export async function startHttpServer (ctx: ActionContext, options: HttpServerOp
   return {
     port: address.port,
     async close (graceMs) {
+      closing = true
       const force = setTimeout(() => front!.closeAllConnections(), graceMs)
       try {
         await app.close()

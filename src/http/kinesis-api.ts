@@ -21,6 +21,8 @@ export interface KinesisApi {
   readonly streaming: ReadonlyMap<string, AnyStreamingAction>
   readonly keys: KeyTable | undefined
   readonly log: Logger
+  /** True once the server is shutting down: new requests are refused, retriably. */
+  readonly closing: () => boolean
   /** Serves one event-stream operation (SubscribeToShard) on a hijacked reply. */
   readonly serveStream: (action: AnyStreamingAction, input: unknown, request: FastifyRequest, reply: FastifyReply) => void
 }
@@ -61,6 +63,7 @@ export async function handleKinesisRequest (api: KinesisApi, request: FastifyReq
   }
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
   try {
+    if (api.closing()) throw new ServiceError('SHUTTING_DOWN', 'The server is shutting down and takes no new requests; retry against it once it is back.')
     if (body.length === 0 && action !== undefined) throw new ServiceError('SERIALIZATION_FAILED', 'The request body is empty: send a JSON object (at least {}).')
     if (action === undefined) {
       const target = request.headers['x-amz-target'] ?? '(none)'

@@ -15,7 +15,7 @@ const STREAM = 'bench'
 const PUT_RECORD_IN_FLIGHT = 32
 const BATCH = 500
 const BATCHES_IN_FLIGHT = 4
-const DRAIN_RECORDS = 20_000
+const DRAIN_RECORDS = 50_000
 const LOAD_MS = 5_000
 const DISTINCT_BODIES = 256
 
