@@ -1,5 +1,6 @@
 /**
- * SubscribeToShard through the AWS SDK's SubscribeToShardCommand (HTTP/2, event stream):
+ * SubscribeToShard through the AWS SDK's SubscribeToShardCommand (event stream; HTTP/2 as
+ * the SDK does by default, and HTTP/1.1, which AWS does not offer but shardline does):
  * records pushed as they commit, resubscription from ContinuationSequenceNumber with no
  * gap and no repeat, shard end with ChildShards after a split, and the errors.
  */
@@ -8,7 +9,7 @@ import {
   type KinesisClient, type StartingPosition, type SubscribeToShardEvent
 } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { expectAwsError, sdkClient } from './helpers/aws-sdk.js'
+import { expectAwsError, SDK_TARGETS, sdkClient } from './helpers/aws-sdk.js'
 import { startServer, uniqueName, type TestServer } from './helpers/server.js'
 
 const LIFETIME_MS = 1500
@@ -19,11 +20,9 @@ let kinesis: KinesisClient
 
 beforeAll(async () => {
   ts = await startServer({ limits: 'off', subscriptionLifetimeMs: LIFETIME_MS })
-  kinesis = sdkClient(ts.server.httpPort, 'http2')
 })
 
 afterAll(async () => {
-  kinesis.destroy()
   await ts.close()
 })
 
@@ -60,7 +59,10 @@ async function subscribe (consumerArn: string, position: StartingPosition, stop:
 
 const records = (events: SubscribeToShardEvent[]): string[] => events.flatMap((e) => (e.Records ?? []).map((r) => Buffer.from(r.Data!).toString()))
 
-describe('SubscribeToShard through the AWS SDK', () => {
+describe.each(SDK_TARGETS)('SubscribeToShard through the AWS SDK over %s', (target) => {
+  beforeAll(() => { kinesis = sdkClient(ts.server.httpPort, target) })
+  afterAll(() => kinesis.destroy())
+
   it('pushes stored and newly committed records as SubscribeToShardEvents', async () => {
     const { name, consumerArn } = await streamWithConsumer()
     const stored = [await put(name, 'one'), await put(name, 'two')]
