@@ -56,6 +56,8 @@ describe('requests AWS would refuse', () => {
     expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('CreateStream'), body: JSON.stringify({ StreamName: uniqueName('t'), ShardCount: '1' }) }), 400, 'SerializationException', /shardCount/)
     expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('PutRecord'), body: JSON.stringify({ StreamName: stream, PartitionKey: 'a', Data: 'not base64!' }) }), 400, 'SerializationException', /base64/)
     expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('PutRecords'), body: JSON.stringify({ StreamName: stream, Records: { PartitionKey: 'a' } }) }), 400, 'SerializationException', /records/)
+    // A constraint an action checks itself is named the AWS way too.
+    expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('CreateStream'), body: JSON.stringify({ StreamName: uniqueName('t') }) }), 400, 'ValidationException', /Value null at 'shardCount' failed to satisfy constraint: Member must not be null/)
     const ok = await rawHttp1(port, { headers: kinesisHeaders('DescribeStreamSummary'), body: JSON.stringify({ StreamName: stream, Surprise: 1, StreamARN: null }) })
     expect(ok.status, ok.body.toString()).toBe(200)
   })

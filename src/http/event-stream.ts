@@ -13,7 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { invokeStreaming, type AnyStreamingAction } from '../actions/index.js'
 import { toServiceError } from '../errors.js'
 import { awsFieldPath, encodeResponse } from './aws-shapes.js'
-import type { KinesisApi } from './kinesis-api.js'
+import { awsMessage, type KinesisApi } from './kinesis-api.js'
 import { wireFor, jsonWire, type WireFormat } from './wire-formats.js'
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8)
@@ -86,7 +86,7 @@ export function serveEventStream (api: KinesisApi, action: AnyStreamingAction, i
       if (gone.signal.aborted) return
       if (!started) {
         // Nothing sent yet: a plain error response. The reply was hijacked, so write it raw.
-        const body = wire.serialize({ __type: error.awsType, message: error.message })
+        const body = wire.serialize({ __type: error.awsType, message: awsMessage(error) })
         raw.writeHead(error.httpStatus, {
           'content-type': wire.contentType,
           'x-amzn-errortype': error.awsType,
@@ -95,7 +95,7 @@ export function serveEventStream (api: KinesisApi, action: AnyStreamingAction, i
         raw.end(body)
         return
       }
-      raw.end(exceptionMessage(wire, error.awsType, error.message))
+      raw.end(exceptionMessage(wire, error.awsType, awsMessage(error)))
     }
   )
 }

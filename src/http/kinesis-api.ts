@@ -27,13 +27,22 @@ export interface KinesisApi {
   readonly serveStream: (action: AnyStreamingAction, input: unknown, request: FastifyRequest, reply: FastifyReply) => void
 }
 
+/**
+ * A few actions state a failed constraint themselves, naming the field as gRPC does
+ * (`at 'shard_count'`); over this API the member is named as AWS does (`at 'shardCount'`).
+ */
+export function awsMessage (error: ServiceError): string {
+  if (error.code !== 'VALIDATION_FAILED') return error.message
+  return error.message.replace(/ at '([a-z][a-z0-9_]*)'/g, (_, field: string) => ` at '${awsFieldPath([field])}'`)
+}
+
 /** Sends an AWS error body: `{"__type": ..., "message": ...}` with the catalogue's HTTP status. */
 export function sendError (reply: FastifyReply, wire: WireFormat, error: ServiceError, status = error.httpStatus): void {
   void reply
     .code(status)
     .header('content-type', wire.contentType)
     .header('x-amzn-errortype', error.awsType)
-    .send(wire.serialize({ __type: error.awsType, message: error.message }))
+    .send(wire.serialize({ __type: error.awsType, message: awsMessage(error) }))
 }
 
 function reportFailure (log: Logger, operation: string, err: unknown): ServiceError {
