@@ -48,7 +48,7 @@ export function createDualProtocolServer (handler: RequestHandler): DualProtocol
   h2.on('session', (session) => {
     sessions.add(session)
     session.once('close', () => sessions.delete(session))
-    session.once('connect', () => session.setLocalWindowSize(SESSION_WINDOW_BYTES))
+    session.setLocalWindowSize(SESSION_WINDOW_BYTES)
   })
 
   // Connections that have not said which protocol they speak belong to neither server yet.
