@@ -1,8 +1,9 @@
 /**
  * The Kinesis JSON 1.1 / CBOR 1.1 API: `POST /` with `X-Amz-Target:
  * Kinesis_20131202.<Action>`. Decode, check the signature, invoke the action, encode.
- * The checks run in the order AWS answers them (learned from kinesalite's notes):
- * content type, body syntax, target, signature, then the action's own validation.
+ * The checks run in about the order AWS answers them (learned from kinesalite's notes):
+ * content type, target (an empty body of a known one is a SerializationException), body
+ * syntax, signature, then the action's own validation.
  */
 import { randomUUID } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
