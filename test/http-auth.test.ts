@@ -10,6 +10,7 @@ import { CreateStreamCommand, ListStreamsCommand, PutRecordCommand } from '@aws-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServer } from '../src/index.js'
 import { expectAwsError, SDK_TARGETS, sdkClient, TEST_CREDENTIALS } from './helpers/aws-sdk.js'
+import { startChildServer } from './helpers/child-server.js'
 import { kinesisHeaders, rawHttp1 } from './helpers/raw-http.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
@@ -56,16 +57,43 @@ describe.each(SDK_TARGETS)('SigV4 verification over %s', (target) => {
       unknown.destroy()
     }
   })
+
+  it('refuses a signature made more than 15 minutes off the server\'s clock', async () => {
+    const late = sdkClient(ts.server.httpPort, target, { systemClockOffset: -20 * 60_000 })
+    try {
+      await expectAwsError(late.send(new ListStreamsCommand({})), 'InvalidSignatureException', /Signature expired/)
+    } finally {
+      late.destroy()
+    }
+  })
 })
 
 describe('SigV4 verification of edited requests', () => {
+  it('is turned on by the --auth flag', async () => {
+    const child = await startChildServer(['--memory', '--auth', keyFile])
+    const wrong = sdkClient(child.httpPort, 'http1', { credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong' } })
+    const right = sdkClient(child.httpPort, 'http1')
+    try {
+      await expectAwsError(wrong.send(new ListStreamsCommand({})), 'InvalidSignatureException')
+      expect((await right.send(new ListStreamsCommand({}))).StreamNames).toEqual([])
+    } finally {
+      wrong.destroy()
+      right.destroy()
+      child.process.kill('SIGTERM')
+      await child.exited
+    }
+  })
+
   it('refuses a made-up signature over a real key', async () => {
+    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')
     const headers = kinesisHeaders('ListStreams', {
-      authorization: `AWS4-HMAC-SHA256 Credential=${TEST_CREDENTIALS.accessKeyId}/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`
+      authorization: `AWS4-HMAC-SHA256 Credential=${TEST_CREDENTIALS.accessKeyId}/${amzDate.slice(0, 8)}/us-east-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+      'x-amz-date': amzDate
     })
     const res = await rawHttp1(ts.server.httpPort, { headers, body: '{}' })
     expect(res.status).toBe(400)
     expect(res.json?.__type).toBe('InvalidSignatureException')
+    expect(res.json?.message).toMatch(/does not match/)
   })
 
   it('refuses to start with a key file that is not a JSON object of secrets', async () => {

@@ -17,6 +17,8 @@ export interface SignedRequest {
   readonly body: Buffer
 }
 
+const MAX_SKEW_MS = 15 * 60_000
+
 /** Access key id -> secret access key. */
 export type KeyTable = ReadonlyMap<string, string>
 
@@ -170,6 +172,13 @@ export async function checkSignature (request: SignedRequest, keys: KeyTable | u
   if (secret === undefined) throw new ServiceError('UNRECOGNIZED_CLIENT', 'The security token included in the request is invalid: the access key id is not in the server\'s key file.')
   const signingDate = parseAmzDate(amzDate ?? '')
   if (signingDate === undefined) throw new ServiceError('INCOMPLETE_SIGNATURE', 'Signature verification needs an X-Amz-Date header in the form 20260101T120000Z.')
+  // As AWS: a signature is good for 15 minutes either side of the server's clock, so a
+  // captured request cannot be replayed later. (The wall clock, not a test clock: clients
+  // sign with theirs.)
+  const skew = signingDate.getTime() - Date.now()
+  if (Math.abs(skew) > MAX_SKEW_MS) {
+    throw new ServiceError('INVALID_SIGNATURE', `Signature expired: ${amzDate!} is more than 15 minutes ${skew < 0 ? 'before' : 'after'} the server's time ${new Date().toISOString()}; check the client's clock.`)
+  }
   const expected = Buffer.from(await expectedSignature(request, auth, secret, signingDate))
   const given = Buffer.from(auth.signature)
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
