@@ -13,6 +13,7 @@ export type MethodName =
   | 'DeleteStream'
   | 'DescribeStream'
   | 'DescribeStreamSummary'
+  | 'DescribeLimits'
   | 'ListStreams'
   | 'ListShards'
   | 'IncreaseStreamRetentionPeriod'

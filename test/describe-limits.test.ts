@@ -48,3 +48,10 @@ it('counts open shards and on-demand streams over every stream', async () => {
   const after = await describeLimits()
   expect(after).toMatchObject({ open_shard_count: 3 + 4, on_demand_stream_count: 1 })
 })
+
+it('is a StreamClient method', async () => {
+  const limits = await ts.client.describeLimits()
+  const raw = await describeLimits()
+  expect(limits).toEqual({ shardLimit: raw.shard_limit, openShardCount: raw.open_shard_count, onDemandStreamCount: raw.on_demand_stream_count, onDemandStreamCountLimit: raw.on_demand_stream_count_limit })
+  expect(limits.shardLimit).toBe(10_000)
+})
