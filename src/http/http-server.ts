@@ -33,7 +33,9 @@ export interface HttpServerOptions {
 }
 
 export async function startHttpServer (ctx: ActionContext, options: HttpServerOptions, host: string, port: number, log: Logger): Promise<HttpServer> {
-  let front: DualProtocolServer | undefined
+  // fastify calls the factory again for each extra address when the host is `localhost`
+  // (127.0.0.1 and ::1); the first server is the main one.
+  const fronts: DualProtocolServer[] = []
   const app = fastify<Server>({
     logger: false,
     bodyLimit: MAX_BODY_BYTES,
@@ -41,7 +43,8 @@ export async function startHttpServer (ctx: ActionContext, options: HttpServerOp
     // fastify drives the front like an http.Server (listen, address, close); its requests
     // are http's or http2's compat objects, which fastify handles alike.
     serverFactory: (handler) => {
-      front = createDualProtocolServer(handler as unknown as RequestHandler)
+      const front = createDualProtocolServer(handler as unknown as RequestHandler)
+      fronts.push(front)
       return front as unknown as Server
     },
     // The SDK's HTTP/2 client keeps sessions open; close must not wait for them.
@@ -81,12 +84,12 @@ export async function startHttpServer (ctx: ActionContext, options: HttpServerOp
     sendError(reply, wire, error)
   })
   await app.listen({ host, port })
-  const address = front!.address() as AddressInfo
+  const address = fronts[0]!.address() as AddressInfo
   return {
     port: address.port,
     async close (graceMs) {
       closing = true
-      const force = setTimeout(() => front!.closeAllConnections(), graceMs)
+      const force = setTimeout(() => { for (const front of fronts) front.closeAllConnections() }, graceMs)
       try {
         await app.close()
       } finally {
