@@ -33,8 +33,8 @@ export interface HttpServerOptions {
 }
 
 export async function startHttpServer (ctx: ActionContext, options: HttpServerOptions, host: string, port: number, log: Logger): Promise<HttpServer> {
-  // fastify calls the factory again for each extra address when the host is `localhost`
-  // (127.0.0.1 and ::1); the first server is the main one.
+  // fastify may ask the factory for more than one server (extra bindings for `localhost`);
+  // the first is the main one.
   const fronts: DualProtocolServer[] = []
   const app = fastify<Server>({
     logger: false,
