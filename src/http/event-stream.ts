@@ -12,7 +12,7 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { invokeStreaming, type AnyStreamingAction } from '../actions/index.js'
 import { toServiceError } from '../errors.js'
-import { awsFieldPath, encodeResponse } from './aws-shapes.js'
+import { awsFieldPath } from './aws-shapes.js'
 import { awsMessage, type KinesisApi } from './kinesis-api.js'
 import { wireFor, jsonWire, type WireFormat } from './wire-formats.js'
 
@@ -22,13 +22,14 @@ function str (value: string): { type: 'string', value: string } {
   return { type: 'string', value }
 }
 
-function eventMessage (wire: WireFormat, eventType: string, payload: unknown): Uint8Array {
+/** An event whose payload is an action output (snake_case), encoded the AWS way. */
+function eventMessage (wire: WireFormat, eventType: string, output: unknown): Uint8Array {
   const headers: MessageHeaders = {
     ':message-type': str('event'),
     ':event-type': str(eventType),
     ':content-type': str(wire.contentType)
   }
-  return codec.encode({ headers, body: wire.serialize(payload) })
+  return codec.encode({ headers, body: wire.encode(output) })
 }
 
 function exceptionMessage (wire: WireFormat, awsType: string, message: string): Uint8Array {
@@ -76,7 +77,7 @@ export function serveEventStream (api: KinesisApi, action: AnyStreamingAction, i
       })
       await write(raw, eventMessage(wire, 'initial-response', {}))
     }
-    await write(raw, eventMessage(wire, 'SubscribeToShardEvent', encodeResponse(event, wire.types)))
+    await write(raw, eventMessage(wire, 'SubscribeToShardEvent', event))
   }
   invokeStreaming(action, api.ctx, input, send, gone.signal, awsFieldPath).then(
     () => { if (!gone.signal.aborted) raw.end() },

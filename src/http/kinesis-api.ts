@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { invoke, type ActionContext, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
 import { ServiceError, toServiceError } from '../errors.js'
-import { awsFieldPath, decodeRequest, encodeResponse } from './aws-shapes.js'
+import { awsFieldPath, decodeRequest } from './aws-shapes.js'
 import { checkSignature, type KeyTable } from './sigv4.js'
 import { jsonWire, wireFor, type WireFormat } from './wire-formats.js'
 
@@ -90,7 +90,7 @@ export async function handleKinesisRequest (api: KinesisApi, request: FastifyReq
     void reply
       .code(200)
       .header('content-type', wire.contentType)
-      .send(wire.serialize(encodeResponse(output, wire.types)))
+      .send(wire.encode(output))
   } catch (err) {
     sendError(reply, wire, reportFailure(api.log, operation ?? '(unknown)', err))
   }

@@ -5,7 +5,8 @@
  */
 import { addExtension, Decoder, Encoder, Tag } from 'cbor-x'
 import { ServiceError } from '../errors.js'
-import type { WireTypes } from './aws-shapes.js'
+import { encodeResponse, type WireTypes } from './aws-shapes.js'
+import { writeAwsJson } from './json-writer.js'
 
 export const AMZ_JSON = 'application/x-amz-json-1.1'
 export const AMZ_CBOR = 'application/x-amz-cbor-1.1'
@@ -14,7 +15,10 @@ export interface WireFormat {
   readonly contentType: string
   readonly types: WireTypes
   parse (body: Buffer): unknown
+  /** Any value (error bodies) as this wire's bytes. */
   serialize (value: unknown): Buffer
+  /** An action's output (snake_case, milliseconds, bytes) as the AWS response body. */
+  encode (output: unknown): Buffer
 }
 
 function epochSecondsToMs (value: unknown): number | undefined {
@@ -36,7 +40,8 @@ export const jsonWire: WireFormat = {
       throw new ServiceError('SERIALIZATION_FAILED', `The request body is not valid JSON: ${(err as Error).message}.`)
     }
   },
-  serialize: (value) => Buffer.from(JSON.stringify(value))
+  serialize: (value) => Buffer.from(JSON.stringify(value)),
+  encode: writeAwsJson
 }
 
 /** A CBOR tag-1 timestamp as read from a request. */
@@ -74,7 +79,8 @@ export const cborWire: WireFormat = {
       throw new ServiceError('SERIALIZATION_FAILED', `The request body is not valid CBOR: ${(err as Error).message}.`)
     }
   },
-  serialize: (value) => cborEncoder.encode(value)
+  serialize: (value) => cborEncoder.encode(value),
+  encode: (output) => cborEncoder.encode(encodeResponse(output, cborWire.types))
 }
 
 /** The wire format for a Content-Type header (parameters ignored), if it is one of ours. */
