@@ -2,6 +2,8 @@
  * The HTTP API below any SDK: protocol sniffing, content types, targets, authorization
  * presence, body syntax and size, AWS JSON type rules, and the CBOR encoding.
  */
+import { EventStreamCodec } from '@smithy/eventstream-codec'
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8'
 import { Decoder, Encoder, Tag } from 'cbor-x'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DUMMY_AUTH, kinesisHeaders, rawHttp1, rawHttp2 } from './helpers/raw-http.js'
@@ -135,6 +137,27 @@ describe('CBOR 1.1 (the AWS SDK for Java\'s encoding)', () => {
     expect([...Records[0]!.Data]).toEqual([0, 1, 2, 250])
     const arrival = Number(Records[0]!.ApproximateArrivalTimestamp.value)
     expect(Math.abs(arrival - Date.now())).toBeLessThan(60_000)
+  })
+
+  it('streams SubscribeToShard events with CBOR payloads', async () => {
+    const name = uniqueName('cbor-sub')
+    const json = (action: string, body: object): Promise<unknown> => rawHttp1(port, { headers: kinesisHeaders(action), body: JSON.stringify(body) }).then((r) => r.json)
+    await json('CreateStream', { StreamName: name, ShardCount: 1 })
+    await json('PutRecord', { StreamName: name, PartitionKey: 'p', Data: Buffer.from('cbor event').toString('base64') })
+    // A closed shard ends its subscription, so the whole response can be read.
+    await json('SplitShard', { StreamName: name, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: (1n << 127n).toString() })
+    const { Consumer } = await json('RegisterStreamConsumer', { StreamARN: `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`, ConsumerName: 'java' }) as { Consumer: { ConsumerARN: string } }
+    const res = await rawHttp2(port, { headers: cborHeaders('SubscribeToShard'), body: encoder.encode({ ConsumerARN: Consumer.ConsumerARN, ShardId: 'shardId-000000000000', StartingPosition: { Type: 'TRIM_HORIZON' } }) })
+    expect(res.status).toBe(200)
+    expect(res.headers['content-type']).toBe('application/vnd.amazon.eventstream')
+    const codec = new EventStreamCodec(toUtf8, fromUtf8)
+    const messages = []
+    for (let at = 0; at < res.body.length; at += res.body.readUInt32BE(at)) messages.push(codec.decode(res.body.subarray(at, at + res.body.readUInt32BE(at))))
+    expect(messages.map((m) => m.headers[':event-type']?.value)).toEqual(['initial-response', 'SubscribeToShardEvent'])
+    expect(messages[1]!.headers[':content-type']?.value).toBe('application/x-amz-cbor-1.1')
+    const event = decoder.decode(messages[1]!.body) as { Records: Array<{ Data: Uint8Array }>, ChildShards: Array<{ ShardId: string }> }
+    expect(Buffer.from(event.Records[0]!.Data).toString()).toBe('cbor event')
+    expect(event.ChildShards.map((c) => c.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000002'])
   })
 
   it('answers errors in CBOR', async () => {
