@@ -14,6 +14,7 @@ export type MethodName =
   | 'DeleteStream'
   | 'DescribeStream'
   | 'DescribeStreamSummary'
+  | 'DescribeLimits'
   | 'ListStreams'
   | 'ListShards'
   | 'IncreaseStreamRetentionPeriod'

@@ -5,6 +5,7 @@ import type {
   SubscribeToShardEvent,
   DescribeStreamResponse,
   DescribeStreamSummaryResponse,
+  DescribeLimitsResponse,
   EmptyResponse,
   EnhancedMetrics,
   GetRecordsResponse,
@@ -222,6 +223,15 @@ function compact<T extends object> (value: T): T {
     if (value[key] === undefined) delete value[key]
   }
   return value
+}
+
+export function toDescribeLimitsResponse (wire: Wire<DescribeLimitsResponse>): DescribeLimitsResponse {
+  return {
+    shardLimit: wire.shardLimit ?? 0,
+    openShardCount: wire.openShardCount ?? 0,
+    onDemandStreamCount: wire.onDemandStreamCount ?? 0,
+    onDemandStreamCountLimit: wire.onDemandStreamCountLimit ?? 0
+  }
 }
 
 export function toUpdateShardCountResponse (wire: Wire<UpdateShardCountResponse>): UpdateShardCountResponse {

@@ -7,6 +7,7 @@ import { encodeCreateStream, encodeGetShardIterator, encodeListStreamConsumers, 
 import {
   toDescribeStreamResponse,
   toDescribeStreamSummaryResponse,
+  toDescribeLimitsResponse,
   toEmptyResponse,
   toGetRecordsResponse,
   toGetShardIteratorResponse,
@@ -33,6 +34,7 @@ import type {
   DescribeStreamResponse,
   DescribeStreamSummaryRequest,
   DescribeStreamSummaryResponse,
+  DescribeLimitsResponse,
   GetRecordsRequest,
   GetRecordsResponse,
   GetShardIteratorRequest,
@@ -125,6 +127,10 @@ export class StreamClient {
 
   describeStreamSummary (request: DescribeStreamSummaryRequest, options?: CallOptions): Promise<DescribeStreamSummaryResponse> {
     return this.#unary('DescribeStreamSummary', () => request, toDescribeStreamSummaryResponse, options)
+  }
+
+  describeLimits (options?: CallOptions): Promise<DescribeLimitsResponse> {
+    return this.#unary('DescribeLimits', () => ({}), toDescribeLimitsResponse, options)
   }
 
   listStreams (request: ListStreamsRequest = {}, options?: CallOptions): Promise<ListStreamsResponse> {

@@ -155,6 +155,14 @@ export interface DescribeStreamSummaryResponse {
   streamDescriptionSummary: StreamDescriptionSummary
 }
 
+/** shardline has no account-wide quota: `shardLimit` is the per-stream maximum (10,000). */
+export interface DescribeLimitsResponse {
+  shardLimit: number
+  openShardCount: number
+  onDemandStreamCount: number
+  onDemandStreamCountLimit: number
+}
+
 export interface ListStreamsRequest {
   /** 1 to 10,000 names per page; default 100. */
   limit?: number

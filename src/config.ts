@@ -15,6 +15,13 @@ export interface ServerOptions {
   host?: string
   /** gRPC port; 0 picks a free one. Default 4568. */
   grpcPort?: number
+  /** AWS-compatible HTTP port (HTTP/1.1 and HTTP/2 cleartext); 0 picks a free one. Default 4567. */
+  httpPort?: number
+  /**
+   * A SigV4 key file (JSON `{"ACCESS_KEY_ID": "secret"}`): the HTTP API then verifies every
+   * signature. Without it any credentials are accepted. Default none.
+   */
+  auth?: string
   /** `aws` enforces the per-shard limits; `off` lifts them. Default `aws`. */
   limits?: 'aws' | 'off'
   /** fsync every committed batch. Default false. */
@@ -48,6 +55,8 @@ export interface ServerConfig {
   readonly memory: boolean
   readonly host: string
   readonly grpcPort: number
+  readonly httpPort: number
+  readonly auth: string | undefined
   readonly limits: 'aws' | 'off'
   readonly sync: boolean
   readonly region: string
@@ -70,6 +79,7 @@ export const DEFAULTS = {
   memory: false,
   host: '127.0.0.1',
   grpcPort: 4568,
+  httpPort: 4567,
   limits: 'aws',
   sync: false,
   region: 'us-east-1',
@@ -88,6 +98,8 @@ export const DEFAULTS = {
 export function resolveConfig (options: ServerOptions = {}): ServerConfig {
   const port = options.grpcPort ?? DEFAULTS.grpcPort
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`grpcPort must be an integer in 0..65535, got ${String(port)}`)
+  const httpPort = options.httpPort ?? DEFAULTS.httpPort
+  if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) throw new TypeError(`httpPort must be an integer in 0..65535, got ${String(httpPort)}`)
   const delay = options.createStreamMs ?? DEFAULTS.createStreamMs
   if (!Number.isFinite(delay) || delay < 0) throw new TypeError(`createStreamMs must be a number >= 0, got ${String(delay)}`)
   const limits = options.limits ?? DEFAULTS.limits
@@ -101,6 +113,8 @@ export function resolveConfig (options: ServerOptions = {}): ServerConfig {
     memory: options.memory ?? DEFAULTS.memory,
     host: options.host ?? DEFAULTS.host,
     grpcPort: port,
+    httpPort,
+    auth: options.auth,
     limits,
     sync: options.sync ?? DEFAULTS.sync,
     region,

@@ -193,6 +193,13 @@ export const ERROR_CODES = {
     retriable: false,
     description: 'With --auth on, the request signature does not match the one computed with the secret key.'
   },
+  REQUEST_TOO_LARGE: {
+    awsType: 'RequestEntityTooLargeException',
+    grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
+    httpStatus: 413,
+    retriable: false,
+    description: 'The HTTP request body is larger than the server accepts (10 MiB, room for a 5 MiB PutRecords in base64).'
+  },
   SHUTTING_DOWN: {
     awsType: 'ServiceUnavailable',
     grpcStatus: GrpcStatus.UNAVAILABLE,

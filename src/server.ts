@@ -6,7 +6,9 @@ import { mkdir } from 'node:fs/promises'
 import type { ActionContext } from './actions/index.js'
 import { LEASE_ACTIONS, LEASE_STREAMING_ACTIONS, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS } from './actions/index.js'
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js'
-import { startGrpcServer } from './grpc/grpc-server.js'
+import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js'
+import { startHttpServer, type HttpServer } from './http/http-server.js'
+import { loadKeyFile } from './http/sigv4.js'
 import { LeaseRegistry } from './leases/lease-registry.js'
 import { createLogger } from './logger.js'
 import { LevelStore } from './storage/level-store.js'
@@ -26,6 +28,8 @@ const SHUTDOWN_GRACE_MS = 3000
 export interface ShardlineServer {
   /** The bound gRPC port (the real one when 0 was asked for). */
   readonly grpcPort: number
+  /** The bound port of the AWS-compatible HTTP API (HTTP/1.1 and HTTP/2 cleartext). */
+  readonly httpPort: number
   readonly host: string
   readonly config: ServerConfig
   /** Runs the retention trimmer once, now. */
@@ -48,6 +52,8 @@ async function tokenSecret (store: Store): Promise<Buffer> {
 export async function createServer (options: ServerOptions = {}): Promise<ShardlineServer> {
   const config = resolveConfig(options)
   const log = createLogger(config.logLevel)
+  // Read before anything is opened, so a bad key file fails fast with nothing to undo.
+  const keys = config.auth === undefined ? undefined : await loadKeyFile(config.auth)
   if (!config.memory) await mkdir(config.dataDir, { recursive: true })
   let store: LevelStore
   try {
@@ -76,13 +82,16 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   }
   const trimmer = new RetentionTrimmer(store, streams, config, log)
   trimmer.start()
-  let grpc
+  let grpc: GrpcServer | undefined
+  let http: HttpServer
   try {
     grpc = await startGrpcServer(ctx, {
       'shardline.v1.StreamService': { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS },
       'shardline.v1.LeaseService': { unary: LEASE_ACTIONS, streaming: LEASE_STREAMING_ACTIONS }
     }, config.host, config.grpcPort, log)
+    http = await startHttpServer(ctx, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, keys }, config.host, config.httpPort, log)
   } catch (err) {
+    await grpc?.close(0)
     await trimmer.stop()
     consumers.close()
     leases.close()
@@ -90,11 +99,13 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     await store.close()
     throw err
   }
-  log.info({ host: config.host, grpcPort: grpc.port, data: config.memory ? ':memory:' : config.dataDir }, 'shardline started')
+  const started = grpc
+  log.info({ host: config.host, grpcPort: grpc.port, httpPort: http.port, data: config.memory ? ':memory:' : config.dataDir }, 'shardline started')
 
   let closing: Promise<void> | undefined
   return {
     grpcPort: grpc.port,
+    httpPort: http.port,
     host: config.host,
     config,
     trimNow: () => trimmer.trimNow(),
@@ -104,7 +115,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
         // transport's graceful shutdown only waits for unary calls.
         consumers.close()
         leases.close()
-        await grpc.close(SHUTDOWN_GRACE_MS)
+        await Promise.all([started.close(SHUTDOWN_GRACE_MS), http.close(SHUTDOWN_GRACE_MS)])
         await trimmer.stop()
         streams.close()
         // Closing drains the group commit first, so every acknowledged write is on disk.

@@ -19,7 +19,7 @@ describe('shardline CLI', () => {
   it('prints usage for --help', () => {
     const result = run(['serve', '--help'])
     expect(result.status).toBe(0)
-    for (const flag of ['--data', '--memory', '--host', '--grpc-port', '--limits', '--sync', '--region', '--account-id', '--create-stream-ms', '--shard-count-updates-per-day', '--log-level']) {
+    for (const flag of ['--data', '--memory', '--host', '--grpc-port', '--http-port', '--auth', '--limits', '--sync', '--region', '--account-id', '--create-stream-ms', '--shard-count-updates-per-day', '--log-level']) {
       expect(result.stdout).toContain(flag)
     }
   })
@@ -37,6 +37,8 @@ describe('shardline CLI', () => {
   it.each([
     [['--grpc-port', '70000'], /--grpc-port must be an integer from 0 to 65535, got '70000'/],
     [['--grpc-port', 'abc'], /--grpc-port must be an integer/],
+    [['--http-port', '65536'], /--http-port must be an integer from 0 to 65535, got '65536'/],
+    [['--auth'], /--auth/],
     [['--create-stream-ms', '-5'], /--create-stream-ms/],
     [['--account-id', '12'], /--account-id must be 12 digits/],
     [['--region', 'EU WEST'], /--region must be lowercase letters, digits and dashes/],
@@ -49,13 +51,15 @@ describe('shardline CLI', () => {
   })
 
   it('flag parser maps every flag onto the server options', () => {
-    expect(parseServeFlags(['--data', 'd', '--host', '0.0.0.0', '--grpc-port', '0', '--limits', 'off', '--sync', '--region', 'eu-west-1', '--account-id', '123456789012', '--create-stream-ms', '500', '--shard-count-updates-per-day', '20', '--log-level', 'debug'])).toEqual({
+    expect(parseServeFlags(['--data', 'd', '--host', '0.0.0.0', '--grpc-port', '0', '--http-port', '0', '--auth', 'keys.json', '--limits', 'off', '--sync', '--region', 'eu-west-1', '--account-id', '123456789012', '--create-stream-ms', '500', '--shard-count-updates-per-day', '20', '--log-level', 'debug'])).toEqual({
       help: false,
       memory: false,
       sync: true,
       logLevel: 'debug',
       dataDir: 'd',
       host: '0.0.0.0',
+      httpPort: 0,
+      auth: 'keys.json',
       grpcPort: 0,
       limits: 'off',
       region: 'eu-west-1',
@@ -69,7 +73,7 @@ describe('shardline CLI', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'shardline-cli-'))
     const child = await startChildServer(['--data', dataDir, '--region', 'eu-west-1', '--account-id', '123456789012'])
     try {
-      expect(child.stdout()).toMatch(new RegExp(`listening: grpc 127\\.0\\.0\\.1:${child.port}, data ${dataDir}`))
+      expect(child.stdout()).toMatch(new RegExp(`listening: grpc 127\\.0\\.0\\.1:${child.port}, http 127\\.0\\.0\\.1:${child.httpPort}, data ${dataDir}`))
       const client = new StreamClient({ endpoint: child.endpoint })
       await client.createStream({ streamName: 'cli', shardCount: 1 })
       const { streamDescriptionSummary } = await client.describeStreamSummary({ streamName: 'cli' })
@@ -87,7 +91,7 @@ describe('shardline CLI', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'shardline-cli-'))
     const child = await startChildServer(['--data', dataDir])
     try {
-      const second = run(['serve', '--grpc-port', '0', '--data', dataDir])
+      const second = run(['serve', '--grpc-port', '0', '--http-port', '0', '--data', dataDir])
       expect(second.status).toBe(1)
       expect(second.stderr).toMatch(/cannot open the data directory/)
     } finally {

@@ -22,7 +22,7 @@ let server: ShardlineServer
 let client: StreamClient
 
 async function start (): Promise<void> {
-  server = await createServer({ dataDir, grpcPort: 0, limits: 'off', logLevel: 'silent' })
+  server = await createServer({ dataDir, grpcPort: 0, httpPort: 0, limits: 'off', logLevel: 'silent' })
   client = new StreamClient({ endpoint: `127.0.0.1:${server.grpcPort}`, deadlineMs: 5000 })
 }
 

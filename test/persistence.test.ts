@@ -18,7 +18,7 @@ interface OwnedServer {
 }
 
 async function openServer (dataDir: string, options: ServerOptions = {}): Promise<OwnedServer> {
-  const server = await createServer({ dataDir, grpcPort: 0, logLevel: 'silent', limits: 'off', ...options })
+  const server = await createServer({ dataDir, grpcPort: 0, httpPort: 0, logLevel: 'silent', limits: 'off', ...options })
   const client = new StreamClient({ endpoint: `127.0.0.1:${server.grpcPort}` })
   return {
     server,

@@ -1,7 +1,7 @@
 /**
  * Field schemas shared by several operations, with the Kinesis constraints.
  */
-import { Type, type TUnsafe } from '@sinclair/typebox'
+import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox'
 import { Bytes } from './validation.js'
 import { MIB } from '../streams/shard-throttle.js'
 
@@ -16,7 +16,14 @@ export const TagKey = Type.String({ minLength: 1, maxLength: 128 })
 export const TagValue = Type.String({ maxLength: 256 })
 export const NextToken = Type.String({ minLength: 1, maxLength: 1_048_576 })
 // At most 15 digits of milliseconds (year 33658): the width sequence numbers give them.
-export const Timestamp = Type.Integer({ minimum: 0, maximum: 999_999_999_999_999 })
+// `epochMs` marks the field for transports whose wire writes timestamps another way (AWS
+// JSON: epoch seconds); validation ignores the keyword.
+export const Timestamp = Type.Integer({ minimum: 0, maximum: 999_999_999_999_999, epochMs: true })
+
+/** Whether a schema is a timestamp field (milliseconds since the epoch). */
+export function isEpochMs (schema: TSchema): boolean {
+  return (schema as { epochMs?: unknown }).epochMs === true
+}
 export const RetentionHours = Type.Integer({ minimum: 24, maximum: 8760 })
 
 /** Every call that takes a stream name also takes its ARN; one of them is required. */

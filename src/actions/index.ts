@@ -5,6 +5,7 @@ import type { AnyAction, AnyStreamingAction } from './action.js'
 import { addTagsToStream } from './add-tags-to-stream.js'
 import { createStream } from './create-stream.js'
 import { deleteStream } from './delete-stream.js'
+import { describeLimits } from './describe-limits.js'
 import { describeStream } from './describe-stream.js'
 import { describeStreamSummary } from './describe-stream-summary.js'
 import { getRecords } from './get-records.js'
@@ -35,6 +36,7 @@ export const STREAM_ACTIONS: readonly AnyAction[] = [
   deleteStream,
   describeStream,
   describeStreamSummary,
+  describeLimits,
   listStreams,
   listShards,
   increaseStreamRetentionPeriod,

@@ -22,7 +22,8 @@ async function serve (args: string[]): Promise<void> {
     return
   }
   const server = await createServer(options)
-  process.stdout.write(`shardline listening: grpc ${server.host}:${server.grpcPort}, data ${server.config.memory ? 'in memory' : server.config.dataDir}\n`)
+  // Tests and tools parse this line: keep `listening: grpc HOST:PORT` first.
+  process.stdout.write(`shardline listening: grpc ${server.host}:${server.grpcPort}, http ${server.host}:${server.httpPort}, data ${server.config.memory ? 'in memory' : server.config.dataDir}\n`)
   const stop = (signal: string): void => {
     process.stdout.write(`shardline: ${signal}, shutting down\n`)
     setTimeout(() => {

@@ -13,6 +13,9 @@ export const SERVE_USAGE = `Usage: shardline serve [flags]
   --memory                keep nothing on disk
   --host HOST             listen address (default ${DEFAULTS.host})
   --grpc-port PORT        gRPC port, 0 picks a free one (default ${DEFAULTS.grpcPort})
+  --http-port PORT        AWS-compatible HTTP port (HTTP/1.1 and HTTP/2), 0 picks a free one (default ${DEFAULTS.httpPort})
+  --auth FILE             verify SigV4 signatures with the keys in FILE, JSON {"ACCESS_KEY_ID": "secret"}
+                          (default: any credentials are accepted)
   --limits aws|off        enforce the per-shard limits (default ${DEFAULTS.limits})
   --sync                  fsync every commit
   --region REGION         used in ARNs (default ${DEFAULTS.region})
@@ -47,6 +50,8 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
         memory: { type: 'boolean' },
         host: { type: 'string' },
         'grpc-port': { type: 'string' },
+        'http-port': { type: 'string' },
+        auth: { type: 'string' },
         limits: { type: 'string' },
         sync: { type: 'boolean' },
         region: { type: 'string' },
@@ -89,6 +94,9 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
   if (values.host !== undefined) options.host = values.host
   const grpcPort = integer('grpc-port', values['grpc-port'], 0, 65535)
   if (grpcPort !== undefined) options.grpcPort = grpcPort
+  const httpPort = integer('http-port', values['http-port'], 0, 65535)
+  if (httpPort !== undefined) options.httpPort = httpPort
+  if (values.auth !== undefined) options.auth = values.auth
   if (limits !== undefined) options.limits = limits
   if (region !== undefined) options.region = region
   if (accountId !== undefined) options.accountId = accountId

@@ -11,6 +11,7 @@ import { procStatusMb, type ServerProcess } from './server-process.js'
 import { percentile } from './stats.js'
 import { FANOUT_MEASURES } from './fanout-measures.js'
 import { CONSUMER_MEASURES } from './consumer-measures.js'
+import { HTTP_MEASURES } from './http-measures.js'
 
 export interface Target {
   readonly op: '>=' | '<'
@@ -20,7 +21,7 @@ export interface Target {
 export interface RowSpec {
   readonly key: string
   readonly label: string
-  readonly unit: 'records/s' | 'ms' | 'MB'
+  readonly unit: 'records/s' | 'ms' | 'MB' | 'x'
   readonly target?: Target
 }
 
@@ -186,4 +187,4 @@ const rss: Measure = {
   })
 }
 
-export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES, ...CONSUMER_MEASURES]
+export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES, ...HTTP_MEASURES, ...CONSUMER_MEASURES]

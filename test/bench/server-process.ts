@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 /** The repository root: test/bench/ is two levels below it. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-const LISTENING = /^shardline listening: grpc (\S+):(\d+), data /
+const LISTENING = /^shardline listening: grpc (\S+):(\d+), http \S+:(\d+), data /
 const START_TIMEOUT_MS = 30_000
 const STOP_TIMEOUT_MS = 10_000
 /** Enough of stderr to explain a failed start without holding a chatty log in memory. */
@@ -30,6 +30,8 @@ export interface ServerProcess {
   readonly pid: number
   /** host:port for StreamClient. */
   readonly endpoint: string
+  /** http://host:port of the AWS-compatible HTTP API. */
+  readonly httpEndpoint: string
   readonly dataDir: string
   /** SIGTERM, wait for the exit, remove the data directory. Idempotent. */
   stop (): Promise<void>
@@ -46,7 +48,7 @@ export async function startServerProcess (options: ServerProcessOptions = {}): P
     ...(options.nodeArgs ?? []),
     // The compiled server, as `npm start` runs it: no TypeScript loader in the measured process.
     'dist/src/cli/main.js', 'serve',
-    '--grpc-port', '0', '--limits', 'off', '--data', dataDir, '--log-level', 'warn'
+    '--grpc-port', '0', '--http-port', '0', '--limits', 'off', '--data', dataDir, '--log-level', 'warn'
   ]
   const child = spawn(process.execPath, args, { cwd: options.serverRoot ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
@@ -57,15 +59,16 @@ export async function startServerProcess (options: ServerProcessOptions = {}): P
   const gone = exited(child)
 
   let endpoint: string
+  let httpEndpoint: string
   try {
-    endpoint = await new Promise<string>((resolve, reject) => {
+    [endpoint, httpEndpoint] = await new Promise<[string, string]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the server did not report its port within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS)
       // Lines keep being read after the match, so a full stdout pipe can never stall the server.
       createInterface({ input: child.stdout! }).on('line', (line) => {
         const match = LISTENING.exec(line)
         if (match !== null) {
           clearTimeout(timer)
-          resolve(`${match[1]!}:${match[2]!}`)
+          resolve([`${match[1]!}:${match[2]!}`, `http://${match[1]!}:${match[3]!}`])
         }
       })
       void gone.then(() => {
@@ -84,6 +87,7 @@ export async function startServerProcess (options: ServerProcessOptions = {}): P
   return {
     pid: child.pid!,
     endpoint,
+    httpEndpoint,
     dataDir,
     stop () {
       stopping ??= (async () => {

@@ -12,15 +12,17 @@ export interface ChildServer {
   readonly process: ChildProcess
   readonly port: number
   readonly endpoint: string
+  /** The AWS-compatible HTTP API's port. */
+  readonly httpPort: number
   /** Everything the process printed on stdout so far. */
   stdout (): string
   /** Resolves with the exit code (or signal name) once the process has exited. */
   exited: Promise<number | string>
 }
 
-/** Starts `shardline serve --grpc-port 0 ...args` and waits for its listening line. */
+/** Starts `shardline serve --grpc-port 0 --http-port 0 ...args` and waits for its listening line. */
 export async function startChildServer (args: string[]): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--grpc-port', '0', '--log-level', 'warn', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--grpc-port', '0', '--http-port', '0', '--log-level', 'warn', ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -29,17 +31,17 @@ export async function startChildServer (args: string[]): Promise<ChildServer> {
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk })
   const exited = once(child, 'exit').then(([code, signal]) => (code as number | null) ?? (signal as string))
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, httpPort] = await new Promise<[number, number]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 20 s; stderr: ${err}`)), 20_000)
     const check = (): void => {
-      const match = /listening: grpc [^:]+:(\d+)/.exec(out)
+      const match = /listening: grpc [^:]+:(\d+), http [^,]+:(\d+)/.exec(out)
       if (match !== null) {
         clearTimeout(timer)
-        resolve(Number(match[1]))
+        resolve([Number(match[1]), Number(match[2])])
       }
     }
     child.stdout.on('data', check)
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited (${code}) before listening; stderr: ${err}`)) })
   })
-  return { process: child, port, endpoint: `127.0.0.1:${port}`, stdout: () => out, exited }
+  return { process: child, port, httpPort, endpoint: `127.0.0.1:${port}`, stdout: () => out, exited }
 }

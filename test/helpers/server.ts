@@ -30,6 +30,7 @@ export async function startServer (options: TestServerOptions = {}): Promise<Tes
   const dataDir = disk === true && rest.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'shardline-test-')) : rest.dataDir
   const server = await createServer({
     grpcPort: 0,
+    httpPort: 0,
     logLevel: 'silent',
     ...(dataDir === undefined ? { memory: true } : { dataDir }),
     ...rest

@@ -1,0 +1,100 @@
+/**
+ * The AWS-compatible HTTP transport: fastify on one port that speaks HTTP/1.1 and HTTP/2
+ * cleartext (see dual-protocol.ts). It only routes; kinesis-api.ts decodes and encodes.
+ */
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fastify, type FastifyError } from 'fastify'
+import type { Logger } from 'pino'
+import type { ActionContext, AnyAction, AnyStreamingAction } from '../actions/index.js'
+import { ServiceError, toServiceError } from '../errors.js'
+import { createDualProtocolServer, type DualProtocolServer, type RequestHandler } from './dual-protocol.js'
+import { serveEventStream } from './event-stream.js'
+import { handleKinesisRequest, sendError, type KinesisApi } from './kinesis-api.js'
+import type { KeyTable } from './sigv4.js'
+import { jsonWire, wireFor } from './wire-formats.js'
+
+/**
+ * A 5 MiB PutRecords is about 6.7 MiB as base64 in JSON, plus up to 500 partition keys
+ * (which JSON may escape six bytes per character); 10 MiB holds the largest valid request.
+ */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024
+
+export interface HttpServer {
+  readonly port: number
+  /** Stops taking requests, lets running ones finish (up to `graceMs`), then cuts them off. */
+  close (graceMs: number): Promise<void>
+}
+
+export interface HttpServerOptions {
+  readonly unary: readonly AnyAction[]
+  readonly streaming: readonly AnyStreamingAction[]
+  readonly keys: KeyTable | undefined
+}
+
+export async function startHttpServer (ctx: ActionContext, options: HttpServerOptions, host: string, port: number, log: Logger): Promise<HttpServer> {
+  // fastify may ask the factory for more than one server (extra bindings for `localhost`);
+  // the first is the main one.
+  const fronts: DualProtocolServer[] = []
+  const app = fastify<Server>({
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    // Kinesis bodies are not JSON to fastify: the body is parsed by its Content-Type here.
+    // fastify drives the front like an http.Server (listen, address, close); its requests
+    // are http's or http2's compat objects, which fastify handles alike.
+    serverFactory: (handler) => {
+      const front = createDualProtocolServer(handler as unknown as RequestHandler)
+      fronts.push(front)
+      return front as unknown as Server
+    },
+    // The SDK's HTTP/2 client keeps sessions open; close must not wait for them.
+    forceCloseConnections: false,
+    // Requests arriving while closing get an AWS-shaped ServiceUnavailable (kinesis-api.ts).
+    return503OnClosing: false
+  })
+  let closing = false
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
+
+  const api: KinesisApi = {
+    ctx,
+    unary: new Map(options.unary.map((a) => [a.name, a])),
+    streaming: new Map(options.streaming.map((a) => [a.name, a])),
+    keys: options.keys,
+    log,
+    closing: () => closing,
+    serveStream: (action, input, request, reply) => serveEventStream(api, action, input, request, reply)
+  }
+  app.post('*', (request, reply) => handleKinesisRequest(api, request, reply))
+  app.setNotFoundHandler((request, reply) => {
+    sendError(reply, jsonWire, new ServiceError('UNKNOWN_OPERATION', `${request.method} is not supported: the Kinesis API takes POST / with an X-Amz-Target header.`), 404)
+  })
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const wire = wireFor(request.headers['content-type']) ?? jsonWire
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      sendError(reply, wire, new ServiceError('REQUEST_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes; a PutRecords request holds at most 5 MiB of data and partition keys.`))
+      return
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode < 500) {
+      sendError(reply, wire, new ServiceError('SERIALIZATION_FAILED', `The request could not be read: ${err.message}.`))
+      return
+    }
+    const error = toServiceError(err)
+    log.error({ err }, 'internal failure in the HTTP transport')
+    sendError(reply, wire, error)
+  })
+  await app.listen({ host, port })
+  const address = fronts[0]!.address() as AddressInfo
+  return {
+    port: address.port,
+    async close (graceMs) {
+      closing = true
+      const force = setTimeout(() => { for (const front of fronts) front.closeAllConnections() }, graceMs)
+      try {
+        await app.close()
+      } finally {
+        clearTimeout(force)
+      }
+    }
+  }
+}

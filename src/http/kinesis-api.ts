@@ -1,0 +1,97 @@
+/**
+ * The Kinesis JSON 1.1 / CBOR 1.1 API: `POST /` with `X-Amz-Target:
+ * Kinesis_20131202.<Action>`. Decode, check the signature, invoke the action, encode.
+ * The checks run in about the order AWS answers them (learned from kinesalite's notes):
+ * content type, target (an empty body of a known one is a SerializationException), body
+ * syntax, signature, then the action's own validation.
+ */
+import { randomUUID } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Logger } from 'pino'
+import { invoke, type ActionContext, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
+import { ServiceError, toServiceError } from '../errors.js'
+import { awsFieldPath, decodeRequest } from './aws-shapes.js'
+import { checkSignature, type KeyTable } from './sigv4.js'
+import { jsonWire, wireFor, type WireFormat } from './wire-formats.js'
+
+export const KINESIS_TARGET_PREFIX = 'Kinesis_20131202.'
+
+export interface KinesisApi {
+  readonly ctx: ActionContext
+  readonly unary: ReadonlyMap<string, AnyAction>
+  readonly streaming: ReadonlyMap<string, AnyStreamingAction>
+  readonly keys: KeyTable | undefined
+  readonly log: Logger
+  /** True once the server is shutting down: new requests are refused, retriably. */
+  readonly closing: () => boolean
+  /** Serves one event-stream operation (SubscribeToShard) on a hijacked reply. */
+  readonly serveStream: (action: AnyStreamingAction, input: unknown, request: FastifyRequest, reply: FastifyReply) => void
+}
+
+/**
+ * A few actions state a failed constraint themselves, naming the field as gRPC does
+ * (`at 'shard_count'`); over this API the member is named as AWS does (`at 'shardCount'`).
+ */
+export function awsMessage (error: ServiceError): string {
+  if (error.code !== 'VALIDATION_FAILED') return error.message
+  return error.message.replace(/ at '([a-z][a-z0-9_]*)'/g, (_, field: string) => ` at '${awsFieldPath([field])}'`)
+}
+
+/** Sends an AWS error body: `{"__type": ..., "message": ...}` with the catalogue's HTTP status. */
+export function sendError (reply: FastifyReply, wire: WireFormat, error: ServiceError, status = error.httpStatus): void {
+  void reply
+    .code(status)
+    .header('content-type', wire.contentType)
+    .header('x-amzn-errortype', error.awsType)
+    .send(wire.serialize({ __type: error.awsType, message: awsMessage(error) }))
+}
+
+function reportFailure (log: Logger, operation: string, err: unknown): ServiceError {
+  const error = toServiceError(err)
+  if (error.code === 'INTERNAL') log.error({ err: error.cause ?? error, operation }, 'internal failure')
+  return error
+}
+
+function targetOf (request: FastifyRequest): string | undefined {
+  const target = request.headers['x-amz-target']
+  if (typeof target !== 'string' || !target.startsWith(KINESIS_TARGET_PREFIX)) return undefined
+  return target.slice(KINESIS_TARGET_PREFIX.length)
+}
+
+export async function handleKinesisRequest (api: KinesisApi, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  void reply.header('x-amzn-requestid', randomUUID())
+  const wire = wireFor(request.headers['content-type'])
+  const operation = targetOf(request)
+  const unary = operation === undefined ? undefined : api.unary.get(operation)
+  const streaming = operation === undefined ? undefined : api.streaming.get(operation)
+  const action = unary ?? streaming
+  if (wire === undefined) {
+    // AWS answers an unsupported content type as if the operation did not exist, with 404.
+    const type = request.headers['content-type'] ?? '(none)'
+    sendError(reply, jsonWire, new ServiceError('UNKNOWN_OPERATION', `Content-Type ${type} is not supported: send application/x-amz-json-1.1 or application/x-amz-cbor-1.1.`), 404)
+    return
+  }
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+  try {
+    if (api.closing()) throw new ServiceError('SHUTTING_DOWN', 'The server is shutting down and takes no new requests; retry against it once it is back.')
+    if (body.length === 0 && action !== undefined) throw new ServiceError('SERIALIZATION_FAILED', 'The request body is empty: send a JSON object (at least {}).')
+    if (action === undefined) {
+      const target = request.headers['x-amz-target'] ?? '(none)'
+      throw new ServiceError('UNKNOWN_OPERATION', `X-Amz-Target ${String(target)} names no supported operation: use ${KINESIS_TARGET_PREFIX}<Action>, e.g. ${KINESIS_TARGET_PREFIX}PutRecord.`)
+    }
+    const parsed = wire.parse(body)
+    await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
+    const input = decodeRequest(action.input, parsed, wire.types)
+    if (streaming !== undefined) {
+      api.serveStream(streaming, input, request, reply)
+      return
+    }
+    const output = await invoke(unary!, api.ctx, input, awsFieldPath)
+    void reply
+      .code(200)
+      .header('content-type', wire.contentType)
+      .send(wire.encode(output))
+  } catch (err) {
+    sendError(reply, wire, reportFailure(api.log, operation ?? '(unknown)', err))
+  }
+}

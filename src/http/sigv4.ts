@@ -1,0 +1,187 @@
+/**
+ * AWS Signature Version 4 on the HTTP API. Every request must carry a signature, as AWS
+ * clients always send one. By default any credentials are accepted (the signature's shape
+ * is checked, not its value); with a key file (`--auth`) the signature is recomputed with
+ * the secret key and must match.
+ */
+import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { SignatureV4 } from '@smithy/signature-v4'
+import { ServiceError } from '../errors.js'
+
+export interface SignedRequest {
+  readonly method: string
+  /** Path and query string as received. */
+  readonly url: string
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly body: Buffer
+}
+
+const MAX_SKEW_MS = 15 * 60_000
+
+/** Access key id -> secret access key. */
+export type KeyTable = ReadonlyMap<string, string>
+
+/**
+ * Reads a key file: a JSON object mapping access key ids to secret keys,
+ * `{"AKIDEXAMPLE": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}`.
+ */
+export async function loadKeyFile (path: string): Promise<KeyTable> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'))
+  } catch (err) {
+    throw new Error(`cannot read the auth key file ${path}: ${(err as Error).message}`, { cause: err })
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`the auth key file ${path} must hold a JSON object of access key id -> secret key`)
+  }
+  const keys = new Map<string, string>()
+  for (const [id, secret] of Object.entries(parsed)) {
+    if (typeof secret !== 'string' || secret === '') throw new Error(`the auth key file ${path}: the secret of ${id} must be a non-empty string`)
+    keys.set(id, secret)
+  }
+  return keys
+}
+
+function header (headers: SignedRequest['headers'], name: string): string | undefined {
+  const value = headers[name]
+  return Array.isArray(value) ? value.join(',') : value
+}
+
+interface Authorization {
+  readonly accessKeyId: string
+  readonly shortDate: string
+  readonly region: string
+  readonly service: string
+  readonly signedHeaders: readonly string[]
+  readonly signature: string
+}
+
+/** The parts of an `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` header. */
+function parseAuthorization (value: string, hasDate: boolean): Authorization {
+  const params = new Map<string, string>()
+  for (const part of value.split(/[,\s]+/).slice(1)) {
+    const eq = part.indexOf('=')
+    if (eq > 0) params.set(part.slice(0, eq), part.slice(eq + 1))
+  }
+  const missing = ['Credential', 'Signature', 'SignedHeaders'].filter((p) => !params.has(p))
+  const problems = missing.map((p) => `Authorization header requires '${p}' parameter.`)
+  if (!hasDate) problems.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+  if (problems.length > 0) throw new ServiceError('INCOMPLETE_SIGNATURE', `${problems.join(' ')} Authorization=${value}`)
+  const [accessKeyId = '', shortDate = '', region = '', service = ''] = params.get('Credential')!.split('/')
+  return {
+    accessKeyId,
+    shortDate,
+    region,
+    service,
+    signedHeaders: params.get('SignedHeaders')!.split(';').map((h) => h.toLowerCase()),
+    signature: params.get('Signature')!
+  }
+}
+
+function toBytes (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === 'string') return data
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+/** `@smithy/signature-v4` takes its hash as a class; this one is node:crypto's. */
+class NodeSha256 {
+  readonly #hash: Hash | Hmac
+  constructor (secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret))
+  }
+
+  update (data: string | ArrayBuffer | ArrayBufferView): void {
+    this.#hash.update(toBytes(data))
+  }
+
+  async digest (): Promise<Uint8Array> {
+    return this.#hash.digest()
+  }
+}
+
+/** `20260101T120000Z` -> Date. */
+function parseAmzDate (text: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+  if (m === null) return undefined
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])))
+}
+
+async function expectedSignature (request: SignedRequest, auth: Authorization, secret: string, signingDate: Date): Promise<string> {
+  const headers: Record<string, string> = {}
+  for (const name of auth.signedHeaders) {
+    // HTTP/2 carries the host as the :authority pseudo-header.
+    const value = name === 'host' ? (header(request.headers, 'host') ?? header(request.headers, ':authority')) : header(request.headers, name)
+    if (value !== undefined) headers[name] = value
+  }
+  const queryAt = request.url.indexOf('?')
+  const query: Record<string, string | string[]> = {}
+  if (queryAt >= 0) {
+    for (const [k, v] of new URLSearchParams(request.url.slice(queryAt + 1))) {
+      const prior = query[k]
+      query[k] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v]
+    }
+  }
+  const signer = new SignatureV4({
+    service: auth.service,
+    region: auth.region,
+    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: secret, sessionToken: headers['x-amz-security-token'] },
+    sha256: NodeSha256,
+    // The client decided whether x-amz-content-sha256 is signed; never add it here.
+    applyChecksum: false
+  })
+  const url = new URL(`http://${headers.host ?? 'localhost'}`)
+  const signed = await signer.sign({
+    method: request.method,
+    protocol: 'http:',
+    hostname: url.hostname,
+    path: queryAt >= 0 ? request.url.slice(0, queryAt) : request.url,
+    query,
+    headers,
+    body: request.body
+  }, { signingDate, signableHeaders: new Set(auth.signedHeaders) })
+  const match = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization ?? ''))
+  return match?.[1] ?? ''
+}
+
+/**
+ * Checks a request's signature: its presence and shape always, its value when `keys` is
+ * given. Throws the AWS error a real endpoint would answer with.
+ */
+export async function checkSignature (request: SignedRequest, keys: KeyTable | undefined): Promise<void> {
+  const authorization = header(request.headers, 'authorization')
+  const queryAuth = /[?&]X-Amz-Algorithm=/.test(request.url)
+  if (authorization !== undefined && queryAuth) {
+    throw new ServiceError('INVALID_SIGNATURE', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.")
+  }
+  if (authorization === undefined && !queryAuth) {
+    throw new ServiceError('MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token: sign the request with AWS Signature Version 4 (any credentials are accepted unless the server runs with --auth).')
+  }
+  if (authorization === undefined) {
+    // Presigned (query-string) requests are accepted without a key file; with one, only
+    // Authorization headers are verified.
+    if (keys !== undefined) throw new ServiceError('INVALID_SIGNATURE', 'This server verifies signatures in the Authorization header only; query-string signatures are not supported with --auth.')
+    return
+  }
+  const amzDate = header(request.headers, 'x-amz-date')
+  const auth = parseAuthorization(authorization, amzDate !== undefined || header(request.headers, 'date') !== undefined)
+  if (keys === undefined) return
+  const secret = keys.get(auth.accessKeyId)
+  if (secret === undefined) throw new ServiceError('UNRECOGNIZED_CLIENT', 'The security token included in the request is invalid: the access key id is not in the server\'s key file.')
+  const signingDate = parseAmzDate(amzDate ?? '')
+  if (signingDate === undefined) throw new ServiceError('INCOMPLETE_SIGNATURE', 'Signature verification needs an X-Amz-Date header in the form 20260101T120000Z.')
+  // As AWS: a signature is good for 15 minutes either side of the server's clock, so a
+  // captured request cannot be replayed later. (The wall clock, not a test clock: clients
+  // sign with theirs.)
+  const skew = signingDate.getTime() - Date.now()
+  if (Math.abs(skew) > MAX_SKEW_MS) {
+    throw new ServiceError('INVALID_SIGNATURE', `Signature expired: ${amzDate!} is more than 15 minutes ${skew < 0 ? 'before' : 'after'} the server's time ${new Date().toISOString()}; check the client's clock.`)
+  }
+  const expected = Buffer.from(await expectedSignature(request, auth, secret, signingDate))
+  const given = Buffer.from(auth.signature)
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    throw new ServiceError('INVALID_SIGNATURE', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.')
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * A lean Kinesis JSON 1.1 client for the HTTP benchmarks: HTTP/1.1 keep-alive, bodies
+ * prepared ahead, a well-formed dummy signature (neither target verifies it). The AWS SDK
+ * would spend more CPU in this process than either server spends answering, and the
+ * figures would measure the SDK. Also starts kinesalite in its own process, so it does not
+ * share this process's event loop.
+ */
+import { spawn } from 'node:child_process'
+import { Agent, request } from 'node:http'
+import { createInterface } from 'node:readline'
+import { REPO_ROOT } from './server-process.js'
+
+const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0000000000000000000000000000000000000000000000000000000000000000'
+
+export class KinesisHttp {
+  readonly #agent: Agent
+  readonly #host: string
+  readonly #port: number
+
+  constructor (endpoint: string, sockets: number) {
+    const url = new URL(endpoint)
+    this.#host = url.hostname
+    this.#port = Number(url.port)
+    this.#agent = new Agent({ keepAlive: true, maxSockets: sockets })
+  }
+
+  /** Sends one action; resolves with the parsed answer, rejects with the AWS error. */
+  call<T = Record<string, unknown>> (action: string, body: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const req = request({
+        host: this.#host,
+        port: this.#port,
+        method: 'POST',
+        path: '/',
+        agent: this.#agent,
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': `Kinesis_20131202.${action}`,
+          'x-amz-date': '20260101T000000Z',
+          authorization: AUTH,
+          'content-length': Buffer.byteLength(body)
+        }
+      }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8')
+          if (res.statusCode !== 200) {
+            reject(new Error(`${action} answered ${String(res.statusCode)}: ${text.slice(0, 300)}`))
+            return
+          }
+          resolve((text === '' ? {} : JSON.parse(text)) as T)
+        })
+        res.on('error', reject)
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+  }
+
+  close (): void {
+    this.#agent.destroy()
+  }
+}
+
+export interface KinesaliteProcess {
+  readonly pid: number
+  readonly endpoint: string
+  stop (): Promise<void>
+}
+
+const KINESALITE_SCRIPT = `
+const server = require('kinesalite')({ createStreamMs: 0 })
+server.listen(0, '127.0.0.1', () => console.log('kinesalite listening ' + server.address().port))
+`
+
+export async function startKinesalite (): Promise<KinesaliteProcess> {
+  const child = spawn(process.execPath, ['-e', KINESALITE_SCRIPT], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('kinesalite did not start within 20 s')), 20_000)
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /^kinesalite listening (\d+)$/.exec(line)
+      if (match !== null) {
+        clearTimeout(timer)
+        resolve(Number(match[1]))
+      }
+    })
+    void exited.then(() => { clearTimeout(timer); reject(new Error('kinesalite exited before listening')) })
+  })
+  return {
+    pid: child.pid!,
+    endpoint: `http://127.0.0.1:${port}`,
+    async stop () {
+      child.kill('SIGKILL')
+      await exited
+    }
+  }
+}

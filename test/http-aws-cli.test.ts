@@ -1,0 +1,106 @@
+/**
+ * The AWS CLI and boto3, unchanged, against the HTTP API (HTTP/1.1). Each part is skipped,
+ * with the reason printed, where its tool is not installed.
+ */
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, uniqueName, type TestServer } from './helpers/server.js'
+
+const run = promisify(execFile)
+
+const ENV = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'AKIDSHARDLINECLI',
+  AWS_SECRET_ACCESS_KEY: 'shardline-cli-secret',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_REGION: 'us-east-1',
+  // No profile or config file on the machine may change what is tested.
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_PAGER: ''
+}
+
+async function probe (file: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout, stderr } = await run(file, args, { env: ENV, timeout: 30_000 })
+    return `${stdout}${stderr}`.trim()
+  } catch {
+    return undefined
+  }
+}
+
+const cliVersion = await probe('aws', ['--version'])
+const hasBoto3 = (await probe('python3', ['-c', 'import boto3; print(boto3.__version__)'])) !== undefined
+if (cliVersion === undefined) console.log('skipping the AWS CLI test: `aws --version` failed (the AWS CLI is not installed)')
+if (!hasBoto3) console.log('skipping the boto3 test: python3 cannot import boto3')
+
+let ts: TestServer
+let endpoint: string
+
+beforeAll(async () => {
+  ts = await startServer({ limits: 'off' })
+  endpoint = `http://127.0.0.1:${ts.server.httpPort}`
+})
+
+afterAll(async () => {
+  await ts.close()
+})
+
+describe.skipIf(cliVersion === undefined)(`AWS CLI (${cliVersion ?? 'absent'})`, () => {
+  async function aws (...args: string[]): Promise<Record<string, unknown>> {
+    const { stdout } = await run('aws', ['--endpoint-url', endpoint, '--output', 'json', 'kinesis', ...args], { env: ENV, timeout: 30_000 })
+    return stdout.trim() === '' ? {} : JSON.parse(stdout) as Record<string, unknown>
+  }
+
+  it('creates a stream, puts a record, and reads it back', async () => {
+    const name = uniqueName('cli')
+    await aws('create-stream', '--stream-name', name, '--shard-count', '1')
+    // CLI v2 reads --data as base64 unless told otherwise; CLI v1 has no such flag and
+    // always sends the text itself.
+    const binaryFormat = /^aws-cli\/1\./.test(cliVersion!) ? [] : ['--cli-binary-format', 'raw-in-base64-out']
+    const put = await aws('put-record', '--stream-name', name, '--partition-key', 'user1', '--data', 'user signup', ...binaryFormat)
+    expect(put.ShardId).toBe('shardId-000000000000')
+    const described = await aws('describe-stream', '--stream-name', name) as { StreamDescription: { StreamStatus: string, Shards: Array<{ ShardId: string }> } }
+    expect(described.StreamDescription.StreamStatus).toBe('ACTIVE')
+    const shardId = described.StreamDescription.Shards[0]!.ShardId
+    const { ShardIterator } = await aws('get-shard-iterator', '--stream-name', name, '--shard-id', shardId, '--shard-iterator-type', 'TRIM_HORIZON') as { ShardIterator: string }
+    const got = await aws('get-records', '--shard-iterator', ShardIterator) as { Records: Array<{ Data: string, PartitionKey: string, SequenceNumber: string }> }
+    expect(got.Records).toHaveLength(1)
+    expect(got.Records[0]!.SequenceNumber).toBe(put.SequenceNumber)
+    expect(got.Records[0]!.PartitionKey).toBe('user1')
+    // The CLI prints blobs as base64.
+    expect(Buffer.from(got.Records[0]!.Data, 'base64').toString()).toBe('user signup')
+  })
+
+  it('prints AWS errors by their AWS names', async () => {
+    const failed = await run('aws', ['--endpoint-url', endpoint, 'kinesis', 'describe-stream', '--stream-name', uniqueName('absent')], { env: ENV, timeout: 30_000 }).then(() => undefined, (err: { stderr: string }) => err.stderr)
+    expect(failed).toMatch(/ResourceNotFoundException/)
+  })
+})
+
+const BOTO3_SCRIPT = `
+import base64, json, sys, boto3
+k = boto3.client('kinesis', endpoint_url=sys.argv[1])
+name = sys.argv[2]
+k.create_stream(StreamName=name, ShardCount=2)
+put = k.put_records(StreamName=name, Records=[{'Data': b'boto ' + bytes([i]), 'PartitionKey': 'p%d' % i} for i in range(10)])
+out = {'failed': put['FailedRecordCount'], 'records': []}
+for shard in k.list_shards(StreamName=name)['Shards']:
+    it = k.get_shard_iterator(StreamName=name, ShardId=shard['ShardId'], ShardIteratorType='TRIM_HORIZON')['ShardIterator']
+    for r in k.get_records(ShardIterator=it)['Records']:
+        out['records'].append({'data': base64.b64encode(r['Data']).decode(), 'key': r['PartitionKey'], 'ts': r['ApproximateArrivalTimestamp'].timestamp()})
+print(json.dumps(out))
+`
+
+describe.skipIf(!hasBoto3)('boto3', () => {
+  it('puts records and reads every shard back', async () => {
+    const { stdout } = await run('python3', ['-c', BOTO3_SCRIPT, endpoint, uniqueName('boto')], { env: ENV, timeout: 60_000 })
+    const out = JSON.parse(stdout) as { failed: number, records: Array<{ data: string, key: string, ts: number }> }
+    expect(out.failed).toBe(0)
+    const got = out.records.map((r) => [r.key, Buffer.from(r.data, 'base64')] as const).sort(([a], [b]) => a.localeCompare(b))
+    expect(got.map(([key]) => key)).toEqual(Array.from({ length: 10 }, (_, i) => `p${i}`).sort())
+    for (const [key, data] of got) expect([...data]).toEqual([...Buffer.from('boto '), Number(key.slice(1))])
+    for (const r of out.records) expect(Math.abs(r.ts * 1000 - Date.now())).toBeLessThan(60_000)
+  })
+})
