@@ -55,10 +55,12 @@ export function findProtoRoot (from: string = import.meta.url): string {
   }
 }
 
-/** Parsing the proto costs milliseconds, so every client in the process shares one copy. */
-export function streamService (): ServiceDefinition {
-  if (service !== undefined) return service
-  const definition = loadSync(PROTO_FILE, {
+/**
+ * Loads one service with the client's conventions: camelCase fields, int64 as number (every
+ * int64 here is milliseconds or a count), enums as names, absent fields left absent.
+ */
+function loadService (file: string, name: string): ServiceDefinition {
+  const definition = loadSync(file, {
     includeDirs: [findProtoRoot()],
     keepCase: false,
     longs: Number,
@@ -66,9 +68,14 @@ export function streamService (): ServiceDefinition {
     defaults: false,
     oneofs: false
   })
-  const found = definition[SERVICE_NAME]
-  if (found === undefined || 'format' in found) throw new Error(`${PROTO_FILE} does not define ${SERVICE_NAME}`)
-  service = found
+  const found = definition[name]
+  if (found === undefined || 'format' in found) throw new Error(`${file} does not define ${name}`)
+  return found
+}
+
+/** Parsing the proto costs milliseconds, so every client in the process shares one copy. */
+export function streamService (): ServiceDefinition {
+  service ??= loadService(PROTO_FILE, SERVICE_NAME)
   return service
 }
 
@@ -95,18 +102,7 @@ let leases: ServiceDefinition | undefined
 let leaseType: protobuf.Type | undefined
 
 export function leaseService (): ServiceDefinition {
-  if (leases !== undefined) return leases
-  const definition = loadSync(LEASE_PROTO_FILE, {
-    includeDirs: [findProtoRoot()],
-    keepCase: false,
-    longs: Number,
-    enums: String,
-    defaults: false,
-    oneofs: false
-  })
-  const found = definition[LEASE_SERVICE_NAME]
-  if (found === undefined || 'format' in found) throw new Error(`${LEASE_PROTO_FILE} does not define ${LEASE_SERVICE_NAME}`)
-  leases = found
+  leases ??= loadService(LEASE_PROTO_FILE, LEASE_SERVICE_NAME)
   return leases
 }
 
