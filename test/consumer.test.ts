@@ -155,6 +155,34 @@ describe('Consumer', () => {
     await consumer.stop()
   })
 
+  it('checkpoint.everyMs also checkpoints a shard that went quiet after a batch', async () => {
+    const stream = uniqueName('quiet')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    await put(stream, ['a'])
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, leaseDurationMs: 3000, checkpoint: { everyRecords: 1000, everyMs: 1500 } })
+    const checkpoints: Array<ConsumerEvents['checkpoint']> = []
+    consumer.on('checkpoint', (e) => checkpoints.push(e))
+    const last: string[] = []
+    await consumer.run({
+      eachBatch: async (batch) => {
+        last.push(batch.records.at(-1)!.sequenceNumber)
+        // Checkpointing 'a' by hand restarts the everyMs clock, so 'b' arrives well before it runs out.
+        if (last.length === 1) await batch.checkpoint()
+      }
+    })
+    await until('a', () => last.length === 1)
+    await put(stream, ['b'])
+    await until('b', () => last.length === 2)
+    // No further record comes: only the timer can write 'b'.
+    await until('the timed checkpoint of b', async () => {
+      const { leases: table } = await leases.listLeases({ leaseTable: application })
+      return table.find((l) => l.leaseKey === SHARD0)?.checkpoint === last[1]
+    }, 10_000)
+    expect(checkpoints.map((e) => e.sequenceNumber)).toEqual(last)
+    await consumer.stop()
+  })
+
   it('a handler that throws emits crash and gets the records again from the last checkpoint', async () => {
     const stream = uniqueName('crash')
     const application = uniqueName('app')
