@@ -40,7 +40,10 @@ describe('Consumer options', () => {
     [{ stream: 's', application: 'a', leaseDurationMs: 0 }, /leaseDurationMs must be a positive integer/],
     [{ stream: 's', application: 'a', leaseDurationMs: 200 }, /leaseDurationMs must be at least 300, got 200/],
     [{ stream: 's', application: 'a', initialPosition: 'NOW' }, /initialPosition must be/],
-    [{ stream: 's', application: 'a', checkpoint: { everyRecords: -1 } }, /checkpoint.everyRecords/]
+    [{ stream: 's', application: 'a', checkpoint: { everyRecords: -1 } }, /checkpoint.everyRecords/],
+    [{ stream: 's', application: 'a', leaseDuration: 5000 }, /unknown Consumer option\(s\) leaseDuration; known: endpoint, /],
+    [{ stream: 's', application: 'a', checkpoint: { everyRecord: 5 } }, /unknown checkpoint option\(s\) everyRecord; known: everyRecords, everyMs/],
+    [{ stream: 's', application: 'a', checkpoint: 1000 }, /checkpoint must be an object/]
   ])('rejects %j with a TypeError', (options, message) => {
     expect(() => new Consumer({ endpoint: '127.0.0.1:1', ...options } as never)).toThrow(message)
     expect(() => new Consumer({ endpoint: '127.0.0.1:1', ...options } as never)).toThrow(TypeError)

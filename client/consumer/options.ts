@@ -80,7 +80,22 @@ function defaultWorkerId (): string {
   return `worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
 }
 
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['endpoint', 'credentials', 'stream', 'application', 'workerId', 'mode', 'initialPosition', 'leaseDurationMs', 'maxLeasesForWorker', 'checkpoint', 'maxRecordsPerBatch'])
+const KNOWN_CHECKPOINT_OPTIONS: ReadonlySet<string> = new Set(['everyRecords', 'everyMs'])
+
+/** A misspelt option would otherwise be ignored in silence and its default used. */
+function refuseUnknown (what: string, value: object, known: ReadonlySet<string>): void {
+  const unknown = Object.keys(value).filter((key) => !known.has(key))
+  if (unknown.length > 0) throw new TypeError(`unknown ${what} ${unknown.join(', ')}; known: ${[...known].join(', ')}`)
+}
+
 export function resolveOptions (options: ConsumerOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('new Consumer() takes an options object { endpoint, stream, application, ... }')
+  refuseUnknown('Consumer option(s)', options, KNOWN_OPTIONS)
+  if (options.checkpoint !== undefined) {
+    if (typeof options.checkpoint !== 'object' || options.checkpoint === null) throw new TypeError('checkpoint must be an object { everyRecords, everyMs }')
+    refuseUnknown('checkpoint option(s)', options.checkpoint, KNOWN_CHECKPOINT_OPTIONS)
+  }
   const mode = options.mode ?? DEFAULTS.mode
   if (mode !== 'polling' && mode !== 'fanout') throw new TypeError(`mode must be 'polling' or 'fanout', got ${String(mode)}`)
   const initialPosition = options.initialPosition ?? DEFAULTS.initialPosition
