@@ -186,6 +186,20 @@ describe('Consumer', () => {
     await consumer.stop()
   })
 
+  it.each(['polling', 'fanout'] as const)('takes the stream by ARN as well (%s)', async (mode) => {
+    const stream = uniqueName('arn')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    const { streamDescriptionSummary: { streamArn } } = await srv.client.describeStreamSummary({ streamName: stream })
+    await put(stream, ['by-arn'])
+    const seen: string[] = []
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream: streamArn, application, mode, leaseDurationMs: 3000 })
+    await consumer.run({ eachRecord: (r) => { seen.push(r.data.toString()) } })
+    await until('the record', () => seen.length === 1)
+    expect(seen).toEqual(['by-arn'])
+    await consumer.stop()
+  })
+
   it('a handler that throws emits crash and gets the records again from the last checkpoint', async () => {
     const stream = uniqueName('crash')
     const application = uniqueName('app')

@@ -4,6 +4,8 @@
  */
 import type { ChannelCredentials } from '@grpc/grpc-js'
 
+import type { StreamRef } from '../types.js'
+
 export type InitialPosition = 'TRIM_HORIZON' | 'LATEST' | { timestamp: number | Date }
 
 export interface CheckpointOptions {
@@ -17,7 +19,7 @@ export interface ConsumerOptions {
   /** host:port of a shardline gRPC listener. */
   endpoint: string
   credentials?: ChannelCredentials
-  /** Stream name. */
+  /** Stream name or ARN. */
   stream: string
   /** Names the lease table (one per application) and, in fan-out mode, the stream consumer. */
   application: string
@@ -62,6 +64,11 @@ const DEFAULTS = {
   everyMs: 1000,
   maxRecordsPerBatch: 10_000
 } as const
+
+/** The stream as the StreamService calls name it: by ARN when given one, else by name. */
+export function streamRef (stream: string): StreamRef {
+  return stream.startsWith('arn:') ? { streamArn: stream } : { streamName: stream }
+}
 
 function nonEmpty (name: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string, got ${String(value)}`)
