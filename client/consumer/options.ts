@@ -23,7 +23,7 @@ export interface ConsumerOptions {
   stream: string
   /** Names the lease table (one per application) and, in fan-out mode, the stream consumer. */
   application: string
-  /** Unique within the application; a restarted worker may reuse its id. Default host-pid-random. */
+  /** Unique within the application; a restarted worker may reuse its id. Default worker-<pid>-<random>. */
   workerId?: string
   /** 'polling' reads with GetRecords (5 calls/s per shard); 'fanout' with SubscribeToShard. Default 'polling'. */
   mode?: 'polling' | 'fanout'
