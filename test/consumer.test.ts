@@ -49,6 +49,13 @@ describe('Consumer options', () => {
     expect(() => new Consumer({ endpoint: '127.0.0.1:1', ...options } as never)).toThrow(TypeError)
   })
 
+  it('on() refuses an unknown event name and a listener that is not a function', () => {
+    const consumer = new Consumer({ endpoint: '127.0.0.1:1', stream: 's', application: 'a' })
+    expect(() => consumer.on('lease.aquired' as never, () => {})).toThrow(/unknown Consumer event 'lease.aquired'; known: lease.acquired, /)
+    expect(() => consumer.on('checkpoint', 'x' as never)).toThrow(TypeError)
+    expect(consumer.on('checkpoint', () => {})).toBeTypeOf('function')
+  })
+
   it('run() takes exactly one handler', async () => {
     const consumer = new Consumer({ endpoint: srv.endpoint, stream: 's', application: 'a' })
     await expect(consumer.run({})).rejects.toThrow(/exactly one of eachBatch and eachRecord/)
