@@ -80,6 +80,7 @@ describe('Consumer', () => {
     expect(seen).toEqual(['a', 'b', 'c'])
     expect(events.find(([n]) => n === 'lease.acquired')?.[1]).toMatchObject({ shardId: SHARD0, checkpoint: 'TRIM_HORIZON', reason: 'free' })
     expect(consumer.heldShards()).toEqual([SHARD0])
+    expect(events.find(([n]) => n === 'rebalance')?.[1]).toEqual({ workers: 1, leases: 1, held: 1, target: { min: 1, max: 1 }, took: [SHARD0], stole: [] })
     off()
 
     // Split the shard: its end is checkpointed automatically and the children follow it.
