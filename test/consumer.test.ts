@@ -148,6 +148,27 @@ describe('Consumer', () => {
     await second.stop()
   })
 
+  it('LATEST on a resharded stream starts at the open shards, without waiting for the closed parent', async () => {
+    const stream = uniqueName('latest-split')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    await put(stream, ['old'])
+    await srv.client.splitShard({ streamName: stream, shardToSplit: SHARD0, newStartingHashKey: (1n << 127n).toString() })
+    await put(stream, ['old-child'])
+    const seen: string[] = []
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, initialPosition: 'LATEST', leaseDurationMs: 3000 })
+    await consumer.run({ eachRecord: (r) => { seen.push(r.data.toString()) } })
+    await until('both children held', () => consumer.heldShards().length === 2)
+    expect(consumer.heldShards()).toEqual(['shardId-000000000001', 'shardId-000000000002'])
+    await srv.client.putRecords({ streamName: stream, records: [{ partitionKey: 'a', explicitHashKey: '1', data: 'new-low' }, { partitionKey: 'b', explicitHashKey: (1n << 127n).toString(), data: 'new-high' }] })
+    await until('the new records', () => seen.length === 2)
+    await sleep(300)
+    expect(seen.sort()).toEqual(['new-high', 'new-low'])
+    const { leases: table } = await leases.listLeases({ leaseTable: application })
+    expect(table.some((l) => l.leaseKey === SHARD0)).toBe(false)
+    await consumer.stop()
+  })
+
   it('initialPosition { timestamp } starts at the first record that arrived at or after it', async () => {
     const stream = uniqueName('timestamp')
     const application = uniqueName('app')
