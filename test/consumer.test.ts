@@ -40,10 +40,20 @@ describe('Consumer options', () => {
     [{ stream: 's', application: 'a', leaseDurationMs: 0 }, /leaseDurationMs must be a positive integer/],
     [{ stream: 's', application: 'a', leaseDurationMs: 200 }, /leaseDurationMs must be at least 300, got 200/],
     [{ stream: 's', application: 'a', initialPosition: 'NOW' }, /initialPosition must be/],
-    [{ stream: 's', application: 'a', checkpoint: { everyRecords: -1 } }, /checkpoint.everyRecords/]
+    [{ stream: 's', application: 'a', checkpoint: { everyRecords: -1 } }, /checkpoint.everyRecords/],
+    [{ stream: 's', application: 'a', leaseDuration: 5000 }, /unknown Consumer option\(s\) leaseDuration; known: endpoint, /],
+    [{ stream: 's', application: 'a', checkpoint: { everyRecord: 5 } }, /unknown checkpoint option\(s\) everyRecord; known: everyRecords, everyMs/],
+    [{ stream: 's', application: 'a', checkpoint: 1000 }, /checkpoint must be an object/]
   ])('rejects %j with a TypeError', (options, message) => {
     expect(() => new Consumer({ endpoint: '127.0.0.1:1', ...options } as never)).toThrow(message)
     expect(() => new Consumer({ endpoint: '127.0.0.1:1', ...options } as never)).toThrow(TypeError)
+  })
+
+  it('on() refuses an unknown event name and a listener that is not a function', () => {
+    const consumer = new Consumer({ endpoint: '127.0.0.1:1', stream: 's', application: 'a' })
+    expect(() => consumer.on('lease.aquired' as never, () => {})).toThrow(/unknown Consumer event 'lease.aquired'; known: lease.acquired, /)
+    expect(() => consumer.on('checkpoint', 'x' as never)).toThrow(TypeError)
+    expect(consumer.on('checkpoint', () => {})).toBeTypeOf('function')
   })
 
   it('run() takes exactly one handler', async () => {
@@ -70,6 +80,7 @@ describe('Consumer', () => {
     expect(seen).toEqual(['a', 'b', 'c'])
     expect(events.find(([n]) => n === 'lease.acquired')?.[1]).toMatchObject({ shardId: SHARD0, checkpoint: 'TRIM_HORIZON', reason: 'free' })
     expect(consumer.heldShards()).toEqual([SHARD0])
+    expect(events.find(([n]) => n === 'rebalance')?.[1]).toEqual({ workers: 1, leases: 1, held: 1, target: { min: 1, max: 1 }, took: [SHARD0], stole: [] })
     off()
 
     // Split the shard: its end is checkpointed automatically and the children follow it.
@@ -137,6 +148,27 @@ describe('Consumer', () => {
     await second.stop()
   })
 
+  it('LATEST on a resharded stream starts at the open shards, without waiting for the closed parent', async () => {
+    const stream = uniqueName('latest-split')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    await put(stream, ['old'])
+    await srv.client.splitShard({ streamName: stream, shardToSplit: SHARD0, newStartingHashKey: (1n << 127n).toString() })
+    await put(stream, ['old-child'])
+    const seen: string[] = []
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, initialPosition: 'LATEST', leaseDurationMs: 3000 })
+    await consumer.run({ eachRecord: (r) => { seen.push(r.data.toString()) } })
+    await until('both children held', () => consumer.heldShards().length === 2)
+    expect(consumer.heldShards()).toEqual(['shardId-000000000001', 'shardId-000000000002'])
+    await srv.client.putRecords({ streamName: stream, records: [{ partitionKey: 'a', explicitHashKey: '1', data: 'new-low' }, { partitionKey: 'b', explicitHashKey: (1n << 127n).toString(), data: 'new-high' }] })
+    await until('the new records', () => seen.length === 2)
+    await sleep(300)
+    expect(seen.sort()).toEqual(['new-high', 'new-low'])
+    const { leases: table } = await leases.listLeases({ leaseTable: application })
+    expect(table.some((l) => l.leaseKey === SHARD0)).toBe(false)
+    await consumer.stop()
+  })
+
   it('initialPosition { timestamp } starts at the first record that arrived at or after it', async () => {
     const stream = uniqueName('timestamp')
     const application = uniqueName('app')
@@ -152,6 +184,48 @@ describe('Consumer', () => {
     await until('the record', () => seen.length === 1)
     await sleep(300)
     expect(seen).toEqual(['after'])
+    await consumer.stop()
+  })
+
+  it('checkpoint.everyMs also checkpoints a shard that went quiet after a batch', async () => {
+    const stream = uniqueName('quiet')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    await put(stream, ['a'])
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream, application, leaseDurationMs: 3000, checkpoint: { everyRecords: 1000, everyMs: 1500 } })
+    const checkpoints: Array<ConsumerEvents['checkpoint']> = []
+    consumer.on('checkpoint', (e) => checkpoints.push(e))
+    const last: string[] = []
+    await consumer.run({
+      eachBatch: async (batch) => {
+        last.push(batch.records.at(-1)!.sequenceNumber)
+        // Checkpointing 'a' by hand restarts the everyMs clock, so 'b' arrives well before it runs out.
+        if (last.length === 1) await batch.checkpoint()
+      }
+    })
+    await until('a', () => last.length === 1)
+    await put(stream, ['b'])
+    await until('b', () => last.length === 2)
+    // No further record comes: only the timer can write 'b'.
+    await until('the timed checkpoint of b', async () => {
+      const { leases: table } = await leases.listLeases({ leaseTable: application })
+      return table.find((l) => l.leaseKey === SHARD0)?.checkpoint === last[1]
+    }, 10_000)
+    expect(checkpoints.map((e) => e.sequenceNumber)).toEqual(last)
+    await consumer.stop()
+  })
+
+  it.each(['polling', 'fanout'] as const)('takes the stream by ARN as well (%s)', async (mode) => {
+    const stream = uniqueName('arn')
+    const application = uniqueName('app')
+    await srv.client.createStream({ streamName: stream, shardCount: 1 })
+    const { streamDescriptionSummary: { streamArn } } = await srv.client.describeStreamSummary({ streamName: stream })
+    await put(stream, ['by-arn'])
+    const seen: string[] = []
+    const consumer = new Consumer({ endpoint: srv.endpoint, stream: streamArn, application, mode, leaseDurationMs: 3000 })
+    await consumer.run({ eachRecord: (r) => { seen.push(r.data.toString()) } })
+    await until('the record', () => seen.length === 1)
+    expect(seen).toEqual(['by-arn'])
     await consumer.stop()
   })
 

@@ -15,7 +15,7 @@ import { LeaseCoordinator } from './coordinator.js'
 import { ConsumerEmitter, type ConsumerEventName, type ConsumerListener } from './events.js'
 import { BatchChannel } from './iterator.js'
 import { errorCode, sleep } from './lease-api.js'
-import { resolveOptions, type ConsumerOptions, type ResolvedOptions } from './options.js'
+import { resolveOptions, streamRef, type ConsumerOptions, type ResolvedOptions } from './options.js'
 import { fanoutSource, pollingSource, type RecordSource } from './record-sources.js'
 
 type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped'
@@ -145,7 +145,7 @@ export class Consumer implements AsyncIterable<Batch> {
 
 /** The stream consumer named after the application: registered on first use, reused after. */
 async function registeredConsumer (streams: StreamClient, stream: string, application: string): Promise<string> {
-  const { streamDescriptionSummary } = await streams.describeStreamSummary({ streamName: stream })
+  const { streamDescriptionSummary } = await streams.describeStreamSummary(streamRef(stream))
   const streamArn = streamDescriptionSummary.streamArn
   let consumer
   try {

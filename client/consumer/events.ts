@@ -28,10 +28,15 @@ export interface ConsumerEvents {
 export type ConsumerEventName = keyof ConsumerEvents
 export type ConsumerListener<K extends ConsumerEventName> = (event: ConsumerEvents[K]) => void
 
+const EVENT_NAMES: ReadonlySet<string> = new Set<ConsumerEventName>(['lease.acquired', 'lease.lost', 'lease.stolen', 'shard.ended', 'rebalance', 'checkpoint', 'error', 'crash'])
+
 export class ConsumerEmitter {
   readonly #listeners = new Map<ConsumerEventName, Set<(event: never) => void>>()
 
   on<K extends ConsumerEventName> (name: K, listener: ConsumerListener<K>): () => void {
+    // A misspelt name would otherwise subscribe to an event that never comes.
+    if (!EVENT_NAMES.has(name)) throw new TypeError(`unknown Consumer event '${String(name)}'; known: ${[...EVENT_NAMES].join(', ')}`)
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function')
     let set = this.#listeners.get(name)
     if (set === undefined) {
       set = new Set()

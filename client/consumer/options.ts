@@ -4,6 +4,8 @@
  */
 import type { ChannelCredentials } from '@grpc/grpc-js'
 
+import type { StreamRef } from '../types.js'
+
 export type InitialPosition = 'TRIM_HORIZON' | 'LATEST' | { timestamp: number | Date }
 
 export interface CheckpointOptions {
@@ -17,11 +19,11 @@ export interface ConsumerOptions {
   /** host:port of a shardline gRPC listener. */
   endpoint: string
   credentials?: ChannelCredentials
-  /** Stream name. */
+  /** Stream name or ARN. */
   stream: string
   /** Names the lease table (one per application) and, in fan-out mode, the stream consumer. */
   application: string
-  /** Unique within the application; a restarted worker may reuse its id. Default host-pid-random. */
+  /** Unique within the application; a restarted worker may reuse its id. Default worker-<pid>-<random>. */
   workerId?: string
   /** 'polling' reads with GetRecords (5 calls/s per shard); 'fanout' with SubscribeToShard. Default 'polling'. */
   mode?: 'polling' | 'fanout'
@@ -63,6 +65,11 @@ const DEFAULTS = {
   maxRecordsPerBatch: 10_000
 } as const
 
+/** The stream as the StreamService calls name it: by ARN when given one, else by name. */
+export function streamRef (stream: string): StreamRef {
+  return stream.startsWith('arn:') ? { streamArn: stream } : { streamName: stream }
+}
+
 function nonEmpty (name: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string, got ${String(value)}`)
   return value
@@ -80,7 +87,22 @@ function defaultWorkerId (): string {
   return `worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
 }
 
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['endpoint', 'credentials', 'stream', 'application', 'workerId', 'mode', 'initialPosition', 'leaseDurationMs', 'maxLeasesForWorker', 'checkpoint', 'maxRecordsPerBatch'])
+const KNOWN_CHECKPOINT_OPTIONS: ReadonlySet<string> = new Set(['everyRecords', 'everyMs'])
+
+/** A misspelt option would otherwise be ignored in silence and its default used. */
+function refuseUnknown (what: string, value: object, known: ReadonlySet<string>): void {
+  const unknown = Object.keys(value).filter((key) => !known.has(key))
+  if (unknown.length > 0) throw new TypeError(`unknown ${what} ${unknown.join(', ')}; known: ${[...known].join(', ')}`)
+}
+
 export function resolveOptions (options: ConsumerOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('new Consumer() takes an options object { endpoint, stream, application, ... }')
+  refuseUnknown('Consumer option(s)', options, KNOWN_OPTIONS)
+  if (options.checkpoint !== undefined) {
+    if (typeof options.checkpoint !== 'object' || options.checkpoint === null) throw new TypeError('checkpoint must be an object { everyRecords, everyMs }')
+    refuseUnknown('checkpoint option(s)', options.checkpoint, KNOWN_CHECKPOINT_OPTIONS)
+  }
   const mode = options.mode ?? DEFAULTS.mode
   if (mode !== 'polling' && mode !== 'fanout') throw new TypeError(`mode must be 'polling' or 'fanout', got ${String(mode)}`)
   const initialPosition = options.initialPosition ?? DEFAULTS.initialPosition

@@ -7,6 +7,7 @@ import { followShard } from '../follow-shard.js'
 import type { StreamClient } from '../stream-client.js'
 import type { ChildShard, StartingPosition, StreamRecord } from '../types.js'
 import { errorCode, isRetriable, sleep } from './lease-api.js'
+import { streamRef } from './options.js'
 
 export interface SourceBatch {
   records: StreamRecord[]
@@ -40,7 +41,7 @@ export function pollingSource (options: PollingSourceOptions): RecordSource {
   const { client, stream, shardId } = options
   async function iterator (position: StartingPosition): Promise<string> {
     const { shardIterator } = await client.getShardIterator({
-      streamName: stream,
+      ...streamRef(stream),
       shardId,
       shardIteratorType: position.type,
       ...(position.sequenceNumber === undefined ? {} : { startingSequenceNumber: position.sequenceNumber }),

@@ -43,6 +43,8 @@ export class ShardProcessor {
     this.#options = options
     this.#checkpointer = new Checkpointer(options.held, options.everyRecords, options.everyMs, (sequenceNumber) => {
       options.emitter.emit('checkpoint', { shardId: options.held.shardId, sequenceNumber })
+    }, (error) => {
+      options.emitter.emit('error', { error, shardId: options.held.shardId })
     })
   }
 
@@ -54,6 +56,7 @@ export class ShardProcessor {
 
   /** Stops delivering at once: the lease is gone, so nothing is checkpointed. */
   fence (): void {
+    this.#checkpointer.close()
     this.#abort.abort()
   }
 
@@ -66,6 +69,7 @@ export class ShardProcessor {
   async stop (): Promise<void> {
     this.#abort.abort()
     await this.#loop
+    this.#checkpointer.close()
     const { held } = this.#options
     if (!held.isValid()) return
     const pending = this.#checkpointer.pending
@@ -88,6 +92,7 @@ export class ShardProcessor {
             restartDelay = FIRST_RESTART_DELAY_MS
             if (signal.aborted) return
             if (this.#checkpointer.due()) await this.#checkpointer.write()
+            else this.#checkpointer.armTimer()
           }
           if (batch.ended !== undefined) {
             await this.#end(batch.ended.childShards)
@@ -134,6 +139,8 @@ export class ShardProcessor {
 
   async #end (children: ChildShard[]): Promise<void> {
     const { held, emitter } = this.#options
+    // SHARD_END supersedes any sequence number; a timed write must not land after it.
+    this.#checkpointer.close()
     await this.#options.createChildren(children)
     const childShardIds = children.map((c) => c.shardId)
     await held.checkpoint(SHARD_END, { childShardIds })

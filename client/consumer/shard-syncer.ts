@@ -10,7 +10,7 @@
 import type { StreamClient } from '../stream-client.js'
 import type { ChildShard, Shard } from '../types.js'
 import type { Lease, LeaseApi, ServerClock } from './lease-api.js'
-import type { InitialPosition } from './options.js'
+import { streamRef, type InitialPosition } from './options.js'
 
 export interface ShardSyncerOptions {
   streams: StreamClient
@@ -26,7 +26,7 @@ export interface ShardSyncerOptions {
 
 async function listAllShards (streams: StreamClient, stream: string): Promise<Shard[]> {
   const shards: Shard[] = []
-  let page = await streams.listShards({ streamName: stream })
+  let page = await streams.listShards(streamRef(stream))
   shards.push(...page.shards)
   while (page.nextToken !== undefined && page.nextToken !== '') {
     page = await streams.listShards({ nextToken: page.nextToken })
