@@ -3,9 +3,9 @@
  * consumer group coordinates through. Every method rejects with a ShardlineError; a
  * LEASE_COUNTER_MISMATCH carries the lease as it is now in `currentLease`.
  */
-import { Client, Metadata, credentials as grpcCredentials, status } from '@grpc/grpc-js'
 import type { ServiceError } from '@grpc/grpc-js'
-import { ShardlineError, closedClientError, requestEncodingError, toShardlineError } from './errors.js'
+import { ShardlineError, toShardlineError } from './errors.js'
+import { GrpcClient, type CallOptions, type StreamClientOptions } from './grpc-client.js'
 import type {
   CreateLeaseIfAbsentInput,
   CreateLeaseIfAbsentOutput,
@@ -22,14 +22,11 @@ import { LeaseWatch } from './lease-watch.js'
 import { toLease } from './lease-wire.js'
 import { decodeLeaseMessage, leaseMethod, leaseService, type LeaseMethodName } from './proto.js'
 import type { Wire } from './responses.js'
-import { DEFAULT_DEADLINE_MS, type CallOptions, type StreamClientOptions } from './stream-client.js'
 
 /** Binary trailing metadata of a LEASE_COUNTER_MISMATCH: the current lease, encoded. */
 const CURRENT_LEASE_KEY = 'shardline-current-lease-bin'
 
 export type LeaseClientOptions = StreamClientOptions
-
-const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 /** The current lease attached to a failed write, if the server sent one. */
 function currentLeaseOf (err: unknown): Lease | undefined {
@@ -46,21 +43,11 @@ function toLeaseError (err: unknown): ShardlineError {
 
 type Message = Record<string, unknown>
 
-export class LeaseClient {
-  readonly endpoint: string
-  readonly #channel: Client
-  readonly #deadlineMs: number
-  #closed = false
-
+export class LeaseClient extends GrpcClient {
   constructor (options: LeaseClientOptions) {
+    super(options, 'LeaseClient', false)
     // Loading here makes a missing proto file fail at construction rather than on first use.
     leaseService()
-    this.endpoint = options.endpoint
-    this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS
-    // A ListLeases of a table with tens of thousands of leases passes gRPC's 4 MiB default.
-    this.#channel = new Client(options.endpoint, options.credentials ?? grpcCredentials.createInsecure(), {
-      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES
-    })
   }
 
   /** Creates the lease unless one with that key exists; either way returns the lease in the table. */
@@ -100,78 +87,12 @@ export class LeaseClient {
    * it with SHUTTING_DOWN, which is retriable.
    */
   watchLeases (input: WatchLeasesInput): LeaseWatch {
-    this.#assertOpen()
+    this.assertOpen()
     const definition = leaseMethod('WatchLeases')
-    return new LeaseWatch(() => {
-      this.#assertOpen()
-      return this.#channel.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, input, new Metadata(), {})
-    })
+    return new LeaseWatch(() => this.openServerStream(definition, input))
   }
 
-  /**
-   * Resolves once the channel is connected; rejects with a DEADLINE_EXCEEDED ShardlineError
-   * if it is not within `timeoutMs`. Calls do not need this: they connect on demand.
-   */
-  ready (timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      try {
-        this.#assertOpen()
-        this.#channel.waitForReady(Date.now() + timeoutMs, (err) => {
-          if (err === undefined) resolve()
-          else reject(toShardlineError(err, status.DEADLINE_EXCEEDED))
-        })
-      } catch (err) {
-        reject(toShardlineError(err, status.CANCELLED))
-      }
-    })
-  }
-
-  /** Closes the channel. Calls in flight fail; later calls reject at once. */
-  close (): void {
-    this.#closed = true
-    this.#channel.close()
-  }
-
-  #unary<R> (method: LeaseMethodName, request: object, decode: (wire: Message) => R, options: CallOptions = {}): Promise<R> {
-    return new Promise((resolve, reject) => {
-      try {
-        this.#assertOpen()
-        const definition = leaseMethod(method)
-        let serialized: Buffer
-        try {
-          // Encoding up front turns a request protobufjs cannot encode into SERIALIZATION_FAILED.
-          serialized = definition.requestSerialize(request)
-        } catch (err) {
-          reject(requestEncodingError(err))
-          return
-        }
-        const deadline = Date.now() + (options.deadlineMs ?? this.#deadlineMs)
-        this.#channel.makeUnaryRequest(
-          definition.path,
-          (bytes: Buffer) => bytes,
-          definition.responseDeserialize,
-          serialized,
-          new Metadata(),
-          { deadline },
-          (err, response) => {
-            if (err !== null) {
-              reject(toLeaseError(err))
-              return
-            }
-            try {
-              resolve(decode((response ?? {}) as Message))
-            } catch (decodeErr) {
-              reject(toShardlineError(decodeErr))
-            }
-          }
-        )
-      } catch (err) {
-        reject(toShardlineError(err, this.#closed ? status.CANCELLED : status.INTERNAL))
-      }
-    })
-  }
-
-  #assertOpen (): void {
-    if (this.#closed) throw closedClientError(this.endpoint, 'LeaseClient')
+  #unary<R> (method: LeaseMethodName, request: object, decode: (wire: Message) => R, options?: CallOptions): Promise<R> {
+    return this.unaryCall(leaseMethod(method), () => request, decode, options, toLeaseError)
   }
 }

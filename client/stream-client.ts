@@ -1,6 +1,5 @@
-import { Client, Metadata, credentials as grpcCredentials, status } from '@grpc/grpc-js'
-import type { ChannelCredentials } from '@grpc/grpc-js'
-import { closedClientError, requestEncodingError, toShardlineError } from './errors.js'
+import { GrpcClient, type CallOptions, type StreamClientOptions } from './grpc-client.js'
+import { requestEncodingError } from './errors.js'
 import { streamingMethod, streamService, unaryMethod } from './proto.js'
 import type { MethodName } from './proto.js'
 import { encodeCreateStream, encodeGetShardIterator, encodeListStreamConsumers, encodeSubscribeToShard, encodeUpdateShardCount, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
@@ -70,47 +69,17 @@ import type {
   UpdateShardCountResponse
 } from './types.js'
 
-export const DEFAULT_DEADLINE_MS = 10_000
-
-/** Room for a 10 MiB GetRecords answer plus framing. */
-const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
-
-export interface StreamClientOptions {
-  /** host:port of a shardline gRPC listener, e.g. '127.0.0.1:4568'. */
-  endpoint: string
-  /** Defaults to an insecure (plaintext) channel. */
-  credentials?: ChannelCredentials
-  /** Deadline of each call unless the call says otherwise; default 10,000. Infinity for none. */
-  deadlineMs?: number
-}
-
-export interface CallOptions {
-  /** Overrides the client's deadline for this call. */
-  deadlineMs?: number
-}
+export { DEFAULT_DEADLINE_MS, type CallOptions, type StreamClientOptions } from './grpc-client.js'
 
 /**
  * A promise-based client of shardline.v1.StreamService. Every method rejects with a
  * ShardlineError.
  */
-export class StreamClient {
-  readonly endpoint: string
-  readonly #channel: Client
-  readonly #deadlineMs: number
-  #closed = false
-
+export class StreamClient extends GrpcClient {
   constructor (options: StreamClientOptions) {
+    super(options, 'StreamClient', true)
     // Loading here makes a missing proto file fail at construction rather than on first use.
     streamService()
-    this.endpoint = options.endpoint
-    this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS
-    // GetRecords answers reach 10 MiB and PutRecords requests 5 MiB, past gRPC's 4 MiB default.
-    this.#channel = new Client(options.endpoint, options.credentials ?? grpcCredentials.createInsecure(), {
-      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-      // A 64 KiB HTTP/2 window would make a 10 MiB answer wait for ~160 window updates.
-      'grpc-node.flow_control_window': MAX_MESSAGE_BYTES
-    })
   }
 
   createStream (request: CreateStreamRequest, options?: CallOptions): Promise<CreateStreamResponse> {
@@ -180,7 +149,7 @@ export class StreamClient {
    * resubscribes for you. No deadline applies.
    */
   subscribeToShard (request: SubscribeToShardRequest): ShardSubscription {
-    this.#assertOpen()
+    this.assertOpen()
     const definition = streamingMethod('SubscribeToShard')
     let encoded: object
     try {
@@ -188,10 +157,7 @@ export class StreamClient {
     } catch (err) {
       throw requestEncodingError(err)
     }
-    return new ShardSubscription(() => {
-      this.#assertOpen()
-      return this.#channel.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, encoded, new Metadata(), {})
-    })
+    return new ShardSubscription(() => this.openServerStream(definition, encoded))
   }
 
   splitShard (request: SplitShardRequest, options?: CallOptions): Promise<SplitShardResponse> {
@@ -226,74 +192,7 @@ export class StreamClient {
     return this.#unary('GetRecords', () => request, toGetRecordsResponse, options)
   }
 
-  /**
-   * Resolves once the channel is connected; rejects with a DEADLINE_EXCEEDED ShardlineError
-   * if it is not within `timeoutMs`. Calls do not need this: they connect on demand.
-   */
-  ready (timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      try {
-        this.#assertOpen()
-        this.#channel.waitForReady(Date.now() + timeoutMs, (err) => {
-          if (err === undefined) resolve()
-          else reject(toShardlineError(err, status.DEADLINE_EXCEEDED))
-        })
-      } catch (err) {
-        reject(toShardlineError(err, status.CANCELLED))
-      }
-    })
-  }
-
-  /** Closes the channel. Calls in flight fail; later calls reject at once. */
-  close (): void {
-    this.#closed = true
-    this.#channel.close()
-  }
-
-  /**
-   * The whole of the gRPC plumbing. Encoding and decoding run inside the promise so that a
-   * malformed request or response rejects with a ShardlineError instead of throwing.
-   */
-  #unary<W, R> (method: MethodName, encode: () => object, decode: (wire: W) => R, options: CallOptions = {}): Promise<R> {
-    return new Promise((resolve, reject) => {
-      let request: object
-      try {
-        request = encode()
-      } catch (err) {
-        reject(requestEncodingError(err))
-        return
-      }
-      try {
-        this.#assertOpen()
-        const definition = unaryMethod(method)
-        const deadline = Date.now() + (options.deadlineMs ?? this.#deadlineMs)
-        this.#channel.makeUnaryRequest(
-          definition.path,
-          definition.requestSerialize,
-          definition.responseDeserialize,
-          request,
-          new Metadata(),
-          { deadline },
-          (err, response) => {
-            if (err !== null) {
-              reject(toShardlineError(err))
-              return
-            }
-            try {
-              // proto-loader decodes into the W shape; nothing here can check that statically.
-              resolve(decode((response ?? {}) as W))
-            } catch (decodeErr) {
-              reject(toShardlineError(decodeErr))
-            }
-          }
-        )
-      } catch (err) {
-        reject(toShardlineError(err, this.#closed ? status.CANCELLED : status.INTERNAL))
-      }
-    })
-  }
-
-  #assertOpen (): void {
-    if (this.#closed) throw closedClientError(this.endpoint)
+  #unary<W, R> (method: MethodName, encode: () => object, decode: (wire: W) => R, options?: CallOptions): Promise<R> {
+    return this.unaryCall(unaryMethod(method), encode, decode, options)
   }
 }
