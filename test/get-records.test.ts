@@ -283,6 +283,23 @@ describe('GetRecords functionality', () => {
     expectStrictlyIncreasing(seqs)
   })
 
+  it('serves concurrent pages of different streams, each with its own records', async () => {
+    // The server encodes GetRecords answers into a reused buffer (src/grpc/records-encoder.ts);
+    // answers in flight together must not share bytes.
+    const names = await Promise.all([0, 1, 2, 3].map(() => newStream()))
+    await Promise.all(names.map((streamName, s) => client.putRecords({
+      streamName,
+      records: Array.from({ length: 200 }, (_, i) => ({ partitionKey: `ключ-${s}-${i}`, data: Buffer.alloc(2000 + s, s + 1) }))
+    })))
+    const iterators = await Promise.all(names.map((n) => iteratorOf(n, 'TRIM_HORIZON')))
+    const pages = await Promise.all([...iterators, ...iterators].map((shardIterator) => client.getRecords({ shardIterator })))
+    pages.forEach((page, p) => {
+      const s = p % names.length
+      expect(page.records.map((r) => r.partitionKey)).toEqual(Array.from({ length: 200 }, (_, i) => `ключ-${s}-${i}`))
+      expect(page.records.every((r) => r.data.byteLength === 2000 + s && r.data.every((b) => b === s + 1))).toBe(true)
+    })
+  })
+
   it('returns at most 10 MiB per call, and the rest on the next call', async () => {
     const name = await newStream()
     const size = MIB - 16

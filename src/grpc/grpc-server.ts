@@ -11,6 +11,7 @@ import { ERROR_METADATA, ServiceError, toServiceError } from '../errors.js'
 import protobuf from 'protobufjs'
 import { loadProtoRoot, loadProtos } from './proto.js'
 import { checkWireTypes } from './wire-check.js'
+import { getRecordsSerializer } from './records-encoder.js'
 
 /** Room for a 10 MiB GetRecords answer or a 5 MiB PutRecords request plus framing. */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -167,6 +168,8 @@ export async function startGrpcServer (
       if (method === undefined) throw new Error(`${serviceName} has no RPC ${name}`)
       const requestType = reflected.methods[name]!.resolvedRequestType!
       patched[name] = { ...method, requestDeserialize: tolerantDeserializer(method, requestType) }
+      // The one response big enough for its encoding to matter (up to 10 MiB per call).
+      if (requestType.fullName === '.shardline.v1.GetRecordsRequest') patched[name].responseSerialize = getRecordsSerializer(method.responseSerialize)
       return method
     }
     for (const action of actions.unary) {

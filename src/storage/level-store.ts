@@ -13,8 +13,8 @@ import { Level } from 'level'
 import { MemoryLevel } from 'memory-level'
 import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
 import { GroupCommit } from './group-commit.js'
-import { RECORD_KEY_BYTES, decodeRecordKey, writeRecordKey, type ShardPosition } from './record-key.js'
-import { decodeRecordValue, encodeRecordValue } from './record-value.js'
+import { RECORD_KEY_BYTES, decodeRecordKey, readRecordPosition, writeRecordKey, type ShardPosition } from './record-key.js'
+import { encodeRecordValue, readStoredRecord } from './record-value.js'
 import type { CasOutcome, ReadRange, Store, StoredRecord, Versioned, WriteBatch } from './store.js'
 
 type Root = AbstractLevel<string | Buffer | Uint8Array, Buffer, Buffer>
@@ -140,13 +140,12 @@ export class LevelStore implements Store {
         const entries = await iterator.nextv(limit - out.length)
         if (entries.length === 0) break
         for (const [key, value] of entries) {
-          const body = decodeRecordValue(value)
-          const size = body.data.byteLength + Buffer.byteLength(body.partitionKey)
+          // Data plus partition key bytes: all of the value but its 2-byte length prefix.
+          const size = value.byteLength - 2
           // Always return at least one record so a reader can never be stuck.
           if (out.length > 0 && bytes + size > maxBytes) return out
           bytes += size
-          const position = decodeRecordKey(key, RECORDS_PREFIX.byteLength)
-          out.push({ ts: position.ts, counter: position.counter, partitionKey: body.partitionKey, data: body.data as Buffer })
+          out.push(readStoredRecord(readRecordPosition(key, RECORDS_PREFIX.byteLength), value))
         }
       }
       return out

@@ -48,6 +48,18 @@ export function decodeRecordKey (key: Uint8Array, offset = 0): { streamId: numbe
   }
 }
 
+/**
+ * The (ts, counter) of a record key read back from LevelDB, which is already a Buffer:
+ * read in place, without the views decodeRecordKey makes for a plain Uint8Array. This
+ * runs once per record on every read.
+ */
+export function readRecordPosition (key: Buffer, offset: number): ShardPosition {
+  return {
+    ts: key.readUInt32BE(offset + 8) * TWO_32 + key.readUInt32BE(offset + 12),
+    counter: key.readUInt32BE(offset + 16) * TWO_32 + key.readUInt32BE(offset + 20)
+  }
+}
+
 /** Positions compare as (ts, counter) pairs. */
 export function comparePositions (a: ShardPosition, b: ShardPosition): number {
   return a.ts !== b.ts ? a.ts - b.ts : a.counter - b.counter

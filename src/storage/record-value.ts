@@ -4,10 +4,8 @@
  * nothing on the hot path goes through JSON or base64.
  */
 
-export interface RecordBody {
-  readonly partitionKey: string
-  readonly data: Uint8Array
-}
+import type { ShardPosition } from './record-key.js'
+import type { StoredRecord } from './store.js'
 
 export function encodeRecordValue (partitionKey: string, data: Uint8Array): Buffer {
   const keyBytes = Buffer.byteLength(partitionKey, 'utf8')
@@ -18,11 +16,11 @@ export function encodeRecordValue (partitionKey: string, data: Uint8Array): Buff
   return value
 }
 
-export function decodeRecordValue (value: Uint8Array): RecordBody {
-  const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-  const keyBytes = buf.readUInt16BE(0)
-  return {
-    partitionKey: buf.toString('utf8', 2, 2 + keyBytes),
-    data: buf.subarray(2 + keyBytes)
-  }
+/**
+ * The read path's decoder: `value` is a Buffer straight from LevelDB, so it is read in
+ * place (no view over it), and the record object is built once with its position.
+ */
+export function readStoredRecord (position: ShardPosition, value: Buffer): StoredRecord {
+  const keyEnd = 2 + value.readUInt16BE(0)
+  return { ts: position.ts, counter: position.counter, partitionKey: value.toString('utf8', 2, keyEnd), data: value.subarray(keyEnd) }
 }

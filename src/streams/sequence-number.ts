@@ -21,11 +21,32 @@ export interface SequenceParts extends ShardPosition {
 const PATTERN = /^4(\d{6})(\d{15})(\d{22})(\d{12})$/
 
 export function formatSequenceNumber (parts: SequenceParts): string {
-  return '4' +
-    String(parts.generation).padStart(6, '0') +
-    String(parts.ts).padStart(15, '0') +
-    String(parts.counter).padStart(22, '0') +
-    String(parts.shard).padStart(12, '0')
+  return new ShardSequenceFormatter(parts.generation, parts.shard).format(parts.ts, parts.counter)
+}
+
+/**
+ * Formats the numbers of one shard as formatSequenceNumber does. The generation and shard
+ * index never change and consecutive records mostly share their arrival ms, so per record
+ * only the counter is padded; GetRecords formats up to 10,000 numbers per call.
+ */
+export class ShardSequenceFormatter {
+  private readonly head: string
+  private readonly tail: string
+  private lastTs = -1
+  private lastTsText = ''
+
+  constructor (generation: number, shard: number) {
+    this.head = '4' + String(generation).padStart(6, '0')
+    this.tail = String(shard).padStart(12, '0')
+  }
+
+  format (ts: number, counter: number): string {
+    if (ts !== this.lastTs) {
+      this.lastTs = ts
+      this.lastTsText = String(ts).padStart(15, '0')
+    }
+    return this.head + this.lastTsText + String(counter).padStart(22, '0') + this.tail
+  }
 }
 
 /** Undefined when the text is not a sequence number shardline could have issued. */

@@ -4,7 +4,7 @@
 import type { Clock } from '../clock.js'
 import { comparePositions, type ShardPosition } from '../storage/record-key.js'
 import type { PartitionHash } from './hash-key.js'
-import { formatSequenceNumber } from './sequence-number.js'
+import { ShardSequenceFormatter } from './sequence-number.js'
 import { ShardThrottle } from './shard-throttle.js'
 
 export type StreamStatus = 'CREATING' | 'DELETING' | 'ACTIVE' | 'UPDATING'
@@ -87,6 +87,7 @@ export class Shard {
   /** Position of the last record known to be written; LATEST starts after it. */
   committed: ShardPosition | undefined
   private throttleState: ShardThrottle | undefined
+  private readonly sequenceFormatter: ShardSequenceFormatter
   /** Woken after each commit that wrote to this shard, and when it closes. */
   private readonly listeners = new Set<(commit?: ShardCommit) => void>()
 
@@ -94,6 +95,7 @@ export class Shard {
     this.id = formatShardId(doc.index)
     this.hashStart = BigInt(doc.hashStart)
     this.hashEnd = BigInt(doc.hashEnd)
+    this.sequenceFormatter = new ShardSequenceFormatter(doc.generation, doc.index)
     // Counter 0 is never a record's: a tail there means no record was ever given a number.
     this.tail = last ?? { ts: doc.createdAt, counter: 0 }
     // A closed shard's records were all written before the document that closed it (group
@@ -159,7 +161,7 @@ export class Shard {
   }
 
   sequenceNumber (position: ShardPosition): string {
-    return formatSequenceNumber({ generation: this.doc.generation, ts: position.ts, counter: position.counter, shard: this.doc.index })
+    return this.sequenceFormatter.format(position.ts, position.counter)
   }
 
   get startingSequenceNumber (): string {
