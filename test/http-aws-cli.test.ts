@@ -104,3 +104,46 @@ describe.skipIf(!hasBoto3)('boto3', () => {
     for (const r of out.records) expect(Math.abs(r.ts * 1000 - Date.now())).toBeLessThan(60_000)
   })
 })
+
+const BOTO3_FANOUT_SCRIPT = `
+import json, sys, boto3
+k = boto3.client('kinesis', endpoint_url=sys.argv[1])
+name = sys.argv[2]
+out = {}
+k.create_stream(StreamName=name, ShardCount=3)
+k.get_waiter('stream_exists').wait(StreamName=name, WaiterConfig={'Delay': 1, 'MaxAttempts': 10})
+pages = list(k.get_paginator('describe_stream').paginate(StreamName=name, PaginationConfig={'PageSize': 1}))
+out['described'] = [s['ShardId'] for p in pages for s in p['StreamDescription']['Shards']]
+listed = k.list_shards(StreamName=name, MaxResults=2)
+more = k.list_shards(NextToken=listed['NextToken'])
+out['listed'] = [s['ShardId'] for s in listed['Shards'] + more['Shards']]
+arn = k.describe_stream_summary(StreamName=name)['StreamDescriptionSummary']['StreamARN']
+consumer = k.register_stream_consumer(StreamARN=arn, ConsumerName='boto')['Consumer']['ConsumerARN']
+k.put_record(StreamName=name, Data=b'\\x00fan-out', PartitionKey='p', ExplicitHashKey='0')
+k.split_shard(StreamName=name, ShardToSplit='shardId-000000000000', NewStartingHashKey='1000')
+events = []
+for event in k.subscribe_to_shard(ConsumerARN=consumer, ShardId='shardId-000000000000', StartingPosition={'Type': 'TRIM_HORIZON'})['EventStream']:
+    e = event['SubscribeToShardEvent']
+    events.append({'data': [r['Data'].hex() for r in e['Records']], 'continuation': e.get('ContinuationSequenceNumber'), 'children': [c['ShardId'] for c in e.get('ChildShards', [])]})
+out['events'] = events
+k.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+k.get_waiter('stream_not_exists').wait(StreamName=name, WaiterConfig={'Delay': 1, 'MaxAttempts': 10})
+out['deleted'] = True
+print(json.dumps(out))
+`
+
+describe.skipIf(!hasBoto3)('boto3 beyond put and get', () => {
+  it('waits with waiters, pages, and follows a subscription to the end of a split shard', async () => {
+    const { stdout } = await run('python3', ['-c', BOTO3_FANOUT_SCRIPT, endpoint, uniqueName('boto-fan')], { env: ENV, timeout: 60_000 })
+    const out = JSON.parse(stdout) as { described: string[], listed: string[], events: Array<{ data: string[], continuation: string | null, children: string[] }>, deleted: boolean }
+    const shards = ['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002']
+    expect(out.described).toEqual(shards)
+    expect(out.listed).toEqual(shards)
+    expect(out.events.flatMap((e) => e.data)).toEqual([Buffer.from('\0fan-out').toString('hex')])
+    const last = out.events[out.events.length - 1]!
+    expect(last.children).toEqual(['shardId-000000000003', 'shardId-000000000004'])
+    expect(last.continuation).toBeNull()
+    for (const e of out.events.slice(0, -1)) expect(e.continuation).toMatch(/^\d{56}$/)
+    expect(out.deleted).toBe(true)
+  })
+})

@@ -72,6 +72,19 @@ describe('requests AWS would refuse', () => {
     expect(res.json?.message).toMatch(/at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: \[AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP\]/)
   })
 
+  it('names members the AWS way in every message, and leaves names given by the user alone', async () => {
+    const badIterator = await rawHttp1(port, { headers: kinesisHeaders('GetRecords'), body: JSON.stringify({ ShardIterator: 'A'.repeat(40) }) })
+    expectAwsError(badIterator, 400, 'InvalidArgumentException', /Invalid ShardIterator/)
+    const listed = await rawHttp1(port, { headers: kinesisHeaders('ListShards'), body: JSON.stringify({ StreamName: stream, MaxResults: 1 }) })
+    const both = await rawHttp1(port, { headers: kinesisHeaders('ListShards'), body: JSON.stringify({ StreamName: stream, NextToken: listed.json?.NextToken ?? 'x' }) })
+    expectAwsError(both, 400, 'InvalidArgumentException', /NextToken .*StreamName/)
+    for (const res of [badIterator, both]) expect(res.json?.message).not.toMatch(/\b[a-z]+_[a-z_]+\b/)
+    const underscored = uniqueName('stream_name').replace(/-/g, '_')
+    const absent = await rawHttp1(port, { headers: kinesisHeaders('DescribeStreamSummary'), body: JSON.stringify({ StreamName: underscored }) })
+    expectAwsError(absent, 400, 'ResourceNotFoundException')
+    expect(absent.json?.message).toContain(`Stream ${underscored} `)
+  })
+
   it('a content type other than AWS JSON 1.1 or CBOR 1.1 is an unknown operation (404, as AWS)', async () => {
     for (const type of ['text/plain', 'application/json']) {
       expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('ListStreams', { 'content-type': type }), body: '{}' }), 404, 'UnknownOperationException', /application\/x-amz-json-1\.1/)

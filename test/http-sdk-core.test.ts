@@ -8,8 +8,10 @@ import {
   ListStreamsCommand, ListTagsForStreamCommand, PutRecordCommand, PutRecordsCommand, RemoveTagsFromStreamCommand,
   type KinesisClient, type ShardIteratorType
 } from '@aws-sdk/client-kinesis'
+import * as Kinesis from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectAwsError, SDK_TARGETS, sdkClient } from './helpers/aws-sdk.js'
+import { isShardlineError } from '../client/index.js'
 import { ManualClock, startServer, uniqueName, type TestServer } from './helpers/server.js'
 
 let ts: TestServer
@@ -169,5 +171,84 @@ describe.each(SDK_TARGETS)('AWS SDK over %s: iterator expiry', (target) => {
       kinesis.destroy()
       await server.close()
     }
+  })
+})
+
+/**
+ * One table of refusals, run through gRPC (StreamClient) and the AWS SDK over both
+ * protocols: each must answer with the same AWS error name, the one AWS gives.
+ */
+describe('the same errors over gRPC and the AWS SDK', () => {
+  const HASH_LIMIT = (1n << 128n).toString()
+  const stream = uniqueName('same')
+  const absent = uniqueName('absent')
+  const arn = `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`
+  let consumerArn = ''
+  let nextToken = ''
+
+  beforeAll(async () => {
+    await ts.client.createStream({ streamName: stream, shardCount: 2 })
+    consumerArn = (await ts.client.registerStreamConsumer({ streamArn: arn, consumerName: 'dup' })).consumer.consumerArn
+    nextToken = (await ts.client.listShards({ streamName: stream, maxResults: 1 })).nextToken ?? ''
+  })
+
+  type Case = [label: string, action: string, input: () => Record<string, unknown>, awsType: string]
+  const cases: Case[] = [
+    ['a stream that exists', 'CreateStream', () => ({ StreamName: stream, ShardCount: 1 }), 'ResourceInUseException'],
+    ['too many shards', 'CreateStream', () => ({ StreamName: uniqueName('big'), ShardCount: 10_001 }), 'ValidationException'],
+    ['a stream that does not exist', 'DescribeStream', () => ({ StreamName: absent }), 'ResourceNotFoundException'],
+    ['a stream name AWS does not allow', 'DescribeStreamSummary', () => ({ StreamName: 'bad name!' }), 'ValidationException'],
+    ['an empty partition key', 'PutRecord', () => ({ StreamName: stream, PartitionKey: '', Data: Buffer.from('x') }), 'ValidationException'],
+    ['a hash key past 2^128 - 1', 'PutRecord', () => ({ StreamName: stream, PartitionKey: 'a', Data: Buffer.from('x'), ExplicitHashKey: HASH_LIMIT }), 'InvalidArgumentException'],
+    ['a record over 1 MiB', 'PutRecord', () => ({ StreamName: stream, PartitionKey: 'a', Data: Buffer.alloc(1024 * 1024 + 1) }), 'ValidationException'],
+    ['501 records', 'PutRecords', () => ({ StreamName: stream, Records: Array.from({ length: 501 }, () => ({ PartitionKey: 'a', Data: Buffer.from('x') })) }), 'ValidationException'],
+    ['a put to a stream that does not exist', 'PutRecords', () => ({ StreamName: absent, Records: [{ PartitionKey: 'a', Data: Buffer.from('x') }] }), 'ResourceNotFoundException'],
+    ['a shard that does not exist', 'GetShardIterator', () => ({ StreamName: stream, ShardId: 'shardId-000000000009', ShardIteratorType: 'LATEST' }), 'ResourceNotFoundException'],
+    ['AT_SEQUENCE_NUMBER without a number', 'GetShardIterator', () => ({ StreamName: stream, ShardId: 'shardId-000000000000', ShardIteratorType: 'AT_SEQUENCE_NUMBER' }), 'InvalidArgumentException'],
+    ['an iterator this server did not issue', 'GetRecords', () => ({ ShardIterator: 'A'.repeat(60) }), 'InvalidArgumentException'],
+    ['a GetRecords limit over 10,000', 'GetRecords', () => ({ ShardIterator: 'A'.repeat(60), Limit: 10_001 }), 'ValidationException'],
+    ['a split at a shard edge', 'SplitShard', () => ({ StreamName: stream, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: '0' }), 'InvalidArgumentException'],
+    ['a merge of a shard with itself', 'MergeShards', () => ({ StreamName: stream, ShardToMerge: 'shardId-000000000000', AdjacentShardToMerge: 'shardId-000000000000' }), 'InvalidArgumentException'],
+    ['a retention over a year', 'IncreaseStreamRetentionPeriod', () => ({ StreamName: stream, RetentionPeriodHours: 8761 }), 'ValidationException'],
+    // The model allows 1 hour; the service refuses under 24 as an argument error.
+    ['a retention under 24 hours', 'DecreaseStreamRetentionPeriod', () => ({ StreamName: stream, RetentionPeriodHours: 23 }), 'InvalidArgumentException'],
+    ['a consumer name in use', 'RegisterStreamConsumer', () => ({ StreamARN: arn, ConsumerName: 'dup' }), 'ResourceInUseException'],
+    ['a consumer that does not exist', 'DescribeStreamConsumer', () => ({ ConsumerARN: consumerArn.replace('/consumer/dup:', '/consumer/nobody:') }), 'ResourceNotFoundException'],
+    ['a NextToken with a StreamName', 'ListShards', () => ({ StreamName: stream, NextToken: nextToken }), 'InvalidArgumentException'],
+    ['a NextToken this server did not issue', 'ListShards', () => ({ NextToken: 'bm90IGEgdG9rZW4' }), 'InvalidArgumentException'],
+    ['tags of a stream that does not exist', 'ListTagsForStream', () => ({ StreamName: absent }), 'ResourceNotFoundException'],
+    ['a delete of a stream that does not exist', 'DeleteStream', () => ({ StreamName: absent }), 'ResourceNotFoundException']
+  ]
+
+  /** AWS member names -> the client's camelCase (StreamARN -> streamArn). */
+  function camel (value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(camel)
+    if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1).replace(/ARN$/, 'Arn'), camel(v)]))
+  }
+
+  async function awsTypeOf (call: Promise<unknown>): Promise<string> {
+    try {
+      await call
+    } catch (err) {
+      const error = err as { name: string, awsType?: string }
+      return isShardlineError(err) ? err.awsType : error.name
+    }
+    return 'succeeded'
+  }
+
+  it.each(cases)('%s (%s)', async (_label, action, input, awsType) => {
+    const grpcMethod = (ts.client as unknown as Record<string, (request: unknown) => Promise<unknown>>)[action.charAt(0).toLowerCase() + action.slice(1)]!
+    const answers: Record<string, string> = { grpc: await awsTypeOf(grpcMethod.call(ts.client, camel(input()))) }
+    for (const target of SDK_TARGETS) {
+      const kinesis = sdkClient(ts.server.httpPort, target)
+      try {
+        const Command = (Kinesis as unknown as Record<string, new (input: unknown) => Parameters<KinesisClient['send']>[0]>)[`${action}Command`]!
+        answers[target] = await awsTypeOf(kinesis.send(new Command(input())))
+      } finally {
+        kinesis.destroy()
+      }
+    }
+    expect(answers).toEqual({ grpc: awsType, http2: awsType, http1: awsType })
   })
 })

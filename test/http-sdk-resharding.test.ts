@@ -49,13 +49,18 @@ describe.each(SDK_TARGETS)('AWS SDK over %s: resharding', (target) => {
 
     const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: name, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }))
     const page = await kinesis.send(new GetRecordsCommand({ ShardIterator }))
+    // An open shard's page has no ChildShards at all, as in AWS (not an empty list).
+    const child = await kinesis.send(new GetShardIteratorCommand({ StreamName: name, ShardId: 'shardId-000000000001', ShardIteratorType: 'TRIM_HORIZON' }))
+    const open = await kinesis.send(new GetRecordsCommand({ ShardIterator: child.ShardIterator }))
+    expect(open.NextShardIterator).toBeTypeOf('string')
+    expect(open).not.toHaveProperty('ChildShards')
     expect(page.Records?.map((r) => r.SequenceNumber)).toEqual([before.SequenceNumber])
     expect(page.NextShardIterator).toBeUndefined()
     expect(page.ChildShards?.map((c) => c.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000002'])
     expect(page.ChildShards?.[0]?.ParentShards).toEqual(['shardId-000000000000'])
 
-    const open = await kinesis.send(new ListShardsCommand({ StreamName: name, ShardFilter: { Type: 'AT_LATEST' } }))
-    expect(open.Shards?.map((s) => s.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000002'])
+    const latest = await kinesis.send(new ListShardsCommand({ StreamName: name, ShardFilter: { Type: 'AT_LATEST' } }))
+    expect(latest.Shards?.map((s) => s.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000002'])
     await kinesis.send(new MergeShardsCommand({ StreamName: name, ShardToMerge: 'shardId-000000000001', AdjacentShardToMerge: 'shardId-000000000002' }))
     const merged = await kinesis.send(new ListShardsCommand({ StreamName: name, ShardFilter: { Type: 'AT_LATEST' } }))
     expect(merged.Shards?.map((s) => [s.ShardId, s.ParentShardId, s.AdjacentParentShardId])).toEqual([['shardId-000000000003', 'shardId-000000000001', 'shardId-000000000002']])

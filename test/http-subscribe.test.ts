@@ -81,6 +81,8 @@ describe.each(SDK_TARGETS)('SubscribeToShard through the AWS SDK over %s', (targ
     expect(first.Records?.[0]?.ApproximateArrivalTimestamp).toBeInstanceOf(Date)
     expect(first.ContinuationSequenceNumber).toMatch(/^\d{56}$/)
     expect(first.MillisBehindLatest).toBeTypeOf('number')
+    // As in AWS, ChildShards comes only at the end of a closed shard.
+    for (const event of events) expect(event).not.toHaveProperty('ChildShards')
   })
 
   it('ends after the subscription lifetime; resubscribing from ContinuationSequenceNumber misses and repeats nothing', async () => {
@@ -123,6 +125,12 @@ describe.each(SDK_TARGETS)('SubscribeToShard through the AWS SDK over %s', (targ
     const last = events[events.length - 1]!
     expect(last.ChildShards?.map((c) => c.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000002'])
     expect(last.ChildShards?.[1]?.ParentShards).toEqual([SHARD])
+    // The KCL and other AWS consumers take a missing continuation as the shard's end.
+    expect(last).not.toHaveProperty('ContinuationSequenceNumber')
+    for (const event of events.slice(0, -1)) {
+      expect(event.ContinuationSequenceNumber).toMatch(/^\d{56}$/)
+      expect(event).not.toHaveProperty('ChildShards')
+    }
   })
 
   it('answers an unknown consumer, a bad position and a second subscription with AWS errors', async () => {

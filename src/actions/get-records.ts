@@ -16,7 +16,9 @@ export const getRecords = defineAction({
       records: page.records.map((r, i) => recordShape(r, page.sequenceNumbers[i]!)),
       ...(page.nextShardIterator === undefined ? {} : { next_shard_iterator: page.nextShardIterator }),
       millis_behind_latest: page.millisBehindLatest,
-      child_shards: page.childShards.map(childShardShape)
+      // As in AWS, ChildShards is there only at the end of a closed shard: SDK users test
+      // for its presence to find the shard's end.
+      ...(page.childShards.length === 0 ? {} : { child_shards: page.childShards.map(childShardShape) })
     }
   }
 })

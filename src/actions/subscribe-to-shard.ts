@@ -6,6 +6,21 @@ import { ConsumerArn } from './consumer-fields.js'
 import { SequenceNumber, ShardId, StringEnum, Timestamp } from './fields.js'
 import { recordShape, childShardShape } from './shapes.js'
 
+/**
+ * One event as AWS shapes it. The last event of a closed shard carries ChildShards and no
+ * ContinuationSequenceNumber: AWS consumers (the KCL, Flink's and Beam's connectors) take a
+ * missing continuation as the shard's end. Other events carry no ChildShards.
+ */
+function eventShape (event: SubscriptionEvent): Record<string, unknown> {
+  const ended = event.childShards.length > 0
+  return {
+    records: event.records.map((r, i) => recordShape(r, event.sequenceNumbers[i]!)),
+    ...(ended ? {} : { continuation_sequence_number: event.continuationSequenceNumber }),
+    millis_behind_latest: event.millisBehindLatest,
+    ...(ended ? { child_shards: event.childShards.map(childShardShape) } : {})
+  }
+}
+
 export const subscribeToShard = defineStreamingAction({
   name: 'SubscribeToShard',
   streaming: true,
@@ -28,12 +43,7 @@ export const subscribeToShard = defineStreamingAction({
     const { type, sequence_number: sequenceNumber, timestamp } = input.starting_position
     const position = ctx.reader.startPosition(shard, { type, sequenceNumber, timestamp })
     const subscription = new Subscription(ctx.reader, ctx.config, stream, shard, position, {
-      send: (event: SubscriptionEvent) => send({
-        records: event.records.map((r, i) => recordShape(r, event.sequenceNumbers[i]!)),
-        continuation_sequence_number: event.continuationSequenceNumber,
-        millis_behind_latest: event.millisBehindLatest,
-        child_shards: event.childShards.map(childShardShape)
-      })
+      send: (event: SubscriptionEvent) => send(eventShape(event))
     }, ctx.config.limits === 'aws' ? ctx.consumers.budget(arn, shard.id) : undefined)
     const release = ctx.consumers.claim(arn, shard.id, subscription)
     const leave = (): void => subscription.stop()

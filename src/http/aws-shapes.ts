@@ -115,6 +115,23 @@ function decodeStruct (properties: Record<string, TSchema>, body: Record<string,
   return out
 }
 
+/** The snake_case names (with at least one underscore) of every member of the given input schemas, at any depth. */
+export function memberNamesOf (schemas: readonly TSchema[]): Set<string> {
+  const names = new Set<string>()
+  const visit = (schema: TSchema | undefined): void => {
+    const s = schema as Schemaish | undefined
+    if (s === undefined) return
+    for (const [key, member] of Object.entries(s.properties ?? {})) {
+      if (key.includes('_')) names.add(key)
+      visit(member)
+    }
+    visit(s.items)
+    for (const member of Object.values(s.patternProperties ?? {})) visit(member)
+  }
+  for (const schema of schemas) visit(schema)
+  return names
+}
+
 /** An AWS request body (already parsed from JSON or CBOR) as the action's input. */
 export function decodeRequest (schema: TSchema, body: unknown, wire: WireTypes): unknown {
   const properties = (schema as Schemaish).properties

@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
-import { invoke, type ActionContext, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
+import { invoke, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS, type ActionContext, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
 import { ServiceError, toServiceError } from '../errors.js'
-import { awsFieldPath, decodeRequest } from './aws-shapes.js'
+import { awsFieldPath, awsName, decodeRequest, memberNamesOf } from './aws-shapes.js'
 import { checkSignature, type KeyTable } from './sigv4.js'
 import { jsonWire, wireFor, type WireFormat } from './wire-formats.js'
 
@@ -28,13 +28,21 @@ export interface KinesisApi {
   readonly serveStream: (action: AnyStreamingAction, input: unknown, request: FastifyRequest, reply: FastifyReply) => void
 }
 
+const MEMBER_NAMES = memberNamesOf([...STREAM_ACTIONS, ...STREAM_STREAMING_ACTIONS].map((a) => a.input))
+const SNAKE_CASE_WORD = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g
+
 /**
- * A few actions state a failed constraint themselves, naming the field as gRPC does
- * (`at 'shard_count'`); over this API the member is named as AWS does (`at 'shardCount'`).
+ * Action messages name fields as gRPC does (`shard_iterator`); over this API they are named
+ * as AWS does: `ShardIterator` in prose, `at 'shardCount'` where a validation message
+ * states a failed constraint. Only whole words that are member names change, so a stream
+ * called `my_stream` keeps its name.
  */
 export function awsMessage (error: ServiceError): string {
-  if (error.code !== 'VALIDATION_FAILED') return error.message
-  return error.message.replace(/ at '([a-z][a-z0-9_]*)'/g, (_, field: string) => ` at '${awsFieldPath([field])}'`)
+  let message = error.message
+  if (error.code === 'VALIDATION_FAILED') {
+    message = message.replace(/ at '([a-z][a-z0-9_]*)'/g, (_, field: string) => ` at '${awsFieldPath([field])}'`)
+  }
+  return message.replace(SNAKE_CASE_WORD, (word) => (MEMBER_NAMES.has(word) ? awsName(word) : word))
 }
 
 /** Sends an AWS error body: `{"__type": ..., "message": ...}` with the catalogue's HTTP status. */
