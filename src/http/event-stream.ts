@@ -32,6 +32,27 @@ function eventMessage (wire: WireFormat, eventType: string, output: unknown): Ui
   return codec.encode({ headers, body: wire.encode(output) })
 }
 
+/**
+ * The exception events the SubscribeToShard event-stream union declares. The SDKs turn any
+ * other name into a bare Error, so other failures (an internal one, a shutdown) go out as
+ * InternalFailureException, which clients already treat as "resubscribe later".
+ */
+const STREAM_EXCEPTIONS = new Set([
+  'ResourceNotFoundException',
+  'ResourceInUseException',
+  'InternalFailureException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSAccessDeniedException',
+  'KMSNotFoundException',
+  'KMSOptInRequired',
+  'KMSThrottlingException'
+])
+
+function streamExceptionType (awsType: string): string {
+  return STREAM_EXCEPTIONS.has(awsType) ? awsType : 'InternalFailureException'
+}
+
 function exceptionMessage (wire: WireFormat, awsType: string, message: string): Uint8Array {
   const headers: MessageHeaders = {
     ':message-type': str('exception'),
@@ -96,7 +117,7 @@ export function serveEventStream (api: KinesisApi, action: AnyStreamingAction, i
         raw.end(body)
         return
       }
-      raw.end(exceptionMessage(wire, error.awsType, awsMessage(error)))
+      raw.end(exceptionMessage(wire, streamExceptionType(error.awsType), awsMessage(error)))
     }
   )
 }
