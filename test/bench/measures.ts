@@ -12,6 +12,7 @@ import { percentile } from './stats.js'
 import { FANOUT_MEASURES } from './fanout-measures.js'
 import { CONSUMER_MEASURES } from './consumer-measures.js'
 import { HTTP_MEASURES } from './http-measures.js'
+import { PRODUCER_MEASURES } from './producer-measures.js'
 
 export interface Target {
   readonly op: '>=' | '<'
@@ -187,4 +188,4 @@ const rss: Measure = {
   })
 }
 
-export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES, ...HTTP_MEASURES, ...CONSUMER_MEASURES]
+export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES, ...HTTP_MEASURES, ...PRODUCER_MEASURES, ...CONSUMER_MEASURES]

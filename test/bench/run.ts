@@ -13,8 +13,7 @@
 import { cpus, loadavg, platform, release } from 'node:os'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { MEASURES as CORE_MEASURES, type Measure, type RowSpec } from './measures.js'
-import { PRODUCER_MEASURES } from './producer-measures.js'
+import { MEASURES, type Measure, type RowSpec } from './measures.js'
 import { startServerProcess } from './server-process.js'
 import { median } from './stats.js'
 import { formatValue, markdownTable, type TableRow } from './table.js'
@@ -44,7 +43,6 @@ try {
   usageError((err as Error).message)
 }
 
-const MEASURES = [...CORE_MEASURES, ...PRODUCER_MEASURES]
 const runs = Number(flags.runs)
 if (!Number.isInteger(runs) || runs < 1) usageError(`--runs must be a positive integer, got '${flags.runs}'`)
 const wanted = flags.only?.split(',').map((s) => s.trim()).filter((s) => s !== '')
