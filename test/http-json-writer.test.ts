@@ -27,6 +27,8 @@ describe('writeAwsJson', () => {
     }],
     ['numbers of every kind', { a: 0, b: -0, c: 1.5, d: 1e21, e: NaN, f: Infinity, g: -12, stream_creation_timestamp: 1_767_225_600_000 }],
     ['a large page, which outgrows the first buffer', { records: Array.from({ length: 3000 }, (_, i) => ({ data: Buffer.alloc(100, i), partition_key: `k${i}` })) }],
+    ['a map whose keys need escaping or UTF-8', { tags: { plain: 'a', 'ü key': 'b', 'quo"te': 'c', 'line\nbreak': 'd' } }],
+    ['a small output after a large one (no state carried over)', { records: [{ sequence_number: '1', shard_id: 'shardId-000000000000' }], encryption_type: 'NONE' }],
     ['not an object', 'text'],
     ['an empty output', {}]
   ])('writes %s exactly as the plain path does', (_, output) => {

@@ -104,13 +104,33 @@ function decodeValue (schema: TSchema, value: unknown, wire: WireTypes, path: st
   return value
 }
 
+interface StructMember {
+  readonly key: string
+  /** The member's name in the body (`PartitionKey`). */
+  readonly name: string
+  /** Its name in a field path (`partitionKey`). */
+  readonly pathName: string
+  readonly schema: TSchema
+}
+
+/** Each struct schema's members, worked out once: a PutRecords body has 500 structs. */
+const structMembers = new WeakMap<Record<string, TSchema>, readonly StructMember[]>()
+
+function membersOf (properties: Record<string, TSchema>): readonly StructMember[] {
+  let members = structMembers.get(properties)
+  if (members === undefined) {
+    members = Object.entries(properties).map(([key, schema]) => ({ key, name: awsName(key), pathName: lowerFirst(awsName(key)), schema }))
+    structMembers.set(properties, members)
+  }
+  return members
+}
+
 function decodeStruct (properties: Record<string, TSchema>, body: Record<string, unknown>, wire: WireTypes, path: string): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const [key, schema] of Object.entries(properties)) {
-    const name = awsName(key)
-    const value = body[name]
+  for (const member of membersOf(properties)) {
+    const value = body[member.name]
     if (value === null || value === undefined) continue
-    out[key] = decodeValue(schema, value, wire, path === '' ? lowerFirst(name) : `${path}.${lowerFirst(name)}`)
+    out[member.key] = decodeValue(member.schema, value, wire, path === '' ? member.pathName : path + '.' + member.pathName)
   }
   return out
 }

@@ -12,7 +12,7 @@ import { createDualProtocolServer, type DualProtocolServer, type RequestHandler 
 import { serveEventStream } from './event-stream.js'
 import { handleKinesisRequest, sendError, type KinesisApi } from './kinesis-api.js'
 import type { KeyTable } from './sigv4.js'
-import { jsonWire, wireFor } from './wire-formats.js'
+import { AMZ_CBOR, AMZ_JSON, jsonWire, wireFor } from './wire-formats.js'
 
 /**
  * A 5 MiB PutRecords is about 6.7 MiB as base64 in JSON, plus up to 500 partition keys
@@ -54,7 +54,12 @@ export async function startHttpServer (ctx: ActionContext, options: HttpServerOp
   })
   let closing = false
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
+  const rawBody = (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void): void => done(null, body)
+  // The two Kinesis types by name as well: fastify caches the parser found for a
+  // Content-Type, but not a catch-all's, which it found by parsing the header anew on
+  // every request.
+  app.addContentTypeParser([AMZ_JSON, AMZ_CBOR], { parseAs: 'buffer' }, rawBody)
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, rawBody)
 
   const api: KinesisApi = {
     ctx,

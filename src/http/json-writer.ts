@@ -1,49 +1,90 @@
 /**
  * An action's output straight to AWS JSON bytes, in one pass: the same shape as
  * `JSON.stringify(encodeResponse(output, json types))`, without building the intermediate
- * objects, the 15 MB string a full GetRecords page makes, or its UTF-8 copy. Base64 data
- * and plain ASCII strings are written as Latin-1 (one byte per character, no scan for
- * escapes beyond a quick test); anything else goes through JSON.stringify.
+ * objects, the 15 MB string a full GetRecords page makes, or its UTF-8 copy.
+ *
+ * Printable ASCII (base64 data, names, sequence numbers) is gathered in a JS string and
+ * copied into the buffer as Latin-1 once it reaches FLUSH_CHARS: one native write per
+ * few kilobytes, not one per token (a token-per-write writer spent more time crossing
+ * into C++ than copying). Anything else goes through JSON.stringify and is written as UTF-8.
  */
 import { awsName } from './aws-shapes.js'
 
 /** Characters a JSON string may hold as they are: printable ASCII except `"` and `\`. */
 const NEEDS_ESCAPE_OR_UTF8 = /[^\x20\x21\x23-\x5b\x5d-\x7e]/
 
+/** Pending text is copied to the buffer past this length (a few records of a page). */
+const FLUSH_CHARS = 16 * 1024
+
 class ByteWriter {
-  buf: Buffer
+  buf: Buffer | undefined
   off = 0
+  /** Printable ASCII not yet in `buf`. */
+  text = ''
 
-  constructor (size: number) {
-    this.buf = Buffer.allocUnsafe(size)
-  }
-
-  private room (bytes: number): void {
-    if (this.off + bytes <= this.buf.length) return
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + bytes))
-    this.buf.copy(bigger, 0, 0, this.off)
+  private room (bytes: number): Buffer {
+    const buf = this.buf
+    if (buf !== undefined && this.off + bytes <= buf.length) return buf
+    const bigger = Buffer.allocUnsafe(Math.max(buf === undefined ? 0 : buf.length * 2, this.off + bytes, FLUSH_CHARS * 2))
+    if (buf !== undefined) buf.copy(bigger, 0, 0, this.off)
     this.buf = bigger
+    return bigger
   }
 
-  latin1 (text: string): void {
-    this.room(text.length)
-    this.off += this.buf.write(text, this.off, 'latin1')
+  flush (): void {
+    const text = this.text
+    if (text === '') return
+    this.text = ''
+    this.off += this.room(text.length).write(text, this.off, 'latin1')
+  }
+
+  ascii (text: string): void {
+    this.text += text
+    if (this.text.length >= FLUSH_CHARS) this.flush()
   }
 
   utf8 (text: string): void {
-    this.room(text.length * 3)
-    this.off += this.buf.write(text, this.off, 'utf8')
+    this.flush()
+    this.off += this.room(text.length * 3).write(text, this.off, 'utf8')
   }
 
   string (text: string): void {
     if (NEEDS_ESCAPE_OR_UTF8.test(text)) {
       this.utf8(JSON.stringify(text))
     } else {
-      this.latin1('"')
-      this.latin1(text)
-      this.latin1('"')
+      this.ascii('"' + text + '"')
     }
   }
+
+  /** The bytes written; a small output (most responses) is one pooled Latin-1 buffer. */
+  finish (): Buffer {
+    if (this.buf === undefined) return Buffer.from(this.text, 'latin1')
+    this.flush()
+    return this.buf.subarray(0, this.off)
+  }
+}
+
+interface Member {
+  /** `"AwsName":`, ready to write. */
+  readonly prefix: string
+  /** Whether the prefix is printable ASCII (a map's keys may be anything). */
+  readonly ascii: boolean
+  /** Milliseconds written as epoch seconds. */
+  readonly timestamp: boolean
+}
+
+const members = new Map<string, Member>()
+/** Output keys are a fixed set of member names; a map's keys (user data) are not all kept. */
+const MAX_MEMBERS = 1000
+
+function memberOf (key: string): Member {
+  let member = members.get(key)
+  if (member === undefined) {
+    const name = awsName(key)
+    member = { prefix: JSON.stringify(name) + ':', ascii: !NEEDS_ESCAPE_OR_UTF8.test(name), timestamp: key.endsWith('_timestamp') }
+    if (members.size < MAX_MEMBERS) members.set(key, member)
+  }
+  return member
 }
 
 function number (value: number): string {
@@ -52,44 +93,47 @@ function number (value: number): string {
 
 function writeValue (out: ByteWriter, value: unknown, timestamp: boolean): void {
   if (value === null || value === undefined) {
-    out.latin1('null')
+    out.ascii('null')
   } else if (typeof value === 'string') {
     out.string(value)
   } else if (typeof value === 'number') {
-    out.latin1(number(timestamp ? value / 1000 : value))
+    out.ascii(number(timestamp ? value / 1000 : value))
   } else if (typeof value === 'boolean') {
-    out.latin1(value ? 'true' : 'false')
+    out.ascii(value ? 'true' : 'false')
   } else if (value instanceof Uint8Array) {
-    out.latin1('"')
-    out.latin1(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'))
-    out.latin1('"')
+    const data = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+    out.ascii('"' + data.toString('base64') + '"')
   } else if (Array.isArray(value)) {
-    out.latin1('[')
-    value.forEach((item, i) => {
-      if (i > 0) out.latin1(',')
-      writeValue(out, item, false)
-    })
-    out.latin1(']')
-  } else if (typeof value === 'object') {
-    out.latin1('{')
-    let first = true
-    for (const [key, member] of Object.entries(value)) {
-      if (member === undefined) continue
-      if (!first) out.latin1(',')
-      first = false
-      out.string(awsName(key))
-      out.latin1(':')
-      writeValue(out, member, key.endsWith('_timestamp'))
+    out.ascii('[')
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.ascii(',')
+      writeValue(out, value[i], false)
     }
-    out.latin1('}')
+    out.ascii(']')
+  } else if (typeof value === 'object') {
+    out.ascii('{')
+    let first = true
+    const object = value as Record<string, unknown>
+    for (const key in object) {
+      if (!Object.hasOwn(object, key)) continue
+      const item = object[key]
+      if (item === undefined) continue
+      const member = memberOf(key)
+      if (!first) out.ascii(',')
+      if (member.ascii) out.ascii(member.prefix)
+      else out.utf8(member.prefix)
+      first = false
+      writeValue(out, item, member.timestamp)
+    }
+    out.ascii('}')
   } else {
-    out.latin1('null')
+    out.ascii('null')
   }
 }
 
 /** AWS JSON 1.1 bytes for an action's output (or any value of that kind). */
 export function writeAwsJson (output: unknown): Buffer {
-  const out = new ByteWriter(4096)
+  const out = new ByteWriter()
   writeValue(out, output, false)
-  return out.buf.subarray(0, out.off)
+  return out.finish()
 }

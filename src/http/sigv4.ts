@@ -58,25 +58,53 @@ interface Authorization {
   readonly signature: string
 }
 
-/** The parts of an `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` header. */
-function parseAuthorization (value: string, hasDate: boolean): Authorization {
-  const params = new Map<string, string>()
-  for (const part of value.split(/[,\s]+/).slice(1)) {
+/** The three parameters of an `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` header. */
+interface AuthorizationParams {
+  readonly credential: string
+  readonly signedHeaders: string
+  readonly signature: string
+}
+
+/**
+ * Checks that the header has the three parameters (and the request a date), as AWS does
+ * before anything else. Only these are looked at on every request: taking the credential
+ * scope apart is left to verification, which most servers (no key file) never do.
+ */
+function authorizationParams (value: string, hasDate: boolean): AuthorizationParams {
+  let credential: string | undefined
+  let signature: string | undefined
+  let signedHeaders: string | undefined
+  const parts = value.split(/[,\s]+/)
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!
     const eq = part.indexOf('=')
-    if (eq > 0) params.set(part.slice(0, eq), part.slice(eq + 1))
+    if (eq <= 0) continue
+    const name = part.slice(0, eq)
+    if (name === 'Credential') credential = part.slice(eq + 1)
+    else if (name === 'Signature') signature = part.slice(eq + 1)
+    else if (name === 'SignedHeaders') signedHeaders = part.slice(eq + 1)
   }
-  const missing = ['Credential', 'Signature', 'SignedHeaders'].filter((p) => !params.has(p))
+  if (credential !== undefined && signature !== undefined && signedHeaders !== undefined && hasDate) {
+    return { credential, signature, signedHeaders }
+  }
+  const missing = ([['Credential', credential], ['Signature', signature], ['SignedHeaders', signedHeaders]] as const)
+    .filter(([, v]) => v === undefined)
+    .map(([p]) => p)
   const problems = missing.map((p) => `Authorization header requires '${p}' parameter.`)
   if (!hasDate) problems.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
-  if (problems.length > 0) throw new ServiceError('INCOMPLETE_SIGNATURE', `${problems.join(' ')} Authorization=${value}`)
-  const [accessKeyId = '', shortDate = '', region = '', service = ''] = params.get('Credential')!.split('/')
+  throw new ServiceError('INCOMPLETE_SIGNATURE', `${problems.join(' ')} Authorization=${value}`)
+}
+
+/** The parts of the header a signature is verified with. */
+function parseAuthorization (params: AuthorizationParams): Authorization {
+  const [accessKeyId = '', shortDate = '', region = '', service = ''] = params.credential.split('/')
   return {
     accessKeyId,
     shortDate,
     region,
     service,
-    signedHeaders: params.get('SignedHeaders')!.split(';').map((h) => h.toLowerCase()),
-    signature: params.get('Signature')!
+    signedHeaders: params.signedHeaders.split(';').map((h) => h.toLowerCase()),
+    signature: params.signature
   }
 }
 
@@ -166,8 +194,9 @@ export async function checkSignature (request: SignedRequest, keys: KeyTable | u
     return
   }
   const amzDate = header(request.headers, 'x-amz-date')
-  const auth = parseAuthorization(authorization, amzDate !== undefined || header(request.headers, 'date') !== undefined)
+  const params = authorizationParams(authorization, amzDate !== undefined || header(request.headers, 'date') !== undefined)
   if (keys === undefined) return
+  const auth = parseAuthorization(params)
   const secret = keys.get(auth.accessKeyId)
   if (secret === undefined) throw new ServiceError('UNRECOGNIZED_CLIENT', 'The security token included in the request is invalid: the access key id is not in the server\'s key file.')
   const signingDate = parseAmzDate(amzDate ?? '')

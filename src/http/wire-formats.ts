@@ -85,6 +85,9 @@ export const cborWire: WireFormat = {
 
 /** The wire format for a Content-Type header (parameters ignored), if it is one of ours. */
 export function wireFor (contentType: string | undefined): WireFormat | undefined {
+  // What SDKs send, as they send it, without splitting and case-folding.
+  if (contentType === AMZ_JSON) return jsonWire
+  if (contentType === AMZ_CBOR) return cborWire
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
   if (type === AMZ_JSON) return jsonWire
   if (type === AMZ_CBOR) return cborWire
