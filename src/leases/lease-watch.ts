@@ -10,6 +10,7 @@
  */
 import type { Clock } from '../clock.js'
 import type { ServiceError } from '../errors.js'
+import { StopLatch } from '../stop-latch.js'
 import type { Lease } from './lease-model.js'
 import type { LeaseChange, LeaseTable } from './lease-table.js'
 
@@ -28,22 +29,15 @@ export interface WatchOptions {
 }
 
 export class LeaseWatch {
-  private stopped: { reason: ServiceError | undefined } | undefined
-  private readonly stopSignal: Promise<void>
-  private signalStop: () => void = () => {}
+  private readonly latch = new StopLatch()
   /** Changes not yet sent, by lease key, in the order their latest change arrived. */
   private pending = new Map<string, LeaseChange>()
-  private wake: (() => void) | undefined
 
-  constructor (private readonly table: LeaseTable, private readonly options: WatchOptions, private readonly send: (event: WatchEvent) => Promise<void>) {
-    this.stopSignal = new Promise((resolve) => { this.signalStop = resolve })
-  }
+  constructor (private readonly table: LeaseTable, private readonly options: WatchOptions, private readonly send: (event: WatchEvent) => Promise<void>) {}
 
   /** Ends the watch: with `reason` as its error, or quietly (the client left). */
   stop (reason?: ServiceError): void {
-    this.stopped ??= { reason }
-    this.signalStop()
-    this.wake?.()
+    this.latch.stop(reason)
   }
 
   /** Runs until stopped; rejects with the stop reason, if any. */
@@ -57,7 +51,7 @@ export class LeaseWatch {
         await this.deliver({ type: 'SYNCED', serverTimeMs: this.options.clock() })
       }
       let lastSent = performance.now()
-      while (this.stopped === undefined) {
+      while (!this.latch.stopped) {
         const change = this.take()
         if (change !== undefined) {
           if (!await this.deliver(change)) break
@@ -71,20 +65,19 @@ export class LeaseWatch {
           lastSent = performance.now()
           continue
         }
-        await this.sleep(this.options.heartbeatMs - idle)
+        await this.latch.sleep(this.options.heartbeatMs - idle)
       }
     } finally {
       stop()
-      this.wake = undefined
     }
-    if (this.stopped?.reason !== undefined) throw this.stopped.reason
+    if (this.latch.reason !== undefined) throw this.latch.reason
   }
 
   /** Sends unless stopped first; false when the watch is over. */
   private async deliver (event: WatchEvent): Promise<boolean> {
-    if (this.stopped !== undefined) return false
-    await Promise.race([this.stopSignal, this.send(event)])
-    return this.stopped === undefined
+    if (this.latch.stopped) return false
+    await this.latch.race(this.send(event))
+    return !this.latch.stopped
   }
 
   private enqueue (change: LeaseChange): void {
@@ -97,7 +90,7 @@ export class LeaseWatch {
       if (change.type === 'UPDATED') change = { ...change, type: 'CREATED' }
     }
     this.pending.set(key, change)
-    this.wake?.()
+    this.latch.wake()
   }
 
   private take (): WatchEvent | undefined {
@@ -106,16 +99,5 @@ export class LeaseWatch {
     const [key, change] = first.value
     this.pending.delete(key)
     return change
-  }
-
-  private sleep (ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, ms))
-      function done (): void {
-        clearTimeout(timer)
-        resolve()
-      }
-      this.wake = done
-    })
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { ServerConfig } from '../config.js'
 import type { ServiceError } from '../errors.js'
+import { StopLatch } from '../stop-latch.js'
 import { comparePositions, positionAfter, type ShardPosition } from '../storage/record-key.js'
 import type { StoredRecord } from '../storage/store.js'
 import type { LiveSubscription } from './consumer-registry.js'
@@ -44,15 +45,11 @@ function sleepFor (ms: number): Promise<void> {
 }
 
 export class Subscription implements LiveSubscription {
-  private stopped: { reason: ServiceError | undefined } | undefined
-  /** Resolves when stop() is called, so a send blocked by a client that stopped reading is abandoned. */
-  private readonly stopSignal: Promise<void>
-  private signalStop: () => void = () => {}
+  private readonly latch = new StopLatch()
   private changed = false
   /** Commits since the last read, for delivery without a storage read (see takeQueued). */
   private queued: ShardCommit[] = []
   private queuedBytes = 0
-  private wake: (() => void) | undefined
   private readonly rate: TokenBucket | undefined
 
   constructor (
@@ -66,14 +63,11 @@ export class Subscription implements LiveSubscription {
     rate: TokenBucket | undefined
   ) {
     this.rate = rate
-    this.stopSignal = new Promise((resolve) => { this.signalStop = resolve })
   }
 
   /** Ends the subscription: with `reason` as its error, or quietly (the client left). */
   stop (reason?: ServiceError): void {
-    this.stopped ??= { reason }
-    this.signalStop()
-    this.wake?.()
+    this.latch.stop(reason)
   }
 
   /**
@@ -86,47 +80,46 @@ export class Subscription implements LiveSubscription {
     const unlisten = this.shard.onChange((commit) => {
       this.changed = true
       if (commit !== undefined) this.enqueue(commit)
-      this.wake?.()
+      this.latch.wake()
     })
     // The first event goes out at once, so the subscriber knows the subscription is live.
     let lastSent = -Infinity
     try {
       for (;;) {
-        if (this.stopped !== undefined) break
+        if (this.latch.stopped) break
         const now = clock()
         if (now >= deadline) return
         // Cleared before reading, so a commit that lands during the read is not missed.
         this.changed = false
         const page = this.takeQueued() ?? await this.reader.readPage(this.stream, this.shard, this.position, EVENT_MAX_RECORDS, EVENT_MAX_BYTES)
-        if (this.stopped !== undefined) break
+        if (this.latch.stopped) break
         // Over 2 MiB/s, delivery waits for the budget to cover the event; it never fails.
         // The event is read and held (at most 1 MiB), and sent once the budget allows.
         // Commits do not cut this wait short; only stop() does.
-        for (let wait = this.rate?.msUntil(page.bytes) ?? 0; wait > 0 && this.stopped === undefined; wait = this.rate?.msUntil(page.bytes) ?? 0) {
-          await Promise.race([sleepFor(wait), this.stopSignal])
+        for (let wait = this.rate?.msUntil(page.bytes) ?? 0; wait > 0 && !this.latch.stopped; wait = this.rate?.msUntil(page.bytes) ?? 0) {
+          await this.latch.race(sleepFor(wait))
         }
-        if (this.stopped !== undefined) break
+        if (this.latch.stopped) break
         if (page.records.length > 0 || page.ended || clock() - lastSent >= heartbeat) {
           this.position = page.next
           this.rate?.take(page.bytes)
-          await Promise.race([this.stopSignal, this.sink.send({
+          await this.latch.race(this.sink.send({
             records: page.records,
             sequenceNumbers: page.sequenceNumbers,
             continuationSequenceNumber: this.reader.continuationOf(this.shard, page.next),
             millisBehindLatest: page.millisBehindLatest,
             childShards: page.childShards
-          })])
-          if (this.stopped !== undefined) break
+          }))
+          if (this.latch.stopped) break
           lastSent = clock()
           if (page.ended) return
           if (page.records.length > 0) continue
         }
-        if (!this.changed) await this.sleep(Math.min(heartbeat - (clock() - lastSent), deadline - clock()))
+        if (!this.changed) await this.latch.sleep(Math.min(heartbeat - (clock() - lastSent), deadline - clock()))
       }
-      if (this.stopped?.reason !== undefined) throw this.stopped.reason
+      if (this.latch.reason !== undefined) throw this.latch.reason
     } finally {
       unlisten()
-      this.wake = undefined
     }
   }
 
@@ -178,16 +171,5 @@ export class Subscription implements LiveSubscription {
       millisBehindLatest: 0,
       childShards: []
     }
-  }
-
-  private sleep (ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, ms))
-      function done (): void {
-        clearTimeout(timer)
-        resolve()
-      }
-      this.wake = done
-    })
   }
 }
