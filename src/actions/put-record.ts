@@ -14,12 +14,13 @@ export const putRecord = defineAction({
     sequence_number_for_ordering: Type.Optional(SequenceNumber)
   }),
   async handle (ctx, input) {
-    checkRecordSize(input.partition_key, input.data, 'The record')
+    const bytes = checkRecordSize(input.partition_key, input.data, 'The record')
     const stream = ctx.streams.require(input, 'writable')
     const [result] = await ctx.writer.put(stream, [{
       partitionKey: input.partition_key,
       data: input.data,
-      explicitHashKey: input.explicit_hash_key
+      explicitHashKey: input.explicit_hash_key,
+      bytes
     }], input.sequence_number_for_ordering)
     if (result === undefined || !result.ok) {
       throw new ServiceError('THROUGHPUT_EXCEEDED', result?.errorMessage ?? 'Rate exceeded.')

@@ -18,16 +18,17 @@ export const putRecords = defineAction({
     }), { minItems: 1, maxItems: 500 })
   }),
   async handle (ctx, input) {
-    let total = 0
-    input.records.forEach((r, i) => { total += checkRecordSize(r.partition_key, r.data, `records[${i}]`) })
+    const sizes = input.records.map((r, i) => checkRecordSize(r.partition_key, r.data, `records[${i}]`))
+    const total = sizes.reduce((sum, bytes) => sum + bytes, 0)
     if (total > MAX_REQUEST_BYTES) {
       throw new ServiceError('INVALID_ARGUMENT', `Records size exceeds the 5 MiB limit: the request holds ${total} bytes of data and partition keys; send at most ${MAX_REQUEST_BYTES}.`)
     }
     const stream = ctx.streams.require(input, 'writable')
-    const results = await ctx.writer.put(stream, input.records.map((r) => ({
+    const results = await ctx.writer.put(stream, input.records.map((r, i) => ({
       partitionKey: r.partition_key,
       data: r.data,
-      explicitHashKey: r.explicit_hash_key
+      explicitHashKey: r.explicit_hash_key,
+      bytes: sizes[i]!
     })))
     return {
       failed_record_count: results.filter((r) => !r.ok).length,

@@ -14,6 +14,8 @@ export interface PutEntry {
   readonly partitionKey: string
   readonly data: Uint8Array
   readonly explicitHashKey?: string | undefined
+  /** Data plus partition key in bytes, as the caller's size check measured it; the throttle counts it. */
+  readonly bytes: number
 }
 
 export type PutResult =
@@ -40,8 +42,7 @@ export class RecordWriter {
     const refused = new Set<Shard>()
     const results = entries.map((entry, i): PutResult => {
       const shard = stream.route(hashKeys[i]!)
-      const bytes = entry.data.byteLength + Buffer.byteLength(entry.partitionKey, 'utf8')
-      if (limited && (refused.has(shard) || !shard.throttle.admitWrite(bytes))) {
+      if (limited && (refused.has(shard) || !shard.throttle.admitWrite(entry.bytes))) {
         refused.add(shard)
         return {
           ok: false,
