@@ -4,6 +4,7 @@
  * The consumer talks to LeaseService only through this narrow surface (LeaseClient fits it),
  * so the coordination logic can be read without the gRPC plumbing.
  */
+import { isShardlineError, type ShardlineError } from '../errors.js'
 import type { LeaseClient } from '../lease-client.js'
 import type { Lease, LeaseChange } from '../lease-types.js'
 
@@ -52,20 +53,18 @@ export function isOwned (lease: Lease, now: number): boolean {
   return lease.leaseOwner !== '' && lease.expiresAt > now
 }
 
-export function leaseCounterMismatch (err: unknown): { currentLease?: Lease } | undefined {
-  if (err === null || typeof err !== 'object') return undefined
-  if ((err as { code?: unknown }).code !== 'LEASE_COUNTER_MISMATCH') return undefined
-  return err as { currentLease?: Lease }
+/** The error when it is a lost compare-and-set; it carries the lease as it is now. */
+export function leaseCounterMismatch (err: unknown): ShardlineError | undefined {
+  return isShardlineError(err) && err.code === 'LEASE_COUNTER_MISMATCH' ? err : undefined
 }
 
+/** The stable code of an error the clients reject with; undefined for anything else. */
 export function errorCode (err: unknown): string | undefined {
-  if (err === null || typeof err !== 'object') return undefined
-  const code = (err as { code?: unknown }).code
-  return typeof code === 'string' ? code : undefined
+  return isShardlineError(err) ? err.code : undefined
 }
 
 export function isRetriable (err: unknown): boolean {
-  return err !== null && typeof err === 'object' && (err as { retriable?: unknown }).retriable === true
+  return isShardlineError(err) && err.retriable
 }
 
 export function sleep (ms: number, signal?: AbortSignal): Promise<void> {
