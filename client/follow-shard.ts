@@ -7,6 +7,7 @@
 import { isShardlineError } from './errors.js'
 import type { StreamClient } from './stream-client.js'
 import type { ChildShard, StartingPosition, SubscribeToShardEvent } from './types.js'
+import { sleep } from './sleep.js'
 
 export interface FollowShardOptions {
   consumerArn: string
@@ -23,15 +24,6 @@ export type FollowShardEvent =
   | { type: 'shard-end', childShards: ChildShard[] }
 
 const MAX_RETRY_DELAY_MS = 5000
-
-function sleep (ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = (): void => { clearTimeout(timer); resolve() }
-    // The listener goes when the timer fires, so retries do not pile listeners on a long-lived signal.
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
 
 export async function * followShard (client: StreamClient, options: FollowShardOptions): AsyncGenerator<FollowShardEvent> {
   const { consumerArn, shardId, signal } = options

@@ -67,11 +67,4 @@ export function isRetriable (err: unknown): boolean {
   return isShardlineError(err) && err.retriable
 }
 
-export function sleep (ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true) { resolve(); return }
-    const onAbort = (): void => { clearTimeout(timer); resolve() }
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
+export { sleep } from '../sleep.js'

@@ -7,6 +7,7 @@
  * after the previous one has been accepted by the transport's flow control, so at most
  * one event per subscription is ever held.
  */
+import { setTimeout as sleepFor } from 'node:timers/promises'
 import type { ServerConfig } from '../config.js'
 import type { ServiceError } from '../errors.js'
 import { StopLatch } from '../stop-latch.js'
@@ -39,10 +40,6 @@ export interface EventSink {
 
 /** Commits a subscription keeps for its fast path; past this it reads from storage instead. */
 const MAX_QUEUED_BYTES = MIB
-
-function sleepFor (ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
 
 export class Subscription implements LiveSubscription {
   private readonly latch = new StopLatch()
