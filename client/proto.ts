@@ -79,16 +79,20 @@ export function streamService (): ServiceDefinition {
   return service
 }
 
-export function unaryMethod (name: MethodName): UnaryMethod {
-  const method = streamService()[name]
-  if (method === undefined) throw new Error(`${SERVICE_NAME} has no method ${name}`)
+function methodOf (service: ServiceDefinition, serviceName: string, name: string): UnaryMethod {
+  const method = service[name]
+  if (method === undefined) throw new Error(`${serviceName} has no method ${name}`)
   return method
+}
+
+export function unaryMethod (name: MethodName): UnaryMethod {
+  return methodOf(streamService(), SERVICE_NAME, name)
 }
 
 /** The server-streaming RPC of StreamService. */
 export function streamingMethod (name: 'SubscribeToShard'): UnaryMethod {
-  const method = streamService()[name]
-  if (method === undefined || !method.responseStream) throw new Error(`${SERVICE_NAME} has no streaming method ${name}`)
+  const method = methodOf(streamService(), SERVICE_NAME, name)
+  if (!method.responseStream) throw new Error(`${SERVICE_NAME} method ${name} is not server-streaming`)
   return method
 }
 
@@ -107,9 +111,7 @@ export function leaseService (): ServiceDefinition {
 }
 
 export function leaseMethod (name: LeaseMethodName): UnaryMethod {
-  const method = leaseService()[name]
-  if (method === undefined) throw new Error(`${LEASE_SERVICE_NAME} has no method ${name}`)
-  return method
+  return methodOf(leaseService(), LEASE_SERVICE_NAME, name)
 }
 
 /**
