@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import murmur from 'murmurhash3js-revisited'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PartitionHash, Shard, StreamClient } from '../client/index.js'
+import { hashPartitionKey } from '../src/streams/hash-key.js'
 import { expectCode, startServer, uniqueName, type TestServer } from './helpers/server.js'
 
 const SPACE = 1n << 128n
@@ -77,6 +78,15 @@ describe('partition key hashing', () => {
 
   it('agrees with a known MD5 digest (sanity check of the expectation itself)', () => {
     expect(md5Hash('').toString(16)).toBe('d41d8cd98f00b204e9800998ecf8427e')
+  })
+
+  it('hashes exactly the UTF-8 bytes TextEncoder makes, whatever the key holds', () => {
+    // The server writes keys into a reused buffer; it must hash the same bytes a fresh encoding would.
+    const edgeKeys = [...testKeys(200), 'a', '\u{1F600}'.repeat(128), 'é'.repeat(256), 'x\uD800y', '\uDC00', 'z'.repeat(256)]
+    for (const key of edgeKeys) expect(hashPartitionKey(key, 'MURMUR3'), key).toBe(murmurHash(key))
+    // Interleaving long and short keys: a short key must not see a longer one's leftover bytes.
+    expect(hashPartitionKey('k'.repeat(200), 'MURMUR3')).toBe(murmurHash('k'.repeat(200)))
+    expect(hashPartitionKey('k', 'MURMUR3')).toBe(murmurHash('k'))
   })
 
   it('places keys by MurmurHash3 x64_128 by default', async () => {

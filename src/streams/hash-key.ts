@@ -13,7 +13,17 @@ export interface HashRange {
   readonly end: bigint
 }
 
-const utf8 = new TextEncoder()
+/**
+ * The key's UTF-8 bytes are written here rather than into a new array per record: hashing
+ * is synchronous, so one buffer serves every call. 256 characters take at most 768 bytes
+ * (a UTF-16 unit is at most 3 UTF-8 bytes); longer keys, refused upstream, get their own.
+ */
+const scratch = Buffer.allocUnsafe(1024)
+
+function utf8Bytes (text: string): Uint8Array {
+  if (text.length * 3 > scratch.length) return Buffer.from(text, 'utf8')
+  return scratch.subarray(0, scratch.write(text, 0, 'utf8'))
+}
 
 /**
  * MURMUR3: MurmurHash3 x64_128 of the key's UTF-8 bytes, read as an unsigned big-endian
@@ -23,7 +33,7 @@ const utf8 = new TextEncoder()
 export function hashPartitionKey (partitionKey: string, algorithm: PartitionHash): bigint {
   const hex = algorithm === 'MD5'
     ? createHash('md5').update(partitionKey, 'utf8').digest('hex')
-    : murmur.x64.hash128(utf8.encode(partitionKey))
+    : murmur.x64.hash128(utf8Bytes(partitionKey))
   return BigInt('0x' + hex)
 }
 
