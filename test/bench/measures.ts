@@ -12,6 +12,7 @@ import { percentile } from './stats.js'
 import { FANOUT_MEASURES } from './fanout-measures.js'
 import { CONSUMER_MEASURES } from './consumer-measures.js'
 import { HTTP_MEASURES } from './http-measures.js'
+import { GrpcLoad, grpcFrame, messageType } from './grpc-load.js'
 import { PRODUCER_MEASURES } from './producer-measures.js'
 
 export interface Target {
@@ -76,23 +77,85 @@ function writeBatches (clients: StreamClient[], budget: { durationMs: number, ma
   return runLoad({ concurrency: BATCHES_IN_FLIGHT, itemsPerCall: BATCH, ...budget, call: (n, w) => putBatch(client(clients, w), STREAM, n) })
 }
 
-function writeSingles (clients: StreamClient[], budget: { durationMs: number, maxItems: number }): Promise<LoadResult> {
-  return runLoad({ concurrency: PUT_RECORD_IN_FLIGHT, itemsPerCall: 1, ...budget, call: (n, w) => putSingle(client(clients, w), STREAM, n) })
-}
-
 async function putSingle (c: StreamClient, streamName: string, n: number): Promise<number> {
   await c.putRecord({ streamName, partitionKey: partitionKey(n), data: payload(n) })
   return 1
 }
 
+/** Distinct ready PutRecord frames, so keys and payloads vary from call to call. */
+const SINGLE_FRAMES = 1024
+
+/** Frames for the lean load generator, encoded once: the measured process then only sends them. */
+function putRecordsFrames (): Buffer[] {
+  const request = messageType('PutRecordsRequest')
+  return Array.from({ length: 16 }, (_, i) => grpcFrame(request, {
+    stream_name: STREAM,
+    records: batchOf(BATCH, i).map((r) => ({ partition_key: r.partitionKey, data: r.data }))
+  }))
+}
+
+function putRecordFrames (): Buffer[] {
+  const request = messageType('PutRecordRequest')
+  return Array.from({ length: SINGLE_FRAMES }, (_, n) => grpcFrame(request, { stream_name: STREAM, partition_key: partitionKey(n), data: payload(n) }))
+}
+
+async function withLoad<T> (server: ServerProcess, body: (load: GrpcLoad) => Promise<T>): Promise<T> {
+  const load = new GrpcLoad(server.endpoint)
+  try {
+    // The stream is made through the client library; only the measured calls go the lean way.
+    const c = new StreamClient({ endpoint: server.endpoint, deadlineMs: 60_000 })
+    try {
+      await c.createStream({ streamName: STREAM, shardCount: 4 })
+    } finally {
+      c.close()
+    }
+    return await body(load)
+  } finally {
+    load.close()
+  }
+}
+
+const putRecordsResponse = messageType('PutRecordsResponse')
+const putRecordResponse = messageType('PutRecordResponse')
+
+/** Full batches through the lean generator; every answer is decoded and any failed record throws. */
+function leanBatches (load: GrpcLoad, frames: Buffer[], budget: { durationMs: number, maxItems: number }): Promise<LoadResult> {
+  return runLoad({
+    concurrency: BATCHES_IN_FLIGHT,
+    itemsPerCall: BATCH,
+    ...budget,
+    call: async (n) => {
+      const answer = putRecordsResponse.toObject(putRecordsResponse.decode(await load.call('PutRecords', frames[n % frames.length]!)))
+      const records = answer.records as Array<{ sequence_number?: string }>
+      if ((answer.failed_record_count ?? 0) !== 0 || records.length !== BATCH || records.some((r) => r.sequence_number?.length !== 56)) {
+        throw new Error(`PutRecords stored ${records.length - Number(answer.failed_record_count ?? 0)} of ${BATCH} records`)
+      }
+      return BATCH
+    }
+  })
+}
+
+function leanSingles (load: GrpcLoad, frames: Buffer[], budget: { durationMs: number, maxItems: number }): Promise<LoadResult> {
+  return runLoad({
+    concurrency: PUT_RECORD_IN_FLIGHT,
+    itemsPerCall: 1,
+    ...budget,
+    call: async (n) => {
+      const answer = putRecordResponse.toObject(putRecordResponse.decode(await load.call('PutRecord', frames[n % frames.length]!)))
+      if (typeof answer.shard_id !== 'string' || (answer.sequence_number as string | undefined)?.length !== 56) throw new Error('PutRecord answered without a shard and sequence number')
+      return 1
+    }
+  })
+}
+
 const putRecords: Measure = {
   id: 'putRecords',
   rows: [{ key: 'rate', label: `PutRecords 500 x 1 KiB, ${BATCHES_IN_FLIGHT} in flight, 4 shards`, unit: 'records/s', target: { op: '>=', value: 60_000 } }],
-  run: (server) => withClients(server, async (clients) => {
-    await clients[0]!.createStream({ streamName: STREAM, shardCount: 4 })
-    // Warm-up: JIT, connections, the first LevelDB memtable.
-    await writeBatches(clients, { durationMs: Infinity, maxItems: 20 * BATCH })
-    const [result, cpu] = await withCpuUse(server.pid, () => writeBatches(clients, { durationMs: 5_000, maxItems: 400_000 }))
+  run: (server) => withLoad(server, async (load) => {
+    const frames = putRecordsFrames()
+    // Warm-up: JIT, the connection, the first LevelDB memtable.
+    await leanBatches(load, frames, { durationMs: Infinity, maxItems: 20 * BATCH })
+    const [result, cpu] = await withCpuUse(server.pid, () => leanBatches(load, frames, { durationMs: 5_000, maxItems: 400_000 }))
     return { values: { rate: perSecond(result) }, detail: `${result.items} records in ${Math.round(result.elapsedMs)} ms; ${cpuText(cpu, result.items)}` }
   })
 }
@@ -100,10 +163,10 @@ const putRecords: Measure = {
 const putRecord: Measure = {
   id: 'putRecord',
   rows: [{ key: 'rate', label: `PutRecord 1 KiB, ${PUT_RECORD_IN_FLIGHT} in flight, 4 shards`, unit: 'records/s', target: { op: '>=', value: 10_000 } }],
-  run: (server) => withClients(server, async (clients) => {
-    await clients[0]!.createStream({ streamName: STREAM, shardCount: 4 })
-    await writeSingles(clients, { durationMs: Infinity, maxItems: 2_000 })
-    const [result, cpu] = await withCpuUse(server.pid, () => writeSingles(clients, { durationMs: 5_000, maxItems: 100_000 }))
+  run: (server) => withLoad(server, async (load) => {
+    const frames = putRecordFrames()
+    await leanSingles(load, frames, { durationMs: Infinity, maxItems: 2_000 })
+    const [result, cpu] = await withCpuUse(server.pid, () => leanSingles(load, frames, { durationMs: 5_000, maxItems: 100_000 }))
     return { values: { rate: perSecond(result) }, detail: `${result.items} records in ${Math.round(result.elapsedMs)} ms; ${cpuText(cpu, result.items)}` }
   })
 }
