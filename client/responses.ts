@@ -217,12 +217,17 @@ function optional (value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value
 }
 
-/** Drops keys whose value is undefined, so absent optional fields are absent, not undefined. */
+/**
+ * Drops keys whose value is undefined, so absent optional fields are absent, not undefined.
+ * Copies the defined ones into a new object rather than deleting: `delete` turns an object
+ * into a slow dictionary, and a PutRecords answer makes one of these per record.
+ */
 function compact<T extends object> (value: T): T {
+  const out: Partial<T> = {}
   for (const key of Object.keys(value) as Array<keyof T>) {
-    if (value[key] === undefined) delete value[key]
+    if (value[key] !== undefined) out[key] = value[key]
   }
-  return value
+  return out as T
 }
 
 export function toDescribeLimitsResponse (wire: Wire<DescribeLimitsResponse>): DescribeLimitsResponse {
