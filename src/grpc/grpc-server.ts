@@ -12,6 +12,7 @@ import protobuf from 'protobufjs'
 import { loadProtoRoot, loadProtos } from './proto.js'
 import { checkWireTypes } from './wire-check.js'
 import { getRecordsSerializer } from './records-encoder.js'
+import { decodePutRecordsRequest, putRecordsSerializer } from './put-records-codec.js'
 
 /** Room for a 10 MiB GetRecords answer or a 5 MiB PutRecords request plus framing. */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -39,12 +40,26 @@ export function toGrpcError (err: ServiceError, root?: protobuf.Root): Partial<g
   return { code: err.grpcStatus, details: err.message, metadata }
 }
 
-function tolerantDeserializer (method: MethodDefinition<object, object>, type: protobuf.Type): (bytes: Buffer) => object {
+type Serializer = (value: object) => Buffer
+
+/**
+ * Hand-rolled codecs for the calls whose volume makes proto-loader's generic path costly,
+ * by request type. A fast decoder returns undefined for what it does not cover; a fast
+ * encoder wraps the generic one and falls back to it likewise.
+ */
+const FAST_PATHS: Record<string, { readonly decode?: (bytes: Uint8Array) => object | undefined, readonly encode?: (generic: Serializer) => Serializer }> = {
+  '.shardline.v1.GetRecordsRequest': { encode: getRecordsSerializer },
+  '.shardline.v1.PutRecordsRequest': { decode: decodePutRecordsRequest, encode: putRecordsSerializer }
+}
+
+function tolerantDeserializer (method: MethodDefinition<object, object>, type: protobuf.Type, fast?: (bytes: Uint8Array) => object | undefined): (bytes: Buffer) => object {
   return (bytes) => {
     try {
       // protobufjs's Buffer reader silently truncates a string whose length runs past the
       // end of the message; its plain Uint8Array reader rejects it. Same bytes, no copy.
       const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      const decoded = fast?.(view)
+      if (decoded !== undefined) return decoded
       const mismatch = checkWireTypes(type, view)
       if (mismatch !== undefined) return new UndecodableRequest(mismatch)
       return method.requestDeserialize(view as Buffer)
@@ -167,9 +182,12 @@ export async function startGrpcServer (
       const method = service[name] as MethodDefinition<object, object> | undefined
       if (method === undefined) throw new Error(`${serviceName} has no RPC ${name}`)
       const requestType = reflected.methods[name]!.resolvedRequestType!
-      patched[name] = { ...method, requestDeserialize: tolerantDeserializer(method, requestType) }
-      // The one response big enough for its encoding to matter (up to 10 MiB per call).
-      if (requestType.fullName === '.shardline.v1.GetRecordsRequest') patched[name].responseSerialize = getRecordsSerializer(method.responseSerialize)
+      const fast = FAST_PATHS[requestType.fullName]
+      patched[name] = {
+        ...method,
+        requestDeserialize: tolerantDeserializer(method, requestType, fast?.decode),
+        responseSerialize: fast?.encode?.(method.responseSerialize) ?? method.responseSerialize
+      }
       return method
     }
     for (const action of actions.unary) {

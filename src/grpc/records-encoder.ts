@@ -22,6 +22,8 @@ interface RecordOut {
   readonly partition_key: string
 }
 
+import { scratchOf, utf8Bytes, varintBytes, writeString, writeVarint } from './wire-bytes.js'
+
 const WIRE_VARINT = 0
 const WIRE_BYTES = 2
 const TAG_RESPONSE_RECORDS = (1 << 3) | WIRE_BYTES
@@ -29,60 +31,6 @@ const TAG_SEQUENCE_NUMBER = (1 << 3) | WIRE_BYTES
 const TAG_ARRIVAL = (2 << 3) | WIRE_VARINT
 const TAG_DATA = (3 << 3) | WIRE_BYTES
 const TAG_PARTITION_KEY = (4 << 3) | WIRE_BYTES
-
-/** Bytes of a varint holding a non-negative integer below 2^53. */
-function varintBytes (value: number): number {
-  let n = 1
-  while (value >= 128) {
-    value = Math.floor(value / 128)
-    n++
-  }
-  return n
-}
-
-/**
- * Bytes of `text` in UTF-8, walking it in JavaScript: sequence numbers and most partition
- * keys are short ASCII, for which this beats a call into C++ per string.
- */
-function utf8Bytes (text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text, 'utf8')
-  }
-  return text.length
-}
-
-/** Writes `text`, whose UTF-8 length is `bytes`; ASCII (length equal) is copied char by char. */
-function writeString (buf: Buffer, offset: number, text: string, bytes: number): number {
-  if (bytes !== text.length) return offset + buf.write(text, offset, bytes, 'utf8')
-  for (let i = 0; i < bytes; i++) buf[offset + i] = text.charCodeAt(i)
-  return offset + bytes
-}
-
-/**
- * The encoded message is built in one buffer kept for the next call. grpc-js copies a
- * serializer's result into its own frame (length prefix included) before it returns
- * (ServerInterceptingCall.serializeMessage, grpc-js 1.14), so the buffer is free again at
- * once; a fresh 10 MiB buffer per call would cost more in page faults than the copy.
- * test/get-records.test.ts reads concurrent pages of different data to catch a grpc-js
- * that starts to hold on to it.
- */
-const MIB = 1024 * 1024
-let scratch = Buffer.allocUnsafe(0)
-
-function scratchOf (bytes: number): Buffer {
-  // Whole MiBs, so pages of slightly different sizes do not each grow it.
-  if (scratch.byteLength < bytes) scratch = Buffer.allocUnsafe(Math.ceil(bytes / MIB) * MIB)
-  return scratch.subarray(0, bytes)
-}
-
-function writeVarint (buf: Buffer, offset: number, value: number): number {
-  while (value >= 128) {
-    buf[offset++] = (value % 128) | 128
-    value = Math.floor(value / 128)
-  }
-  buf[offset++] = value
-  return offset
-}
 
 /**
  * Only records whose fields have exactly the expected JavaScript types take the fast path;
