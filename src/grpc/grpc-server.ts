@@ -171,7 +171,9 @@ export async function startGrpcServer (
   const root = loadProtoRoot()
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    // channelz (gRPC's introspection service) is not served, so its per-call bookkeeping is pure cost.
+    'grpc.enable_channelz': 0
   })
   for (const [serviceName, actions] of Object.entries(services)) {
     const service = definitions[serviceName] as ServiceDefinition

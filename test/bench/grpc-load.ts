@@ -9,6 +9,7 @@
  * Every answer is still checked: HTTP status, grpc-status, and the decoded response.
  */
 import { connect, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2'
+import { connect as netConnect } from 'node:net'
 import type protobuf from 'protobufjs'
 import { loadProtoRoot } from '../../src/grpc/proto.js'
 
@@ -46,7 +47,12 @@ export class GrpcLoad {
   readonly #session: ClientHttp2Session
 
   constructor (endpoint: string) {
-    this.#session = connect(`http://${endpoint}`, { settings: { initialWindowSize: STREAM_WINDOW_BYTES } })
+    const url = new URL(`http://${endpoint}`)
+    this.#session = connect(url, {
+      settings: { initialWindowSize: STREAM_WINDOW_BYTES },
+      // Requests are small writes; Nagle's algorithm would hold one back until the last is acknowledged.
+      createConnection: () => netConnect({ host: url.hostname, port: Number(url.port), noDelay: true })
+    })
     this.#session.on('connect', () => this.#session.setLocalWindowSize(SESSION_WINDOW_BYTES))
     // An unanswered 'error' would crash the run; each call reports its own failure.
     this.#session.on('error', () => {})
