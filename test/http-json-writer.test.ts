@@ -27,6 +27,8 @@ describe('writeAwsJson', () => {
     }],
     ['numbers of every kind', { a: 0, b: -0, c: 1.5, d: 1e21, e: NaN, f: Infinity, g: -12, stream_creation_timestamp: 1_767_225_600_000 }],
     ['a large page, which outgrows the first buffer', { records: Array.from({ length: 3000 }, (_, i) => ({ data: Buffer.alloc(100, i), partition_key: `k${i}` })) }],
+    ['a page of 1 KiB records, which fills several output chunks', { records: Array.from({ length: 2500 }, (_, i) => ({ sequence_number: String(i), data: Buffer.alloc(1024, i), partition_key: `k${i}` })) }],
+    ['one record larger than an output chunk, between small ones', { records: [{ data: Buffer.alloc(300, 1) }, { data: Buffer.alloc(1_500_000, 2) }, { data: Buffer.alloc(10, 3) }] }],
     ['a map whose keys need escaping or UTF-8', { tags: { plain: 'a', 'ü key': 'b', 'quo"te': 'c', 'line\nbreak': 'd' } }],
     ['a small output after a large one (no state carried over)', { records: [{ sequence_number: '1', shard_id: 'shardId-000000000000' }], encryption_type: 'NONE' }],
     ['not an object', 'text'],

@@ -16,26 +16,43 @@ const NEEDS_ESCAPE_OR_UTF8 = /[^\x20\x21\x23-\x5b\x5d-\x7e]/
 /** Pending text is copied to the buffer past this length (a few records of a page). */
 const FLUSH_CHARS = 16 * 1024
 
+/**
+ * Output goes into chunks of this size; a full one is kept and a new one started, so a
+ * 14 MB GetRecords page is never copied into ever larger buffers on its way out. The
+ * chunks are joined once at the end.
+ */
+const CHUNK_BYTES = 1024 * 1024
+
 class ByteWriter {
+  /** Full chunks, in order. */
+  private readonly done: Buffer[] = []
+  private doneBytes = 0
   buf: Buffer | undefined
   off = 0
   /** Printable ASCII not yet in `buf`. */
   text = ''
 
+  /** A buffer with `bytes` free at `off`: the current chunk, or a new one. */
   private room (bytes: number): Buffer {
     const buf = this.buf
     if (buf !== undefined && this.off + bytes <= buf.length) return buf
-    const bigger = Buffer.allocUnsafe(Math.max(buf === undefined ? 0 : buf.length * 2, this.off + bytes, FLUSH_CHARS * 2))
-    if (buf !== undefined) buf.copy(bigger, 0, 0, this.off)
-    this.buf = bigger
-    return bigger
+    if (buf !== undefined && this.off > 0) {
+      this.done.push(buf.subarray(0, this.off))
+      this.doneBytes += this.off
+    }
+    const chunk = Buffer.allocUnsafe(Math.max(bytes, CHUNK_BYTES))
+    this.buf = chunk
+    this.off = 0
+    return chunk
   }
 
   flush (): void {
     const text = this.text
     if (text === '') return
     this.text = ''
-    this.off += this.room(text.length).write(text, this.off, 'latin1')
+    // room() first: it may start a new chunk and reset `off`.
+    const buf = this.room(text.length)
+    this.off += buf.write(text, this.off, 'latin1')
   }
 
   ascii (text: string): void {
@@ -45,7 +62,8 @@ class ByteWriter {
 
   utf8 (text: string): void {
     this.flush()
-    this.off += this.room(text.length * 3).write(text, this.off, 'utf8')
+    const buf = this.room(text.length * 3)
+    this.off += buf.write(text, this.off, 'utf8')
   }
 
   string (text: string): void {
@@ -56,11 +74,31 @@ class ByteWriter {
     }
   }
 
+  /**
+   * Bytes as a base64 JSON string. Large values (record data) go straight into the
+   * buffer instead of through the pending text, where they would be copied twice more
+   * (into the concatenated text, then out of it).
+   */
+  base64 (data: Buffer): void {
+    if (data.byteLength < 256) {
+      this.ascii('"' + data.toString('base64') + '"')
+      return
+    }
+    this.flush()
+    const encoded = data.toString('base64')
+    const buf = this.room(encoded.length + 2)
+    buf[this.off++] = 0x22
+    this.off += buf.write(encoded, this.off, 'latin1')
+    buf[this.off++] = 0x22
+  }
+
   /** The bytes written; a small output (most responses) is one pooled Latin-1 buffer. */
   finish (): Buffer {
     if (this.buf === undefined) return Buffer.from(this.text, 'latin1')
     this.flush()
-    return this.buf.subarray(0, this.off)
+    const last = this.buf.subarray(0, this.off)
+    if (this.done.length === 0) return last
+    return Buffer.concat([...this.done, last], this.doneBytes + this.off)
   }
 }
 
@@ -101,8 +139,7 @@ function writeValue (out: ByteWriter, value: unknown, timestamp: boolean): void 
   } else if (typeof value === 'boolean') {
     out.ascii(value ? 'true' : 'false')
   } else if (value instanceof Uint8Array) {
-    const data = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-    out.ascii('"' + data.toString('base64') + '"')
+    out.base64(Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength))
   } else if (Array.isArray(value)) {
     out.ascii('[')
     for (let i = 0; i < value.length; i++) {
