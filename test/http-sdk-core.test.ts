@@ -105,6 +105,23 @@ describe.each(SDK_TARGETS)('AWS SDK over %s: core operations', (target) => {
     expect(fromTimestamp.Records?.map((r) => r.SequenceNumber)).toContain(late.SequenceNumber)
   })
 
+  it('reads a page of several MB (sent while it is still being encoded) intact', async () => {
+    const name = await newStream(1)
+    const total = 4000
+    for (let b = 0; b < total / 500; b++) {
+      const Records = Array.from({ length: 500 }, (_, i) => ({ PartitionKey: `k${b * 500 + i}`, Data: Buffer.alloc(1024, (b * 500 + i) % 251) }))
+      const { FailedRecordCount } = await kinesis.send(new PutRecordsCommand({ StreamName: name, Records }))
+      expect(FailedRecordCount).toBe(0)
+    }
+    const { Records } = await kinesis.send(new GetRecordsCommand({ ShardIterator: await iterator(name, 'shardId-000000000000', 'TRIM_HORIZON') }))
+    // About 5.5 MB of JSON: several of the writer's 1 MiB chunks.
+    expect(Records).toHaveLength(total)
+    Records!.forEach((r, i) => {
+      expect(r.PartitionKey).toBe(`k${i}`)
+      expect(Buffer.from(r.Data!).equals(Buffer.alloc(1024, i % 251))).toBe(true)
+    })
+  })
+
   it('changes retention, tags and untags', async () => {
     const name = await newStream()
     await kinesis.send(new IncreaseStreamRetentionPeriodCommand({ StreamName: name, RetentionPeriodHours: 48 }))
