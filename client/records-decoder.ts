@@ -1,0 +1,113 @@
+/**
+ * A hand-rolled decoder for GetRecordsResponse, the largest answer a client receives (up
+ * to 10,000 records and 10 MiB). proto-loader's generic path makes a protobufjs message per
+ * record and then copies it into a plain object; here each record becomes one object read
+ * straight from the bytes, in the shape proto-loader gives (camelCase, int64 as number,
+ * enums as names, `data` a view of the message).
+ *
+ * The other fields (iterator, lag, child shards) are few and small: their bytes are
+ * gathered and decoded by the generic path (a protobuf message is its fields in any
+ * order). Anything the fast path does not cover (an unexpected wire type, a number past
+ * 2^53, an unknown enum value, truncation) hands the whole message to the generic path.
+ *
+ * Wire format (proto/shardline/v1/streams.proto): GetRecordsResponse.records = 1; Record.
+ * sequence_number = 1 (string), approximate_arrival_timestamp = 2 (int64), data = 3
+ * (bytes), partition_key = 4 (string), encryption_type = 5 (enum).
+ */
+
+const WIRE_VARINT = 0
+const WIRE_BYTES = 2
+const ENCRYPTION_TYPES = ['NONE', 'KMS'] as const
+
+interface WireRecord {
+  sequenceNumber?: string
+  approximateArrivalTimestamp?: number
+  data?: Buffer
+  partitionKey?: string
+  encryptionType?: string
+}
+
+const cursor = { at: 0 }
+
+/** A varint at `at` below 2^53 (the cursor moves past it); -1 when truncated or larger. */
+function readVarint (buf: Buffer, at: number, end: number): number {
+  let value = 0
+  let scale = 1
+  for (let i = 0; i < 8; i++) {
+    if (at >= end) return -1
+    const byte = buf[at++]!
+    value += (byte & 0x7f) * scale
+    if (byte < 0x80) {
+      cursor.at = at
+      return value <= Number.MAX_SAFE_INTEGER ? value : -1
+    }
+    scale *= 128
+  }
+  return -1
+}
+
+function decodeRecord (buf: Buffer, start: number, end: number): WireRecord | undefined {
+  const record: WireRecord = {}
+  let at = start
+  while (at < end) {
+    const tag = readVarint(buf, at, end)
+    if (tag < 0) return undefined
+    const field = Math.floor(tag / 8)
+    const wireType = tag % 8
+    const value = readVarint(buf, cursor.at, end)
+    if (value < 0) return undefined
+    at = cursor.at
+    if (wireType === WIRE_VARINT) {
+      if (field === 2) record.approximateArrivalTimestamp = value
+      else if (field === 5 && value < ENCRYPTION_TYPES.length) record.encryptionType = ENCRYPTION_TYPES[value]
+      else return undefined
+      continue
+    }
+    if (wireType !== WIRE_BYTES || at + value > end) return undefined
+    const to = at + value
+    if (field === 1) record.sequenceNumber = buf.toString('utf8', at, to)
+    else if (field === 3) record.data = buf.subarray(at, to)
+    else if (field === 4) record.partitionKey = buf.toString('utf8', at, to)
+    else return undefined
+    at = to
+  }
+  return record
+}
+
+type Deserializer = (bytes: Buffer) => object
+
+/** Wraps proto-loader's deserializer for GetRecordsResponse; `generic` handles what this does not. */
+export function getRecordsDeserializer (generic: Deserializer): Deserializer {
+  return (bytes) => {
+    const records: WireRecord[] = []
+    const rest: Buffer[] = []
+    let at = 0
+    const end = bytes.byteLength
+    while (at < end) {
+      const fieldStart = at
+      const tag = readVarint(bytes, at, end)
+      if (tag < 0) return generic(bytes)
+      const wireType = tag % 8
+      const value = readVarint(bytes, cursor.at, end)
+      if (value < 0) return generic(bytes)
+      at = cursor.at
+      if (wireType === WIRE_BYTES) {
+        if (at + value > end) return generic(bytes)
+        if (tag === (1 << 3 | WIRE_BYTES)) {
+          const record = decodeRecord(bytes, at, at + value)
+          if (record === undefined) return generic(bytes)
+          records.push(record)
+        } else {
+          rest.push(bytes.subarray(fieldStart, at + value))
+        }
+        at += value
+      } else if (wireType === WIRE_VARINT) {
+        rest.push(bytes.subarray(fieldStart, at))
+      } else {
+        return generic(bytes)
+      }
+    }
+    const others = generic(rest.length === 1 ? rest[0]! : Buffer.concat(rest)) as { records?: unknown }
+    return records.length === 0 ? others : { ...others, records }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The client's hand-rolled GetRecordsResponse decoder must give exactly what proto-loader
+ * gives, for every shape a page can take, and hand over to it where it does not apply.
+ */
+import { describe, expect, it } from 'vitest'
+import { unaryMethod } from '../client/proto.js'
+import { getRecordsDeserializer } from '../client/records-decoder.js'
+import { loadProtoRoot } from '../src/grpc/proto.js'
+
+const generic = unaryMethod('GetRecords').responseDeserialize
+const fast = getRecordsDeserializer(generic)
+const type = loadProtoRoot().lookupType('shardline.v1.GetRecordsResponse')
+
+function encode (message: object): Buffer {
+  return Buffer.from(type.encode(type.fromObject(message)).finish())
+}
+
+function record (i: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return { sequence_number: `4${String(i).padStart(55, '0')}`, approximate_arrival_timestamp: 1_763_800_000_000 + i, data: Buffer.alloc(i % 300, i), partition_key: `pk-${i}`, ...over }
+}
+
+describe('GetRecords response decoder (client)', () => {
+  const cases: Array<[string, object]> = [
+    ['plain records, an iterator and lag', { records: Array.from({ length: 50 }, (_, i) => record(i)), next_shard_iterator: 'it', millis_behind_latest: 5 }],
+    ['multi-byte partition keys, empty data, arrival time 0', { records: [record(0, { partition_key: 'ключ-🔑', data: Buffer.alloc(0), approximate_arrival_timestamp: 0 }), record(1, { partition_key: 'é'.repeat(256) })] }],
+    ['data of 20,000 bytes and an arrival time above 2^32', { records: [record(2, { data: Buffer.alloc(20_000, 9), approximate_arrival_timestamp: 2 ** 40 + 3 })] }],
+    ['an encryption type, set', { records: [record(3, { encryption_type: 'KMS' }), record(4, { encryption_type: 'NONE' })] }],
+    ['child shards at the end of a shard, no iterator', { records: [record(5)], millis_behind_latest: 0, child_shards: [{ shard_id: 'shardId-000000000001', parent_shards: ['shardId-000000000000'], hash_key_range: { starting_hash_key: '0', ending_hash_key: '17' } }] }],
+    ['no records', { next_shard_iterator: 'it', millis_behind_latest: 12 }],
+    ['nothing at all', {}]
+  ]
+  for (const [name, message] of cases) {
+    it(`decodes as proto-loader does: ${name}`, () => {
+      const bytes = encode(message)
+      expect(fast(bytes)).toEqual(generic(bytes))
+    })
+  }
+
+  it('reads data as a view of the message, as proto-loader does (no copy)', () => {
+    const bytes = encode({ records: [record(7, { data: Buffer.alloc(64, 7) })] })
+    const data = (fast(bytes) as { records: Array<{ data: Buffer }> }).records[0]!.data
+    expect(data.buffer).toBe(bytes.buffer)
+  })
+
+  const handedOver: Array<[string, Buffer]> = [
+    // A record of 2 bytes holding field 6 (not in the schema) as a varint.
+    ['an unknown field inside a record', Buffer.from([0x0a, 0x02, 0x30, 0x01])],
+    ['an arrival time past 2^53', encode({ records: [record(1, { approximate_arrival_timestamp: 2 ** 60 })] })],
+    ['an unknown encryption type', Buffer.from([0x0a, 0x02, 0x28, 0x07])]
+  ]
+  for (const [name, bytes] of handedOver) {
+    it(`hands ${name} to the generic decoder, whole, with the same result`, () => {
+      const seen: Buffer[] = []
+      const recording = getRecordsDeserializer((b) => { seen.push(b); return generic(b) })
+      expect(recording(bytes)).toEqual(generic(bytes))
+      expect(seen).toEqual([bytes])
+    })
+  }
+})
