@@ -91,9 +91,13 @@ export function getRecordsDeserializer (generic: Deserializer): Deserializer {
       const value = readVarint(bytes, cursor.at, end)
       if (value < 0) return generic(bytes)
       at = cursor.at
+      const field = Math.floor(tag / 8)
+      // protobufjs reads a known field by its schema type, whatever its wire type says;
+      // such a message is left to it whole, so the two paths agree on it too.
+      if (field >= 1 && field <= 4 && wireType !== (field === 3 ? WIRE_VARINT : WIRE_BYTES)) return generic(bytes)
       if (wireType === WIRE_BYTES) {
         if (at + value > end) return generic(bytes)
-        if (tag === (1 << 3 | WIRE_BYTES)) {
+        if (field === 1) {
           const record = decodeRecord(bytes, at, at + value)
           if (record === undefined) return generic(bytes)
           records.push(record)

@@ -15,6 +15,15 @@ function encode (message: object): Buffer {
   return Buffer.from(type.encode(type.fromObject(message)).finish())
 }
 
+/** A decoder's result, or the error it threw: some malformed messages are refused by both. */
+function outcome (decode: () => object): { value: object } | { error: string } {
+  try {
+    return { value: decode() }
+  } catch (err) {
+    return { error: String(err) }
+  }
+}
+
 function record (i: number, over: Record<string, unknown> = {}): Record<string, unknown> {
   return { sequence_number: `4${String(i).padStart(55, '0')}`, approximate_arrival_timestamp: 1_763_800_000_000 + i, data: Buffer.alloc(i % 300, i), partition_key: `pk-${i}`, ...over }
 }
@@ -27,6 +36,7 @@ describe('GetRecords response decoder (client)', () => {
     ['an encryption type, set', { records: [record(3, { encryption_type: 'KMS' }), record(4, { encryption_type: 'NONE' })] }],
     ['child shards at the end of a shard, no iterator', { records: [record(5)], millis_behind_latest: 0, child_shards: [{ shard_id: 'shardId-000000000001', parent_shards: ['shardId-000000000000'], hash_key_range: { starting_hash_key: '0', ending_hash_key: '17' } }] }],
     ['no records', { next_shard_iterator: 'it', millis_behind_latest: 12 }],
+    ['an empty partition key on the wire', { records: [record(6, { partition_key: '' })] }],
     ['nothing at all', {}]
   ]
   for (const [name, message] of cases) {
@@ -42,7 +52,16 @@ describe('GetRecords response decoder (client)', () => {
     expect(data.buffer).toBe(bytes.buffer)
   })
 
+  it('takes the last of a field repeated inside a record, as protobuf requires', () => {
+    // Record: partition_key "a", then partition_key "b".
+    const bytes = Buffer.from([0x0a, 0x06, 0x22, 0x01, 0x61, 0x22, 0x01, 0x62])
+    expect(fast(bytes)).toEqual(generic(bytes))
+    expect((fast(bytes) as { records: Array<{ partitionKey: string }> }).records[0]!.partitionKey).toBe('b')
+  })
+
   const handedOver: Array<[string, Buffer]> = [
+    ['records sent as a varint', Buffer.from([0x08, 0x01])],
+    ['the iterator sent as a varint', Buffer.from([0x10, 0x05])],
     // A record of 2 bytes holding field 6 (not in the schema) as a varint.
     ['an unknown field inside a record', Buffer.from([0x0a, 0x02, 0x30, 0x01])],
     ['an arrival time past 2^53', encode({ records: [record(1, { approximate_arrival_timestamp: 2 ** 60 })] })],
@@ -52,7 +71,7 @@ describe('GetRecords response decoder (client)', () => {
     it(`hands ${name} to the generic decoder, whole, with the same result`, () => {
       const seen: Buffer[] = []
       const recording = getRecordsDeserializer((b) => { seen.push(b); return generic(b) })
-      expect(recording(bytes)).toEqual(generic(bytes))
+      expect(outcome(() => recording(bytes))).toEqual(outcome(() => generic(bytes)))
       expect(seen).toEqual([bytes])
     })
   }

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import protobuf from 'protobufjs'
 import { loadProtoRoot, loadProtos } from '../src/grpc/proto.js'
+import { FAST_PATHS } from '../src/grpc/grpc-server.js'
 import { decodePutRecordsRequest, putRecordsSerializer } from '../src/grpc/put-records-codec.js'
 import { rawCall, startServer, uniqueName, type TestServer } from './helpers/server.js'
 
@@ -20,9 +21,14 @@ const method = (loadProtos()['shardline.v1.StreamService'] as unknown as Record<
 const requestType = loadProtoRoot().lookupType('shardline.v1.PutRecordsRequest')
 const fastSerialize = putRecordsSerializer(method.responseSerialize)
 
-/** Bytes compared as bytes: one side may hold a Buffer where the other holds a Uint8Array. */
+/** Byte fields compared by their type and bytes, so a Buffer where proto-loader gives a Uint8Array shows. */
 function normalized (value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array || (typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer') ? Buffer.from(v instanceof Uint8Array ? v : (v as { data: number[] }).data).toString('hex') : v)))
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => {
+    if (v instanceof Uint8Array) return `${v.constructor.name}:${Buffer.from(v).toString('hex')}`
+    // JSON.stringify turns a Buffer into { type: 'Buffer', data } before the replacer sees it.
+    if (typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer') return `Buffer:${Buffer.from((v as { data: number[] }).data).toString('hex')}`
+    return v
+  }))
 }
 
 function generic (bytes: Buffer): object {
@@ -52,7 +58,7 @@ describe('PutRecords request decoder', () => {
   }
 
   it('decodes empty strings on the wire as present, as proto-loader does', () => {
-    // protobufjs does not write empty strings, so they are put on the wire by hand: stream_name = "".
+    // stream_name = "" (field 2, length 0), put on the wire by hand so the test does not depend on the encoder.
     const bytes = Buffer.concat([Buffer.from([0x12, 0x00]), encode({ records: [{ partition_key: 'a', data: Buffer.from('z') }] })])
     expect(normalized(decodePutRecordsRequest(bytes))).toEqual(normalized(generic(bytes)))
     expect(decodePutRecordsRequest(bytes)).toMatchObject({ stream_name: '' })
@@ -70,13 +76,27 @@ describe('PutRecords request decoder', () => {
     ['an unknown field', Buffer.concat([encode({ stream_name: 's' }), Buffer.from([0x22, 0x01, 0x41])])],
     ['a varint where a string belongs', Buffer.from([0x10, 0x05])],
     ['a length running past the end', encode({ stream_name: 's' }).subarray(0, 2)],
-    ['an unfinished varint', Buffer.from([0x12, 0x80])]
+    ['an unfinished varint', Buffer.from([0x12, 0x80])],
+    ['a multi-byte explicit hash key', encode({ stream_name: 's', records: [{ partition_key: 'a', explicit_hash_key: '１', data: Buffer.from('x') }] })],
+    ['a multi-byte stream ARN', encode({ stream_arn: 'arn:é', records: [] })],
+    ['field number 0', Buffer.from([0x02, 0x00])],
+    ['a record cut short inside its own length', Buffer.from([0x0a, 0x03, 0x1a, 0x05, 0x41])],
+    ['a tag of 2^32 or more (a 5-byte varint)', Buffer.from([0x92, 0x80, 0x80, 0x80, 0x10, 0x00])],
+    ['a varint of more than 5 bytes', Buffer.from([0x92, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00])]
   ]
   for (const [name, bytes] of declined) {
     it(`gives way to the generic decoder for ${name}`, () => {
       expect(decodePutRecordsRequest(bytes)).toBeUndefined()
     })
   }
+})
+
+describe('fast path wiring', () => {
+  it('names request types that exist, so no fast path is silently off', () => {
+    const root = loadProtoRoot()
+    expect(Object.keys(FAST_PATHS).length).toBeGreaterThan(0)
+    for (const name of Object.keys(FAST_PATHS)) expect(root.lookupType(name.slice(1)).fullName).toBe(name)
+  })
 })
 
 describe('PutRecords response encoder', () => {

@@ -47,7 +47,7 @@ type Serializer = (value: object) => Buffer
  * by request type. A fast decoder returns undefined for what it does not cover; a fast
  * encoder wraps the generic one and falls back to it likewise.
  */
-const FAST_PATHS: Record<string, { readonly decode?: (bytes: Uint8Array) => object | undefined, readonly encode?: (generic: Serializer) => Serializer }> = {
+export const FAST_PATHS: Record<string, { readonly decode?: (bytes: Uint8Array) => object | undefined, readonly encode?: (generic: Serializer) => Serializer }> = {
   '.shardline.v1.GetRecordsRequest': { encode: getRecordsSerializer },
   '.shardline.v1.PutRecordsRequest': { decode: decodePutRecordsRequest, encode: putRecordsSerializer }
 }

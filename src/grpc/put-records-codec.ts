@@ -33,16 +33,20 @@ interface RequestIn {
   stream_arn?: string
 }
 
-/** Reads a varint below 2^32 at `at`; -1 when it is truncated or longer. */
+/**
+ * Reads a varint at `at` (moving `out.at` past it); -1 when it is truncated, runs past 5
+ * bytes, or is 2^32 or more: tags and lengths are 32-bit, and anything larger is left to
+ * the generic decoder to refuse.
+ */
 function readLength (buf: Uint8Array, at: number, end: number, out: { at: number }): number {
   let value = 0
-  for (let shift = 0; shift < 32; shift += 7) {
+  for (let shift = 0; shift < 35; shift += 7) {
     if (at >= end) return -1
     const byte = buf[at++]!
     value += (byte & 0x7f) * 2 ** shift
     if (byte < 0x80) {
       out.at = at
-      return value
+      return value < 2 ** 32 ? value : -1
     }
   }
   return -1
@@ -67,7 +71,7 @@ function eachField (buf: Buffer, start: number, end: number, field: (id: number,
   let at = start
   while (at < end) {
     const tag = readLength(buf, at, end, cursor)
-    if (tag < 0 || (tag & 7) !== WIRE_BYTES) return false
+    if (tag < 0 || (tag & 7) !== WIRE_BYTES || tag >>> 3 === 0) return false
     const length = readLength(buf, cursor.at, end, cursor)
     if (length < 0 || cursor.at + length > end) return false
     const from = cursor.at
@@ -81,7 +85,9 @@ function decodeEntry (buf: Buffer, start: number, end: number): EntryIn | undefi
   const entry: EntryIn = {}
   const complete = eachField(buf, start, end, (id, from, to) => {
     if (id === 1) {
-      entry.data = buf.subarray(from, to)
+      // What protobufjs's Uint8Array reader gives (see tolerantDeserializer): a plain view,
+      // and for no bytes at all an empty Buffer.
+      entry.data = from === to ? Buffer.alloc(0) : new Uint8Array(buf.buffer, buf.byteOffset + from, to - from)
       return true
     }
     if (id !== 2 && id !== 3) return false

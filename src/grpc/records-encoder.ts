@@ -14,6 +14,8 @@
  * data = 3 (bytes), partition_key = 4 (string).
  */
 
+import { scratchOf, utf8Bytes, varintBytes, writeString, writeVarint } from './wire-bytes.js'
+
 /** The record shape the GetRecords action returns (src/actions/shapes.ts recordShape). */
 interface RecordOut {
   readonly sequence_number: string
@@ -21,8 +23,6 @@ interface RecordOut {
   readonly data: Uint8Array
   readonly partition_key: string
 }
-
-import { scratchOf, utf8Bytes, varintBytes, writeString, writeVarint } from './wire-bytes.js'
 
 const WIRE_VARINT = 0
 const WIRE_BYTES = 2

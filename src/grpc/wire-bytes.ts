@@ -37,8 +37,9 @@ export function writeString (buf: Buffer, offset: number, text: string, bytes: n
  * (ServerInterceptingCall.serializeMessage, grpc-js 1.14), so the buffer is free again at
  * once; a fresh 10 MiB buffer per call would cost more in page faults than the copy.
  * Serializers run synchronously, so the GetRecords and PutRecords encoders share it.
- * test/get-records.test.ts reads concurrent pages of different data to catch a grpc-js
- * that starts to hold on to it.
+ * test/get-records.test.ts reads concurrent pages of different data, and the producer
+ * tests run concurrent PutRecords and check every answer, to catch a grpc-js that starts
+ * to hold on to it.
  */
 const MIB = 1024 * 1024
 let scratch = Buffer.allocUnsafe(0)

@@ -17,11 +17,13 @@ const NEEDS_ESCAPE_OR_UTF8 = /[^\x20\x21\x23-\x5b\x5d-\x7e]/
 const FLUSH_CHARS = 16 * 1024
 
 /**
- * Output goes into chunks of this size; a full one is kept and a new one started, so a
- * 14 MB GetRecords page is never copied into ever larger buffers on its way out. The
- * chunks are joined once at the end.
+ * Output goes into chunks; a full one is kept and a new one started, so a 14 MB GetRecords
+ * page is never copied into ever larger buffers on its way out, and the chunks are joined
+ * once at the end. Chunks start small (a small answer holds no large buffer while it is
+ * sent) and double up to the largest size.
  */
-const CHUNK_BYTES = 1024 * 1024
+const FIRST_CHUNK_BYTES = 32 * 1024
+const MAX_CHUNK_BYTES = 1024 * 1024
 
 class ByteWriter {
   /** Full chunks, in order. */
@@ -40,7 +42,8 @@ class ByteWriter {
       this.done.push(buf.subarray(0, this.off))
       this.doneBytes += this.off
     }
-    const chunk = Buffer.allocUnsafe(Math.max(bytes, CHUNK_BYTES))
+    const size = buf === undefined ? FIRST_CHUNK_BYTES : Math.min(buf.length * 2, MAX_CHUNK_BYTES)
+    const chunk = Buffer.allocUnsafe(Math.max(bytes, size))
     this.buf = chunk
     this.off = 0
     return chunk

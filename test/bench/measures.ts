@@ -126,7 +126,7 @@ function leanBatches (load: GrpcLoad, frames: Buffer[], budget: { durationMs: nu
     ...budget,
     call: async (n) => {
       const answer = putRecordsResponse.toObject(putRecordsResponse.decode(await load.call('PutRecords', frames[n % frames.length]!)))
-      const records = answer.records as Array<{ sequence_number?: string }>
+      const records = (answer.records ?? []) as Array<{ sequence_number?: string }>
       if ((answer.failed_record_count ?? 0) !== 0 || records.length !== BATCH || records.some((r) => r.sequence_number?.length !== 56)) {
         throw new Error(`PutRecords stored ${records.length - Number(answer.failed_record_count ?? 0)} of ${BATCH} records`)
       }
