@@ -44,24 +44,30 @@ function statusOf (headers: IncomingHttpHeaders): { code: string, message: strin
 }
 
 export class GrpcLoad {
-  readonly #session: ClientHttp2Session
+  readonly #sessions: ClientHttp2Session[]
+  #next = 0
 
-  constructor (endpoint: string) {
+  /** Calls go round-robin over `connections` HTTP/2 connections. */
+  constructor (endpoint: string, connections = 1) {
     const url = new URL(`http://${endpoint}`)
-    this.#session = connect(url, {
-      settings: { initialWindowSize: STREAM_WINDOW_BYTES },
-      // Requests are small writes; Nagle's algorithm would hold one back until the last is acknowledged.
-      createConnection: () => netConnect({ host: url.hostname, port: Number(url.port), noDelay: true })
+    this.#sessions = Array.from({ length: connections }, () => {
+      const session = connect(url, {
+        settings: { initialWindowSize: STREAM_WINDOW_BYTES },
+        // Requests are small writes; Nagle's algorithm would hold one back until the last is acknowledged.
+        createConnection: () => netConnect({ host: url.hostname, port: Number(url.port), noDelay: true })
+      })
+      session.on('connect', () => session.setLocalWindowSize(SESSION_WINDOW_BYTES))
+      // An unanswered 'error' would crash the run; each call reports its own failure.
+      session.on('error', () => {})
+      return session
     })
-    this.#session.on('connect', () => this.#session.setLocalWindowSize(SESSION_WINDOW_BYTES))
-    // An unanswered 'error' would crash the run; each call reports its own failure.
-    this.#session.on('error', () => {})
   }
 
   /** Calls `method` with a ready frame; resolves with the response message, rejects on any non-OK status. */
   call (method: string, frame: Buffer): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const stream = this.#session.request({ ':method': 'POST', ':path': SERVICE + method, 'content-type': 'application/grpc', te: 'trailers' })
+      const session = this.#sessions[this.#next++ % this.#sessions.length]!
+      const stream = session.request({ ':method': 'POST', ':path': SERVICE + method, 'content-type': 'application/grpc', te: 'trailers' })
       const chunks: Buffer[] = []
       let httpStatus = 0
       let status: { code: string, message: string } | undefined
@@ -91,6 +97,6 @@ export class GrpcLoad {
   }
 
   close (): void {
-    this.#session.close()
+    for (const session of this.#sessions) session.close()
   }
 }

@@ -45,6 +45,14 @@ const BATCH = 500
 /** PutRecords calls in flight wherever the benchmark writes batches. */
 const BATCHES_IN_FLIGHT = 8
 const PUT_RECORD_IN_FLIGHT = 64
+/**
+ * The PutRecord calls in flight are spread over two connections (one per core). Over one,
+ * client and server take turns: the server commits all 64 calls in one write, answers them
+ * in one burst, and the client sends the next 64 in one burst, so each side idles while
+ * the other works (about 9,000-10,000 calls/s here). Over four, the smaller bursts cost
+ * more CPU per call than the overlap gains.
+ */
+const PUT_RECORD_CONNECTIONS = 2
 const STREAM = 'bench'
 
 async function withClients<T> (server: ServerProcess, body: (clients: StreamClient[]) => Promise<T>): Promise<T> {
@@ -99,8 +107,8 @@ function putRecordFrames (): Buffer[] {
   return Array.from({ length: SINGLE_FRAMES }, (_, n) => grpcFrame(request, { stream_name: STREAM, partition_key: partitionKey(n), data: payload(n) }))
 }
 
-async function withLoad<T> (server: ServerProcess, body: (load: GrpcLoad) => Promise<T>): Promise<T> {
-  const load = new GrpcLoad(server.endpoint)
+async function withLoad<T> (server: ServerProcess, body: (load: GrpcLoad) => Promise<T>, connections = 1): Promise<T> {
+  const load = new GrpcLoad(server.endpoint, connections)
   try {
     // The stream is made through the client library; only the measured calls go the lean way.
     const c = new StreamClient({ endpoint: server.endpoint, deadlineMs: 60_000 })
@@ -162,13 +170,13 @@ const putRecords: Measure = {
 
 const putRecord: Measure = {
   id: 'putRecord',
-  rows: [{ key: 'rate', label: `PutRecord 1 KiB, ${PUT_RECORD_IN_FLIGHT} in flight, 4 shards`, unit: 'records/s', target: { op: '>=', value: 10_000 } }],
+  rows: [{ key: 'rate', label: `PutRecord 1 KiB, ${PUT_RECORD_IN_FLIGHT} in flight over ${PUT_RECORD_CONNECTIONS} connections, 4 shards`, unit: 'records/s', target: { op: '>=', value: 10_000 } }],
   run: (server) => withLoad(server, async (load) => {
     const frames = putRecordFrames()
     await leanSingles(load, frames, { durationMs: Infinity, maxItems: 2_000 })
     const [result, cpu] = await withCpuUse(server.pid, () => leanSingles(load, frames, { durationMs: 5_000, maxItems: 100_000 }))
     return { values: { rate: perSecond(result) }, detail: `${result.items} records in ${Math.round(result.elapsedMs)} ms; ${cpuText(cpu, result.items)}` }
-  })
+  }, PUT_RECORD_CONNECTIONS)
 }
 
 const putRecordLatency: Measure = {
