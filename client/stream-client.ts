@@ -3,6 +3,7 @@ import { requestEncodingError } from './errors.js'
 import { streamingMethod, streamService, unaryMethod } from './proto.js'
 import type { MethodName, UnaryMethod } from './proto.js'
 import { getRecordsDeserializer } from './records-decoder.js'
+import { putRecordsDeserializer, putRecordsSerializer } from './put-records-codec.js'
 import { encodeCreateStream, encodeGetShardIterator, encodeListStreamConsumers, encodeSubscribeToShard, encodeUpdateShardCount, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
 import {
   toDescribeStreamResponse,
@@ -182,7 +183,7 @@ export class StreamClient extends GrpcClient {
   }
 
   putRecords (request: PutRecordsRequest, options?: CallOptions): Promise<PutRecordsResponse> {
-    return this.#unary('PutRecords', () => encodePutRecords(request), toPutRecordsResponse, options)
+    return this.unaryCall(handCodedMethod('PutRecords'), () => encodePutRecords(request), toPutRecordsResponse, options)
   }
 
   getShardIterator (request: GetShardIteratorRequest, options?: CallOptions): Promise<GetShardIteratorResponse> {
@@ -190,7 +191,7 @@ export class StreamClient extends GrpcClient {
   }
 
   getRecords (request: GetRecordsRequest, options?: CallOptions): Promise<GetRecordsResponse> {
-    return this.unaryCall(getRecordsMethod(), () => request, toGetRecordsResponse, options)
+    return this.unaryCall(handCodedMethod('GetRecords'), () => request, toGetRecordsResponse, options)
   }
 
   #unary<W, R> (method: MethodName, encode: () => object, decode: (wire: W) => R, options?: CallOptions): Promise<R> {
@@ -198,13 +199,21 @@ export class StreamClient extends GrpcClient {
   }
 }
 
-let getRecords: UnaryMethod | undefined
+const handCoded = new Map<MethodName, UnaryMethod>()
 
-/** GetRecords with its answer decoded by hand (records-decoder.ts): pages run to 10 MiB. */
-function getRecordsMethod (): UnaryMethod {
-  if (getRecords === undefined) {
-    const generic = unaryMethod('GetRecords')
-    getRecords = { ...generic, responseDeserialize: getRecordsDeserializer(generic.responseDeserialize) }
+/**
+ * The two calls whose messages are large or frequent enough for proto-loader's generic
+ * codec to cost real CPU, with hand-rolled codecs that fall back to it (records-decoder.ts,
+ * put-records-codec.ts).
+ */
+function handCodedMethod (name: 'GetRecords' | 'PutRecords'): UnaryMethod {
+  let method = handCoded.get(name)
+  if (method === undefined) {
+    const generic = unaryMethod(name)
+    method = name === 'GetRecords'
+      ? { ...generic, responseDeserialize: getRecordsDeserializer(generic.responseDeserialize) }
+      : { ...generic, requestSerialize: putRecordsSerializer(generic.requestSerialize), responseDeserialize: putRecordsDeserializer(generic.responseDeserialize) }
+    handCoded.set(name, method)
   }
-  return getRecords
+  return method
 }
