@@ -13,22 +13,17 @@ export function varintBytes (value: number): number {
   return n
 }
 
-/**
- * Bytes of `text` in UTF-8, walking it in JavaScript: sequence numbers and most partition
- * keys are short ASCII, for which this beats a call into C++ per string.
- */
+/** Bytes of `text` in UTF-8. */
 export function utf8Bytes (text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text, 'utf8')
-  }
-  return text.length
+  // Natively, not char by char in JavaScript: sequence numbers arrive as concatenated
+  // (cons) strings, which V8 would first copy into a flat one for charCodeAt; its own
+  // length and write routines walk them in place. Measured: about half the time per string.
+  return Buffer.byteLength(text, 'utf8')
 }
 
-/** Writes `text`, whose UTF-8 length is `bytes`; ASCII (length equal) is copied char by char. */
+/** Writes `text`, whose UTF-8 length is `bytes`; when that equals its length, it is ASCII and written as Latin-1 (a plain copy). */
 export function writeString (buf: Buffer, offset: number, text: string, bytes: number): number {
-  if (bytes !== text.length) return offset + buf.write(text, offset, bytes, 'utf8')
-  for (let i = 0; i < bytes; i++) buf[offset + i] = text.charCodeAt(i)
-  return offset + bytes
+  return offset + buf.write(text, offset, bytes, bytes === text.length ? 'latin1' : 'utf8')
 }
 
 /**
