@@ -62,12 +62,15 @@ export class RecordWriter {
         // and handed the records so a caught-up one need not read them back from storage.
         const commits = new Map<Shard, ShardCommit & { records: Array<ShardCommit['records'][number]> }>()
         for (const { shard, position, entry } of accepted) {
-          let commit = commits.get(shard)
-          if (commit === undefined) {
-            commit = { before: shard.committed, records: [] }
-            commits.set(shard, commit)
+          // Most shards have no subscriber; their records need no description.
+          if (shard.watched) {
+            let commit = commits.get(shard)
+            if (commit === undefined) {
+              commit = { before: shard.committed, records: [] }
+              commits.set(shard, commit)
+            }
+            commit.records.push({ ts: position.ts, counter: position.counter, partitionKey: entry.partitionKey, data: entry.data })
           }
-          commit.records.push({ ts: position.ts, counter: position.counter, partitionKey: entry.partitionKey, data: entry.data })
           shard.markCommitted(position)
         }
         for (const [shard, commit] of commits) shard.notify(commit)

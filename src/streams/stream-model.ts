@@ -152,6 +152,11 @@ export class Shard {
     return () => { this.listeners.delete(listener) }
   }
 
+  /** Whether anything listens for commits (a live subscription); when not, commits need not be described. */
+  get watched (): boolean {
+    return this.listeners.size > 0
+  }
+
   notify (commit?: ShardCommit): void {
     for (const listener of this.listeners) listener(commit)
   }
