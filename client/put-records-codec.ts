@@ -18,11 +18,7 @@
  * sequence_number = 1, shard_id = 2, error_code = 3, error_message = 4 (strings).
  */
 
-const WIRE_VARINT = 0
-const WIRE_BYTES = 2
-
-type Serializer = (value: object) => Buffer
-type Deserializer = (bytes: Buffer) => object
+import { cursor, ENCRYPTION_TYPES, readVarint, varintBytes, WIRE_BYTES, WIRE_VARINT, writeVarint, type Deserializer, type Serializer } from './wire-bytes.js'
 
 /** An entry as `encodePutRecords` leaves it: data already bytes. */
 interface EntryOut {
@@ -41,39 +37,26 @@ function isPlainEntry (value: unknown): value is EntryOut {
   return (e.data === undefined || e.data === null || e.data instanceof Uint8Array) && isStringOrAbsent(e.explicitHashKey) && isStringOrAbsent(e.partitionKey)
 }
 
-function varintBytes (value: number): number {
-  let n = 1
-  while (value >= 128) {
-    value = Math.floor(value / 128)
-    n++
-  }
-  return n
-}
-
-function writeVarint (buf: Buffer, at: number, value: number): number {
-  while (value >= 128) {
-    buf[at++] = (value % 128) | 128
-    value = Math.floor(value / 128)
-  }
-  buf[at++] = value
-  return at
-}
-
 /** Bytes of a length-delimited field holding `bytes` bytes, tag included (tags here are one byte). */
 function fieldBytes (bytes: number): number {
   return 1 + varintBytes(bytes) + bytes
 }
 
-function stringBytes (text: string | null | undefined): number {
-  return text === undefined || text === null ? 0 : fieldBytes(Buffer.byteLength(text, 'utf8'))
+/** UTF-8 bytes of an optional string; -1 when it is absent (protobufjs writes any present string, even empty). */
+function utf8Length (text: string | null | undefined): number {
+  return text === undefined || text === null ? -1 : Buffer.byteLength(text, 'utf8')
 }
 
-function writeStringField (buf: Buffer, at: number, field: number, text: string | null | undefined): number {
-  if (text === undefined || text === null) return at
+/** A string field measured by utf8Length; nothing when `bytes` is -1. */
+function writeStringField (buf: Buffer, at: number, field: number, text: string | null | undefined, bytes: number): number {
+  if (bytes < 0) return at
   buf[at++] = (field << 3) | WIRE_BYTES
-  const bytes = Buffer.byteLength(text, 'utf8')
   at = writeVarint(buf, at, bytes)
-  return at + buf.write(text, at, bytes, 'utf8')
+  return at + buf.write(text!, at, bytes, 'utf8')
+}
+
+function stringFieldBytes (bytes: number): number {
+  return bytes < 0 ? 0 : fieldBytes(bytes)
 }
 
 /** Wraps proto-loader's serializer for PutRecordsRequest; `generic` takes what this does not. */
@@ -83,13 +66,20 @@ export function putRecordsSerializer (generic: Serializer): Serializer {
     const records = request.records
     if (!Array.isArray(records) || !records.every(isPlainEntry) || !isStringOrAbsent(request.streamName) || !isStringOrAbsent(request.streamArn)) return generic(value)
     const n = records.length
+    // Each string is measured once, here, and written with that length below.
+    const hashKeyBytes = new Array<number>(n)
+    const partitionKeyBytes = new Array<number>(n)
     const bodies = new Array<number>(n)
-    let total = stringBytes(request.streamName) + stringBytes(request.streamArn)
+    const streamNameBytes = utf8Length(request.streamName)
+    const streamArnBytes = utf8Length(request.streamArn)
+    let total = stringFieldBytes(streamNameBytes) + stringFieldBytes(streamArnBytes)
     for (let i = 0; i < n; i++) {
       const e = records[i]!
       const data = e.data as Uint8Array | null | undefined
+      hashKeyBytes[i] = utf8Length(e.explicitHashKey as string | undefined)
+      partitionKeyBytes[i] = utf8Length(e.partitionKey as string | undefined)
       const body = (data === undefined || data === null ? 0 : fieldBytes(data.byteLength)) +
-        stringBytes(e.explicitHashKey as string | undefined) + stringBytes(e.partitionKey as string | undefined)
+        stringFieldBytes(hashKeyBytes[i]!) + stringFieldBytes(partitionKeyBytes[i]!)
       bodies[i] = body
       total += fieldBytes(body)
     }
@@ -106,32 +96,13 @@ export function putRecordsSerializer (generic: Serializer): Serializer {
         out.set(data, at)
         at += data.byteLength
       }
-      at = writeStringField(out, at, 2, e.explicitHashKey as string | undefined)
-      at = writeStringField(out, at, 3, e.partitionKey as string | undefined)
+      at = writeStringField(out, at, 2, e.explicitHashKey as string | undefined, hashKeyBytes[i]!)
+      at = writeStringField(out, at, 3, e.partitionKey as string | undefined, partitionKeyBytes[i]!)
     }
-    at = writeStringField(out, at, 2, request.streamName)
-    at = writeStringField(out, at, 3, request.streamArn)
+    at = writeStringField(out, at, 2, request.streamName, streamNameBytes)
+    at = writeStringField(out, at, 3, request.streamArn, streamArnBytes)
     return out
   }
-}
-
-const cursor = { at: 0 }
-
-/** A varint below 2^31 at `at` (the cursor moves past it); -1 when truncated or larger. */
-function readVarint (buf: Buffer, at: number, end: number): number {
-  let value = 0
-  let scale = 1
-  for (let i = 0; i < 5; i++) {
-    if (at >= end) return -1
-    const byte = buf[at++]!
-    value += (byte & 0x7f) * scale
-    if (byte < 0x80) {
-      cursor.at = at
-      return value < 2 ** 31 ? value : -1
-    }
-    scale *= 128
-  }
-  return -1
 }
 
 interface ResultEntryIn {
@@ -140,8 +111,6 @@ interface ResultEntryIn {
   errorCode?: string
   errorMessage?: string
 }
-
-const ENCRYPTION_TYPES = ['NONE', 'KMS'] as const
 
 function decodeEntry (buf: Buffer, start: number, end: number): ResultEntryIn | undefined {
   const entry: ResultEntryIn = {}
@@ -175,7 +144,8 @@ export function putRecordsDeserializer (generic: Deserializer): Deserializer {
       const value = readVarint(bytes, cursor.at, end)
       if (value < 0) return generic(bytes)
       at = cursor.at
-      if (tag === ((1 << 3) | WIRE_VARINT)) {
+      // An int32 of 2^31 or more (or a negative one, 10 bytes) is left to proto-loader's wrapping.
+      if (tag === ((1 << 3) | WIRE_VARINT) && value < 2 ** 31) {
         response.failedRecordCount = value
       } else if (tag === ((3 << 3) | WIRE_VARINT) && value < ENCRYPTION_TYPES.length) {
         response.encryptionType = ENCRYPTION_TYPES[value]

@@ -15,9 +15,7 @@
  * (bytes), partition_key = 4 (string), encryption_type = 5 (enum).
  */
 
-const WIRE_VARINT = 0
-const WIRE_BYTES = 2
-const ENCRYPTION_TYPES = ['NONE', 'KMS'] as const
+import { cursor, ENCRYPTION_TYPES, readVarint, WIRE_BYTES, WIRE_VARINT, type Deserializer } from './wire-bytes.js'
 
 interface WireRecord {
   sequenceNumber?: string
@@ -25,25 +23,6 @@ interface WireRecord {
   data?: Buffer
   partitionKey?: string
   encryptionType?: string
-}
-
-const cursor = { at: 0 }
-
-/** A varint at `at` below 2^53 (the cursor moves past it); -1 when truncated or larger. */
-function readVarint (buf: Buffer, at: number, end: number): number {
-  let value = 0
-  let scale = 1
-  for (let i = 0; i < 8; i++) {
-    if (at >= end) return -1
-    const byte = buf[at++]!
-    value += (byte & 0x7f) * scale
-    if (byte < 0x80) {
-      cursor.at = at
-      return value <= Number.MAX_SAFE_INTEGER ? value : -1
-    }
-    scale *= 128
-  }
-  return -1
 }
 
 function decodeRecord (buf: Buffer, start: number, end: number): WireRecord | undefined {
@@ -73,8 +52,6 @@ function decodeRecord (buf: Buffer, start: number, end: number): WireRecord | un
   }
   return record
 }
-
-type Deserializer = (bytes: Buffer) => object
 
 /** Wraps proto-loader's deserializer for GetRecordsResponse; `generic` handles what this does not. */
 export function getRecordsDeserializer (generic: Deserializer): Deserializer {

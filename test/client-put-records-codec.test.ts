@@ -9,6 +9,7 @@ import { putRecordsDeserializer, putRecordsSerializer } from '../client/put-reco
 import { encodePutRecords } from '../client/requests.js'
 import type { PutRecordsRequest } from '../client/types.js'
 import { loadProtoRoot } from '../src/grpc/proto.js'
+import { bytesField, message, tag, varint, varintField, WireType } from './helpers/protowire.js'
 
 const method = unaryMethod('PutRecords')
 const serialize = putRecordsSerializer(method.requestSerialize)
@@ -67,10 +68,12 @@ describe('PutRecords response decoder (client)', () => {
 
   const handedOver: Array<[string, Buffer]> = [
     ['a negative failed count (a 10-byte varint)', encodeResponse({ failed_record_count: -1 })],
-    ['an unknown encryption type', Buffer.from([0x18, 0x07])],
-    ['an unknown field in an entry', Buffer.from([0x12, 0x02, 0x28, 0x01])],
-    ['records sent as a varint', Buffer.from([0x10, 0x01])],
-    ['an entry cut short', Buffer.from([0x12, 0x05, 0x0a, 0x01])]
+    ['a failed count of 2^31, past int32', varintField(1, 2 ** 31)],
+    ['an unknown encryption type', varintField(3, 7)],
+    ['an unknown field in an entry', bytesField(2, varintField(5, 1))],
+    ['records sent as a varint', varintField(2, 1)],
+    // An entry of 5 bytes of which only 2 arrive.
+    ['an entry cut short', message(tag(2, WireType.LEN), varint(5), tag(1, WireType.LEN), varint(1))]
   ]
   for (const [name, bytes] of handedOver) {
     it(`hands ${name} to proto-loader, whole, with the same result`, () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { unaryMethod } from '../client/proto.js'
 import { getRecordsDeserializer } from '../client/records-decoder.js'
 import { loadProtoRoot } from '../src/grpc/proto.js'
+import { bytesField, message, stringField, varintField } from './helpers/protowire.js'
 
 const generic = unaryMethod('GetRecords').responseDeserialize
 const fast = getRecordsDeserializer(generic)
@@ -53,19 +54,17 @@ describe('GetRecords response decoder (client)', () => {
   })
 
   it('takes the last of a field repeated inside a record, as protobuf requires', () => {
-    // Record: partition_key "a", then partition_key "b".
-    const bytes = Buffer.from([0x0a, 0x06, 0x22, 0x01, 0x61, 0x22, 0x01, 0x62])
+    const bytes = bytesField(1, message(stringField(4, 'a'), stringField(4, 'b')))
     expect(fast(bytes)).toEqual(generic(bytes))
     expect((fast(bytes) as { records: Array<{ partitionKey: string }> }).records[0]!.partitionKey).toBe('b')
   })
 
   const handedOver: Array<[string, Buffer]> = [
-    ['records sent as a varint', Buffer.from([0x08, 0x01])],
-    ['the iterator sent as a varint', Buffer.from([0x10, 0x05])],
-    // A record of 2 bytes holding field 6 (not in the schema) as a varint.
-    ['an unknown field inside a record', Buffer.from([0x0a, 0x02, 0x30, 0x01])],
+    ['records sent as a varint', varintField(1, 1)],
+    ['the iterator sent as a varint', varintField(2, 5)],
+    ['an unknown field inside a record', bytesField(1, varintField(6, 1))],
     ['an arrival time past 2^53', encode({ records: [record(1, { approximate_arrival_timestamp: 2 ** 60 })] })],
-    ['an unknown encryption type', Buffer.from([0x0a, 0x02, 0x28, 0x07])]
+    ['an unknown encryption type', bytesField(1, varintField(5, 7))]
   ]
   for (const [name, bytes] of handedOver) {
     it(`hands ${name} to the generic decoder, whole, with the same result`, () => {

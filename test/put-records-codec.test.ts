@@ -5,10 +5,10 @@
  * fast decoder gives way on must still be stored or refused as before.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import protobuf from 'protobufjs'
 import { loadProtoRoot, loadProtos } from '../src/grpc/proto.js'
 import { FAST_PATHS } from '../src/grpc/grpc-server.js'
 import { decodePutRecordsRequest, putRecordsSerializer } from '../src/grpc/put-records-codec.js'
+import { bytesField, expectSerializationFailed, message, stringField, tag, varint, varintField, WireType } from './helpers/protowire.js'
 import { rawCall, startServer, uniqueName, type TestServer } from './helpers/server.js'
 
 interface Method {
@@ -58,8 +58,8 @@ describe('PutRecords request decoder', () => {
   }
 
   it('decodes empty strings on the wire as present, as proto-loader does', () => {
-    // stream_name = "" (field 2, length 0), put on the wire by hand so the test does not depend on the encoder.
-    const bytes = Buffer.concat([Buffer.from([0x12, 0x00]), encode({ records: [{ partition_key: 'a', data: Buffer.from('z') }] })])
+    // stream_name = "", put on the wire by hand so the test does not depend on the encoder.
+    const bytes = message(stringField(2, ''), encode({ records: [{ partition_key: 'a', data: Buffer.from('z') }] }))
     expect(normalized(decodePutRecordsRequest(bytes))).toEqual(normalized(generic(bytes)))
     expect(decodePutRecordsRequest(bytes)).toMatchObject({ stream_name: '' })
   })
@@ -73,15 +73,16 @@ describe('PutRecords request decoder', () => {
   const declined: Array<[string, Buffer]> = [
     ['a multi-byte partition key', encode({ stream_name: 's', records: [{ partition_key: 'ключ', data: Buffer.from('x') }] })],
     ['a multi-byte stream name', encode({ stream_name: 'é', records: [] })],
-    ['an unknown field', Buffer.concat([encode({ stream_name: 's' }), Buffer.from([0x22, 0x01, 0x41])])],
-    ['a varint where a string belongs', Buffer.from([0x10, 0x05])],
+    ['an unknown field', message(encode({ stream_name: 's' }), stringField(4, 'A'))],
+    ['a varint where a string belongs', varintField(2, 5)],
     ['a length running past the end', encode({ stream_name: 's' }).subarray(0, 2)],
     ['an unfinished varint', Buffer.from([0x12, 0x80])],
     ['a multi-byte explicit hash key', encode({ stream_name: 's', records: [{ partition_key: 'a', explicit_hash_key: '１', data: Buffer.from('x') }] })],
     ['a multi-byte stream ARN', encode({ stream_arn: 'arn:é', records: [] })],
-    ['field number 0', Buffer.from([0x02, 0x00])],
-    ['a record cut short inside its own length', Buffer.from([0x0a, 0x03, 0x1a, 0x05, 0x41])],
-    ['a tag of 2^32 or more (a 5-byte varint)', Buffer.from([0x92, 0x80, 0x80, 0x80, 0x10, 0x00])],
+    ['field number 0', bytesField(0, Buffer.alloc(0))],
+    // A record of 3 bytes whose partition key claims 5.
+    ['a record cut short inside its own length', message(tag(1, WireType.LEN), varint(3), tag(3, WireType.LEN), varint(5), Buffer.from('A'))],
+    ['a tag of 2^32 or more (a 5-byte varint)', message(varint(2 ** 32 + 0x12), varint(0))],
     ['a varint of more than 5 bytes', Buffer.from([0x92, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00])]
   ]
   for (const [name, bytes] of declined) {
@@ -143,10 +144,9 @@ describe('PutRecords through the server, on both decoding paths', () => {
   it('refuses a request whose string field arrives as a varint with SERIALIZATION_FAILED, storing nothing', async () => {
     const streamName = uniqueName('codec')
     await ts.client.createStream({ streamName, shardCount: 1 })
-    const entry = Buffer.from(protobuf.Writer.create().uint32(26).string('k').uint32(16).uint32(7).finish())
-    const body = Buffer.concat([encode({ stream_name: streamName }), Buffer.from([0x0a, entry.length]), entry])
-    const answer = await rawCall(ts.endpoint, 'PutRecords', body)
-    expect(answer.metadata['shardline-code']).toBe('SERIALIZATION_FAILED')
+    // A record whose explicit_hash_key (a string) arrives as a varint.
+    const body = message(stringField(2, streamName), bytesField(1, message(stringField(3, 'k'), varintField(2, 7))))
+    expectSerializationFailed(await rawCall(ts.endpoint, 'PutRecords', body))
     const { shardIterator } = await ts.client.getShardIterator({ streamName, shardId: 'shardId-000000000000', shardIteratorType: 'TRIM_HORIZON' })
     expect((await ts.client.getRecords({ shardIterator })).records).toEqual([])
   })

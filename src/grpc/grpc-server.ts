@@ -13,6 +13,7 @@ import { loadProtoRoot, loadProtos } from './proto.js'
 import { checkWireTypes } from './wire-check.js'
 import { getRecordsSerializer } from './records-encoder.js'
 import { decodePutRecordsRequest, putRecordsSerializer } from './put-records-codec.js'
+import type { Serializer } from './wire-bytes.js'
 
 /** Room for a 10 MiB GetRecords answer or a 5 MiB PutRecords request plus framing. */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -39,8 +40,6 @@ export function toGrpcError (err: ServiceError, root?: protobuf.Root): Partial<g
   }
   return { code: err.grpcStatus, details: err.message, metadata }
 }
-
-type Serializer = (value: object) => Buffer
 
 /**
  * Hand-rolled codecs for the calls whose volume makes proto-loader's generic path costly,

@@ -17,7 +17,7 @@
  * (message); PutRecordsResultEntry.sequence_number = 1, shard_id = 2, error_code = 3,
  * error_message = 4 (strings).
  */
-import { scratchOf, utf8Bytes, varintBytes, writeString, writeVarint } from './wire-bytes.js'
+import { repeatedFieldSerializer, type Serializer } from './wire-bytes.js'
 
 const WIRE_BYTES = 2
 
@@ -144,51 +144,21 @@ function isPlainEntry (value: unknown): value is ResultEntryOut {
   return isStringOrAbsent(o.sequence_number) && isStringOrAbsent(o.shard_id) && isStringOrAbsent(o.error_code) && isStringOrAbsent(o.error_message)
 }
 
-/** Bytes of one string field (tag, length, UTF-8), 0 when absent. */
-function fieldBytes (text: string | undefined): number {
-  if (text === undefined) return 0
-  const bytes = utf8Bytes(text)
-  return 1 + varintBytes(bytes) + bytes
-}
-
-function writeField (out: Buffer, at: number, tag: number, text: string | undefined): number {
-  if (text === undefined) return at
-  const bytes = utf8Bytes(text)
-  out[at++] = tag
-  return writeString(out, writeVarint(out, at, bytes), text, bytes)
-}
-
 /**
  * Wraps proto-loader's serializer for PutRecordsResponse: the result entries are written
- * by hand and the rest (failed count, encryption type) by `generic`, appended; a protobuf
- * message is its fields in any order.
+ * by hand, the rest (failed count, encryption type) by `generic`.
  */
-export function putRecordsSerializer (generic: (value: object) => Buffer): (value: object) => Buffer {
-  return (value) => {
-    const records = (value as { records?: unknown }).records
-    if (!Array.isArray(records) || records.length === 0 || !records.every(isPlainEntry)) return generic(value)
-    const rest = generic({ ...value, records: [] })
-    const n = records.length
-    const bodies = new Array<number>(n)
-    let total = rest.byteLength
-    for (let i = 0; i < n; i++) {
-      const r = records[i]!
-      const body = fieldBytes(r.sequence_number) + fieldBytes(r.shard_id) + fieldBytes(r.error_code) + fieldBytes(r.error_message)
-      bodies[i] = body
-      total += 1 + varintBytes(body) + body
+export function putRecordsSerializer (generic: Serializer): Serializer {
+  return repeatedFieldSerializer(generic, {
+    name: 'records',
+    tag: TAG_RESPONSE_RECORDS,
+    accepts: isPlainEntry,
+    size: (r, strings) => strings.size(r.sequence_number) + strings.size(r.shard_id) + strings.size(r.error_code) + strings.size(r.error_message),
+    write: (out, at, r, strings) => {
+      at = strings.write(out, at, TAG_SEQUENCE_NUMBER, r.sequence_number)
+      at = strings.write(out, at, TAG_SHARD_ID, r.shard_id)
+      at = strings.write(out, at, TAG_ERROR_CODE, r.error_code)
+      return strings.write(out, at, TAG_ERROR_MESSAGE, r.error_message)
     }
-    const out = scratchOf(total)
-    let at = 0
-    for (let i = 0; i < n; i++) {
-      const r = records[i]!
-      out[at++] = TAG_RESPONSE_RECORDS
-      at = writeVarint(out, at, bodies[i]!)
-      at = writeField(out, at, TAG_SEQUENCE_NUMBER, r.sequence_number)
-      at = writeField(out, at, TAG_SHARD_ID, r.shard_id)
-      at = writeField(out, at, TAG_ERROR_CODE, r.error_code)
-      at = writeField(out, at, TAG_ERROR_MESSAGE, r.error_message)
-    }
-    rest.copy(out, at)
-    return out
-  }
+  })
 }

@@ -3,18 +3,16 @@
  * server sends (up to 10 MiB). proto-loader's generic path turns every record into a
  * protobufjs message object (fromObject), queues one writer operation per field, and
  * copies each record's data twice (into the writer's queue's final buffer via finish).
- * Here the exact size is computed first and every field is written once into one buffer.
- *
- * Everything but `records` (iterator, millis, child shards) still goes through the generic
- * serializer and is appended: a protobuf message is the concatenation of its fields in any
- * order, so the two parts together decode as one message.
+ * Here the exact size is computed first and every field is written once into one buffer
+ * (repeatedFieldSerializer); everything but `records` (iterator, millis, child shards)
+ * still goes through the generic serializer.
  *
  * Wire format (proto/shardline/v1/streams.proto): GetRecordsResponse.records = 1 (message),
  * Record.sequence_number = 1 (string), approximate_arrival_timestamp = 2 (int64),
  * data = 3 (bytes), partition_key = 4 (string).
  */
 
-import { scratchOf, utf8Bytes, varintBytes, writeString, writeVarint } from './wire-bytes.js'
+import { repeatedFieldSerializer, varintBytes, writeVarint, type Serializer } from './wire-bytes.js'
 
 /** The record shape the GetRecords action returns (src/actions/shapes.ts recordShape). */
 interface RecordOut {
@@ -46,58 +44,25 @@ function isPlainRecord (r: unknown): r is RecordOut {
     o.encryption_type === undefined
 }
 
-/**
- * Wraps proto-loader's serializer for GetRecordsResponse. `generic` serializes the same
- * message the slow way; it is used for everything the fast path does not cover.
- */
-export function getRecordsSerializer (generic: (value: object) => Buffer): (value: object) => Buffer {
-  return (value) => {
-    const records = (value as { records?: unknown }).records
-    if (!Array.isArray(records) || records.length === 0 || !records.every(isPlainRecord)) return generic(value)
-    const rest = generic({ ...value, records: [] })
-
-    // Pass 1: sizes. String byte lengths are kept so pass 2 need not measure again.
-    const n = records.length
-    const bodies = new Array<number>(n)
-    const seqBytes = new Array<number>(n)
-    const keyBytes = new Array<number>(n)
-    let total = rest.byteLength
-    for (let i = 0; i < n; i++) {
-      const r = records[i]!
-      const s = utf8Bytes(r.sequence_number)
-      const k = utf8Bytes(r.partition_key)
-      const d = r.data.byteLength
-      const body = 1 + varintBytes(s) + s +
-        1 + varintBytes(r.approximate_arrival_timestamp) +
-        1 + varintBytes(d) + d +
-        1 + varintBytes(k) + k
-      seqBytes[i] = s
-      keyBytes[i] = k
-      bodies[i] = body
-      total += 1 + varintBytes(body) + body
-    }
-
-    // Pass 2: one buffer, each field written once.
-    const out = scratchOf(total)
-    let at = 0
-    for (let i = 0; i < n; i++) {
-      const r = records[i]!
-      out[at++] = TAG_RESPONSE_RECORDS
-      at = writeVarint(out, at, bodies[i]!)
-      out[at++] = TAG_SEQUENCE_NUMBER
-      at = writeVarint(out, at, seqBytes[i]!)
-      at = writeString(out, at, r.sequence_number, seqBytes[i]!)
+/** Wraps proto-loader's serializer for GetRecordsResponse; `generic` takes everything the fast path does not. */
+export function getRecordsSerializer (generic: Serializer): Serializer {
+  return repeatedFieldSerializer(generic, {
+    name: 'records',
+    tag: TAG_RESPONSE_RECORDS,
+    accepts: isPlainRecord,
+    size: (r, strings) => strings.size(r.sequence_number) +
+      1 + varintBytes(r.approximate_arrival_timestamp) +
+      1 + varintBytes(r.data.byteLength) + r.data.byteLength +
+      strings.size(r.partition_key),
+    write: (out, at, r, strings) => {
+      at = strings.write(out, at, TAG_SEQUENCE_NUMBER, r.sequence_number)
       out[at++] = TAG_ARRIVAL
       at = writeVarint(out, at, r.approximate_arrival_timestamp)
       out[at++] = TAG_DATA
       at = writeVarint(out, at, r.data.byteLength)
       out.set(r.data, at)
       at += r.data.byteLength
-      out[at++] = TAG_PARTITION_KEY
-      at = writeVarint(out, at, keyBytes[i]!)
-      at = writeString(out, at, r.partition_key, keyBytes[i]!)
+      return strings.write(out, at, TAG_PARTITION_KEY, r.partition_key)
     }
-    rest.copy(out, at)
-    return out
-  }
+  })
 }

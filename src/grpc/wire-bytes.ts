@@ -1,6 +1,7 @@
 /**
  * Byte-level protobuf writing shared by the hand-rolled encoders (records-encoder.ts,
- * put-records-codec.ts): varint sizes and writes, UTF-8 lengths, and one reusable buffer.
+ * put-records-codec.ts): varint sizes and writes, UTF-8 lengths, one reusable buffer, and
+ * the serializer both are built on.
  */
 
 /** Bytes of a varint holding a non-negative integer below 2^53. */
@@ -52,4 +53,76 @@ export function writeVarint (buf: Buffer, offset: number, value: number): number
   }
   buf[offset++] = value
   return offset
+}
+
+/**
+ * The UTF-8 lengths of the string fields one message holds: measured once while the
+ * message is sized, and read back in the same order while it is written.
+ */
+export class StringFields {
+  private readonly lengths: number[] = []
+  private next = 0
+
+  /** Bytes of a string field (one-byte tag, length, UTF-8); 0 when it is absent. */
+  size (text: string | undefined): number {
+    if (text === undefined) return 0
+    const bytes = utf8Bytes(text)
+    this.lengths.push(bytes)
+    return 1 + varintBytes(bytes) + bytes
+  }
+
+  /** Writes a field that `size` measured, in the order it measured them. */
+  write (out: Buffer, at: number, tag: number, text: string | undefined): number {
+    if (text === undefined) return at
+    const bytes = this.lengths[this.next++]!
+    out[at++] = tag
+    return writeString(out, writeVarint(out, at, bytes), text, bytes)
+  }
+}
+
+export type Serializer = (value: object) => Buffer
+
+export interface RepeatedField<T> {
+  /** The output key of the repeated message field, e.g. 'records'. */
+  readonly name: string
+  /** Its one-byte tag (field number and length-delimited wire type). */
+  readonly tag: number
+  /** Items of exactly the expected JavaScript types; one that is not sends the whole message the generic way. */
+  readonly accepts: (item: unknown) => item is T
+  /** Bytes of an item's body; string fields are measured through `strings`. */
+  readonly size: (item: T, strings: StringFields) => number
+  /** Writes an item's body at `at`, its string fields through `strings`, in the order `size` measured them. */
+  readonly write: (out: Buffer, at: number, item: T, strings: StringFields) => number
+}
+
+/**
+ * Wraps proto-loader's serializer: one repeated message field is written by hand, sized
+ * first so everything lands once in the reusable buffer, and the rest of the message
+ * goes through `generic` and is appended (a protobuf message is its fields in any order,
+ * so the two parts decode as one). proto-loader would make a message object per item and
+ * queue a writer operation per field.
+ */
+export function repeatedFieldSerializer<T> (generic: Serializer, field: RepeatedField<T>): Serializer {
+  return (value) => {
+    const items = (value as Record<string, unknown>)[field.name]
+    if (!Array.isArray(items) || items.length === 0 || !items.every(field.accepts)) return generic(value)
+    const rest = generic({ ...value, [field.name]: [] })
+    const strings = new StringFields()
+    const bodies = new Array<number>(items.length)
+    let total = rest.byteLength
+    for (let i = 0; i < items.length; i++) {
+      const body = field.size(items[i]!, strings)
+      bodies[i] = body
+      total += 1 + varintBytes(body) + body
+    }
+    const out = scratchOf(total)
+    let at = 0
+    for (let i = 0; i < items.length; i++) {
+      out[at++] = field.tag
+      at = writeVarint(out, at, bodies[i]!)
+      at = field.write(out, at, items[i]!, strings)
+    }
+    rest.copy(out, at)
+    return out
+  }
 }
