@@ -1,16 +1,18 @@
 /**
  * A hand-rolled decoder for GetRecordsResponse, the largest answer a client receives (up
- * to 10,000 records and 10 MiB). proto-loader's generic path makes a protobufjs message per
+ * to 10,000 records and 10 MiB), and for SubscribeToShardEvent, whose decoding is on a
+ * fan-out consumer's put-to-delivery path. proto-loader's generic path makes a protobufjs message per
  * record and then copies it into a plain object; here each record becomes one object read
  * straight from the bytes, in the shape proto-loader gives (camelCase, int64 as number,
  * enums as names, `data` a view of the message).
  *
- * The other fields (iterator, lag, child shards) are few and small: their bytes are
+ * The other fields (iterator or continuation, lag, child shards) are few and small: their bytes are
  * gathered and decoded by the generic path (a protobuf message is its fields in any
  * order). Anything the fast path does not cover (an unexpected wire type, a number past
  * 2^53, an unknown enum value, truncation) hands the whole message to the generic path.
  *
- * Wire format (proto/shardline/v1/streams.proto): GetRecordsResponse.records = 1; Record.
+ * Wire format (proto/shardline/v1/streams.proto): records = 1 in both messages, and fields
+ * 2-4 have the same wire types (string, int64, repeated ChildShard); Record.
  * sequence_number = 1 (string), approximate_arrival_timestamp = 2 (int64), data = 3
  * (bytes), partition_key = 4 (string), encryption_type = 5 (enum).
  */
@@ -53,8 +55,11 @@ function decodeRecord (buf: Buffer, start: number, end: number): WireRecord | un
   return record
 }
 
-/** Wraps proto-loader's deserializer for GetRecordsResponse; `generic` handles what this does not. */
-export function getRecordsDeserializer (generic: Deserializer): Deserializer {
+/**
+ * Wraps proto-loader's deserializer for GetRecordsResponse or SubscribeToShardEvent;
+ * `generic` handles what this does not (and names fields 2-4 as its message does).
+ */
+export function recordsDeserializer (generic: Deserializer): Deserializer {
   return (bytes) => {
     const records: WireRecord[] = []
     const rest: Buffer[] = []

@@ -2,7 +2,7 @@ import { GrpcClient, type CallOptions, type StreamClientOptions } from './grpc-c
 import { requestEncodingError } from './errors.js'
 import { streamingMethod, streamService, unaryMethod } from './proto.js'
 import type { MethodName, UnaryMethod } from './proto.js'
-import { getRecordsDeserializer } from './records-decoder.js'
+import { recordsDeserializer } from './records-decoder.js'
 import { putRecordsDeserializer, putRecordsSerializer } from './put-records-codec.js'
 import { encodeCreateStream, encodeGetShardIterator, encodeListStreamConsumers, encodeSubscribeToShard, encodeUpdateShardCount, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
 import {
@@ -152,7 +152,7 @@ export class StreamClient extends GrpcClient {
    */
   subscribeToShard (request: SubscribeToShardRequest): ShardSubscription {
     this.assertOpen()
-    const definition = streamingMethod('SubscribeToShard')
+    const definition = handCodedMethod('SubscribeToShard')
     let encoded: object
     try {
       encoded = encodeSubscribeToShard(request)
@@ -199,20 +199,24 @@ export class StreamClient extends GrpcClient {
   }
 }
 
-const handCoded = new Map<MethodName, UnaryMethod>()
+const handCoded = new Map<MethodName | 'SubscribeToShard', UnaryMethod>()
 
 /**
- * The two calls whose messages are large or frequent enough for proto-loader's generic
- * codec to cost real CPU, with hand-rolled codecs that fall back to it (records-decoder.ts,
- * put-records-codec.ts).
+ * The calls whose messages are large or frequent enough for proto-loader's generic codec
+ * to cost real CPU, with hand-rolled codecs that fall back to it (records-decoder.ts,
+ * put-records-codec.ts). SubscribeToShard is here for latency: its events are decoded on
+ * the put-to-delivery path.
  */
-function handCodedMethod (name: 'GetRecords' | 'PutRecords'): UnaryMethod {
+function handCodedMethod (name: 'GetRecords' | 'PutRecords' | 'SubscribeToShard'): UnaryMethod {
   let method = handCoded.get(name)
   if (method === undefined) {
-    const generic = unaryMethod(name)
-    method = name === 'GetRecords'
-      ? { ...generic, responseDeserialize: getRecordsDeserializer(generic.responseDeserialize) }
-      : { ...generic, requestSerialize: putRecordsSerializer(generic.requestSerialize), responseDeserialize: putRecordsDeserializer(generic.responseDeserialize) }
+    if (name === 'PutRecords') {
+      const generic = unaryMethod(name)
+      method = { ...generic, requestSerialize: putRecordsSerializer(generic.requestSerialize), responseDeserialize: putRecordsDeserializer(generic.responseDeserialize) }
+    } else {
+      const generic = name === 'GetRecords' ? unaryMethod(name) : streamingMethod(name)
+      method = { ...generic, responseDeserialize: recordsDeserializer(generic.responseDeserialize) }
+    }
     handCoded.set(name, method)
   }
   return method

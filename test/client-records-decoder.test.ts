@@ -3,13 +3,13 @@
  * gives, for every shape a page can take, and hand over to it where it does not apply.
  */
 import { describe, expect, it } from 'vitest'
-import { unaryMethod } from '../client/proto.js'
-import { getRecordsDeserializer } from '../client/records-decoder.js'
+import { streamingMethod, unaryMethod } from '../client/proto.js'
+import { recordsDeserializer } from '../client/records-decoder.js'
 import { loadProtoRoot } from '../src/grpc/proto.js'
 import { bytesField, message, stringField, varintField } from './helpers/protowire.js'
 
 const generic = unaryMethod('GetRecords').responseDeserialize
-const fast = getRecordsDeserializer(generic)
+const fast = recordsDeserializer(generic)
 const type = loadProtoRoot().lookupType('shardline.v1.GetRecordsResponse')
 
 function encode (message: object): Buffer {
@@ -69,9 +69,33 @@ describe('GetRecords response decoder (client)', () => {
   for (const [name, bytes] of handedOver) {
     it(`hands ${name} to the generic decoder, whole, with the same result`, () => {
       const seen: Buffer[] = []
-      const recording = getRecordsDeserializer((b) => { seen.push(b); return generic(b) })
+      const recording = recordsDeserializer((b) => { seen.push(b); return generic(b) })
       expect(outcome(() => recording(bytes))).toEqual(outcome(() => generic(bytes)))
       expect(seen).toEqual([bytes])
     })
   }
+})
+
+describe('SubscribeToShardEvent decoder (client)', () => {
+  const eventGeneric = streamingMethod('SubscribeToShard').responseDeserialize
+  const eventFast = recordsDeserializer(eventGeneric)
+  const eventType = loadProtoRoot().lookupType('shardline.v1.SubscribeToShardEvent')
+  const encodeEvent = (value: object): Buffer => Buffer.from(eventType.encode(eventType.fromObject(value)).finish())
+  const cases: Array<[string, object]> = [
+    ['records, a continuation and lag', { records: Array.from({ length: 20 }, (_, i) => record(i)), continuation_sequence_number: record(19).sequence_number, millis_behind_latest: 3 }],
+    ['a heartbeat with no records', { continuation_sequence_number: record(0).sequence_number, millis_behind_latest: 0 }],
+    ['the last event of a closed shard: child shards, no continuation', { records: [record(1)], child_shards: [{ shard_id: 'shardId-000000000002', parent_shards: ['shardId-000000000000', 'shardId-000000000001'], hash_key_range: { starting_hash_key: '0', ending_hash_key: '99' } }] }]
+  ]
+  for (const [name, value] of cases) {
+    it(`decodes as proto-loader does, field names included: ${name}`, () => {
+      const bytes = encodeEvent(value)
+      expect(eventFast(bytes)).toEqual(eventGeneric(bytes))
+    })
+  }
+
+  it('names field 2 continuationSequenceNumber, as the event message does', () => {
+    const decoded = eventFast(encodeEvent({ records: [record(2)], continuation_sequence_number: 'c-2' })) as Record<string, unknown>
+    expect(decoded.continuationSequenceNumber).toBe('c-2')
+    expect(decoded).not.toHaveProperty('nextShardIterator')
+  })
 })

@@ -4,14 +4,14 @@
  */
 import { describe, expect, it } from 'vitest'
 import { loadProtos } from '../src/grpc/proto.js'
-import { getRecordsSerializer } from '../src/grpc/records-encoder.js'
+import { recordsSerializer } from '../src/grpc/records-encoder.js'
 
 interface Method {
   responseSerialize: (value: object) => Buffer
   responseDeserialize: (bytes: Buffer) => object
 }
 const method = (loadProtos()['shardline.v1.StreamService'] as unknown as Record<string, Method>).GetRecords!
-const fast = getRecordsSerializer(method.responseSerialize)
+const fast = recordsSerializer(method.responseSerialize)
 
 function decoded (bytes: Buffer): unknown {
   // Copied: the fast encoder's result is reused by the next call.
@@ -42,4 +42,20 @@ describe('GetRecords response encoder', () => {
     const small = { records: [record(7, { data: Buffer.from('abc') })], child_shards: [] }
     expect(decoded(fast(small))).toEqual(decoded(method.responseSerialize(small)))
   })
+})
+
+describe('SubscribeToShardEvent encoder', () => {
+  const event = (loadProtos()['shardline.v1.StreamService'] as unknown as Record<string, Method>).SubscribeToShard!
+  const eventFast = recordsSerializer(event.responseSerialize)
+  const eventDecoded = (bytes: Buffer): unknown => event.responseDeserialize(Buffer.from(bytes))
+  const cases: Array<[string, object]> = [
+    ['records, a continuation and lag', { records: Array.from({ length: 20 }, (_, i) => record(i)), continuation_sequence_number: 'c', millis_behind_latest: 3 }],
+    ['a heartbeat with no records', { records: [], continuation_sequence_number: 'c', millis_behind_latest: 0 }],
+    ['the last event of a closed shard', { records: [record(1)], millis_behind_latest: 0, child_shards: [{ shard_id: 'shardId-000000000002', parent_shards: ['shardId-000000000000', 'shardId-000000000001'], hash_key_range: { starting_hash_key: '0', ending_hash_key: '99' } }] }]
+  ]
+  for (const [name, message] of cases) {
+    it(`decodes as the generic encoding does: ${name}`, () => {
+      expect(eventDecoded(eventFast(message))).toEqual(eventDecoded(event.responseSerialize(message)))
+    })
+  }
 })

@@ -11,7 +11,7 @@ import { ERROR_METADATA, ServiceError, toServiceError } from '../errors.js'
 import protobuf from 'protobufjs'
 import { loadProtoRoot, loadProtos } from './proto.js'
 import { checkWireTypes } from './wire-check.js'
-import { getRecordsSerializer } from './records-encoder.js'
+import { recordsSerializer } from './records-encoder.js'
 import { decodePutRecordsRequest, putRecordsSerializer } from './put-records-codec.js'
 import type { Serializer } from './wire-bytes.js'
 
@@ -47,7 +47,8 @@ export function toGrpcError (err: ServiceError, root?: protobuf.Root): Partial<g
  * encoder wraps the generic one and falls back to it likewise.
  */
 export const FAST_PATHS: Record<string, { readonly decode?: (bytes: Uint8Array) => object | undefined, readonly encode?: (generic: Serializer) => Serializer }> = {
-  '.shardline.v1.GetRecordsRequest': { encode: getRecordsSerializer },
+  '.shardline.v1.GetRecordsRequest': { encode: recordsSerializer },
+  '.shardline.v1.SubscribeToShardRequest': { encode: recordsSerializer },
   '.shardline.v1.PutRecordsRequest': { decode: decodePutRecordsRequest, encode: putRecordsSerializer }
 }
 

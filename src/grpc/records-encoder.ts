@@ -1,13 +1,14 @@
 /**
  * A hand-rolled encoder for the `records` of GetRecordsResponse, the largest message the
- * server sends (up to 10 MiB). proto-loader's generic path turns every record into a
+ * server sends (up to 10 MiB), and of SubscribeToShardEvent, the one it sends most often
+ * to a fan-out consumer, where its cost is on the put-to-delivery path. proto-loader's generic path turns every record into a
  * protobufjs message object (fromObject), queues one writer operation per field, and
  * copies each record's data twice (into the writer's queue's final buffer via finish).
  * Here the exact size is computed first and every field is written once into one buffer
  * (repeatedFieldSerializer); everything but `records` (iterator, millis, child shards)
  * still goes through the generic serializer.
  *
- * Wire format (proto/shardline/v1/streams.proto): GetRecordsResponse.records = 1 (message),
+ * Wire format (proto/shardline/v1/streams.proto): records = 1 (message) in both messages,
  * Record.sequence_number = 1 (string), approximate_arrival_timestamp = 2 (int64),
  * data = 3 (bytes), partition_key = 4 (string).
  */
@@ -44,8 +45,11 @@ function isPlainRecord (r: unknown): r is RecordOut {
     o.encryption_type === undefined
 }
 
-/** Wraps proto-loader's serializer for GetRecordsResponse; `generic` takes everything the fast path does not. */
-export function getRecordsSerializer (generic: Serializer): Serializer {
+/**
+ * Wraps proto-loader's serializer for GetRecordsResponse or SubscribeToShardEvent (both have
+ * `repeated Record records = 1`); `generic` takes everything the fast path does not.
+ */
+export function recordsSerializer (generic: Serializer): Serializer {
   return repeatedFieldSerializer(generic, {
     name: 'records',
     tag: TAG_RESPONSE_RECORDS,
