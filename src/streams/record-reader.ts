@@ -6,6 +6,7 @@ import { ServiceError } from '../errors.js'
 import { comparePositions, positionAfter, type ShardPosition } from '../storage/record-key.js'
 import type { Store, StoredRecord } from '../storage/store.js'
 import { decodeIterator, encodeIterator } from './iterator-token.js'
+import { MAX_RECORD_BYTES, ReadAhead, recordBytes, type PrefetchedPage } from './read-ahead.js'
 import { parseSequenceNumber } from './sequence-number.js'
 import { MIB } from './shard-throttle.js'
 import { formatShardId, parseShardId, type Shard, type Stream } from './stream-model.js'
@@ -49,10 +50,13 @@ export interface RecordsPage {
   readonly childShards: ChildShardInfo[]
 }
 
-/** GetRecords returns at most 10 MiB. */
+/** GetRecords returns at most 10 MiB and 10,000 records. */
 export const MAX_RECORDS_BYTES = 10 * MIB
+const MAX_RECORDS_PER_CALL = 10_000
 
 export class RecordReader {
+  private readonly readAhead = new ReadAhead()
+
   constructor (
     private readonly store: Store,
     private readonly registry: StreamRegistry,
@@ -71,12 +75,13 @@ export class RecordReader {
 
   iterator (stream: Stream, shard: Shard, request: IteratorRequest): string {
     const now = this.config.clock()
-    return encodeIterator(this.signer, {
-      streamId: stream.id,
-      shard: shard.index,
-      position: this.startPosition(shard, request),
-      issuedAt: now
-    })
+    const position = this.startPosition(shard, request)
+    // A consumer asks for records right after it gets an iterator: the first page is read
+    // ahead too, for the largest call (a smaller one takes a prefix of it).
+    if (shard.committed !== undefined && comparePositions(position, shard.committed) <= 0) {
+      this.readAheadFrom(stream, shard, position, this.readStart(stream, position, now), MAX_RECORDS_PER_CALL, MAX_RECORDS_BYTES)
+    }
+    return encodeIterator(this.signer, { streamId: stream.id, shard: shard.index, position, issuedAt: now })
   }
 
   startPosition (shard: Shard, request: IteratorRequest): ShardPosition {
@@ -134,7 +139,7 @@ export class RecordReader {
       throw new ServiceError('THROUGHPUT_EXCEEDED', `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${this.config.accountId}: a shard serves 5 GetRecords calls/s and 2 MiB/s.`)
     }
 
-    const page = await this.readPage(stream, shard, state.position, limit, MAX_RECORDS_BYTES)
+    const page = await this.readPage(stream, shard, state.position, limit, MAX_RECORDS_BYTES, true)
     if (limited) shard.throttle.chargeRead(page.bytes)
     return {
       records: page.records,
@@ -147,16 +152,25 @@ export class RecordReader {
 
   /**
    * Reads the records at or after `position`, as GetRecords and subscriptions both do:
-   * skips to the retention horizon, and says whether a closed shard has ended.
+   * skips to the retention horizon, and says whether a closed shard has ended. With
+   * `readAhead` (GetRecords), a full page also starts reading the page after it (see
+   * read-ahead.ts), and a prefetch made for this position is used if it covers the page.
    */
-  async readPage (stream: Stream, shard: Shard, position: ShardPosition, limit: number, maxBytes: number): Promise<ShardPage> {
+  async readPage (stream: Stream, shard: Shard, position: ShardPosition, limit: number, maxBytes: number, readAhead = false): Promise<ShardPage> {
     const now = this.config.clock()
-    // Records older than the retention period are never returned, trimmed yet or not.
-    const horizon = { ts: stream.horizon(now), counter: 0 }
-    const from = comparePositions(position, horizon) < 0 ? horizon : position
-    // Taken before the read: if the shard was sealed then, the read saw all its records.
-    const sealed = shard.sealed
-    const records = await this.store.readRecords({ streamId: stream.id, shard: shard.index, from, limit, maxBytes })
+    const from = this.readStart(stream, position, now)
+    const prefetched = readAhead ? await this.readAhead.take(stream.id, shard.index, position, from, limit, maxBytes) : undefined
+    let records: StoredRecord[]
+    let sealed: boolean
+    if (prefetched?.complete === true) {
+      ({ records, sealed } = prefetched)
+    } else {
+      // Taken before the read: if the shard was sealed then, the read saw all its records.
+      sealed = shard.sealed
+      records = prefetched === undefined
+        ? await this.store.readRecords({ streamId: stream.id, shard: shard.index, from, limit, maxBytes })
+        : await this.completePage(stream, shard, from, prefetched, limit, maxBytes)
+    }
     const last = records[records.length - 1]
     const next = last === undefined ? from : positionAfter(last)
     const caughtUp = shard.committed === undefined || comparePositions(next, shard.committed) > 0
@@ -165,15 +179,51 @@ export class RecordReader {
     // shard that never held a record ends at once.
     const closedAt = shard.doc.closedAt
     const ended = sealed && closedAt !== undefined && (last === undefined || comparePositions(last, closedAt) >= 0)
+    const bytes = records.reduce((sum, r) => sum + recordBytes(r), 0)
+    // A page cut short by its limit or byte cap is the sign of a consumer catching up.
+    if (readAhead && !ended && (records.length === limit || bytes + MAX_RECORD_BYTES > maxBytes)) {
+      this.readAheadFrom(stream, shard, next, next, limit, maxBytes)
+    }
     return {
       records,
       sequenceNumbers: records.map((r) => shard.sequenceNumber(r)),
-      bytes: records.reduce((sum, r) => sum + r.data.byteLength + Buffer.byteLength(r.partitionKey), 0),
+      bytes,
       next,
       ended,
       millisBehindLatest: caughtUp || last === undefined ? 0 : Math.max(0, now - last.ts),
       childShards: ended ? this.childrenOf(stream, shard) : []
     }
+  }
+
+  /** Where a read asked for at `position` starts: records older than the retention period are never returned, trimmed yet or not. */
+  private readStart (stream: Stream, position: ShardPosition, now: number): ShardPosition {
+    const horizon = { ts: stream.horizon(now), counter: 0 }
+    return comparePositions(position, horizon) < 0 ? horizon : position
+  }
+
+  /** Prefetches the page asked for at `position`, read from `from` (see read-ahead.ts). */
+  private readAheadFrom (stream: Stream, shard: Shard, position: ShardPosition, from: ShardPosition, limit: number, maxBytes: number): void {
+    this.readAhead.start(stream.id, shard.index, position, from, limit, maxBytes, shard.sealed, (readLimit, readBytes) =>
+      this.store.readRecords({ streamId: stream.id, shard: shard.index, from, limit: readLimit, maxBytes: readBytes }))
+  }
+
+  /** A page that used up a prefetched run, completed with what storage holds after the run. */
+  private async completePage (stream: Stream, shard: Shard, from: ShardPosition, prefetched: PrefetchedPage, limit: number, maxBytes: number): Promise<StoredRecord[]> {
+    const { records: run, bytes: runBytes } = prefetched
+    const last = run[run.length - 1]
+    const read = { streamId: stream.id, shard: shard.index }
+    if (last === undefined) return this.store.readRecords({ ...read, from, limit, maxBytes })
+    const more = await this.store.readRecords({ ...read, from: positionAfter(last), limit: limit - run.length, maxBytes: Math.max(1, maxBytes - runBytes) })
+    const records = run.slice()
+    let bytes = runBytes
+    for (const record of more) {
+      const size = recordBytes(record)
+      // Storage returns at least one record whatever the cap; the page already has some.
+      if (bytes + size > maxBytes) break
+      bytes += size
+      records.push(record)
+    }
+    return records
   }
 
   /**
