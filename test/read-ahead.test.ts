@@ -9,6 +9,7 @@ import type { StreamClient, StreamRecord } from '../client/index.js'
 import { ReadAhead } from '../src/streams/read-ahead.js'
 import type { StoredRecord } from '../src/storage/store.js'
 import { SHARD0 } from './helpers/records.js'
+import { kinesisHeaders, rawHttp1 } from './helpers/raw-http.js'
 import { ManualClock, startServer, uniqueName, type TestServer } from './helpers/server.js'
 
 const HOUR = 3_600_000
@@ -160,28 +161,93 @@ describe('GetRecords read-ahead', () => {
   })
 })
 
+describe('GetRecords read-ahead over the HTTP API (pages rendered as JSON ahead)', () => {
+  async function http (action: string, body: object): Promise<Record<string, unknown>> {
+    const res = await rawHttp1(ts.server.httpPort, { headers: kinesisHeaders(action), body: JSON.stringify(body) })
+    expect(res.status).toBe(200)
+    return res.json!
+  }
+
+  it('drains in full pages that match what gRPC reads, record for record', async () => {
+    const streamName = uniqueName('readahead-http')
+    await client.createStream({ streamName, shardCount: 1 })
+    // Keys and data of every size class the JSON writer treats differently.
+    for (let at = 0; at < 1_050; at += 350) {
+      await client.putRecords({ streamName, records: Array.from({ length: 350 }, (_, i) => ({ partitionKey: i % 7 === 0 ? `ключ "${at + i}"` : `k${at + i}`, data: Buffer.alloc((at + i) % 600, at + i) })) })
+    }
+    let iterator = (await http('GetShardIterator', { StreamName: streamName, ShardId: SHARD0, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator as string
+    const pages: Array<Array<{ SequenceNumber: string, PartitionKey: string, Data: string, ApproximateArrivalTimestamp: number }>> = []
+    for (;;) {
+      const page = await http('GetRecords', { ShardIterator: iterator, Limit: 100 })
+      const records = page.Records as typeof pages[number]
+      if (records.length === 0) break
+      pages.push(records)
+      iterator = page.NextShardIterator as string
+    }
+    expect(pages.map((p) => p.length)).toEqual([...Array<number>(10).fill(100), 50])
+    let grpcIterator = await trimHorizon(streamName)
+    const expected: StreamRecord[] = []
+    while (expected.length < 1_050) {
+      const page = await client.getRecords({ shardIterator: grpcIterator })
+      expected.push(...page.records)
+      grpcIterator = page.nextShardIterator!
+    }
+    expect(pages.flat()).toEqual(expected.map((r) => ({
+      SequenceNumber: r.sequenceNumber,
+      ApproximateArrivalTimestamp: r.approximateArrivalTimestamp / 1000,
+      Data: r.data.toString('base64'),
+      PartitionKey: r.partitionKey
+    })))
+  })
+})
+
 describe('read-ahead memory', () => {
+  /** A read that hands over its records in one batch, as storage does batch by batch. */
+  const reading = (run: StoredRecord[]) => async (_limit: number, _maxBytes: number, onBatch: (batch: StoredRecord[]) => void): Promise<StoredRecord[]> => {
+    onBatch(run)
+    return run
+  }
+  const numbers = (batch: readonly StoredRecord[]): string[] => batch.map((r) => String(r.counter))
   const records = (n: number): StoredRecord[] => Array.from({ length: n }, (_, i) => ({ ts: 1, counter: i, partitionKey: 'k', data: Buffer.alloc(10) }))
 
-  it('holds at most about three 10 MiB pages, and drops an unused prefetch after 2 s', () => {
+  it('holds at most five 10 MiB pages, or two rendered ones, and drops an unused prefetch after 2 s', () => {
     vi.useFakeTimers()
     try {
-      const readAhead = new ReadAhead()
-      for (let shard = 0; shard < 5; shard++) readAhead.start(1, shard, { ts: 1, counter: 0 }, { ts: 1, counter: 0 }, 10_000, 10 * MIB, false, async () => records(3))
-      expect(readAhead.size).toBe(2)
+      const plain = new ReadAhead()
+      const rendered = new ReadAhead()
+      const renderer = { begin: () => ({ add: () => {}, finish: () => ({ prefix: () => Buffer.alloc(0) }) }) }
+      for (let shard = 0; shard < 7; shard++) {
+        const at = { ts: 1, counter: 0 }
+        plain.start(1, shard, at, at, 10_000, 10 * MIB, false, reading(records(3)), numbers)
+        rendered.start(1, shard, at, at, 10_000, 10 * MIB, false, reading(records(3)), numbers, renderer)
+      }
+      expect(plain.size).toBe(5)
+      expect(rendered.size).toBe(2)
       vi.advanceTimersByTime(1_999)
-      expect(readAhead.size).toBe(2)
+      expect(plain.size).toBe(5)
       vi.advanceTimersByTime(1)
-      expect(readAhead.size).toBe(0)
+      expect(plain.size).toBe(0)
+      expect(rendered.size).toBe(0)
     } finally {
       vi.useRealTimers()
     }
   })
 
+  it('counts a prefetch by what it holds once read, so small pages leave room for more', async () => {
+    const readAhead = new ReadAhead()
+    for (let shard = 0; shard < 6; shard++) readAhead.start(1, shard, { ts: 1, counter: 0 }, { ts: 1, counter: 0 }, 10_000, 10 * MIB, false, reading(records(3)), numbers)
+    expect(readAhead.size).toBe(5)
+    // The reads settle; each entry then counts what it holds.
+    await new Promise((resolve) => setImmediate(resolve))
+    // The five read hold 30 bytes each now; reads in flight still count their cap.
+    for (let shard = 6; shard < 20; shard++) readAhead.start(1, shard, { ts: 1, counter: 0 }, { ts: 1, counter: 0 }, 10_000, 10 * MIB, false, reading(records(3)), numbers)
+    expect(readAhead.size).toBe(10)
+  })
+
   it('uses a prefetch once, and only for the position it was made for', async () => {
     const readAhead = new ReadAhead()
     const at = { ts: 1, counter: 0 }
-    readAhead.start(1, 0, at, at, 2, MIB, false, async () => records(3))
+    readAhead.start(1, 0, at, at, 2, MIB, false, reading(records(3)), numbers)
     expect(await readAhead.take(1, 0, { ts: 1, counter: 1 }, { ts: 1, counter: 1 }, 2, MIB)).toBeUndefined()
     const page = await readAhead.take(1, 0, at, at, 2, MIB)
     expect(page?.records.map((r) => r.counter)).toEqual([0, 1])
@@ -192,11 +258,12 @@ describe('read-ahead memory', () => {
   it('leaves out records before the start of the later call, and is not used for an earlier start', async () => {
     const readAhead = new ReadAhead()
     const asked = { ts: 0, counter: 0 }
-    readAhead.start(1, 0, asked, { ts: 1, counter: 1 }, 10, MIB, false, async () => records(5).slice(1))
+    readAhead.start(1, 0, asked, { ts: 1, counter: 1 }, 10, MIB, false, reading(records(5).slice(1)), numbers)
     const page = await readAhead.take(1, 0, asked, { ts: 1, counter: 3 }, 10, MIB)
     expect(page?.records.map((r) => r.counter)).toEqual([3, 4])
+    expect(page?.sequenceNumbers).toEqual(['3', '4'])
     expect(page?.complete).toBe(false)
-    readAhead.start(1, 0, asked, { ts: 1, counter: 1 }, 10, MIB, false, async () => records(5).slice(1))
+    readAhead.start(1, 0, asked, { ts: 1, counter: 1 }, 10, MIB, false, reading(records(5).slice(1)), numbers)
     expect(await readAhead.take(1, 0, asked, { ts: 1, counter: 0 }, 10, MIB)).toBeUndefined()
   })
 })

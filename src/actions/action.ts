@@ -8,6 +8,7 @@ import type { ServerConfig } from '../config.js'
 import { toServiceError } from '../errors.js'
 import type { LeaseRegistry } from '../leases/lease-registry.js'
 import type { ConsumerRegistry } from '../streams/consumer-registry.js'
+import type { PageRenderer } from '../streams/read-ahead.js'
 import type { RecordReader } from '../streams/record-reader.js'
 import type { RecordWriter } from '../streams/record-writer.js'
 import type { StreamRegistry } from '../streams/stream-registry.js'
@@ -22,6 +23,11 @@ export interface ActionContext {
   readonly signer: TokenSigner
   readonly consumers: ConsumerRegistry
   readonly leases: LeaseRegistry
+  /**
+   * How the calling transport renders GetRecords records, if it renders them ahead of the
+   * call (read-ahead.ts); the HTTP API's JSON does, since its base64 is the costly part.
+   */
+  readonly pageRenderer?: PageRenderer
 }
 
 export interface Action<S extends TSchema = TSchema, O = unknown> {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from './action.js'
 import { StreamArn } from './fields.js'
+import { RENDERED_RECORDS } from '../streams/read-ahead.js'
 import { childShardShape, recordShape } from './shapes.js'
 
 export const getRecords = defineAction({
@@ -11,9 +12,18 @@ export const getRecords = defineAction({
     stream_arn: Type.Optional(StreamArn)
   }),
   async handle (ctx, input) {
-    const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, input.stream_arn)
+    const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, input.stream_arn, ctx.pageRenderer)
+    let records: unknown[]
+    if (page.rendered === undefined) {
+      records = page.records.map((r, i) => recordShape(r, page.sequenceNumbers[i]!))
+    } else {
+      // Rendered ahead for the calling transport (ctx.pageRenderer), which writes the
+      // rendering and nothing else; the shapes would be built only to be dropped.
+      records = new Array<unknown>(page.records.length)
+      Object.defineProperty(records, RENDERED_RECORDS, { value: page.rendered })
+    }
     return {
-      records: page.records.map((r, i) => recordShape(r, page.sequenceNumbers[i]!)),
+      records,
       ...(page.nextShardIterator === undefined ? {} : { next_shard_iterator: page.nextShardIterator }),
       millis_behind_latest: page.millisBehindLatest,
       // As in AWS, ChildShards is there only at the end of a closed shard: SDK users test

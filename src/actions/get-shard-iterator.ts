@@ -19,7 +19,7 @@ export const getShardIterator = defineAction({
         type: input.shard_iterator_type,
         sequenceNumber: input.starting_sequence_number,
         timestamp: input.timestamp
-      })
+      }, ctx.pageRenderer)
     }
   }
 })

@@ -11,6 +11,7 @@ import { ServiceError, toServiceError } from '../errors.js'
 import { createDualProtocolServer, type DualProtocolServer, type RequestHandler } from './dual-protocol.js'
 import { serveEventStream } from './event-stream.js'
 import { handleKinesisRequest, sendError, type KinesisApi } from './kinesis-api.js'
+import { jsonRecordsRenderer } from './records-renderer.js'
 import type { KeyTable } from './sigv4.js'
 import { AMZ_CBOR, AMZ_JSON, jsonWire, wireFor } from './wire-formats.js'
 
@@ -63,6 +64,7 @@ export async function startHttpServer (ctx: ActionContext, options: HttpServerOp
 
   const api: KinesisApi = {
     ctx,
+    jsonCtx: { ...ctx, pageRenderer: jsonRecordsRenderer },
     unary: new Map(options.unary.map((a) => [a.name, a])),
     streaming: new Map(options.streaming.map((a) => [a.name, a])),
     keys: options.keys,
@@ -70,7 +72,13 @@ export async function startHttpServer (ctx: ActionContext, options: HttpServerOp
     closing: () => closing,
     serveStream: (action, input, request, reply) => serveEventStream(api, action, input, request, reply)
   }
-  app.post('*', (request, reply) => handleKinesisRequest(api, request, reply))
+  // The handler answers through `reply` itself (a large body as a stream). Returning its
+  // promise would let fastify, seeing it resolve while a stream is still being sent, send
+  // an empty answer over it.
+  app.post('*', async (request, reply) => {
+    await handleKinesisRequest(api, request, reply)
+    return reply
+  })
   app.setNotFoundHandler((request, reply) => {
     sendError(reply, jsonWire, new ServiceError('UNKNOWN_OPERATION', `${request.method} is not supported: the Kinesis API takes POST / with an X-Amz-Target header.`), 404)
   })

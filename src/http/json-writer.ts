@@ -8,6 +8,7 @@
  * few kilobytes, not one per token (a token-per-write writer spent more time crossing
  * into C++ than copying). Anything else goes through JSON.stringify and is written as UTF-8.
  */
+import { RENDERED_RECORDS } from '../streams/read-ahead.js'
 import { awsName } from './aws-shapes.js'
 
 /** Characters a JSON string may hold as they are: printable ASCII except `"` and `\`. */
@@ -25,7 +26,7 @@ const FLUSH_CHARS = 16 * 1024
 const FIRST_CHUNK_BYTES = 32 * 1024
 const MAX_CHUNK_BYTES = 1024 * 1024
 
-class ByteWriter {
+export class ByteWriter {
   /** Full chunks, in order. */
   private readonly done: Buffer[] = []
   private doneBytes = 0
@@ -47,6 +48,11 @@ class ByteWriter {
     this.buf = chunk
     this.off = 0
     return chunk
+  }
+
+  /** Bytes written so far (pending text is ASCII: one byte a character). */
+  get position (): number {
+    return this.doneBytes + this.off + this.text.length
   }
 
   flush (): void {
@@ -95,13 +101,35 @@ class ByteWriter {
     buf[this.off++] = 0x22
   }
 
-  /** The bytes written; a small output (most responses) is one pooled Latin-1 buffer. */
-  finish (): Buffer {
-    if (this.buf === undefined) return Buffer.from(this.text, 'latin1')
+  /** Bytes written elsewhere (a rendered run), taken as they are, without a copy. */
+  raw (parts: readonly Buffer[]): void {
     this.flush()
-    const last = this.buf.subarray(0, this.off)
-    if (this.done.length === 0) return last
-    return Buffer.concat([...this.done, last], this.doneBytes + this.off)
+    const buf = this.buf
+    if (buf !== undefined && this.off > 0) {
+      this.done.push(buf.subarray(0, this.off))
+      this.doneBytes += this.off
+      // Later output goes on in the rest of the chunk.
+      this.buf = buf.subarray(this.off)
+      this.off = 0
+    }
+    for (const part of parts) {
+      this.done.push(part)
+      this.doneBytes += part.byteLength
+    }
+  }
+
+  /** The bytes written, in order, as the chunks they were written into (no copy). */
+  chunks (): Buffer[] {
+    if (this.buf === undefined && this.done.length === 0) return [Buffer.from(this.text, 'latin1')]
+    this.flush()
+    const last = this.buf?.subarray(0, this.off)
+    return last === undefined || last.byteLength === 0 ? this.done : [...this.done, last]
+  }
+
+  /** The bytes written as one buffer; a small output (most responses) is one pooled Latin-1 buffer. */
+  finish (): Buffer {
+    const chunks = this.chunks()
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.position)
   }
 }
 
@@ -128,22 +156,30 @@ function memberOf (key: string): Member {
   return member
 }
 
-function number (value: number): string {
+export function jsonNumber (value: number): string {
   return Number.isFinite(value) ? String(value) : 'null'
 }
 
-function writeValue (out: ByteWriter, value: unknown, timestamp: boolean): void {
+export function writeValue (out: ByteWriter, value: unknown, timestamp: boolean): void {
   if (value === null || value === undefined) {
     out.ascii('null')
   } else if (typeof value === 'string') {
     out.string(value)
   } else if (typeof value === 'number') {
-    out.ascii(number(timestamp ? value / 1000 : value))
+    out.ascii(jsonNumber(timestamp ? value / 1000 : value))
   } else if (typeof value === 'boolean') {
     out.ascii(value ? 'true' : 'false')
   } else if (value instanceof Uint8Array) {
     out.base64(Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength))
   } else if (Array.isArray(value)) {
+    const rendered = (value as { [RENDERED_RECORDS]?: unknown })[RENDERED_RECORDS]
+    if (Array.isArray(rendered)) {
+      // GetRecords records rendered ahead by renderRecordsJson, exactly what the loop below writes.
+      out.ascii('[')
+      out.raw(rendered as Buffer[])
+      out.ascii(']')
+      return
+    }
     out.ascii('[')
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out.ascii(',')
@@ -176,4 +212,11 @@ export function writeAwsJson (output: unknown): Buffer {
   const out = new ByteWriter()
   writeValue(out, output, false)
   return out.finish()
+}
+
+/** The same bytes as chunks, for a large body sent without joining them first. */
+export function writeAwsJsonChunks (output: unknown): Buffer[] {
+  const out = new ByteWriter()
+  writeValue(out, output, false)
+  return out.chunks()
 }

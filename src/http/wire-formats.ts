@@ -6,7 +6,7 @@
 import { addExtension, Decoder, Encoder, Tag } from 'cbor-x'
 import { ServiceError } from '../errors.js'
 import { encodeResponse, type WireTypes } from './aws-shapes.js'
-import { writeAwsJson } from './json-writer.js'
+import { writeAwsJson, writeAwsJsonChunks } from './json-writer.js'
 
 export const AMZ_JSON = 'application/x-amz-json-1.1'
 export const AMZ_CBOR = 'application/x-amz-cbor-1.1'
@@ -19,6 +19,8 @@ export interface WireFormat {
   serialize (value: unknown): Buffer
   /** An action's output (snake_case, milliseconds, bytes) as the AWS response body. */
   encode (output: unknown): Buffer
+  /** The same body as one or more chunks, to send without joining them. */
+  encodeChunks (output: unknown): Buffer[]
 }
 
 function epochSecondsToMs (value: unknown): number | undefined {
@@ -41,7 +43,8 @@ export const jsonWire: WireFormat = {
     }
   },
   serialize: (value) => Buffer.from(JSON.stringify(value)),
-  encode: writeAwsJson
+  encode: writeAwsJson,
+  encodeChunks: writeAwsJsonChunks
 }
 
 /** A CBOR tag-1 timestamp as read from a request. */
@@ -80,7 +83,8 @@ export const cborWire: WireFormat = {
     }
   },
   serialize: (value) => cborEncoder.encode(value),
-  encode: (output) => cborEncoder.encode(encodeResponse(output, cborWire.types))
+  encode: (output) => cborEncoder.encode(encodeResponse(output, cborWire.types)),
+  encodeChunks: (output) => [cborWire.encode(output)]
 }
 
 /** The wire format for a Content-Type header (parameters ignored), if it is one of ours. */

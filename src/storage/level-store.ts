@@ -136,7 +136,7 @@ export class LevelStore implements Store {
   }
 
   async readRecords (range: ReadRange): Promise<StoredRecord[]> {
-    const { streamId, shard, from, limit, maxBytes } = range
+    const { streamId, shard, from, limit, maxBytes, onBatch } = range
     const iterator = this.db.iterator({
       gte: recordKey(streamId, shard, from.ts, from.counter),
       lt: recordKey(streamId, shard + 1, 0, 0),
@@ -146,17 +146,26 @@ export class LevelStore implements Store {
     const out: StoredRecord[] = []
     let bytes = 0
     try {
-      while (out.length < limit) {
-        const entries = await iterator.nextv(limit - out.length)
-        if (entries.length === 0) break
+      let reading: Promise<Array<[Buffer, Buffer]>> | undefined = iterator.nextv(limit)
+      while (reading !== undefined) {
+        const entries = await reading
+        reading = undefined
+        const batchStart = out.length
+        let full = false
         for (const [key, value] of entries) {
           // Data plus partition key bytes: all of the value but its 2-byte length prefix.
           const size = value.byteLength - 2
           // Always return at least one record so a reader can never be stuck.
-          if (out.length > 0 && bytes + size > maxBytes) return out
+          if (out.length > 0 && bytes + size > maxBytes) {
+            full = true
+            break
+          }
           bytes += size
           out.push(readStoredRecord(readRecordPosition(key, RECORDS_PREFIX.byteLength), value))
         }
+        // The next batch is asked for before this one is handed on, so the two overlap.
+        if (!full && entries.length > 0 && out.length < limit) reading = iterator.nextv(limit - out.length)
+        if (onBatch !== undefined && out.length > batchStart) onBatch(out.slice(batchStart))
       }
       return out
     } finally {

@@ -18,6 +18,11 @@ export interface ReadRange {
   readonly limit: number
   /** Stop once this many bytes of data and partition keys have been collected. */
   readonly maxBytes: number
+  /**
+   * Called with each batch of the records returned, in order, while the next batch is
+   * being read (so work on a batch overlaps the read of the next). It must not throw.
+   */
+  readonly onBatch?: ((records: StoredRecord[]) => void) | undefined
 }
 
 /** A value in a compare-and-set keyspace, with the revision its writer gave it. */

@@ -14,6 +14,11 @@
  * reads up to one record past the byte cap of the call that caused it, so the same call
  * repeated on a shard with more to read is served from the run alone.
  *
+ * A transport may also render the run ahead (the HTTP API's JSON, with its base64 data),
+ * batch by batch as the records are read: the rendering is made while the consumer parses
+ * the previous page, a time the server would otherwise idle, and a page served wholly from
+ * the run is written from it.
+ *
  * A prefetch is keyed by the position the call asks for (its iterator's) and is used once.
  * Where the retention horizon has moved past that position, the read starts at the
  * horizon instead; the run serves a later call only if that call's start is not before
@@ -25,15 +30,42 @@ import { comparePositions, type ShardPosition } from '../storage/record-key.js'
 import type { StoredRecord } from '../storage/store.js'
 import { MIB } from './shard-throttle.js'
 
-/** Held prefetches, counted by the byte cap each was read with: about three 10 MiB pages. */
-const PREFETCH_BUDGET_BYTES = 32 * MIB
+/**
+ * Held prefetches, counted by the byte cap each is read with until it is read, then by
+ * the bytes it holds (times RENDERED_WEIGHT if rendered too): five 10 MiB pages being
+ * read, or two being rendered; many more small ones.
+ */
+const PREFETCH_BUDGET_BYTES = 64 * MIB
+/** JSON with base64 data is about 1.4 times the records' bytes, held beside them. */
+const RENDERED_WEIGHT = 2.5
 /** A consumer asks again within milliseconds of a full page; one that does not, gets no prefetch. */
 const PREFETCH_TTL_MS = 2_000
 /** The largest record: 1 MiB of data plus a 256-character key (ASCII; a rare larger key only makes a miss). */
 export const MAX_RECORD_BYTES = MIB + 256
 
+/** Marks a GetRecords output's `records` array with its rendering (a transport writes it as is). */
+export const RENDERED_RECORDS = Symbol('shardline.renderedRecords')
+
+/** How a transport renders records ahead. */
+export interface PageRenderer {
+  /** A rendering of one run, to which its records are added in order as they are read. */
+  begin (): RunRendering
+}
+
+export interface RunRendering {
+  add (records: readonly StoredRecord[], sequenceNumbers: readonly string[]): void
+  finish (): RenderedRun
+}
+
+export interface RenderedRun {
+  /** The rendering of the run's first `count` records. */
+  prefix (count: number): unknown
+}
+
 export interface PrefetchedPage {
   readonly records: StoredRecord[]
+  /** The records' sequence numbers, worked out while they were read. */
+  readonly sequenceNumbers: string[]
   /** Their data plus partition key bytes. */
   readonly bytes: number
   /** The shard's `sealed` flag as it was before the prefetch read (see RecordReader.readPage). */
@@ -43,14 +75,21 @@ export interface PrefetchedPage {
    * the run up: what follows its last record must then be read to complete it.
    */
   readonly complete: boolean
+  /** The records rendered by the renderer the prefetch was started with, if the page is complete. */
+  readonly rendered?: unknown
 }
 
 interface Entry {
   /** Where the read started: the asked-for position, or the retention horizon past it. */
   readonly from: ShardPosition
   readonly records: Promise<StoredRecord[] | undefined>
+  /** The run's sequence numbers, filled in batch by batch as it is read. */
+  readonly sequenceNumbers: string[]
+  readonly numbers: (records: readonly StoredRecord[]) => string[]
+  readonly rendered: Promise<RenderedRun | undefined> | undefined
   readonly sealed: boolean
-  readonly budget: number
+  /** What the entry counts against the budget: its byte cap while read, then what it holds. */
+  budget: number
   readonly timer: NodeJS.Timeout
 }
 
@@ -69,20 +108,47 @@ export class ReadAhead {
 
   /**
    * Starts reading the page after one that came back full, unless the budget is spent.
-   * `read` gets the limit and byte cap to read with.
+   * `read` gets the limit and byte cap to read with, and a callback for each batch read,
+   * whose sequence numbers `numbers` works out; `renderer`, if given, renders the batches.
    */
   start (streamId: number, shard: number, position: ShardPosition, from: ShardPosition, limit: number, maxBytes: number, sealed: boolean,
-    read: (limit: number, maxBytes: number) => Promise<StoredRecord[]>): void {
+    read: (limit: number, maxBytes: number, onBatch: (records: StoredRecord[]) => void) => Promise<StoredRecord[]>,
+    numbers: (records: readonly StoredRecord[]) => string[], renderer?: PageRenderer): void {
     const key = keyOf(streamId, shard, position)
-    const budget = maxBytes + MAX_RECORD_BYTES
+    const cap = maxBytes + MAX_RECORD_BYTES
+    const budget = renderer === undefined ? cap : cap * RENDERED_WEIGHT
     if (this.entries.has(key) || this.held + budget > PREFETCH_BUDGET_BYTES) return
-    // A failed read is not an error anyone waits for: the call that would take it reads afresh.
-    const records = read(limit, budget).catch(() => undefined)
+    const sequenceNumbers: string[] = []
+    const run: RunRendering | undefined = renderer?.begin()
+    let failed = false
+    const onBatch = (batch: StoredRecord[]): void => {
+      try {
+        const batchNumbers = numbers(batch)
+        for (const n of batchNumbers) sequenceNumbers.push(n)
+        run?.add(batch, batchNumbers)
+      } catch {
+        // The run is not used; the call that would take it reads afresh.
+        failed = true
+      }
+    }
+    // A failed read is not an error anyone waits for either.
+    const records = read(limit, cap, onBatch).then((got) => failed ? undefined : got, () => undefined)
+    const rendered = run === undefined
+      ? undefined
+      : records.then((got) => got === undefined || run === undefined ? undefined : run.finish()).catch(() => undefined)
     const timer = setTimeout(() => this.drop(key), PREFETCH_TTL_MS)
     // A pending prefetch must not keep a stopping server's event loop alive.
     timer.unref()
-    this.entries.set(key, { from, records, sealed, budget, timer })
+    const entry: Entry = { from, records, sequenceNumbers, numbers, rendered, sealed, budget, timer }
+    this.entries.set(key, entry)
     this.held += budget
+    void records.then((got) => {
+      // Once read, an entry counts what it holds; one already taken or dropped counts nothing.
+      if (this.entries.get(key) !== entry) return
+      const holds = (got ?? []).reduce((sum, r) => sum + recordBytes(r), 0) * (renderer === undefined ? 1 : RENDERED_WEIGHT)
+      this.held += holds - entry.budget
+      entry.budget = holds
+    })
   }
 
   /**
@@ -105,16 +171,21 @@ export class ReadAhead {
     while (skip < run.length && comparePositions(run[skip]!, from) < 0) skip++
     for (let i = skip; i < run.length; i++) {
       const record = run[i]!
-      if (records.length === limit) return { records, bytes, sealed: entry.sealed, complete: true }
+      if (records.length === limit) break
       const size = recordBytes(record)
       // The storage read's rule: stop before the cap, but always return at least one record.
-      if (records.length > 0 && bytes + size > maxBytes) return { records, bytes, sealed: entry.sealed, complete: true }
+      if (records.length > 0 && bytes + size > maxBytes) break
       bytes += size
       records.push(record)
     }
-    // The page used the whole run: unless it is full, records committed since the
-    // prefetch may follow it.
-    return { records, bytes, sealed: entry.sealed, complete: records.length === limit }
+    // A page that used the whole run without filling up may go on past it: records
+    // committed since the prefetch may follow.
+    const complete = records.length === limit || records.length < run.length - skip
+    // A rendering starts at the run's first record, so it serves only pages that do too.
+    const rendered = complete && skip === 0 ? (await entry.rendered)?.prefix(records.length) : undefined
+    // A read that did not report every batch (it must) only costs working them out here.
+    const sequenceNumbers = entry.sequenceNumbers.length === run.length ? entry.sequenceNumbers.slice(skip, skip + records.length) : entry.numbers(records)
+    return { records, sequenceNumbers, bytes, sealed: entry.sealed, complete, ...(rendered === undefined ? {} : { rendered }) }
   }
 
   /** Prefetches held, for tests and diagnostics. */
