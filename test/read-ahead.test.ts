@@ -4,6 +4,7 @@
  * call (records committed, a different limit, a split, the retention horizon passing), the
  * pages must be exactly what reading from storage at call time gives.
  */
+import { Decoder, Encoder } from 'cbor-x'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { StreamClient, StreamRecord } from '../client/index.js'
 import { ReadAhead } from '../src/streams/read-ahead.js'
@@ -199,6 +200,30 @@ describe('GetRecords read-ahead over the HTTP API (pages rendered as JSON ahead)
       PartitionKey: r.partitionKey
     })))
   })
+
+  // A JSON GetShardIterator at TRIM_HORIZON starts a prefetch, rendered as JSON, at the
+  // same position any other reader's TRIM_HORIZON iterator asks for.
+  it('serves a gRPC reader that takes a run the JSON API read ahead with its records, not the JSON', async () => {
+    const streamName = await streamWith(120)
+    await http('GetShardIterator', { StreamName: streamName, ShardId: SHARD0, ShardIteratorType: 'TRIM_HORIZON' })
+    const page = await client.getRecords({ shardIterator: await trimHorizon(streamName), limit: 100 })
+    expect(names(page.records)).toEqual(range(0, 100))
+  })
+
+  it('serves a CBOR reader (the AWS SDK for Java) that takes a run the JSON API read ahead, record for record', async () => {
+    const encoder = new Encoder({ mapsAsObjects: true, useRecords: false })
+    const decoder = new Decoder({ mapsAsObjects: true, useRecords: false })
+    const cbor = async (action: string, body: object): Promise<Record<string, unknown>> => {
+      const res = await rawHttp1(ts.server.httpPort, { headers: kinesisHeaders(action, { 'content-type': 'application/x-amz-cbor-1.1' }), body: encoder.encode(body) })
+      expect(res.status).toBe(200)
+      return decoder.decode(res.body) as Record<string, unknown>
+    }
+    const streamName = await streamWith(120)
+    await http('GetShardIterator', { StreamName: streamName, ShardId: SHARD0, ShardIteratorType: 'TRIM_HORIZON' })
+    const { ShardIterator } = await cbor('GetShardIterator', { StreamName: streamName, ShardId: SHARD0, ShardIteratorType: 'TRIM_HORIZON' })
+    const { Records } = await cbor('GetRecords', { ShardIterator, Limit: 100 }) as { Records: Array<{ Data: Uint8Array }> }
+    expect(Records.map((r) => Buffer.from(r.Data).toString())).toEqual(range(0, 100))
+  })
 })
 
 describe('read-ahead memory', () => {
@@ -210,7 +235,7 @@ describe('read-ahead memory', () => {
   const numbers = (batch: readonly StoredRecord[]): string[] => batch.map((r) => String(r.counter))
   const records = (n: number): StoredRecord[] => Array.from({ length: n }, (_, i) => ({ ts: 1, counter: i, partitionKey: 'k', data: Buffer.alloc(10) }))
 
-  it('holds at most five 10 MiB pages, or two rendered ones, and drops an unused prefetch after 2 s', () => {
+  it('holds at most five 10 MiB pages, or two rendered ones, and drops an unused prefetch 2 s after its read', async () => {
     vi.useFakeTimers()
     try {
       const plain = new ReadAhead()
@@ -223,6 +248,8 @@ describe('read-ahead memory', () => {
       }
       expect(plain.size).toBe(5)
       expect(rendered.size).toBe(2)
+      // The reads settle (promises only), which starts each entry's 2 s.
+      await vi.advanceTimersByTimeAsync(0)
       vi.advanceTimersByTime(1_999)
       expect(plain.size).toBe(5)
       vi.advanceTimersByTime(1)

@@ -72,9 +72,9 @@ export async function startHttpServer (ctx: ActionContext, options: HttpServerOp
     closing: () => closing,
     serveStream: (action, input, request, reply) => serveEventStream(api, action, input, request, reply)
   }
-  // The handler answers through `reply` itself (a large body as a stream). Returning its
-  // promise would let fastify, seeing it resolve while a stream is still being sent, send
-  // an empty answer over it.
+  // The handler answers through `reply` itself, sometimes hijacked (a large body). Returning
+  // the reply tells fastify the answer is taken care of, whatever the handler's promise
+  // resolves to.
   app.post('*', async (request, reply) => {
     await handleKinesisRequest(api, request, reply)
     return reply

@@ -30,10 +30,10 @@ export class ByteWriter {
   /** Full chunks, in order. */
   private readonly done: Buffer[] = []
   private doneBytes = 0
-  buf: Buffer | undefined
-  off = 0
+  private buf: Buffer | undefined
+  private off = 0
   /** Printable ASCII not yet in `buf`. */
-  text = ''
+  private text = ''
 
   /** A buffer with `bytes` free at `off`: the current chunk, or a new one. */
   private room (bytes: number): Buffer {
@@ -174,7 +174,7 @@ export function writeValue (out: ByteWriter, value: unknown, timestamp: boolean)
   } else if (Array.isArray(value)) {
     const rendered = (value as { [RENDERED_RECORDS]?: unknown })[RENDERED_RECORDS]
     if (Array.isArray(rendered)) {
-      // GetRecords records rendered ahead by renderRecordsJson, exactly what the loop below writes.
+      // GetRecords records rendered ahead by jsonRecordsRenderer, exactly what the loop below writes.
       out.ascii('[')
       out.raw(rendered as Buffer[])
       out.ascii(']')

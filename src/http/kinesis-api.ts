@@ -68,6 +68,9 @@ function targetOf (request: FastifyRequest): string | undefined {
   return target.slice(KINESIS_TARGET_PREFIX.length)
 }
 
+/** Smaller bodies (all but GetRecords pages) are joined, cheaply, and sent the usual way. */
+const LARGE_BODY_BYTES = 1024 * 1024
+
 /**
  * A large body (a GetRecords page) goes out as the chunks it was written into. Joining
  * 15 MB first would copy it, and the fresh allocation costs page faults and garbage
@@ -75,13 +78,13 @@ function targetOf (request: FastifyRequest): string | undefined {
  * behind its 16 KiB high-water mark: the socket then takes as much as it can each time it
  * is writable, without a turn of the event loop per chunk.
  */
-function sendChunks (reply: FastifyReply, chunks: readonly Buffer[]): void {
+function sendChunks (reply: FastifyReply, chunks: readonly Buffer[], bytes: number): void {
   reply.hijack()
   const res = reply.raw
   for (const [name, value] of Object.entries(reply.getHeaders())) {
     if (value !== undefined) res.setHeader(name, value)
   }
-  res.writeHead(200, { 'content-length': chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0) })
+  res.writeHead(200, { 'content-length': bytes })
   for (const chunk of chunks) res.write(chunk)
   res.end()
 }
@@ -117,11 +120,9 @@ export async function handleKinesisRequest (api: KinesisApi, request: FastifyReq
     const output = await invoke(unary!, wire === jsonWire ? api.jsonCtx : api.ctx, input, awsFieldPath)
     const encoded = wire.encodeChunks(output)
     void reply.code(200).header('content-type', wire.contentType)
-    if (encoded.length === 1) {
-      void reply.send(encoded[0])
-    } else {
-      sendChunks(reply, encoded)
-    }
+    const bytes = encoded.reduce((sum, chunk) => sum + chunk.byteLength, 0)
+    if (bytes >= LARGE_BODY_BYTES) sendChunks(reply, encoded, bytes)
+    else void reply.send(encoded.length === 1 ? encoded[0] : Buffer.concat(encoded, bytes))
   } catch (err) {
     sendError(reply, wire, reportFailure(api.log, operation ?? '(unknown)', err))
   }

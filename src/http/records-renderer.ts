@@ -22,17 +22,19 @@ const DATA = `,${member('data')}`
 const PARTITION_KEY = `,${member('partition_key')}`
 
 /** Records committed together share their arrival time: its text is worked out once. */
-let lastTs = Number.NaN
-let lastSeconds = ''
+interface ArrivalText {
+  ts: number
+  seconds: string
+}
 
-function writeRecord (out: ByteWriter, record: StoredRecord, sequenceNumber: string): void {
-  if (record.ts !== lastTs) {
+function writeRecord (out: ByteWriter, record: StoredRecord, sequenceNumber: string, arrival: ArrivalText): void {
+  if (record.ts !== arrival.ts) {
     // Epoch seconds, as the writer turns every *_timestamp member's milliseconds.
-    lastSeconds = jsonNumber(record.ts / 1000)
-    lastTs = record.ts
+    arrival.seconds = jsonNumber(record.ts / 1000)
+    arrival.ts = record.ts
   }
   // A sequence number is decimal digits (sequence-number.ts): no escaping to look for.
-  out.ascii(OPEN_SEQUENCE_NUMBER + '"' + sequenceNumber + '"' + ARRIVAL + lastSeconds + DATA)
+  out.ascii(OPEN_SEQUENCE_NUMBER + '"' + sequenceNumber + '"' + ARRIVAL + arrival.seconds + DATA)
   out.base64(record.data)
   out.ascii(PARTITION_KEY)
   out.string(record.partitionKey)
@@ -56,11 +58,12 @@ export const jsonRecordsRenderer: PageRenderer = {
     const out = new ByteWriter()
     /** Where each record's JSON ends; the comma before the next is not part of it. */
     const ends: number[] = []
+    const arrival: ArrivalText = { ts: Number.NaN, seconds: '' }
     return {
       add (records, sequenceNumbers) {
         for (let i = 0; i < records.length; i++) {
           if (ends.length > 0) out.ascii(',')
-          writeRecord(out, records[i]!, sequenceNumbers[i]!)
+          writeRecord(out, records[i]!, sequenceNumbers[i]!, arrival)
           ends.push(out.position)
         }
       },

@@ -145,8 +145,9 @@ export class LevelStore implements Store {
     } as never)
     const out: StoredRecord[] = []
     let bytes = 0
+    let reading: Promise<Array<[Buffer, Buffer]>> | undefined
     try {
-      let reading: Promise<Array<[Buffer, Buffer]>> | undefined = iterator.nextv(limit)
+      reading = iterator.nextv(limit)
       while (reading !== undefined) {
         const entries = await reading
         reading = undefined
@@ -169,6 +170,8 @@ export class LevelStore implements Store {
       }
       return out
     } finally {
+      // A batch asked for before an error here is not waited for; its failure is no news.
+      reading?.catch(() => {})
       await iterator.close()
     }
   }

@@ -87,10 +87,13 @@ interface Entry {
   readonly sequenceNumbers: string[]
   readonly numbers: (records: readonly StoredRecord[]) => string[]
   readonly rendered: Promise<RenderedRun | undefined> | undefined
+  /** Whose rendering `rendered` is: only a call by the same transport may write it. */
+  readonly renderer: PageRenderer | undefined
   readonly sealed: boolean
   /** What the entry counts against the budget: its byte cap while read, then what it holds. */
   budget: number
-  readonly timer: NodeJS.Timeout
+  /** Drops the entry unused; set once the read has settled. */
+  timer: NodeJS.Timeout | undefined
 }
 
 function keyOf (streamId: number, shard: number, position: ShardPosition): string {
@@ -116,10 +119,18 @@ export class ReadAhead {
     numbers: (records: readonly StoredRecord[]) => string[], renderer?: PageRenderer): void {
     const key = keyOf(streamId, shard, position)
     const cap = maxBytes + MAX_RECORD_BYTES
-    const budget = renderer === undefined ? cap : cap * RENDERED_WEIGHT
+    // A small limit cannot fill the cap: it is charged what it can hold at most.
+    const most = Math.min(cap, limit * MAX_RECORD_BYTES)
+    const budget = renderer === undefined ? most : most * RENDERED_WEIGHT
     if (this.entries.has(key) || this.held + budget > PREFETCH_BUDGET_BYTES) return
     const sequenceNumbers: string[] = []
-    const run: RunRendering | undefined = renderer?.begin()
+    let run: RunRendering | undefined
+    try {
+      run = renderer?.begin()
+    } catch {
+      // No rendering then; the page is written the ordinary way.
+      run = undefined
+    }
     let failed = false
     const onBatch = (batch: StoredRecord[]): void => {
       try {
@@ -136,18 +147,19 @@ export class ReadAhead {
     const rendered = run === undefined
       ? undefined
       : records.then((got) => got === undefined || run === undefined ? undefined : run.finish()).catch(() => undefined)
-    const timer = setTimeout(() => this.drop(key), PREFETCH_TTL_MS)
-    // A pending prefetch must not keep a stopping server's event loop alive.
-    timer.unref()
-    const entry: Entry = { from, records, sequenceNumbers, numbers, rendered, sealed, budget, timer }
+    const entry: Entry = { from, records, sequenceNumbers, numbers, rendered, renderer: run === undefined ? undefined : renderer, sealed, budget, timer: undefined }
     this.entries.set(key, entry)
     this.held += budget
     void records.then((got) => {
-      // Once read, an entry counts what it holds; one already taken or dropped counts nothing.
+      // Once read, an entry counts what it holds, and its time to be taken starts (a slow
+      // read is not dropped before anyone could take it). One already taken counts nothing.
       if (this.entries.get(key) !== entry) return
-      const holds = (got ?? []).reduce((sum, r) => sum + recordBytes(r), 0) * (renderer === undefined ? 1 : RENDERED_WEIGHT)
+      const holds = (got ?? []).reduce((sum, r) => sum + recordBytes(r), 0) * (entry.renderer === undefined ? 1 : RENDERED_WEIGHT)
       this.held += holds - entry.budget
       entry.budget = holds
+      entry.timer = setTimeout(() => this.drop(key), PREFETCH_TTL_MS)
+      // A held prefetch must not keep a stopping server's event loop alive.
+      entry.timer.unref()
     })
   }
 
@@ -156,7 +168,7 @@ export class ReadAhead {
    * as far as a prefetch covers it; undefined if there is none, its read failed, or it
    * started after `from` (the retention period grew since): read from storage.
    */
-  async take (streamId: number, shard: number, position: ShardPosition, from: ShardPosition, limit: number, maxBytes: number): Promise<PrefetchedPage | undefined> {
+  async take (streamId: number, shard: number, position: ShardPosition, from: ShardPosition, limit: number, maxBytes: number, renderer?: PageRenderer): Promise<PrefetchedPage | undefined> {
     const key = keyOf(streamId, shard, position)
     const entry = this.entries.get(key)
     if (entry === undefined) return undefined
@@ -181,8 +193,10 @@ export class ReadAhead {
     // A page that used the whole run without filling up may go on past it: records
     // committed since the prefetch may follow.
     const complete = records.length === limit || records.length < run.length - skip
-    // A rendering starts at the run's first record, so it serves only pages that do too.
-    const rendered = complete && skip === 0 ? (await entry.rendered)?.prefix(records.length) : undefined
+    // A rendering is written only by its own transport (another would not understand it:
+    // a gRPC or CBOR call may take a run the JSON API's GetShardIterator started), and it
+    // starts at the run's first record, so it serves only pages that do too.
+    const rendered = complete && skip === 0 && renderer !== undefined && entry.renderer === renderer ? (await entry.rendered)?.prefix(records.length) : undefined
     // A read that did not report every batch (it must) only costs working them out here.
     const sequenceNumbers = entry.sequenceNumbers.length === run.length ? entry.sequenceNumbers.slice(skip, skip + records.length) : entry.numbers(records)
     return { records, sequenceNumbers, bytes, sealed: entry.sealed, complete, ...(rendered === undefined ? {} : { rendered }) }

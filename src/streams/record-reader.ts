@@ -170,7 +170,7 @@ export class RecordReader {
   async readPage (stream: Stream, shard: Shard, position: ShardPosition, limit: number, maxBytes: number, readAhead?: { renderer?: PageRenderer | undefined }): Promise<ShardPage> {
     const now = this.config.clock()
     const from = this.readStart(stream, position, now)
-    const prefetched = readAhead !== undefined ? await this.readAhead.take(stream.id, shard.index, position, from, limit, maxBytes) : undefined
+    const prefetched = readAhead !== undefined ? await this.readAhead.take(stream.id, shard.index, position, from, limit, maxBytes, readAhead.renderer) : undefined
     let records: StoredRecord[]
     let sealed: boolean
     if (prefetched?.complete === true) {
