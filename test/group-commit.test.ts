@@ -62,6 +62,22 @@ describe('group commit', () => {
     await done
   })
 
+  it('does not spin for a write after the loop was busy rather than asleep', async () => {
+    const { commit, groups, finish } = controlled()
+    const first = commit.submit('1')
+    await turn()
+    finish()
+    await first
+    // 5 ms of work on the loop, no sleep: the next write is part of a busy spell.
+    const until = performance.now() + 5
+    while (performance.now() < until) { /* busy */ }
+    const second = commit.submit('2')
+    while (groups.length < 2) await turn()
+    expect(immediates()).toBe(0)
+    finish()
+    await second
+  })
+
   it('does not spin for a write that follows the previous one at once (under load)', async () => {
     const { commit, groups, finish } = controlled()
     await wait(5)
