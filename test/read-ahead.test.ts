@@ -7,7 +7,7 @@
 import { Decoder, Encoder } from 'cbor-x'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { StreamClient, StreamRecord } from '../client/index.js'
-import { ReadAhead } from '../src/streams/read-ahead.js'
+import { ReadAhead, recordBytes } from '../src/streams/read-ahead.js'
 import type { StoredRecord } from '../src/storage/store.js'
 import { SHARD0 } from './helpers/records.js'
 import { kinesisHeaders, rawHttp1 } from './helpers/raw-http.js'
@@ -228,8 +228,8 @@ describe('GetRecords read-ahead over the HTTP API (pages rendered as JSON ahead)
 
 describe('read-ahead memory', () => {
   /** A read that hands over its records in one batch, as storage does batch by batch. */
-  const reading = (run: StoredRecord[]) => async (_limit: number, _maxBytes: number, onBatch: (batch: StoredRecord[]) => void): Promise<StoredRecord[]> => {
-    onBatch(run)
+  const reading = (run: StoredRecord[]) => async (_limit: number, _maxBytes: number, onBatch: (batch: StoredRecord[], sizes: number[]) => void): Promise<StoredRecord[]> => {
+    onBatch(run, run.map(recordBytes))
     return run
   }
   const numbers = (batch: readonly StoredRecord[]): string[] => batch.map((r) => String(r.counter))

@@ -14,7 +14,7 @@ export const getRecords = defineAction({
   async handle (ctx, input) {
     const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, input.stream_arn, ctx.pageRenderer)
     let records: unknown[]
-    if (page.rendered === undefined || ctx.pageRenderer === undefined) {
+    if (page.rendered === undefined) {
       records = page.records.map((r, i) => recordShape(r, page.sequenceNumbers[i]!))
     } else {
       // Rendered ahead for the calling transport (ctx.pageRenderer), which writes the

@@ -152,6 +152,7 @@ export class LevelStore implements Store {
         const entries = await reading
         reading = undefined
         const batchStart = out.length
+        const sizes: number[] = []
         let full = false
         for (const [key, value] of entries) {
           // Data plus partition key bytes: all of the value but its 2-byte length prefix.
@@ -162,11 +163,12 @@ export class LevelStore implements Store {
             break
           }
           bytes += size
+          sizes.push(size)
           out.push(readStoredRecord(readRecordPosition(key, RECORDS_PREFIX.byteLength), value))
         }
         // The next batch is asked for before this one is handed on, so the two overlap.
         if (!full && entries.length > 0 && out.length < limit) reading = iterator.nextv(limit - out.length)
-        if (onBatch !== undefined && out.length > batchStart) onBatch(out.slice(batchStart))
+        if (onBatch !== undefined && out.length > batchStart) onBatch(out.slice(batchStart), sizes)
       }
       return out
     } finally {

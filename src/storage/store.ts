@@ -19,10 +19,11 @@ export interface ReadRange {
   /** Stop once this many bytes of data and partition keys have been collected. */
   readonly maxBytes: number
   /**
-   * Called with each batch of the records returned, in order, while the next batch is
-   * being read (so work on a batch overlaps the read of the next). It must not throw.
+   * Called with each batch of the records returned, in order, and their sizes as
+   * `maxBytes` counts them, while the next batch is being read (so work on a batch
+   * overlaps the read of the next). It must not throw.
    */
-  readonly onBatch?: ((records: StoredRecord[]) => void) | undefined
+  readonly onBatch?: ((records: StoredRecord[], sizes: number[]) => void) | undefined
 }
 
 /** A value in a compare-and-set keyspace, with the revision its writer gave it. */

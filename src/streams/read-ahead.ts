@@ -83,9 +83,9 @@ interface Entry {
   /** Where the read started: the asked-for position, or the retention horizon past it. */
   readonly from: ShardPosition
   readonly records: Promise<StoredRecord[] | undefined>
-  /** The run's sequence numbers, filled in batch by batch as it is read. */
+  /** The run's sequence numbers and sizes, filled in batch by batch as it is read. */
   readonly sequenceNumbers: string[]
-  readonly numbers: (records: readonly StoredRecord[]) => string[]
+  readonly sizes: number[]
   readonly rendered: Promise<RenderedRun | undefined> | undefined
   /** Whose rendering `rendered` is: only a call by the same transport may write it. */
   readonly renderer: PageRenderer | undefined
@@ -111,11 +111,12 @@ export class ReadAhead {
 
   /**
    * Starts reading the page after one that came back full, unless the budget is spent.
-   * `read` gets the limit and byte cap to read with, and a callback for each batch read,
-   * whose sequence numbers `numbers` works out; `renderer`, if given, renders the batches.
+   * `read` gets the limit and byte cap to read with, and a callback for each batch read
+   * (the store's onBatch), whose sequence numbers `numbers` works out; `renderer`, if
+   * given, renders the batches.
    */
   start (streamId: number, shard: number, position: ShardPosition, from: ShardPosition, limit: number, maxBytes: number, sealed: boolean,
-    read: (limit: number, maxBytes: number, onBatch: (records: StoredRecord[]) => void) => Promise<StoredRecord[]>,
+    read: (limit: number, maxBytes: number, onBatch: (records: StoredRecord[], sizes: number[]) => void) => Promise<StoredRecord[]>,
     numbers: (records: readonly StoredRecord[]) => string[], renderer?: PageRenderer): void {
     const key = keyOf(streamId, shard, position)
     const cap = maxBytes + MAX_RECORD_BYTES
@@ -124,6 +125,8 @@ export class ReadAhead {
     const budget = renderer === undefined ? most : most * RENDERED_WEIGHT
     if (this.entries.has(key) || this.held + budget > PREFETCH_BUDGET_BYTES) return
     const sequenceNumbers: string[] = []
+    const sizes: number[] = []
+    let runBytes = 0
     let run: RunRendering | undefined
     try {
       run = renderer?.begin()
@@ -132,29 +135,34 @@ export class ReadAhead {
       run = undefined
     }
     let failed = false
-    const onBatch = (batch: StoredRecord[]): void => {
+    const onBatch = (batch: StoredRecord[], batchSizes: number[]): void => {
       try {
         const batchNumbers = numbers(batch)
         for (const n of batchNumbers) sequenceNumbers.push(n)
+        for (const size of batchSizes) {
+          sizes.push(size)
+          runBytes += size
+        }
         run?.add(batch, batchNumbers)
       } catch {
         // The run is not used; the call that would take it reads afresh.
         failed = true
       }
     }
-    // A failed read is not an error anyone waits for either.
-    const records = read(limit, cap, onBatch).then((got) => failed ? undefined : got, () => undefined)
+    // A failed read is not an error anyone waits for either; nor is one that did not hand
+    // over every record (it must), whose numbers and sizes would not line up.
+    const records = read(limit, cap, onBatch).then((got) => failed || sizes.length !== got.length ? undefined : got, () => undefined)
     const rendered = run === undefined
       ? undefined
       : records.then((got) => got === undefined || run === undefined ? undefined : run.finish()).catch(() => undefined)
-    const entry: Entry = { from, records, sequenceNumbers, numbers, rendered, renderer: run === undefined ? undefined : renderer, sealed, budget, timer: undefined }
+    const entry: Entry = { from, records, sequenceNumbers, sizes, rendered, renderer: run === undefined ? undefined : renderer, sealed, budget, timer: undefined }
     this.entries.set(key, entry)
     this.held += budget
     void records.then((got) => {
       // Once read, an entry counts what it holds, and its time to be taken starts (a slow
       // read is not dropped before anyone could take it). One already taken counts nothing.
       if (this.entries.get(key) !== entry) return
-      const holds = (got ?? []).reduce((sum, r) => sum + recordBytes(r), 0) * (entry.renderer === undefined ? 1 : RENDERED_WEIGHT)
+      const holds = (got === undefined ? 0 : runBytes) * (entry.renderer === undefined ? 1 : RENDERED_WEIGHT)
       this.held += holds - entry.budget
       entry.budget = holds
       entry.timer = setTimeout(() => this.drop(key), PREFETCH_TTL_MS)
@@ -181,14 +189,12 @@ export class ReadAhead {
     let skip = 0
     // Records the retention horizon has passed since the prefetch are not returned.
     while (skip < run.length && comparePositions(run[skip]!, from) < 0) skip++
-    for (let i = skip; i < run.length; i++) {
-      const record = run[i]!
-      if (records.length === limit) break
-      const size = recordBytes(record)
+    for (let i = skip; i < run.length && records.length < limit; i++) {
+      const size = entry.sizes[i]!
       // The storage read's rule: stop before the cap, but always return at least one record.
       if (records.length > 0 && bytes + size > maxBytes) break
       bytes += size
-      records.push(record)
+      records.push(run[i]!)
     }
     // A page that used the whole run without filling up may go on past it: records
     // committed since the prefetch may follow.
@@ -197,8 +203,7 @@ export class ReadAhead {
     // a gRPC or CBOR call may take a run the JSON API's GetShardIterator started), and it
     // starts at the run's first record, so it serves only pages that do too.
     const rendered = complete && skip === 0 && renderer !== undefined && entry.renderer === renderer ? (await entry.rendered)?.prefix(records.length) : undefined
-    // A read that did not report every batch (it must) only costs working them out here.
-    const sequenceNumbers = entry.sequenceNumbers.length === run.length ? entry.sequenceNumbers.slice(skip, skip + records.length) : entry.numbers(records)
+    const sequenceNumbers = entry.sequenceNumbers.slice(skip, skip + records.length)
     return { records, sequenceNumbers, bytes, sealed: entry.sealed, complete, ...(rendered === undefined ? {} : { rendered }) }
   }
 

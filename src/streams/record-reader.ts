@@ -173,8 +173,11 @@ export class RecordReader {
     const prefetched = readAhead !== undefined ? await this.readAhead.take(stream.id, shard.index, position, from, limit, maxBytes, readAhead.renderer) : undefined
     let records: StoredRecord[]
     let sealed: boolean
+    // Worked out during the prefetch when the page comes wholly from one; else below.
+    let sequenceNumbers: string[] | undefined
+    let bytes: number | undefined
     if (prefetched?.complete === true) {
-      ({ records, sealed } = prefetched)
+      ({ records, sealed, sequenceNumbers, bytes } = prefetched)
     } else {
       // Taken before the read: if the shard was sealed then, the read saw all its records.
       sealed = shard.sealed
@@ -190,13 +193,13 @@ export class RecordReader {
     // shard that never held a record ends at once.
     const closedAt = shard.doc.closedAt
     const ended = sealed && closedAt !== undefined && (last === undefined || comparePositions(last, closedAt) >= 0)
-    const bytes = prefetched?.complete === true ? prefetched.bytes : records.reduce((sum, r) => sum + recordBytes(r), 0)
+    bytes ??= records.reduce((sum, r) => sum + recordBytes(r), 0)
     if (readAhead !== undefined && !ended && isFull(records, limit, maxBytes, bytes)) {
       this.readAheadFrom(stream, shard, next, next, limit, maxBytes, readAhead.renderer)
     }
     return {
       records,
-      sequenceNumbers: prefetched?.complete === true ? prefetched.sequenceNumbers : records.map((r) => shard.sequenceNumber(r)),
+      sequenceNumbers: sequenceNumbers ?? records.map((r) => shard.sequenceNumber(r)),
       bytes,
       next,
       ended,
