@@ -13,8 +13,8 @@ import { Level } from 'level'
 import { MemoryLevel } from 'memory-level'
 import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
 import { GroupCommit } from './group-commit.js'
-import { RECORD_KEY_BYTES, decodeRecordKey, readRecordPosition, writeRecordKey, type ShardPosition } from './record-key.js'
-import { encodeRecordValue, readStoredRecord } from './record-value.js'
+import { RECORD_KEY_BYTES, comparePositions, decodeRecordKey, readRecordPosition, writeRecordKey, type ShardPosition } from './record-key.js'
+import { SegmentCursor, encodeRecordValues, isSegment, readStoredRecord, type RecordToWrite } from './record-value.js'
 import type { CasOutcome, ReadRange, Store, StoredRecord, Versioned, WriteBatch } from './store.js'
 
 type Root = AbstractLevel<string | Buffer | Uint8Array, Buffer, Buffer>
@@ -56,23 +56,65 @@ export interface LevelStoreOptions {
   readonly onObserverError?: (err: unknown) => void
 }
 
+/** One shard's records in a batch. */
+interface ShardRecords {
+  readonly streamId: number
+  readonly shard: number
+  readonly records: RecordToWrite[]
+}
+
 class LevelWriteBatch implements WriteBatch {
-  readonly ops: BatchOp[] = []
+  private readonly docOps: BatchOp[] = []
+  /** Records by shard, in the order they were put (which is position order). */
+  private readonly shards: ShardRecords[] = []
+  private last: ShardRecords | undefined
+  private records = 0
 
   get size (): number {
-    return this.ops.length
+    return this.records + this.docOps.length
   }
 
   putRecord (streamId: number, shard: number, ts: number, counter: number, partitionKey: string, data: Uint8Array): void {
-    this.ops.push({ kind: 'record', key: recordKey(streamId, shard, ts, counter), value: encodeRecordValue(partitionKey, data) })
+    let into = this.last
+    if (into === undefined || into.streamId !== streamId || into.shard !== shard) {
+      into = this.shards.find((s) => s.streamId === streamId && s.shard === shard)
+      if (into === undefined) {
+        into = { streamId, shard, records: [] }
+        this.shards.push(into)
+      }
+      this.last = into
+    }
+    const previous = into.records[into.records.length - 1]
+    // A segment's key is its last record's position, which is right only if positions rise
+    // within it. They always do (a shard numbers its records in put order); were they not
+    // to, the records go in a run of their own rather than into a wrong segment.
+    if (previous !== undefined && comparePositions({ ts, counter }, previous) <= 0) {
+      into = { streamId, shard, records: [] }
+      this.shards.push(into)
+      this.last = into
+    }
+    into.records.push({ ts, counter, partitionKey, data })
+    this.records++
   }
 
   putDocument (key: string, doc: unknown): void {
-    this.ops.push({ kind: 'put-doc', key, doc })
+    this.docOps.push({ kind: 'put-doc', key, doc })
   }
 
   deleteDocument (key: string): void {
-    this.ops.push({ kind: 'del-doc', key })
+    this.docOps.push({ kind: 'del-doc', key })
+  }
+
+  /** What to write: each shard's records as segments (record-value.ts), then the documents in order. */
+  ops (): BatchOp[] {
+    const ops: BatchOp[] = []
+    for (const { streamId, shard, records } of this.shards) {
+      encodeRecordValues(records, (last, value) => {
+        ops.push({ kind: 'record', key: recordKey(streamId, shard, last.ts, last.counter), value })
+      })
+    }
+    for (const op of this.docOps) ops.push(op)
+    return ops
   }
 }
 
@@ -132,7 +174,7 @@ export class LevelStore implements Store {
   }
 
   commit (batch: WriteBatch, onCommitted?: () => void): Promise<void> {
-    return this.committer.submit((batch as LevelWriteBatch).ops, onCommitted)
+    return this.committer.submit((batch as LevelWriteBatch).ops(), onCommitted)
   }
 
   async readRecords (range: ReadRange): Promise<StoredRecord[]> {
@@ -155,10 +197,26 @@ export class LevelStore implements Store {
         const sizes: number[] = []
         let full = false
         for (const [key, value] of entries) {
+          if (isSegment(value)) {
+            const cursor = new SegmentCursor(value)
+            while (cursor.next()) {
+              // Only the first entry can hold records before `from` (see record-value.ts).
+              if (comparePositions(cursor, from) < 0) continue
+              // Always return at least one record so a reader can never be stuck.
+              if (out.length >= limit || (out.length > 0 && bytes + cursor.size > maxBytes)) {
+                full = true
+                break
+              }
+              bytes += cursor.size
+              sizes.push(cursor.size)
+              out.push(cursor.record())
+            }
+            if (full) break
+            continue
+          }
           // Data plus partition key bytes: all of the value but its 2-byte length prefix.
           const size = value.byteLength - 2
-          // Always return at least one record so a reader can never be stuck.
-          if (out.length > 0 && bytes + size > maxBytes) {
+          if (out.length >= limit || (out.length > 0 && bytes + size > maxBytes)) {
             full = true
             break
           }

@@ -1,11 +1,45 @@
 /**
- * Binary values of the records sublevel: partition key length u16 | partition key UTF-8 |
- * data. The arrival time and sequence number live in the key, so nothing is repeated and
- * nothing on the hot path goes through JSON or base64.
+ * Binary values of the records sublevel. A value holds one record or a segment of them.
+ *
+ * - One record: partition key length u16 | partition key UTF-8 | data. Its key is its
+ *   position (record-key.ts), so the value repeats nothing.
+ * - A segment: SEGMENT_MARK | record count u16 | per record: arrival ms f64 | counter f64 |
+ *   partition key length u16 | data length u32 | partition key UTF-8 | data. The records
+ *   are the ones one commit wrote to one shard, in position order, and the key is the
+ *   position of the last.
+ *
+ * Why segments: a GetRecords page of 10,000 small records was 10,000 LevelDB entries, and
+ * the read's cost was mostly per entry (two buffers made for each in native code, their
+ * JavaScript objects, their garbage), not per byte. A segment of SEGMENT_BYTES turns
+ * that into one entry per few dozen records, and a PutRecords call into a few writes.
+ *
+ * Keying a segment by its last record keeps every range rule of single records: a seek
+ * to a position finds the first entry whose last record is at or after it (the reader
+ * skips the segment's records before it); the newest entry's key is the shard's last
+ * position; and deleting the keys before a time deletes exactly the entries whose
+ * records are all older.
+ *
+ * A one-byte mark tells the two apart: a single record's value starts with the high byte
+ * of its key length, at most 4 (256 characters of up to 4 UTF-8 bytes).
  */
 
 import type { ShardPosition } from './record-key.js'
 import type { StoredRecord } from './store.js'
+
+export const SEGMENT_MARK = 0xff
+/** Records are put in one segment until it holds this many bytes of keys and data. */
+export const SEGMENT_BYTES = 64 * 1024
+const MAX_SEGMENT_RECORDS = 0xffff
+const SEGMENT_HEADER_BYTES = 3
+const RECORD_HEADER_BYTES = 22
+
+/** A record on its way into a value. */
+export interface RecordToWrite {
+  readonly ts: number
+  readonly counter: number
+  readonly partitionKey: string
+  readonly data: Uint8Array
+}
 
 export function encodeRecordValue (partitionKey: string, data: Uint8Array): Buffer {
   const keyBytes = Buffer.byteLength(partitionKey, 'utf8')
@@ -16,9 +50,97 @@ export function encodeRecordValue (partitionKey: string, data: Uint8Array): Buff
   return value
 }
 
+/** One shard's records of one commit, in position order, as values of at most SEGMENT_BYTES (or one record). */
+export function encodeRecordValues (records: readonly RecordToWrite[], emit: (last: RecordToWrite, value: Buffer) => void): void {
+  let start = 0
+  while (start < records.length) {
+    let end = start
+    let bytes = 0
+    const keyBytes: number[] = []
+    // At least one record; more while they fit.
+    while (end < records.length && end - start < MAX_SEGMENT_RECORDS) {
+      const record = records[end]!
+      const keyLength = Buffer.byteLength(record.partitionKey, 'utf8')
+      const size = keyLength + record.data.byteLength
+      if (end > start && bytes + size > SEGMENT_BYTES) break
+      keyBytes.push(keyLength)
+      bytes += size
+      end++
+    }
+    const last = records[end - 1]!
+    emit(last, end - start === 1 ? encodeRecordValue(last.partitionKey, last.data) : encodeSegment(records, start, end, keyBytes, bytes))
+    start = end
+  }
+}
+
+function encodeSegment (records: readonly RecordToWrite[], start: number, end: number, keyBytes: readonly number[], bytes: number): Buffer {
+  const value = Buffer.allocUnsafe(SEGMENT_HEADER_BYTES + (end - start) * RECORD_HEADER_BYTES + bytes)
+  value[0] = SEGMENT_MARK
+  value.writeUInt16BE(end - start, 1)
+  let off = SEGMENT_HEADER_BYTES
+  for (let i = start; i < end; i++) {
+    const record = records[i]!
+    const keyLength = keyBytes[i - start]!
+    // Doubles hold both exactly: arrival times and counters stay below 2^53.
+    value.writeDoubleBE(record.ts, off)
+    value.writeDoubleBE(record.counter, off + 8)
+    value.writeUInt16BE(keyLength, off + 16)
+    value.writeUInt32BE(record.data.byteLength, off + 18)
+    off += RECORD_HEADER_BYTES
+    off += value.write(record.partitionKey, off, keyLength, 'utf8')
+    value.set(record.data, off)
+    off += record.data.byteLength
+  }
+  return value
+}
+
+export function isSegment (value: Buffer): boolean {
+  return value[0] === SEGMENT_MARK
+}
+
 /**
- * The read path's decoder: `value` is a Buffer straight from LevelDB, so it is read in
- * place (no view over it), and the record object is built once with its position.
+ * Walks a segment's records in order without making an object for the ones it skips:
+ * `next()` moves to the next record, whose position and size are then in the fields.
+ */
+export class SegmentCursor implements ShardPosition {
+  ts = 0
+  counter = 0
+  /** Partition key plus data bytes, as GetRecords counts a record. */
+  size = 0
+  private keyStart = 0
+  private keyEnd = 0
+  private dataEnd = 0
+  private left: number
+
+  constructor (private readonly value: Buffer) {
+    this.left = value.readUInt16BE(1)
+    this.dataEnd = SEGMENT_HEADER_BYTES
+  }
+
+  next (): boolean {
+    if (this.left === 0) return false
+    this.left--
+    const value = this.value
+    const off = this.dataEnd
+    this.ts = value.readDoubleBE(off)
+    this.counter = value.readDoubleBE(off + 8)
+    this.keyStart = off + RECORD_HEADER_BYTES
+    this.keyEnd = this.keyStart + value.readUInt16BE(off + 16)
+    this.dataEnd = this.keyEnd + value.readUInt32BE(off + 18)
+    this.size = this.dataEnd - this.keyStart
+    return true
+  }
+
+  /** The current record; its data is a view of the segment. */
+  record (): StoredRecord {
+    return { ts: this.ts, counter: this.counter, partitionKey: this.value.toString('utf8', this.keyStart, this.keyEnd), data: this.value.subarray(this.keyEnd, this.dataEnd) }
+  }
+}
+
+/**
+ * The read path's decoder of a single record: `value` is a Buffer straight from LevelDB,
+ * so it is read in place (no view over it), and the record object is built once with
+ * its position.
  */
 export function readStoredRecord (position: ShardPosition, value: Buffer): StoredRecord {
   const keyEnd = 2 + value.readUInt16BE(0)
