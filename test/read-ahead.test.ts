@@ -271,6 +271,23 @@ describe('read-ahead memory', () => {
     expect(readAhead.size).toBe(10)
   })
 
+  it('counts the storage buffers its records are views of, each once, however small the records', async () => {
+    const readAhead = new ReadAhead()
+    // Three 10-byte records read from one 30 MiB buffer keep all of it.
+    const views = (): StoredRecord[] => {
+      const segment = Buffer.alloc(30 * MIB)
+      return Array.from({ length: 3 }, (_, i) => ({ ts: 1, counter: i, partitionKey: 'k', data: segment.subarray(i * 10, i * 10 + 10) }))
+    }
+    const at = { ts: 1, counter: 0 }
+    readAhead.start(1, 0, at, at, 10_000, 10 * MIB, false, reading(views()), numbers)
+    await new Promise((resolve) => setImmediate(resolve))
+    readAhead.start(1, 1, at, at, 10_000, 10 * MIB, false, reading(views()), numbers)
+    await new Promise((resolve) => setImmediate(resolve))
+    // 60 MiB held: no room for another read's 11 MiB cap.
+    readAhead.start(1, 2, at, at, 10_000, 10 * MIB, false, reading(views()), numbers)
+    expect(readAhead.size).toBe(2)
+  })
+
   it('uses a prefetch once, and only for the position it was made for', async () => {
     const readAhead = new ReadAhead()
     const at = { ts: 1, counter: 0 }

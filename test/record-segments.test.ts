@@ -156,7 +156,7 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
     })
   })
 
-  it('reports the last record of the last segment and trims only segments wholly older than the cutoff', async () => {
+  it('reports the last record of the last segment, and trims the segments older than the cutoff and no others', async () => {
     await withStore(async (store) => {
       const old = records(1000, 100, 1000)
       const recent = records(2000, 100, 1000)
@@ -173,12 +173,32 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
     })
   })
 
-  it('stores positions that do not rise as separate runs, each read in position order', async () => {
+  it('refuses a batch whose records of a shard are not in position order, and writes nothing of it', async () => {
     await withStore(async (store) => {
-      const [first, second] = records(1000, 2, 10)
-      // Out of order within one batch: the store must not make a segment keyed by the lower one.
-      await commit(store, [second!, first!])
-      expect(plain(await readAll(store))).toEqual(plain([first!, second!]))
+      const [first, second, third] = records(1000, 3, 10)
+      const batch = store.batch()
+      batch.putRecord(STREAM, SHARD, first!.ts, first!.counter, first!.partitionKey, first!.data)
+      batch.putRecord(STREAM, SHARD, third!.ts, third!.counter, third!.partitionKey, third!.data)
+      expect(() => batch.putRecord(STREAM, SHARD, second!.ts, second!.counter, second!.partitionKey, second!.data)).toThrow(/position order: 1000\/1 came after 1000\/2/)
+      expect(await readAll(store)).toEqual([])
+    })
+  })
+
+  it('hands over sizes in line with the records when a page ends inside a segment', async () => {
+    await withStore(async (store) => {
+      const puts = records(1000, 200, 900)
+      await commit(store, puts)
+      const sizeOf = (p: Put): number => p.data.byteLength + Buffer.byteLength(p.partitionKey)
+      // 57 records' bytes and half the next one's: the cap ends the page after the 57th.
+      const capped = puts.slice(5, 62).reduce((sum, p) => sum + sizeOf(p), 0) + sizeOf(puts[62]!) / 2
+      for (const [limit, maxBytes, expected] of [[23, 1 << 30, 23], [1000, capped, 57]] as const) {
+        const handed: StoredRecord[] = []
+        const sizes: number[] = []
+        const got = await store.readRecords({ streamId: STREAM, shard: SHARD, from: { ts: 1000, counter: 5 }, limit, maxBytes, onBatch: (r, s) => { handed.push(...r); sizes.push(...s) } })
+        expect(plain(got)).toEqual(plain(puts.slice(5, 5 + expected)))
+        expect(plain(handed)).toEqual(plain(got))
+        expect(sizes).toEqual(puts.slice(5, 5 + expected).map(sizeOf))
+      }
     })
   })
 })

@@ -85,13 +85,12 @@ class LevelWriteBatch implements WriteBatch {
       this.last = into
     }
     const previous = into.records[into.records.length - 1]
-    // A segment's key is its last record's position, which is right only if positions rise
-    // within it. They always do (a shard numbers its records in put order); were they not
-    // to, the records go in a run of their own rather than into a wrong segment.
+    // Reads rely on a segment holding exactly the positions after the key before it up to
+    // its own key, its last record's: a shard's records must come in position order, the
+    // order a shard numbers them in (Shard.nextPosition). Anything else is a bug upstream,
+    // and is refused before it is written.
     if (previous !== undefined && comparePositions({ ts, counter }, previous) <= 0) {
-      into = { streamId, shard, records: [] }
-      this.shards.push(into)
-      this.last = into
+      throw new Error(`records of shard ${shard} of stream ${streamId} must be put in position order: ${ts}/${counter} came after ${previous.ts}/${previous.counter}`)
     }
     into.records.push({ ts, counter, partitionKey, data })
     this.records++

@@ -32,12 +32,30 @@ import { MIB } from './shard-throttle.js'
 
 /**
  * Held prefetches, counted by the byte cap each is read with until it is read, then by
- * the bytes it holds (times RENDERED_WEIGHT if rendered too): five 10 MiB pages being
- * read, or two being rendered; many more small ones.
+ * the memory it holds (see held()): five 10 MiB pages being read, or two being rendered;
+ * many more small ones.
  */
 const PREFETCH_BUDGET_BYTES = 64 * MIB
 /** JSON with base64 data is about 1.4 times the records' bytes, held beside them. */
-const RENDERED_WEIGHT = 2.5
+const RENDERED_EXTRA = 1.5
+
+/**
+ * What a read run holds: the storage buffers its records' data are views of (a record
+ * read from a segment keeps the whole segment, up to 64 KiB, however small it is; each
+ * buffer is counted once), and its rendering, if any.
+ */
+function held (records: readonly StoredRecord[], runBytes: number, rendered: boolean): number {
+  const buffers = new Set<ArrayBufferLike>()
+  let bytes = 0
+  for (const record of records) {
+    const buffer = record.data.buffer
+    if (!buffers.has(buffer)) {
+      buffers.add(buffer)
+      bytes += buffer.byteLength
+    }
+  }
+  return Math.max(bytes, runBytes) + (rendered ? runBytes * RENDERED_EXTRA : 0)
+}
 /** A consumer asks again within milliseconds of a full page; one that does not, gets no prefetch. */
 const PREFETCH_TTL_MS = 2_000
 /** The largest record: 1 MiB of data plus a 256-character key (ASCII; a rare larger key only makes a miss). */
@@ -122,7 +140,7 @@ export class ReadAhead {
     const cap = maxBytes + MAX_RECORD_BYTES
     // A small limit cannot fill the cap: it is charged what it can hold at most.
     const most = Math.min(cap, limit * MAX_RECORD_BYTES)
-    const budget = renderer === undefined ? most : most * RENDERED_WEIGHT
+    const budget = renderer === undefined ? most : most * (1 + RENDERED_EXTRA)
     if (this.entries.has(key) || this.held + budget > PREFETCH_BUDGET_BYTES) return
     const sequenceNumbers: string[] = []
     const sizes: number[] = []
@@ -162,7 +180,7 @@ export class ReadAhead {
       // Once read, an entry counts what it holds, and its time to be taken starts (a slow
       // read is not dropped before anyone could take it). One already taken counts nothing.
       if (this.entries.get(key) !== entry) return
-      const holds = (got === undefined ? 0 : runBytes) * (entry.renderer === undefined ? 1 : RENDERED_WEIGHT)
+      const holds = got === undefined ? 0 : held(got, runBytes, entry.renderer !== undefined)
       this.held += holds - entry.budget
       entry.budget = holds
       entry.timer = setTimeout(() => this.drop(key), PREFETCH_TTL_MS)
