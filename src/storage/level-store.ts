@@ -117,8 +117,14 @@ class LevelWriteBatch implements WriteBatch {
   }
 }
 
-/** classic-level reads ahead this much per iterator step; a GetRecords page is up to 10 MiB. */
-const READ_AHEAD_BYTES = 1024 * 1024
+/**
+ * classic-level reads ahead this much per iterator step; a GetRecords page is up to 10 MiB.
+ * Each step's records are handed on (onBatch) as one synchronous stretch of work, which
+ * for a page rendered ahead as JSON is several milliseconds per MiB; while it runs, the
+ * page being sent waits for the event loop. With segments, 256 KiB steps measured about
+ * 5% faster HTTP drains than 1 MiB ones, and no slower gRPC ones.
+ */
+const READ_AHEAD_BYTES = 256 * 1024
 
 export class LevelStore implements Store {
   readonly persistent: boolean
