@@ -187,6 +187,8 @@ export class LevelStore implements Store {
     const iterator = this.db.iterator({
       gte: recordKey(streamId, shard, from.ts, from.counter),
       lt: recordKey(streamId, shard + 1, 0, 0),
+      // LevelDB counts entries, not records; each entry found holds at least one record at
+      // or after `from` (its key is its last record's position), so this never ends a page early.
       limit,
       highWaterMarkBytes: Math.min(maxBytes, READ_AHEAD_BYTES)
     } as never)
