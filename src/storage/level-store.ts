@@ -14,7 +14,7 @@ import { MemoryLevel } from 'memory-level'
 import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
 import { GroupCommit } from './group-commit.js'
 import { RECORD_KEY_BYTES, comparePositions, decodeRecordKey, readRecordPosition, writeRecordKey, type ShardPosition } from './record-key.js'
-import { SegmentCursor, encodeRecordValues, isSegment, readStoredRecord, type RecordToWrite } from './record-value.js'
+import { RecordCursor, encodeRecordValues, type RecordToWrite } from './record-value.js'
 import type { CasOutcome, ReadRange, Store, StoredRecord, Versioned, WriteBatch } from './store.js'
 
 type Root = AbstractLevel<string | Buffer | Uint8Array, Buffer, Buffer>
@@ -68,10 +68,9 @@ class LevelWriteBatch implements WriteBatch {
   /** Records by shard, in the order they were put (which is position order). */
   private readonly shards: ShardRecords[] = []
   private last: ShardRecords | undefined
-  private records = 0
 
   get size (): number {
-    return this.records + this.docOps.length
+    return this.shards.reduce((n, s) => n + s.records.length, this.docOps.length)
   }
 
   putRecord (streamId: number, shard: number, ts: number, counter: number, partitionKey: string, data: Uint8Array): void {
@@ -93,7 +92,6 @@ class LevelWriteBatch implements WriteBatch {
       throw new Error(`records of shard ${shard} of stream ${streamId} must be put in position order: ${ts}/${counter} came after ${previous.ts}/${previous.counter}`)
     }
     into.records.push({ ts, counter, partitionKey, data })
-    this.records++
   }
 
   putDocument (key: string, doc: unknown): void {
@@ -204,32 +202,20 @@ export class LevelStore implements Store {
         const sizes: number[] = []
         let full = false
         for (const [key, value] of entries) {
-          if (isSegment(value)) {
-            const cursor = new SegmentCursor(value)
-            while (cursor.next()) {
-              // Only the first entry can hold records before `from` (see record-value.ts).
-              if (comparePositions(cursor, from) < 0) continue
-              // Always return at least one record so a reader can never be stuck.
-              if (out.length >= limit || (out.length > 0 && bytes + cursor.size > maxBytes)) {
-                full = true
-                break
-              }
-              bytes += cursor.size
-              sizes.push(cursor.size)
-              out.push(cursor.record())
+          const cursor = new RecordCursor(value, readRecordPosition(key, RECORDS_PREFIX.byteLength))
+          while (cursor.next()) {
+            // Only the first entry can hold records before `from` (see record-value.ts).
+            if (comparePositions(cursor, from) < 0) continue
+            // Always return at least one record so a reader can never be stuck.
+            if (out.length >= limit || (out.length > 0 && bytes + cursor.size > maxBytes)) {
+              full = true
+              break
             }
-            if (full) break
-            continue
+            bytes += cursor.size
+            sizes.push(cursor.size)
+            out.push(cursor.record())
           }
-          // Data plus partition key bytes: all of the value but its 2-byte length prefix.
-          const size = value.byteLength - 2
-          if (out.length >= limit || (out.length > 0 && bytes + size > maxBytes)) {
-            full = true
-            break
-          }
-          bytes += size
-          sizes.push(size)
-          out.push(readStoredRecord(readRecordPosition(key, RECORDS_PREFIX.byteLength), value))
+          if (full) break
         }
         // The next batch is asked for before this one is handed on, so the two overlap.
         if (!full && entries.length > 0 && out.length < limit) reading = iterator.nextv(limit - out.length)

@@ -26,7 +26,7 @@
 import type { ShardPosition } from './record-key.js'
 import type { StoredRecord } from './store.js'
 
-export const SEGMENT_MARK = 0xff
+const SEGMENT_MARK = 0xff
 /** Records are put in one segment until it holds this many bytes of keys and data. */
 export const SEGMENT_BYTES = 64 * 1024
 const MAX_SEGMENT_RECORDS = 0xffff
@@ -41,7 +41,7 @@ export interface RecordToWrite {
   readonly data: Uint8Array
 }
 
-export function encodeRecordValue (partitionKey: string, data: Uint8Array): Buffer {
+function encodeRecordValue (partitionKey: string, data: Uint8Array): Buffer {
   const keyBytes = Buffer.byteLength(partitionKey, 'utf8')
   const value = Buffer.allocUnsafe(2 + keyBytes + data.byteLength)
   value.writeUInt16BE(keyBytes, 0)
@@ -94,15 +94,13 @@ function encodeSegment (records: readonly RecordToWrite[], start: number, end: n
   return value
 }
 
-export function isSegment (value: Buffer): boolean {
-  return value[0] === SEGMENT_MARK
-}
-
 /**
- * Walks a segment's records in order without making an object for the ones it skips:
- * `next()` moves to the next record, whose position and size are then in the fields.
+ * Walks the records of one value, a single record or a segment, in order, without making
+ * an object for the ones the reader skips: `next()` moves to the next record, whose
+ * position and size are then in the fields. A single record's position is its key's
+ * (`position`); a segment's records carry their own.
  */
-export class SegmentCursor implements ShardPosition {
+export class RecordCursor implements ShardPosition {
   ts = 0
   counter = 0
   /** Partition key plus data bytes, as GetRecords counts a record. */
@@ -111,38 +109,41 @@ export class SegmentCursor implements ShardPosition {
   private keyEnd = 0
   private dataEnd = 0
   private left: number
+  private readonly segment: boolean
 
-  constructor (private readonly value: Buffer) {
-    this.left = value.readUInt16BE(1)
-    this.dataEnd = SEGMENT_HEADER_BYTES
+  constructor (private readonly value: Buffer, private readonly position: ShardPosition) {
+    this.segment = value[0] === SEGMENT_MARK
+    this.left = this.segment ? value.readUInt16BE(1) : 1
+    this.dataEnd = this.segment ? SEGMENT_HEADER_BYTES : 0
   }
 
   next (): boolean {
     if (this.left === 0) return false
     this.left--
     const value = this.value
-    const off = this.dataEnd
-    this.ts = value.readDoubleBE(off)
-    this.counter = value.readDoubleBE(off + 8)
-    this.keyStart = off + RECORD_HEADER_BYTES
-    this.keyEnd = this.keyStart + value.readUInt16BE(off + 16)
-    this.dataEnd = this.keyEnd + value.readUInt32BE(off + 18)
+    if (this.segment) {
+      const off = this.dataEnd
+      this.ts = value.readDoubleBE(off)
+      this.counter = value.readDoubleBE(off + 8)
+      this.keyStart = off + RECORD_HEADER_BYTES
+      this.keyEnd = this.keyStart + value.readUInt16BE(off + 16)
+      this.dataEnd = this.keyEnd + value.readUInt32BE(off + 18)
+    } else {
+      this.ts = this.position.ts
+      this.counter = this.position.counter
+      this.keyStart = 2
+      this.keyEnd = 2 + value.readUInt16BE(0)
+      this.dataEnd = value.byteLength
+    }
     this.size = this.dataEnd - this.keyStart
     return true
   }
 
-  /** The current record; its data is a view of the segment. */
+  /**
+   * The current record. The value is a Buffer straight from LevelDB, read in place: its
+   * data is a view of the value, not a copy.
+   */
   record (): StoredRecord {
     return { ts: this.ts, counter: this.counter, partitionKey: this.value.toString('utf8', this.keyStart, this.keyEnd), data: this.value.subarray(this.keyEnd, this.dataEnd) }
   }
-}
-
-/**
- * The read path's decoder of a single record: `value` is a Buffer straight from LevelDB,
- * so it is read in place (no view over it), and the record object is built once with
- * its position.
- */
-export function readStoredRecord (position: ShardPosition, value: Buffer): StoredRecord {
-  const keyEnd = 2 + value.readUInt16BE(0)
-  return { ts: position.ts, counter: position.counter, partitionKey: value.toString('utf8', 2, keyEnd), data: value.subarray(keyEnd) }
 }
