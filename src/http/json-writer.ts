@@ -10,6 +10,7 @@
  */
 import { RENDERED_RECORDS } from '../streams/read-ahead.js'
 import { awsName } from './aws-shapes.js'
+import { POOLED_CHUNK_BYTES, takeChunk } from './chunk-pool.js'
 
 /** Characters a JSON string may hold as they are: printable ASCII except `"` and `\`. */
 const NEEDS_ESCAPE_OR_UTF8 = /[^\x20\x21\x23-\x5b\x5d-\x7e]/
@@ -24,7 +25,8 @@ const FLUSH_CHARS = 16 * 1024
  * sent) and double up to the largest size.
  */
 const FIRST_CHUNK_BYTES = 32 * 1024
-const MAX_CHUNK_BYTES = 1024 * 1024
+/** Chunks of the largest size come from the chunk pool: only large bodies reach it. */
+const MAX_CHUNK_BYTES = POOLED_CHUNK_BYTES
 
 export class ByteWriter {
   /** Full chunks, in order. */
@@ -44,7 +46,7 @@ export class ByteWriter {
       this.doneBytes += this.off
     }
     const size = buf === undefined ? FIRST_CHUNK_BYTES : Math.min(buf.length * 2, MAX_CHUNK_BYTES)
-    const chunk = Buffer.allocUnsafe(Math.max(bytes, size))
+    const chunk = size === MAX_CHUNK_BYTES && bytes <= size ? takeChunk() : Buffer.allocUnsafe(Math.max(bytes, size))
     this.buf = chunk
     this.off = 0
     return chunk

@@ -6,11 +6,13 @@
  * syntax, signature, then the action's own validation.
  */
 import { randomUUID } from 'node:crypto'
+import { ServerResponse } from 'node:http'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { invoke, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS, type ActionContext, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
 import { ServiceError, toServiceError } from '../errors.js'
 import { awsFieldPath, awsName, decodeRequest, memberNamesOf } from './aws-shapes.js'
+import { returnChunks } from './chunk-pool.js'
 import { checkSignature, type KeyTable } from './sigv4.js'
 import { jsonWire, wireFor, type WireFormat } from './wire-formats.js'
 
@@ -86,6 +88,11 @@ function sendChunks (reply: FastifyReply, chunks: readonly Buffer[], bytes: numb
   }
   res.writeHead(200, { 'content-length': bytes })
   for (const chunk of chunks) res.write(chunk)
+  // An HTTP/1.1 response finishes once the system has taken all its bytes: only then may
+  // the pool hand its chunks to another page. One that fails leaves them to be collected,
+  // and so does an HTTP/2 stream, which finishes once its data is queued for the session
+  // and may still be reading them.
+  if (res instanceof ServerResponse) res.once('finish', () => returnChunks(chunks))
   res.end()
 }
 
