@@ -57,7 +57,14 @@ function log (line: string): void {
   process.stderr.write(line + '\n')
 }
 
+/** Exposed by `npm run bench` (tsx --expose-gc); absent when run.ts is started without it. */
+const collectGarbage = (globalThis as { gc?: () => void }).gc
+
 async function runOnce (measure: Measure, run: number): Promise<Record<string, number>> {
+  // This process puts and receives for every measure: the garbage one run leaves (a million
+  // records put for the RSS measure) must not be collected during the next, where a pause
+  // would be timed as the server's latency.
+  collectGarbage?.()
   const server = await startServerProcess({ nodeArgs, ...(serverRoot === undefined ? {} : { serverRoot }) })
   try {
     const result = await measure.run(server)
