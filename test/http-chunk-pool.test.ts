@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto'
 import * as http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { POOLED_CHUNK_BYTES, idleChunks, returnChunks, takeChunk } from '../src/http/chunk-pool.js'
-import { kinesisHeaders, rawHttp1 } from './helpers/raw-http.js'
+import { kinesisHeaders, rawHttp1, rawHttp2 } from './helpers/raw-http.js'
 import { startServer, uniqueName, type TestServer } from './helpers/server.js'
 
 describe('the chunk pool', () => {
-  it('gives a returned chunk out again, once however many views of it come back, and keeps nothing else', () => {
+  it('gives a returned chunk out again, once however many times or views of it come back, and keeps nothing else', () => {
     const first = takeChunk()
     const second = takeChunk()
     expect(first.byteLength).toBe(POOLED_CHUNK_BYTES)
@@ -19,6 +19,9 @@ describe('the chunk pool', () => {
     const before = idleChunks()
     // Two views of the first chunk, and a buffer the pool did not make.
     returnChunks([first.subarray(0, 10), first.subarray(10, 20), Buffer.alloc(POOLED_CHUNK_BYTES)])
+    expect(idleChunks()).toBe(before + 1)
+    // Given back again by another caller while it is still kept: still one entry.
+    returnChunks([first])
     expect(idleChunks()).toBe(before + 1)
     const again = takeChunk()
     expect(again.buffer).toBe(first.buffer)
@@ -58,10 +61,15 @@ describe('GetRecords pages larger than a chunk, over HTTP/1.1', () => {
     await ts.close()
   })
 
-  /** One call on its own connection, whose answer is left unread for a while: it stays in flight as other pages are rendered. */
-  function slowCall (action: string, body: unknown): Promise<Record<string, unknown>> {
-    return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: kinesisHeaders(action), agent: false }, (res) => {
+  type Call = (action: string, body: unknown) => Promise<Record<string, unknown>>
+
+  /**
+   * An HTTP/1.1 call, on its own connection or on `agent`'s kept-alive ones, whose answer is
+   * left unread for a while: it stays in flight as other pages are rendered.
+   */
+  function slowCall (agent: http.Agent | false): Call {
+    return (action, body) => new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: kinesisHeaders(action), agent }, (res) => {
         res.pause()
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
@@ -86,27 +94,51 @@ describe('GetRecords pages larger than a chunk, over HTTP/1.1', () => {
     })
   }
 
-  async function drain (): Promise<Array<{ SequenceNumber: string, Data: string }>> {
-    const got = await slowCall('GetShardIterator', { StreamName: stream, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' })
+  const http2Call: Call = async (action, body) => {
+    const res = await rawHttp2(port, { headers: kinesisHeaders(action), body: JSON.stringify(body) })
+    if (res.status !== 200 || res.json === undefined) throw new Error(`${action}: ${res.status} ${res.body.toString('utf8', 0, 200)}`)
+    return res.json
+  }
+
+  async function drain (call: Call): Promise<Array<{ SequenceNumber: string, Data: string }>> {
+    const got = await call('GetShardIterator', { StreamName: stream, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' })
     let iterator = got.ShardIterator as string
     const records: Array<{ SequenceNumber: string, Data: string }> = []
     for (let calls = 0; records.length < RECORDS && calls < 10; calls++) {
-      const page = await slowCall('GetRecords', { ShardIterator: iterator })
+      const page = await call('GetRecords', { ShardIterator: iterator })
       records.push(...(page.Records as Array<{ SequenceNumber: string, Data: string }>))
       iterator = page.NextShardIterator as string
     }
     return records
   }
 
-  it('reads every record back byte for byte while several drains share the pool', async () => {
-    const drains = await Promise.all([drain(), drain(), drain()])
+  function expectAllRecords (records: Array<{ SequenceNumber: string, Data: string }>): void {
     const expected = [...put.entries()]
-    for (const records of drains) {
-      expect(records.length).toBe(RECORDS)
-      const mismatched = records.filter((r, i) => r.SequenceNumber !== expected[i]![0] || r.Data !== expected[i]![1]).length
-      expect(mismatched).toBe(0)
+    expect(records.length).toBe(RECORDS)
+    const mismatched = records.filter((r, i) => r.SequenceNumber !== expected[i]![0] || r.Data !== expected[i]![1]).length
+    expect(mismatched).toBe(0)
+  }
+
+  it('reads every record back byte for byte while several drains share the pool', async () => {
+    const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      const drains = await Promise.all([drain(slowCall(false)), drain(slowCall(false)), drain(slowCall(keepAlive))])
+      for (const records of drains) expectAllRecords(records)
+    } finally {
+      keepAlive.destroy()
     }
-    // The pages went through pooled chunks, and the responses gave them back.
-    expect(idleChunks()).toBeGreaterThan(0)
+    // The pages went through pooled chunks, and the responses gave them back: at least a
+    // page's worth (13 MB, past the first 1 MiB written in smaller chunks).
+    expect(idleChunks()).toBeGreaterThanOrEqual(12)
+  })
+
+  it('keeps the chunks an HTTP/2 answer was written into out of the pool', async () => {
+    // Exactly four kept: a page takes more than that.
+    while (idleChunks() > 0) takeChunk()
+    returnChunks(Array.from({ length: 4 }, () => takeChunk()))
+    expect(idleChunks()).toBe(4)
+    expectAllRecords(await drain(http2Call))
+    // The pages took the kept chunks and gave none back.
+    expect(idleChunks()).toBe(0)
   })
 })

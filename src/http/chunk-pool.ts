@@ -19,15 +19,25 @@ const IDLE_RELEASE_MS = 5_000
 const idle: Buffer[] = []
 /** The memory of every chunk this pool made, so only those are taken back. */
 const made = new WeakSet<ArrayBufferLike>()
+/** The memory of the chunks in `idle`: one given back twice is still kept once, so no two writers ever share it. */
+const kept = new WeakSet<ArrayBufferLike>()
 let release: NodeJS.Timeout | undefined
 
 /** A chunk of POOLED_CHUNK_BYTES, not zeroed: a kept one or a new one. */
 export function takeChunk (): Buffer {
-  const kept = idle.pop()
-  if (kept !== undefined) return kept
-  const chunk = Buffer.allocUnsafeSlow(POOLED_CHUNK_BYTES)
-  made.add(chunk.buffer)
-  return chunk
+  const chunk = idle.pop()
+  if (chunk !== undefined) {
+    kept.delete(chunk.buffer)
+    return chunk
+  }
+  const fresh = Buffer.allocUnsafeSlow(POOLED_CHUNK_BYTES)
+  made.add(fresh.buffer)
+  return fresh
+}
+
+function releaseIdle (): void {
+  for (const chunk of idle) kept.delete(chunk.buffer)
+  idle.length = 0
 }
 
 /**
@@ -36,17 +46,19 @@ export function takeChunk (): Buffer {
  * taken-back chunk is written over by the next large response.
  */
 export function returnChunks (views: readonly Buffer[]): void {
-  const seen = new Set<ArrayBufferLike>()
   for (const view of views) {
     const memory = view.buffer
-    if (!made.has(memory) || seen.has(memory)) continue
-    seen.add(memory)
-    if (idle.length < MAX_IDLE_CHUNKS) idle.push(Buffer.from(memory, 0, POOLED_CHUNK_BYTES))
+    if (!made.has(memory) || kept.has(memory) || idle.length >= MAX_IDLE_CHUNKS) continue
+    kept.add(memory)
+    idle.push(Buffer.from(memory, 0, POOLED_CHUNK_BYTES))
   }
-  clearTimeout(release)
-  release = setTimeout(() => { idle.length = 0 }, IDLE_RELEASE_MS)
-  // Kept memory must not keep a stopping server's event loop alive.
-  release.unref()
+  if (release === undefined) {
+    release = setTimeout(releaseIdle, IDLE_RELEASE_MS)
+    // Kept memory must not keep a stopping server's event loop alive.
+    release.unref()
+  } else {
+    release.refresh()
+  }
 }
 
 /** Chunks kept unused, for tests. */

@@ -88,10 +88,11 @@ function sendChunks (reply: FastifyReply, chunks: readonly Buffer[], bytes: numb
   }
   res.writeHead(200, { 'content-length': bytes })
   for (const chunk of chunks) res.write(chunk)
-  // An HTTP/1.1 response finishes once the system has taken all its bytes: only then may
-  // the pool hand its chunks to another page. One that fails leaves them to be collected,
-  // and so does an HTTP/2 stream, which finishes once its data is queued for the session
-  // and may still be reading them.
+  // An HTTP/1.1 response finishes once none of its writes is pending any more (the system
+  // took the bytes, or a closed socket dropped them): only then may the pool hand its
+  // chunks to another page. One that never finishes leaves them to be collected, and so
+  // does an HTTP/2 stream, which finishes once its data is queued for the session, which
+  // may still be reading them.
   if (res instanceof ServerResponse) res.once('finish', () => returnChunks(chunks))
   res.end()
 }
