@@ -2,26 +2,13 @@
  * The storage primitive under leases: compare-and-set on keys of the `leases` keyspace, on
  * the real LevelDB store (memory and disk).
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { LevelStore } from '../src/storage/level-store.js'
+import { withLevelStore, withTempDir } from './helpers/level-store.js'
 
 describe.each([true, false])('LevelStore compare-and-set (memory: %s)', (memory) => {
-  async function withStore (fn: (store: LevelStore, location: string) => Promise<void>): Promise<void> {
-    const location = await mkdtemp(join(tmpdir(), 'shardline-cas-'))
-    const store = await LevelStore.open({ location, memory, sync: false })
-    try {
-      await fn(store, location)
-    } finally {
-      await store.close()
-      await rm(location, { recursive: true, force: true })
-    }
-  }
-
   it('creates only when absent, replaces only at the expected revision, deletes only at it', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       expect(await store.compareAndSetLease('t', 'k', 0, { revision: 1, value: 'one' })).toEqual({ ok: true })
       expect(await store.compareAndSetLease('t', 'k', 0, { revision: 1, value: 'again' })).toEqual({ ok: false, current: { revision: 1, value: 'one' } })
       expect(await store.compareAndSetLease('t', 'k', 2, { revision: 3, value: 'skip' })).toEqual({ ok: false, current: { revision: 1, value: 'one' } })
@@ -34,7 +21,7 @@ describe.each([true, false])('LevelStore compare-and-set (memory: %s)', (memory)
   })
 
   it('lets exactly one of concurrent calls with the same expected revision through', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       await store.compareAndSetLease('t', 'k', 0, { revision: 1, value: 0 })
       const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => store.compareAndSetLease('t', 'k', 1, { revision: 2, value: i })))
       expect(outcomes.filter((o) => o.ok)).toHaveLength(1)
@@ -44,7 +31,7 @@ describe.each([true, false])('LevelStore compare-and-set (memory: %s)', (memory)
   })
 
   it('lists one table in key order, apart from tables whose names extend it', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       for (const [table, key] of [['app', 'b'], ['app', 'a'], ['app.x', 'c'], ['app0', 'd'], ['ap', 'e'], ['app', 'z/\uffff😀']]) {
         await store.compareAndSetLease(table!, key!, 0, { revision: 1, value: `${table}:${key}` })
       }
@@ -53,8 +40,7 @@ describe.each([true, false])('LevelStore compare-and-set (memory: %s)', (memory)
   })
 
   it.skipIf(memory)('keeps acknowledged writes across a reopen', async () => {
-    const location = await mkdtemp(join(tmpdir(), 'shardline-cas-'))
-    try {
+    await withTempDir(async (location) => {
       const first = await LevelStore.open({ location, memory, sync: false })
       await first.compareAndSetLease('t', 'k', 0, { revision: 1, value: { owner: 'w' } })
       await first.compareAndSetLease('t', 'k', 1, { revision: 2, value: { owner: 'v' } })
@@ -63,8 +49,6 @@ describe.each([true, false])('LevelStore compare-and-set (memory: %s)', (memory)
       expect(await second.listLeases('t')).toEqual([{ revision: 2, value: { owner: 'v' } }])
       expect((await second.compareAndSetLease('t', 'k', 1, null)).ok).toBe(false)
       await second.close()
-    } finally {
-      await rm(location, { recursive: true, force: true })
-    }
+    })
   })
 })

@@ -5,14 +5,12 @@
  * with one entry per record, on the real LevelDB store, in memory and on disk.
  */
 import { createHash } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Level } from 'level'
 import { describe, expect, it } from 'vitest'
 import { LevelStore } from '../src/storage/level-store.js'
 import { SEGMENT_BYTES } from '../src/storage/record-value.js'
 import type { StoredRecord } from '../src/storage/store.js'
+import { withLevelStore, withTempDir } from './helpers/level-store.js'
 
 const STREAM = 7
 const SHARD = 2
@@ -60,19 +58,8 @@ async function recordEntries (location: string): Promise<number> {
 }
 
 describe.each([true, false])('records stored as segments (memory: %s)', (memory) => {
-  async function withStore (fn: (store: LevelStore, location: string) => Promise<void>): Promise<void> {
-    const location = await mkdtemp(join(tmpdir(), 'shardline-segments-'))
-    const store = await LevelStore.open({ location, memory, sync: false })
-    try {
-      await fn(store, location)
-    } finally {
-      await store.close()
-      await rm(location, { recursive: true, force: true })
-    }
-  }
-
   it('reads back every record of a commit exactly, in order, with its size', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       const puts = records(1000, 300, 1000)
       await commit(store, puts)
       const batches: Array<{ records: StoredRecord[], sizes: number[] }> = []
@@ -87,7 +74,7 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
   })
 
   it('starts a read inside a segment at the asked-for position', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       const puts = records(1000, 300, 1000)
       await commit(store, puts)
       expect(plain(await readAll(store, { ts: 1000, counter: 137 }))).toEqual(plain(puts.slice(137)))
@@ -97,7 +84,7 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
   })
 
   it('ends a page inside a segment at the limit or before the byte cap, and always returns one record', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       const puts = records(1000, 300, 1000)
       await commit(store, puts)
       expect(plain(await readAll(store, { ts: 1000, counter: 10 }, 7))).toEqual(plain(puts.slice(10, 17)))
@@ -109,7 +96,7 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
   })
 
   it('pages through segments with small limits without skipping or repeating a record', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       const puts = records(1000, 250, 700)
       await commit(store, puts)
       const seen: string[] = []
@@ -127,7 +114,7 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
   })
 
   it('reads single-record values and segments in one range, and a record larger than a segment on its own', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       const one = records(1000, 1, 50)
       const many = records(1000, 40, 3000, 1)
       const big = [{ ts: 1000, counter: 41, partitionKey: 'big', data: Buffer.alloc(SEGMENT_BYTES * 2, 9) }]
@@ -141,7 +128,7 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
   })
 
   it('keeps shards apart when one commit writes to several', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       const a = records(1000, 30, 100)
       const b = records(1000, 30, 100)
       const batch = store.batch()
@@ -157,7 +144,7 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
   })
 
   it('reports the last record of the last segment, and trims the segments older than the cutoff and no others', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       const old = records(1000, 100, 1000)
       const recent = records(2000, 100, 1000)
       await commit(store, old)
@@ -174,7 +161,7 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
   })
 
   it('refuses a batch whose records of a shard are not in position order, and writes nothing of it', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       const [first, second, third] = records(1000, 3, 10)
       const batch = store.batch()
       batch.putRecord(STREAM, SHARD, first!.ts, first!.counter, first!.partitionKey, first!.data)
@@ -185,7 +172,7 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
   })
 
   it('hands over sizes in line with the records when a page ends inside a segment', async () => {
-    await withStore(async (store) => {
+    await withLevelStore(memory, async (store) => {
       const puts = records(1000, 200, 900)
       await commit(store, puts)
       const sizeOf = (p: Put): number => p.data.byteLength + Buffer.byteLength(p.partitionKey)
@@ -204,8 +191,7 @@ describe.each([true, false])('records stored as segments (memory: %s)', (memory)
 })
 
 it('writes a commit to disk as a few entries, and reads them again after reopening', async () => {
-  const location = await mkdtemp(join(tmpdir(), 'shardline-segments-'))
-  try {
+  await withTempDir(async (location) => {
     const puts = records(1000, 500, 1024)
     const store = await LevelStore.open({ location, memory: false, sync: false })
     await commit(store, puts)
@@ -221,7 +207,5 @@ it('writes a commit to disk as a few entries, and reads them again after reopeni
     } finally {
       await again.close()
     }
-  } finally {
-    await rm(location, { recursive: true, force: true })
-  }
+  })
 })
