@@ -4,7 +4,7 @@
  * take from the run (any prefix), however the run arrived in batches.
  */
 import { describe, expect, it } from 'vitest'
-import { recordShape } from '../src/actions/shapes.js'
+import { recordShape } from '../src/actions/streams/shapes.js'
 import { writeAwsJson } from '../src/http/json-writer.js'
 import { jsonRecordsRenderer } from '../src/http/records-renderer.js'
 import { RENDERED_RECORDS } from '../src/streams/read-ahead.js'

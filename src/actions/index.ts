@@ -1,67 +1,7 @@
 /**
- * Every operation, by its AWS action name. Transports look actions up here.
+ * Every operation, by service (one folder each) and AWS action name. Transports look
+ * actions up here.
  */
-import type { AnyAction, AnyStreamingAction } from './action.js'
-import { addTagsToStream } from './add-tags-to-stream.js'
-import { createStream } from './create-stream.js'
-import { deleteStream } from './delete-stream.js'
-import { describeLimits } from './describe-limits.js'
-import { describeStream } from './describe-stream.js'
-import { describeStreamSummary } from './describe-stream-summary.js'
-import { getRecords } from './get-records.js'
-import { getShardIterator } from './get-shard-iterator.js'
-import { listShards } from './list-shards.js'
-import { listStreams } from './list-streams.js'
-import { listTagsForStream } from './list-tags-for-stream.js'
-import { putRecord } from './put-record.js'
-import { putRecords } from './put-records.js'
-import { mergeShards } from './merge-shards.js'
-import { registerStreamConsumer } from './register-stream-consumer.js'
-import { describeStreamConsumer } from './describe-stream-consumer.js'
-import { listStreamConsumers } from './list-stream-consumers.js'
-import { deregisterStreamConsumer } from './deregister-stream-consumer.js'
-import { subscribeToShard } from './subscribe-to-shard.js'
-import { removeTagsFromStream } from './remove-tags-from-stream.js'
-import { decreaseStreamRetentionPeriod, increaseStreamRetentionPeriod } from './retention-period.js'
-import { splitShard } from './split-shard.js'
-import { updateShardCount } from './update-shard-count.js'
-import { createLeaseIfAbsent } from './create-lease-if-absent.js'
-import { updateLease } from './update-lease.js'
-import { deleteLease } from './delete-lease.js'
-import { listLeases } from './list-leases.js'
-import { watchLeases } from './watch-leases.js'
-
-export const STREAM_ACTIONS: readonly AnyAction[] = [
-  createStream,
-  deleteStream,
-  describeStream,
-  describeStreamSummary,
-  describeLimits,
-  listStreams,
-  listShards,
-  increaseStreamRetentionPeriod,
-  decreaseStreamRetentionPeriod,
-  addTagsToStream,
-  removeTagsFromStream,
-  listTagsForStream,
-  splitShard,
-  mergeShards,
-  updateShardCount,
-  registerStreamConsumer,
-  describeStreamConsumer,
-  listStreamConsumers,
-  deregisterStreamConsumer,
-  putRecord,
-  putRecords,
-  getShardIterator,
-  getRecords
-]
-
-/** Server-streaming operations. */
-export const STREAM_STREAMING_ACTIONS: readonly AnyStreamingAction[] = [subscribeToShard]
-
-export const LEASE_ACTIONS: readonly AnyAction[] = [createLeaseIfAbsent, updateLease, deleteLease, listLeases]
-
-export const LEASE_STREAMING_ACTIONS: readonly AnyStreamingAction[] = [watchLeases]
-
+export { STREAM_ACTIONS, STREAM_STREAMING_ACTIONS } from './streams/index.js'
+export { LEASE_ACTIONS, LEASE_STREAMING_ACTIONS } from './leases/index.js'
 export { invoke, invokeStreaming, type Action, type ActionContext, type AnyAction, type AnyStreamingAction } from './action.js'

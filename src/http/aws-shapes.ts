@@ -9,7 +9,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { ServiceError } from '../errors.js'
 import type { FieldNamer } from '../actions/validation.js'
-import { isEpochMs } from '../actions/fields.js'
+import { isEpochMs } from '../actions/schema.js'
 
 /** How one wire format writes the two types JSON has no native form for. */
 export interface WireTypes {

@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox'
+import { defineAction } from '../action.js'
+import { StreamRefFields } from './fields.js'
+import { streamModeShape } from './shapes.js'
+
+export const describeStreamSummary = defineAction({
+  name: 'DescribeStreamSummary',
+  input: Type.Object({ ...StreamRefFields }),
+  async handle (ctx, input) {
+    const stream = ctx.streams.require(input, 'any')
+    return {
+      stream_description_summary: {
+        stream_name: stream.name,
+        stream_arn: stream.arn,
+        stream_status: stream.doc.status,
+        stream_mode_details: streamModeShape(stream),
+        retention_period_hours: stream.doc.retentionHours,
+        stream_creation_timestamp: stream.doc.createdAt,
+        enhanced_monitoring: [{ shard_level_metrics: [] }],
+        encryption_type: 'NONE',
+        open_shard_count: stream.openShardCount,
+        consumer_count: ctx.consumers.list(stream).length,
+        partition_hash: stream.doc.partitionHash
+      }
+    }
+  }
+})

@@ -1,0 +1,33 @@
+import { Type } from '@sinclair/typebox'
+import { defineAction } from '../action.js'
+import { ShardId, StreamRefFields } from './fields.js'
+import { shardShape, shardsAfter, streamModeShape } from './shapes.js'
+
+export const describeStream = defineAction({
+  name: 'DescribeStream',
+  input: Type.Object({
+    ...StreamRefFields,
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    exclusive_start_shard_id: Type.Optional(ShardId)
+  }),
+  async handle (ctx, input) {
+    const stream = ctx.streams.require(input, 'any')
+    const shards = shardsAfter(stream, input.exclusive_start_shard_id)
+    const page = shards.slice(0, input.limit ?? 100)
+    return {
+      stream_description: {
+        stream_name: stream.name,
+        stream_arn: stream.arn,
+        stream_status: stream.doc.status,
+        stream_mode_details: streamModeShape(stream),
+        shards: page.map((shard) => shardShape(stream, shard)),
+        has_more_shards: page.length < shards.length,
+        retention_period_hours: stream.doc.retentionHours,
+        stream_creation_timestamp: stream.doc.createdAt,
+        enhanced_monitoring: [{ shard_level_metrics: [] }],
+        encryption_type: 'NONE',
+        partition_hash: stream.doc.partitionHash
+      }
+    }
+  }
+})

@@ -1,0 +1,34 @@
+import { Type } from '@sinclair/typebox'
+import { defineAction } from '../action.js'
+import { StreamArn } from './fields.js'
+import { RENDERED_RECORDS } from '../../streams/read-ahead.js'
+import { childShardShape, recordShape } from './shapes.js'
+
+export const getRecords = defineAction({
+  name: 'GetRecords',
+  input: Type.Object({
+    shard_iterator: Type.String({ minLength: 1, maxLength: 512 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    stream_arn: Type.Optional(StreamArn)
+  }),
+  async handle (ctx, input) {
+    const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, input.stream_arn, ctx.pageRenderer)
+    let records: unknown[]
+    if (page.rendered === undefined) {
+      records = page.records.map((r, i) => recordShape(r, page.sequenceNumbers[i]!))
+    } else {
+      // Rendered ahead for the calling transport (ctx.pageRenderer), which writes the
+      // rendering and nothing else; the shapes would be built only to be dropped.
+      records = new Array<unknown>(page.records.length)
+      Object.defineProperty(records, RENDERED_RECORDS, { value: page.rendered })
+    }
+    return {
+      records,
+      ...(page.nextShardIterator === undefined ? {} : { next_shard_iterator: page.nextShardIterator }),
+      millis_behind_latest: page.millisBehindLatest,
+      // As in AWS, ChildShards is there only at the end of a closed shard: SDK users test
+      // for its presence to find the shard's end.
+      ...(page.childShards.length === 0 ? {} : { child_shards: page.childShards.map(childShardShape) })
+    }
+  }
+})

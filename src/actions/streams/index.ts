@@ -1,0 +1,56 @@
+/**
+ * The Kinesis operations (StreamService), by their AWS action names.
+ */
+import type { AnyAction, AnyStreamingAction } from '../action.js'
+import { addTagsToStream } from './add-tags-to-stream.js'
+import { createStream } from './create-stream.js'
+import { deleteStream } from './delete-stream.js'
+import { describeLimits } from './describe-limits.js'
+import { describeStream } from './describe-stream.js'
+import { describeStreamSummary } from './describe-stream-summary.js'
+import { getRecords } from './get-records.js'
+import { getShardIterator } from './get-shard-iterator.js'
+import { listShards } from './list-shards.js'
+import { listStreams } from './list-streams.js'
+import { listTagsForStream } from './list-tags-for-stream.js'
+import { putRecord } from './put-record.js'
+import { putRecords } from './put-records.js'
+import { mergeShards } from './merge-shards.js'
+import { registerStreamConsumer } from './register-stream-consumer.js'
+import { describeStreamConsumer } from './describe-stream-consumer.js'
+import { listStreamConsumers } from './list-stream-consumers.js'
+import { deregisterStreamConsumer } from './deregister-stream-consumer.js'
+import { subscribeToShard } from './subscribe-to-shard.js'
+import { removeTagsFromStream } from './remove-tags-from-stream.js'
+import { decreaseStreamRetentionPeriod, increaseStreamRetentionPeriod } from './retention-period.js'
+import { splitShard } from './split-shard.js'
+import { updateShardCount } from './update-shard-count.js'
+
+export const STREAM_ACTIONS: readonly AnyAction[] = [
+  createStream,
+  deleteStream,
+  describeStream,
+  describeStreamSummary,
+  describeLimits,
+  listStreams,
+  listShards,
+  increaseStreamRetentionPeriod,
+  decreaseStreamRetentionPeriod,
+  addTagsToStream,
+  removeTagsFromStream,
+  listTagsForStream,
+  splitShard,
+  mergeShards,
+  updateShardCount,
+  registerStreamConsumer,
+  describeStreamConsumer,
+  listStreamConsumers,
+  deregisterStreamConsumer,
+  putRecord,
+  putRecords,
+  getShardIterator,
+  getRecords
+]
+
+/** Server-streaming operations. */
+export const STREAM_STREAMING_ACTIONS: readonly AnyStreamingAction[] = [subscribeToShard]

@@ -1,0 +1,41 @@
+import { Type } from '@sinclair/typebox'
+import { ServiceError } from '../../errors.js'
+import { MIB } from '../../streams/shard-throttle.js'
+import { defineAction } from '../action.js'
+import { HashKey, PartitionKey, RecordData, StreamRefFields } from './fields.js'
+import { checkRecordSize } from './rules.js'
+
+const MAX_REQUEST_BYTES = 5 * MIB
+
+export const putRecords = defineAction({
+  name: 'PutRecords',
+  input: Type.Object({
+    ...StreamRefFields,
+    records: Type.Array(Type.Object({
+      data: RecordData,
+      explicit_hash_key: Type.Optional(HashKey),
+      partition_key: PartitionKey
+    }), { minItems: 1, maxItems: 500 })
+  }),
+  async handle (ctx, input) {
+    const sizes = input.records.map((r, i) => checkRecordSize(r.partition_key, r.data, `records[${i}]`))
+    const total = sizes.reduce((sum, bytes) => sum + bytes, 0)
+    if (total > MAX_REQUEST_BYTES) {
+      throw new ServiceError('INVALID_ARGUMENT', `Records size exceeds the 5 MiB limit: the request holds ${total} bytes of data and partition keys; send at most ${MAX_REQUEST_BYTES}.`)
+    }
+    const stream = ctx.streams.require(input, 'writable')
+    const results = await ctx.writer.put(stream, input.records.map((r, i) => ({
+      partitionKey: r.partition_key,
+      data: r.data,
+      explicitHashKey: r.explicit_hash_key,
+      bytes: sizes[i]!
+    })))
+    return {
+      failed_record_count: results.filter((r) => !r.ok).length,
+      records: results.map((r) => r.ok
+        ? { sequence_number: r.sequenceNumber, shard_id: r.shardId }
+        : { error_code: r.errorCode, error_message: r.errorMessage }),
+      encryption_type: 'NONE'
+    }
+  }
+})

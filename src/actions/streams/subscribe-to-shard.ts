@@ -1,0 +1,59 @@
+import { Type } from '@sinclair/typebox'
+import { ServiceError } from '../../errors.js'
+import { Subscription, type SubscriptionEvent } from '../../streams/subscription.js'
+import { defineStreamingAction } from '../action.js'
+import { ConsumerArn } from './consumer-fields.js'
+import { SequenceNumber, ShardId } from './fields.js'
+import { StringEnum, Timestamp } from '../schema.js'
+import { recordShape, childShardShape } from './shapes.js'
+
+/**
+ * One event as AWS shapes it. The last event of a closed shard carries ChildShards and no
+ * ContinuationSequenceNumber: AWS consumers (the KCL, Flink's and Beam's connectors) take a
+ * missing continuation as the shard's end. Other events carry no ChildShards.
+ */
+function eventShape (event: SubscriptionEvent): Record<string, unknown> {
+  const ended = event.childShards.length > 0
+  return {
+    records: event.records.map((r, i) => recordShape(r, event.sequenceNumbers[i]!)),
+    ...(ended ? {} : { continuation_sequence_number: event.continuationSequenceNumber }),
+    millis_behind_latest: event.millisBehindLatest,
+    ...(ended ? { child_shards: event.childShards.map(childShardShape) } : {})
+  }
+}
+
+export const subscribeToShard = defineStreamingAction({
+  name: 'SubscribeToShard',
+  streaming: true,
+  input: Type.Object({
+    consumer_arn: ConsumerArn,
+    shard_id: ShardId,
+    starting_position: Type.Object({
+      type: StringEnum(['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']),
+      sequence_number: Type.Optional(SequenceNumber),
+      timestamp: Type.Optional(Timestamp)
+    })
+  }),
+  async handle (ctx, input, send: (event: Record<string, unknown>) => Promise<void>, signal) {
+    const { stream, consumer, arn } = ctx.consumers.resolve({ consumer_arn: input.consumer_arn })
+    if (consumer.status !== 'ACTIVE') {
+      throw new ServiceError('RESOURCE_IN_USE', `Consumer ${consumer.name} is ${consumer.status}; it can subscribe once it is ACTIVE.`)
+    }
+    ctx.streams.require({ stream_arn: stream.arn }, 'readable')
+    const shard = ctx.reader.shardOf(stream, input.shard_id)
+    const { type, sequence_number: sequenceNumber, timestamp } = input.starting_position
+    const position = ctx.reader.startPosition(shard, { type, sequenceNumber, timestamp })
+    const subscription = new Subscription(ctx.reader, ctx.config, stream, shard, position, {
+      send: (event: SubscriptionEvent) => send(eventShape(event))
+    }, ctx.config.limits === 'aws' ? ctx.consumers.budget(arn, shard.id) : undefined)
+    const release = ctx.consumers.claim(arn, shard.id, subscription)
+    const leave = (): void => subscription.stop()
+    signal.addEventListener('abort', leave)
+    try {
+      await subscription.run()
+    } finally {
+      signal.removeEventListener('abort', leave)
+      release()
+    }
+  }
+})

@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox'
+import { ServiceError } from '../../errors.js'
+import { scaleUniformly } from '../../streams/resharding.js'
+import { defineAction } from '../action.js'
+import { StreamRefFields } from './fields.js'
+import { StringEnum } from '../schema.js'
+import { checkReshardable, checkShardQuota, MAX_OPEN_SHARDS } from './resharding-checks.js'
+
+const DAY_MS = 86_400_000
+
+export const updateShardCount = defineAction({
+  name: 'UpdateShardCount',
+  input: Type.Object({
+    ...StreamRefFields,
+    target_shard_count: Type.Integer({ minimum: 1, maximum: MAX_OPEN_SHARDS }),
+    scaling_type: StringEnum(['UNIFORM_SCALING'])
+  }),
+  async handle (ctx, input) {
+    const stream = ctx.streams.require(input, 'mutable')
+    checkReshardable(stream, 'UpdateShardCount')
+    const current = stream.openShardCount
+    const target = input.target_shard_count
+    const now = ctx.config.clock()
+    if (target > 2 * current) {
+      throw new ServiceError('LIMIT_EXCEEDED', `UpdateShardCount may at most double the open shards of stream ${stream.name}: ${current} open, so the target can be at most ${2 * current}; ${target} was asked.`)
+    }
+    if (target * 2 < current) {
+      throw new ServiceError('LIMIT_EXCEEDED', `UpdateShardCount may at most halve the open shards of stream ${stream.name}: ${current} open, so the target must be at least ${Math.ceil(current / 2)}; ${target} was asked.`)
+    }
+    checkShardQuota(stream, target)
+    const recent = (stream.doc.scalingCalls ?? []).filter((t) => t > now - DAY_MS)
+    const quota = ctx.config.shardCountUpdatesPerDay
+    if (ctx.config.limits === 'aws' && recent.length >= quota) {
+      throw new ServiceError('LIMIT_EXCEEDED', `Stream ${stream.name} has been scaled ${recent.length} times in the last 24 hours; UpdateShardCount is allowed ${quota} times per rolling 24 hours.`)
+    }
+    await ctx.streams.reshard(stream, () => {
+      stream.doc.scalingCalls = [...recent, now]
+      scaleUniformly(stream, target, ctx.config.clock)
+    })
+    return {
+      stream_name: stream.name,
+      stream_arn: stream.arn,
+      current_shard_count: current,
+      target_shard_count: target
+    }
+  }
+})
