@@ -20,7 +20,17 @@ export interface StreamClientOptions {
   credentials?: ChannelCredentials
   /** Deadline of each call unless the call says otherwise; default 10,000. Infinity for none. */
   deadlineMs?: number
+  /**
+   * The region the calls act in, as an AWS client's region does: streams, consumers and
+   * lease tables belong to one region. Default: the server's (its --region).
+   */
+  region?: string
+  /** The 12-digit account the calls act in. Default: the server's (its --account-id). */
+  accountId?: string
 }
+
+/** Request metadata keys that carry the region and account (the server's src/scope.ts reads them). */
+const SCOPE_METADATA = { accountId: 'shardline-account-id', region: 'shardline-region' } as const
 
 export interface CallOptions {
   /** Overrides the client's deadline for this call. */
@@ -34,6 +44,8 @@ export abstract class GrpcClient {
   readonly #channel: Client
   readonly #deadlineMs: number
   readonly #name: string
+  /** Sent with every call: the region and account, when the options name them. */
+  readonly #metadata: Metadata
   #closed = false
 
   /**
@@ -45,6 +57,9 @@ export abstract class GrpcClient {
     this.endpoint = options.endpoint
     this.#name = name
     this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS
+    this.#metadata = new Metadata()
+    if (options.region !== undefined) this.#metadata.set(SCOPE_METADATA.region, options.region)
+    if (options.accountId !== undefined) this.#metadata.set(SCOPE_METADATA.accountId, options.accountId)
     // GetRecords answers reach 10 MiB and PutRecords requests 5 MiB, past gRPC's 4 MiB default.
     this.#channel = new Client(options.endpoint, options.credentials ?? grpcCredentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -111,7 +126,7 @@ export abstract class GrpcClient {
           (bytes: Buffer) => bytes,
           definition.responseDeserialize,
           serialized,
-          new Metadata(),
+          this.#metadata.clone(),
           { deadline },
           (err, response) => {
             if (err !== null) {
@@ -135,6 +150,6 @@ export abstract class GrpcClient {
   /** Opens a server stream (no deadline applies); callers wrap it in a ServerStream. */
   protected openServerStream (definition: Method, request: object): ClientReadableStream<object> {
     this.assertOpen()
-    return this.#channel.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, new Metadata(), {})
+    return this.#channel.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, this.#metadata.clone(), {})
   }
 }

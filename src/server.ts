@@ -3,14 +3,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
-import type { ActionContext } from './actions/index.js'
-import { LEASE_ACTIONS, LEASE_STREAMING_ACTIONS, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS } from './actions/index.js'
+import { ActionContexts, LEASE_ACTIONS, LEASE_STREAMING_ACTIONS, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS } from './actions/index.js'
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js'
 import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js'
 import { startHttpServer, type HttpServer } from './http/http-server.js'
 import { loadKeyFile } from './http/sigv4.js'
 import { LeaseRegistry } from './leases/lease-registry.js'
 import { createLogger } from './logger.js'
+import { scopeOf } from './scope.js'
 import { LevelStore } from './storage/level-store.js'
 import type { Store } from './storage/store.js'
 import { RecordReader } from './streams/record-reader.js'
@@ -70,8 +70,8 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   const signer = new TokenSigner(await tokenSecret(store))
   const streams = await StreamRegistry.load(store, config, log)
   const consumers = new ConsumerRegistry(streams, config, log)
-  const leases = new LeaseRegistry(store, config)
-  const ctx: ActionContext = {
+  const leases = await LeaseRegistry.open(store, config, scopeOf(config.accountId, config.region))
+  const contexts = new ActionContexts({
     config,
     streams,
     consumers,
@@ -79,17 +79,17 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     signer,
     writer: new RecordWriter(store, config),
     reader: new RecordReader(store, streams, signer, config)
-  }
+  })
   const trimmer = new RetentionTrimmer(store, streams, config, log)
   trimmer.start()
   let grpc: GrpcServer | undefined
   let http: HttpServer
   try {
-    grpc = await startGrpcServer(ctx, {
+    grpc = await startGrpcServer(contexts, {
       'shardline.v1.StreamService': { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS },
       'shardline.v1.LeaseService': { unary: LEASE_ACTIONS, streaming: LEASE_STREAMING_ACTIONS }
     }, config.host, config.grpcPort, log)
-    http = await startHttpServer(ctx, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, keys }, config.host, config.httpPort, log)
+    http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, keys }, config.host, config.httpPort, log)
   } catch (err) {
     await grpc?.close(0)
     await trimmer.stop()

@@ -119,8 +119,14 @@ export class Consumer implements AsyncIterable<Batch> {
     if (this.#state !== 'new') throw new TypeError(`the consumer was already started (${this.#state})`)
     this.#state = 'starting'
     const { options } = this
-    const streams = new StreamClient({ endpoint: options.endpoint, ...(options.credentials === undefined ? {} : { credentials: options.credentials }) })
-    const leases = new LeaseClient({ endpoint: options.endpoint, ...(options.credentials === undefined ? {} : { credentials: options.credentials }) })
+    const channel = {
+      endpoint: options.endpoint,
+      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+      ...(options.region === undefined ? {} : { region: options.region }),
+      ...(options.accountId === undefined ? {} : { accountId: options.accountId })
+    }
+    const streams = new StreamClient(channel)
+    const leases = new LeaseClient(channel)
     this.#streams = streams
     this.#leases = leases
     try {

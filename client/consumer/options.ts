@@ -19,6 +19,10 @@ export interface ConsumerOptions {
   /** host:port of a shardline gRPC listener. */
   endpoint: string
   credentials?: ChannelCredentials
+  /** The region of the stream and the lease table; default the server's. */
+  region?: string
+  /** The account of the stream and the lease table; default the server's. */
+  accountId?: string
   /** Stream name or ARN. */
   stream: string
   /** Names the lease table (one per application) and, in fan-out mode, the stream consumer. */
@@ -41,6 +45,8 @@ export interface ConsumerOptions {
 export interface ResolvedOptions {
   readonly endpoint: string
   readonly credentials: ChannelCredentials | undefined
+  readonly region: string | undefined
+  readonly accountId: string | undefined
   readonly stream: string
   readonly application: string
   readonly workerId: string
@@ -75,6 +81,10 @@ function nonEmpty (name: string, value: unknown): string {
   return value
 }
 
+function optionalNonEmpty (name: string, value: unknown): string | undefined {
+  return value === undefined ? undefined : nonEmpty(name, value)
+}
+
 function positive (name: string, value: unknown, fallback: number, max = Number.POSITIVE_INFINITY): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !(value > 0) || value > max || (Number.isFinite(value) && !Number.isInteger(value))) {
@@ -87,7 +97,7 @@ function defaultWorkerId (): string {
   return `worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['endpoint', 'credentials', 'stream', 'application', 'workerId', 'mode', 'initialPosition', 'leaseDurationMs', 'maxLeasesForWorker', 'checkpoint', 'maxRecordsPerBatch'])
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['endpoint', 'credentials', 'region', 'accountId', 'stream', 'application', 'workerId', 'mode', 'initialPosition', 'leaseDurationMs', 'maxLeasesForWorker', 'checkpoint', 'maxRecordsPerBatch'])
 const KNOWN_CHECKPOINT_OPTIONS: ReadonlySet<string> = new Set(['everyRecords', 'everyMs'])
 
 /** A misspelt option would otherwise be ignored in silence and its default used. */
@@ -117,6 +127,8 @@ export function resolveOptions (options: ConsumerOptions): ResolvedOptions {
   return {
     endpoint: nonEmpty('endpoint', options.endpoint),
     credentials: options.credentials,
+    region: optionalNonEmpty('region', options.region),
+    accountId: optionalNonEmpty('accountId', options.accountId),
     stream: nonEmpty('stream', options.stream),
     application: nonEmpty('application', options.application),
     workerId: nonEmpty('workerId', workerId),

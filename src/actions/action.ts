@@ -6,23 +6,29 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ServerConfig } from '../config.js'
 import { toServiceError } from '../errors.js'
-import type { LeaseRegistry } from '../leases/lease-registry.js'
+import type { ScopedLeases } from '../leases/lease-registry.js'
+import type { Scope } from '../scope.js'
 import type { ConsumerRegistry } from '../streams/consumer-registry.js'
 import type { PageRenderer } from '../streams/read-ahead.js'
 import type { RecordReader } from '../streams/record-reader.js'
 import type { RecordWriter } from '../streams/record-writer.js'
-import type { StreamRegistry } from '../streams/stream-registry.js'
+import type { ScopedStreams } from '../streams/scoped-streams.js'
 import type { TokenSigner } from '../streams/token-signer.js'
 import { validateInput, type FieldNamer } from './validation.js'
 
+/** What an action runs with: the server's services, seen from the caller's account and region. */
 export interface ActionContext {
   readonly config: ServerConfig
-  readonly streams: StreamRegistry
+  /** The account and region the request is made in. */
+  readonly scope: Scope
+  /** The streams of `scope`. */
+  readonly streams: ScopedStreams
   readonly writer: RecordWriter
   readonly reader: RecordReader
   readonly signer: TokenSigner
   readonly consumers: ConsumerRegistry
-  readonly leases: LeaseRegistry
+  /** The lease tables of `scope`. */
+  readonly leases: ScopedLeases
   /**
    * How the calling transport renders GetRecords records, if it renders them ahead of the
    * call (read-ahead.ts); the HTTP API's JSON does, since its base64 is the costly part.

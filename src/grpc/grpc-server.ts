@@ -6,8 +6,9 @@ import type { Socket } from 'node:net'
 import * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader'
 import type { Logger } from 'pino'
-import { invoke, invokeStreaming, type ActionContext, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
+import { invoke, invokeStreaming, type ActionContext, type ActionContexts, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
 import { ERROR_METADATA, ServiceError, toServiceError } from '../errors.js'
+import { requestScope, SCOPE_METADATA } from '../scope.js'
 import protobuf from 'protobufjs'
 import { loadProtoRoot, loadProtos } from './proto.js'
 import { checkWireTypes } from './wire-check.js'
@@ -114,10 +115,32 @@ function reportFailure (log: Logger, rpc: string, err: unknown): ServiceError {
   return error
 }
 
-function unaryHandler (ctx: ActionContext, action: AnyAction, log: Logger, root: protobuf.Root): grpc.handleUnaryCall<object, object> {
+function metadataText (metadata: grpc.Metadata, key: string): string | undefined {
+  const value = metadata.get(key)[0]
+  return typeof value === 'string' ? value : undefined
+}
+
+/**
+ * The context of a call's account and region: the metadata keys `shardline-account-id`
+ * and `shardline-region`, or the server's defaults for what a call leaves out.
+ */
+function contextOf (contexts: ActionContexts, metadata: grpc.Metadata): ActionContext {
+  const accountId = metadataText(metadata, SCOPE_METADATA.accountId)
+  const region = metadataText(metadata, SCOPE_METADATA.region)
+  const defaults = contexts.defaultScope
+  if (accountId === undefined && region === undefined) return contexts.for(defaults)
+  return contexts.for(requestScope(defaults, accountId, region, 'the call\'s metadata'))
+}
+
+function unaryHandler (contexts: ActionContexts, action: AnyAction, log: Logger, root: protobuf.Root): grpc.handleUnaryCall<object, object> {
   return (call, callback) => {
     const request = call.request
-    const result = request instanceof UndecodableRequest ? Promise.reject(undecodable(action, request)) : invoke(action, ctx, request)
+    let result: Promise<unknown>
+    try {
+      result = request instanceof UndecodableRequest ? Promise.reject(undecodable(action, request)) : invoke(action, contextOf(contexts, call.metadata), request)
+    } catch (err) {
+      result = Promise.reject(err)
+    }
     result.then(
       (output) => callback(null, output as object),
       (err: unknown) => callback(toGrpcError(reportFailure(log, action.name, err), root))
@@ -130,7 +153,7 @@ function unaryHandler (ctx: ActionContext, action: AnyAction, log: Logger, root:
  * message (its write callback), so a consumer that stops reading stops the producer
  * instead of growing a buffer. A client that goes away aborts the action.
  */
-function streamingHandler (ctx: ActionContext, action: AnyStreamingAction, log: Logger, root: protobuf.Root): grpc.handleServerStreamingCall<object, object> {
+function streamingHandler (contexts: ActionContexts, action: AnyStreamingAction, log: Logger, root: protobuf.Root): grpc.handleServerStreamingCall<object, object> {
   return (call) => {
     const gone = new AbortController()
     call.on('cancelled', () => gone.abort())
@@ -147,9 +170,14 @@ function streamingHandler (ctx: ActionContext, action: AnyStreamingAction, log: 
       })
     })
     const request = call.request
-    const result = request instanceof UndecodableRequest
-      ? Promise.reject(undecodable(action, request))
-      : invokeStreaming(action, ctx, request, send, gone.signal)
+    let result: Promise<void>
+    try {
+      result = request instanceof UndecodableRequest
+        ? Promise.reject(undecodable(action, request))
+        : invokeStreaming(action, contextOf(contexts, call.metadata), request, send, gone.signal)
+    } catch (err) {
+      result = Promise.reject(err)
+    }
     result.then(
       () => { if (!gone.signal.aborted) call.end() },
       (err: unknown) => {
@@ -161,7 +189,7 @@ function streamingHandler (ctx: ActionContext, action: AnyStreamingAction, log: 
 }
 
 export async function startGrpcServer (
-  ctx: ActionContext,
+  contexts: ActionContexts,
   services: Record<string, ServiceActions>,
   host: string,
   port: number,
@@ -194,11 +222,11 @@ export async function startGrpcServer (
     }
     for (const action of actions.unary) {
       methodOf(action.name)
-      implementation[action.name] = unaryHandler(ctx, action, log, root)
+      implementation[action.name] = unaryHandler(contexts, action, log, root)
     }
     for (const action of actions.streaming ?? []) {
       if (!methodOf(action.name).responseStream) throw new Error(`${serviceName}.${action.name} is not server streaming`)
-      implementation[action.name] = streamingHandler(ctx, action, log, root)
+      implementation[action.name] = streamingHandler(contexts, action, log, root)
     }
     server.addService(patched as unknown as grpc.ServiceDefinition, implementation)
   }

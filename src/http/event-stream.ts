@@ -10,7 +10,7 @@ import type { Http2ServerResponse } from 'node:http2'
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec'
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { invokeStreaming, type AnyStreamingAction } from '../actions/index.js'
+import { invokeStreaming, type ActionContext, type AnyStreamingAction } from '../actions/index.js'
 import { toServiceError } from '../errors.js'
 import { awsFieldPath } from './aws-shapes.js'
 import { awsMessage, type KinesisApi } from './kinesis-api.js'
@@ -81,7 +81,7 @@ function write (raw: RawResponse, chunk: Uint8Array): Promise<void> {
   })
 }
 
-export function serveEventStream (api: KinesisApi, action: AnyStreamingAction, input: unknown, request: FastifyRequest, reply: FastifyReply): void {
+export function serveEventStream (api: KinesisApi, action: AnyStreamingAction, ctx: ActionContext, input: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const wire = wireFor(request.headers['content-type']) ?? jsonWire
   const raw = reply.raw as RawResponse
   const gone = new AbortController()
@@ -100,7 +100,7 @@ export function serveEventStream (api: KinesisApi, action: AnyStreamingAction, i
     }
     await write(raw, eventMessage(wire, 'SubscribeToShardEvent', event))
   }
-  invokeStreaming(action, api.ctx, input, send, gone.signal, awsFieldPath).then(
+  invokeStreaming(action, ctx, input, send, gone.signal, awsFieldPath).then(
     () => { if (!gone.signal.aborted) raw.end() },
     (err: unknown) => {
       const error = toServiceError(err)

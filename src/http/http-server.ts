@@ -6,7 +6,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fastify, type FastifyError } from 'fastify'
 import type { Logger } from 'pino'
-import type { ActionContext, AnyAction, AnyStreamingAction } from '../actions/index.js'
+import type { ActionContexts, AnyAction, AnyStreamingAction } from '../actions/index.js'
 import { ServiceError, toServiceError } from '../errors.js'
 import { createDualProtocolServer, type DualProtocolServer, type RequestHandler } from './dual-protocol.js'
 import { serveEventStream } from './event-stream.js'
@@ -33,7 +33,7 @@ export interface HttpServerOptions {
   readonly keys: KeyTable | undefined
 }
 
-export async function startHttpServer (ctx: ActionContext, options: HttpServerOptions, host: string, port: number, log: Logger): Promise<HttpServer> {
+export async function startHttpServer (contexts: ActionContexts, options: HttpServerOptions, host: string, port: number, log: Logger): Promise<HttpServer> {
   // fastify may ask the factory for more than one server (extra bindings for `localhost`);
   // the first is the main one.
   const fronts: DualProtocolServer[] = []
@@ -63,14 +63,14 @@ export async function startHttpServer (ctx: ActionContext, options: HttpServerOp
   app.addContentTypeParser('*', { parseAs: 'buffer' }, rawBody)
 
   const api: KinesisApi = {
-    ctx,
-    jsonCtx: { ...ctx, pageRenderer: jsonRecordsRenderer },
+    contexts,
+    jsonContexts: contexts.rendering(jsonRecordsRenderer),
     unary: new Map(options.unary.map((a) => [a.name, a])),
     streaming: new Map(options.streaming.map((a) => [a.name, a])),
     keys: options.keys,
     log,
     closing: () => closing,
-    serveStream: (action, input, request, reply) => serveEventStream(api, action, input, request, reply)
+    serveStream: (action, ctx, input, request, reply) => serveEventStream(api, action, ctx, input, request, reply)
   }
   // The handler answers through `reply` itself, sometimes hijacked (a large body). Returning
   // the reply tells fastify the answer is taken care of, whatever the handler's promise

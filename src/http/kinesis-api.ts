@@ -9,19 +9,20 @@ import { randomUUID } from 'node:crypto'
 import { ServerResponse } from 'node:http'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
-import { invoke, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS, type ActionContext, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
+import { invoke, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS, type ActionContext, type ActionContexts, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
 import { ServiceError, toServiceError } from '../errors.js'
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, requestScope } from '../scope.js'
 import { awsFieldPath, awsName, decodeRequest, memberNamesOf } from './aws-shapes.js'
 import { returnChunks } from './chunk-pool.js'
-import { checkSignature, type KeyTable } from './sigv4.js'
+import { checkSignature, type KeyTable, type Signer } from './sigv4.js'
 import { jsonWire, wireFor, type WireFormat } from './wire-formats.js'
 
 export const KINESIS_TARGET_PREFIX = 'Kinesis_20131202.'
 
 export interface KinesisApi {
-  readonly ctx: ActionContext
-  /** `ctx` for JSON requests: GetRecords pages are rendered as JSON ahead of the call. */
-  readonly jsonCtx: ActionContext
+  readonly contexts: ActionContexts
+  /** `contexts` for JSON requests: GetRecords pages are rendered as JSON ahead of the call. */
+  readonly jsonContexts: ActionContexts
   readonly unary: ReadonlyMap<string, AnyAction>
   readonly streaming: ReadonlyMap<string, AnyStreamingAction>
   readonly keys: KeyTable | undefined
@@ -29,7 +30,23 @@ export interface KinesisApi {
   /** True once the server is shutting down: new requests are refused, retriably. */
   readonly closing: () => boolean
   /** Serves one event-stream operation (SubscribeToShard) on a hijacked reply. */
-  readonly serveStream: (action: AnyStreamingAction, input: unknown, request: FastifyRequest, reply: FastifyReply) => void
+  readonly serveStream: (action: AnyStreamingAction, ctx: ActionContext, input: unknown, request: FastifyRequest, reply: FastifyReply) => void
+}
+
+/**
+ * The context of the account and region a request was signed for. The region is the
+ * credential scope's. The account is the key file's for that access key; without one, an
+ * access key id of 12 digits names the account (as LocalStack does, so one server can
+ * hold several accounts with no configuration); otherwise it is the server's --account-id.
+ */
+export function signerContext (contexts: ActionContexts, signer: Signer): ActionContext {
+  const defaults = contexts.defaultScope
+  if (signer.region !== '' && !REGION_PATTERN.test(signer.region)) {
+    throw new ServiceError('INVALID_SIGNATURE', `Credential should be scoped to a valid region, not '${signer.region}'.`)
+  }
+  const accountId = signer.accountId ?? (ACCOUNT_ID_PATTERN.test(signer.accessKeyId) ? signer.accessKeyId : undefined)
+  if ((accountId === undefined || accountId === defaults.accountId) && (signer.region === '' || signer.region === defaults.region)) return contexts.for(defaults)
+  return contexts.for(requestScope(defaults, accountId, signer.region, 'the credential scope'))
 }
 
 const MEMBER_NAMES = memberNamesOf([...STREAM_ACTIONS, ...STREAM_STREAMING_ACTIONS].map((a) => a.input))
@@ -119,13 +136,13 @@ export async function handleKinesisRequest (api: KinesisApi, request: FastifyReq
       throw new ServiceError('UNKNOWN_OPERATION', `X-Amz-Target ${String(target)} names no supported operation: use ${KINESIS_TARGET_PREFIX}<Action>, e.g. ${KINESIS_TARGET_PREFIX}PutRecord.`)
     }
     const parsed = wire.parse(body)
-    await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
+    const signer = await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
     const input = decodeRequest(action.input, parsed, wire.types)
     if (streaming !== undefined) {
-      api.serveStream(streaming, input, request, reply)
+      api.serveStream(streaming, signerContext(api.contexts, signer), input, request, reply)
       return
     }
-    const output = await invoke(unary!, wire === jsonWire ? api.jsonCtx : api.ctx, input, awsFieldPath)
+    const output = await invoke(unary!, signerContext(wire === jsonWire ? api.jsonContexts : api.contexts, signer), input, awsFieldPath)
     const encoded = wire.encodeChunks(output)
     void reply.code(200).header('content-type', wire.contentType)
     const bytes = encoded.reduce((sum, chunk) => sum + chunk.byteLength, 0)

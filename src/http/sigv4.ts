@@ -8,6 +8,7 @@ import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'n
 import { readFile } from 'node:fs/promises'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { ServiceError } from '../errors.js'
+import { ACCOUNT_ID_PATTERN } from '../scope.js'
 
 export interface SignedRequest {
   readonly method: string
@@ -19,12 +20,32 @@ export interface SignedRequest {
 
 const MAX_SKEW_MS = 15 * 60_000
 
-/** Access key id -> secret access key. */
-export type KeyTable = ReadonlyMap<string, string>
+/** What the key file says of one access key. */
+export interface KeyEntry {
+  readonly secretAccessKey: string
+  /** The account the key's requests act in; the server's default when absent. */
+  readonly accountId?: string | undefined
+}
+
+/** Access key id -> its secret (and account). */
+export type KeyTable = ReadonlyMap<string, KeyEntry>
+
+function keyEntry (path: string, id: string, value: unknown): KeyEntry {
+  if (typeof value === 'string' && value !== '') return { secretAccessKey: value }
+  const entry = value as { secretAccessKey?: unknown, accountId?: unknown } | null
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry) || typeof entry.secretAccessKey !== 'string' || entry.secretAccessKey === '') {
+    throw new Error(`the auth key file ${path}: ${id} must map to a non-empty secret key, or to {"secretAccessKey": "...", "accountId": "123456789012"}`)
+  }
+  if (entry.accountId !== undefined && (typeof entry.accountId !== 'string' || !ACCOUNT_ID_PATTERN.test(entry.accountId))) {
+    throw new Error(`the auth key file ${path}: the accountId of ${id} must be 12 digits`)
+  }
+  return { secretAccessKey: entry.secretAccessKey, accountId: entry.accountId }
+}
 
 /**
  * Reads a key file: a JSON object mapping access key ids to secret keys,
- * `{"AKIDEXAMPLE": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}`.
+ * `{"AKIDEXAMPLE": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}`, or to a secret key and
+ * the account the key belongs to, `{"AKIDEXAMPLE": {"secretAccessKey": "...", "accountId": "111122223333"}}`.
  */
 export async function loadKeyFile (path: string): Promise<KeyTable> {
   let parsed: unknown
@@ -36,12 +57,24 @@ export async function loadKeyFile (path: string): Promise<KeyTable> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`the auth key file ${path} must hold a JSON object of access key id -> secret key`)
   }
-  const keys = new Map<string, string>()
-  for (const [id, secret] of Object.entries(parsed)) {
-    if (typeof secret !== 'string' || secret === '') throw new Error(`the auth key file ${path}: the secret of ${id} must be a non-empty string`)
-    keys.set(id, secret)
-  }
+  const keys = new Map<string, KeyEntry>()
+  for (const [id, value] of Object.entries(parsed)) keys.set(id, keyEntry(path, id, value))
   return keys
+}
+
+/** Who signed a request, and for which region: what its scope is worked out from. */
+export interface Signer {
+  readonly accessKeyId: string
+  /** The credential scope's region. */
+  readonly region: string
+  /** The account the key file gives the access key, if any. */
+  readonly accountId?: string | undefined
+}
+
+/** `AKID/20260101/us-east-1/kinesis/aws4_request` -> its access key id and region. */
+function credentialSigner (credential: string): Signer {
+  const parts = credential.split('/')
+  return { accessKeyId: parts[0] ?? '', region: parts[2] ?? '' }
 }
 
 function header (headers: SignedRequest['headers'], name: string): string | undefined {
@@ -176,9 +209,9 @@ async function expectedSignature (request: SignedRequest, auth: Authorization, s
 
 /**
  * Checks a request's signature: its presence and shape always, its value when `keys` is
- * given. Throws the AWS error a real endpoint would answer with.
+ * given. Throws the AWS error a real endpoint would answer with; returns who signed.
  */
-export async function checkSignature (request: SignedRequest, keys: KeyTable | undefined): Promise<void> {
+export async function checkSignature (request: SignedRequest, keys: KeyTable | undefined): Promise<Signer> {
   const authorization = header(request.headers, 'authorization')
   const queryAuth = /[?&]X-Amz-Algorithm=/.test(request.url)
   if (authorization !== undefined && queryAuth) {
@@ -191,14 +224,14 @@ export async function checkSignature (request: SignedRequest, keys: KeyTable | u
     // Presigned (query-string) requests are accepted without a key file; with one, only
     // Authorization headers are verified.
     if (keys !== undefined) throw new ServiceError('INVALID_SIGNATURE', 'This server verifies signatures in the Authorization header only; query-string signatures are not supported with --auth.')
-    return
+    return credentialSigner(new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).get('X-Amz-Credential') ?? '')
   }
   const amzDate = header(request.headers, 'x-amz-date')
   const params = authorizationParams(authorization, amzDate !== undefined || header(request.headers, 'date') !== undefined)
-  if (keys === undefined) return
+  if (keys === undefined) return credentialSigner(params.credential)
   const auth = parseAuthorization(params)
-  const secret = keys.get(auth.accessKeyId)
-  if (secret === undefined) throw new ServiceError('UNRECOGNIZED_CLIENT', 'The security token included in the request is invalid: the access key id is not in the server\'s key file.')
+  const entry = keys.get(auth.accessKeyId)
+  if (entry === undefined) throw new ServiceError('UNRECOGNIZED_CLIENT', 'The security token included in the request is invalid: the access key id is not in the server\'s key file.')
   const signingDate = parseAmzDate(amzDate ?? '')
   if (signingDate === undefined) throw new ServiceError('INCOMPLETE_SIGNATURE', 'Signature verification needs an X-Amz-Date header in the form 20260101T120000Z.')
   // As AWS: a signature is good for 15 minutes either side of the server's clock, so a
@@ -208,9 +241,10 @@ export async function checkSignature (request: SignedRequest, keys: KeyTable | u
   if (Math.abs(skew) > MAX_SKEW_MS) {
     throw new ServiceError('INVALID_SIGNATURE', `Signature expired: ${amzDate!} is more than 15 minutes ${skew < 0 ? 'before' : 'after'} the server's time ${new Date().toISOString()}; check the client's clock.`)
   }
-  const expected = Buffer.from(await expectedSignature(request, auth, secret, signingDate))
+  const expected = Buffer.from(await expectedSignature(request, auth, entry.secretAccessKey, signingDate))
   const given = Buffer.from(auth.signature)
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     throw new ServiceError('INVALID_SIGNATURE', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.')
   }
+  return { accessKeyId: auth.accessKeyId, region: auth.region, accountId: entry.accountId }
 }

@@ -52,7 +52,11 @@ export class LeaseTable {
   private timer: NodeJS.Timeout | undefined
   private closed = false
 
-  constructor (readonly name: string, private readonly store: Store, private readonly clock: Clock) {}
+  /**
+   * `name` is the table's name as clients give it; `storageName` the scoped name its
+   * leases are stored under (lease-registry.ts).
+   */
+  constructor (readonly name: string, private readonly storageName: string, private readonly store: Store, private readonly clock: Clock) {}
 
   async createIfAbsent (input: NewLease): Promise<{ lease: Lease, created: boolean }> {
     return await this.exclusive(async (leases) => {
@@ -127,7 +131,7 @@ export class LeaseTable {
   }
 
   private async write (key: string, expectedRevision: number, next: Lease | null): Promise<void> {
-    const outcome = await this.store.compareAndSetLease<Lease>(this.name, key, expectedRevision, next === null ? null : { revision: next.counter, value: next })
+    const outcome = await this.store.compareAndSetLease<Lease>(this.storageName, key, expectedRevision, next === null ? null : { revision: next.counter, value: next })
     // Only this table writes these keys, one write at a time, so the store always agrees
     // with memory; a backend shared by several servers would not, and this is where the
     // disagreement would show.
@@ -153,7 +157,7 @@ export class LeaseTable {
 
   private load (): Promise<Map<string, Lease>> {
     if (this.leases !== undefined) return Promise.resolve(this.leases)
-    this.loading ??= this.store.listLeases<Lease>(this.name).then((entries) => {
+    this.loading ??= this.store.listLeases<Lease>(this.storageName).then((entries) => {
       this.leases = new Map(entries.map((e) => [e.value.key, e.value]))
       return this.leases
     }, (err: unknown) => {

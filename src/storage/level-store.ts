@@ -280,6 +280,18 @@ export class LevelStore implements Store {
     return run
   }
 
+  async renameLeaseTables (rename: (table: string) => string | undefined): Promise<void> {
+    const ops: BatchOp[] = []
+    for (const [key, doc] of await this.leases.iterator().all()) {
+      const slash = key.indexOf('/')
+      const renamed = slash < 0 ? undefined : rename(key.slice(0, slash))
+      if (renamed === undefined) continue
+      ops.push({ kind: 'put-lease', key: leaseKey(renamed, key.slice(slash + 1)), doc: doc as Versioned<unknown> })
+      ops.push({ kind: 'del-lease', key })
+    }
+    if (ops.length > 0) await this.committer.submit(ops)
+  }
+
   drain (): Promise<void> {
     return this.committer.drain()
   }

@@ -75,6 +75,12 @@ export interface Store {
    * (group-committed like every other write).
    */
   compareAndSetLease<T> (table: string, key: string, expectedRevision: number, next: Versioned<T> | null): Promise<CasOutcome<T>>
+  /**
+   * Moves every lease of each table `rename` gives a new name for (undefined: leave it) to
+   * that name, in one atomic write. For changes of the storage layout, while nothing else
+   * writes leases.
+   */
+  renameLeaseTables (rename: (table: string) => string | undefined): Promise<void>
   /** Waits for every submitted batch to be written. */
   drain (): Promise<void>
   close (): Promise<void>

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
+import type { Scope } from '../scope.js'
 import type { ConsumerDoc, Stream } from './stream-model.js'
 import { FANOUT_BYTES_PER_SECOND } from './subscription.js'
 import { TokenBucket } from './token-bucket.js'
@@ -37,7 +38,7 @@ export class ConsumerRegistry {
   private readonly timers = new Set<NodeJS.Timeout>()
 
   constructor (private readonly streams: StreamRegistry, private readonly config: ServerConfig, private readonly log: Logger) {
-    for (const stream of streams.list()) {
+    for (const stream of streams.all()) {
       for (const consumer of stream.doc.consumers ?? []) this.scheduleTransition(stream, consumer)
     }
   }
@@ -68,11 +69,11 @@ export class ConsumerRegistry {
   }
 
   /** Finds a consumer by ARN, or by stream ARN and name (both forms may be given if they agree). */
-  resolve (ref: ConsumerRef): ResolvedConsumer {
+  resolve (scope: Scope, ref: ConsumerRef): ResolvedConsumer {
     const { consumer_arn: arn, stream_arn: streamArn, consumer_name: name } = ref
     if (arn !== undefined && arn !== '') {
       const match = /^(.*)\/consumer\/([^/:]+):(\d+)$/.exec(arn)
-      const stream = match === null ? undefined : this.findStream(match[1]!)
+      const stream = match === null ? undefined : this.findStream(scope, match[1]!)
       const consumer = stream === undefined ? undefined : this.list(stream).find((c) => c.name === match![2] && String(Math.floor(c.createdAt / 1000)) === match![3])
       if (stream === undefined || consumer === undefined || (name !== undefined && name !== '' && name !== consumer.name) || (streamArn !== undefined && streamArn !== '' && streamArn !== stream.arn)) {
         throw new ServiceError('CONSUMER_NOT_FOUND', `Consumer ${arn} not found.`)
@@ -82,7 +83,7 @@ export class ConsumerRegistry {
     if (streamArn === undefined || streamArn === '' || name === undefined || name === '') {
       throw new ServiceError('VALIDATION_FAILED', 'Name the consumer with consumer_arn, or with both stream_arn and consumer_name.')
     }
-    const stream = this.streams.require({ stream_arn: streamArn }, 'any')
+    const stream = this.streams.require(scope, { stream_arn: streamArn }, 'any')
     const consumer = this.list(stream).find((c) => c.name === name)
     if (consumer === undefined) throw new ServiceError('CONSUMER_NOT_FOUND', `Consumer ${name} under stream ${stream.name} not found.`)
     return { stream, consumer, arn: this.arnOf(stream, consumer) }
@@ -148,9 +149,9 @@ export class ConsumerRegistry {
     this.endSubscriptions('', new ServiceError('SHUTTING_DOWN', 'The server is shutting down; subscribe again once it is back.'))
   }
 
-  private findStream (streamArn: string): Stream | undefined {
+  private findStream (scope: Scope, streamArn: string): Stream | undefined {
     try {
-      return this.streams.require({ stream_arn: streamArn }, 'any')
+      return this.streams.require(scope, { stream_arn: streamArn }, 'any')
     } catch {
       return undefined
     }

@@ -76,7 +76,7 @@ export class RecordReader {
     const index = parseShardId(shardId)
     const shard = index === undefined ? undefined : stream.shards.get(index)
     if (shard === undefined) {
-      throw new ServiceError('SHARD_NOT_FOUND', `Shard ${shardId} in stream ${stream.name} under account ${this.config.accountId} does not exist.`)
+      throw new ServiceError('SHARD_NOT_FOUND', `Shard ${shardId} in stream ${stream.name} under account ${stream.scope.accountId} does not exist.`)
     }
     return shard
   }
@@ -138,14 +138,14 @@ export class RecordReader {
       throw new ServiceError('STREAM_NOT_FOUND', 'The stream of this shard iterator no longer exists (or is not the stream_arn given).')
     }
     // A stream being deleted reads as gone, as it does for GetShardIterator.
-    this.registry.require({ stream_arn: stream.arn }, 'readable')
+    this.registry.checkState(stream, 'readable')
     const shard = stream.shards.get(state.shard)
     if (shard === undefined) {
       throw new ServiceError('SHARD_NOT_FOUND', `The shard of this shard iterator no longer exists in stream ${stream.name}.`)
     }
     const limited = this.config.limits === 'aws'
     if (limited && !shard.throttle.admitRead()) {
-      throw new ServiceError('THROUGHPUT_EXCEEDED', `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${this.config.accountId}: a shard serves 5 GetRecords calls/s and 2 MiB/s.`)
+      throw new ServiceError('THROUGHPUT_EXCEEDED', `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${stream.scope.accountId}: a shard serves 5 GetRecords calls/s and 2 MiB/s.`)
     }
 
     const page = await this.readPage(stream, shard, state.position, limit, MAX_RECORDS_BYTES, { renderer })

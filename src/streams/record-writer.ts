@@ -47,7 +47,7 @@ export class RecordWriter {
         return {
           ok: false,
           errorCode: 'ProvisionedThroughputExceededException',
-          errorMessage: `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${this.config.accountId}: a shard takes 1 MiB/s and 1,000 records/s.`
+          errorMessage: `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${stream.scope.accountId}: a shard takes 1 MiB/s and 1,000 records/s.`
         }
       }
       // Numbers of an older generation (a parent shard) are already below this shard's.

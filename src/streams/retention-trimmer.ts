@@ -39,7 +39,7 @@ export class RetentionTrimmer {
 
   private async pass (): Promise<void> {
     const now = this.config.clock()
-    for (const stream of this.registry.list()) {
+    for (const stream of this.registry.all()) {
       const cutoff = stream.horizon(now)
       const expired = await this.registry.expireClosedShards(stream, cutoff)
       for (const shard of [...stream.shardList, ...expired]) {

@@ -2,6 +2,7 @@
  * Streams and shards: the persisted documents and their in-memory runtime form.
  */
 import type { Clock } from '../clock.js'
+import type { Scope } from '../scope.js'
 import { comparePositions, type ShardPosition } from '../storage/record-key.js'
 import type { PartitionHash } from './hash-key.js'
 import { ShardSequenceFormatter } from './sequence-number.js'
@@ -37,6 +38,9 @@ export interface ConsumerDoc {
 export interface StreamDoc {
   readonly id: number
   readonly name: string
+  /** The owning account and region; absent only in documents written before scopes. */
+  accountId?: string | undefined
+  region?: string | undefined
   status: StreamStatus
   readonly createdAt: number
   retentionHours: number
@@ -182,7 +186,7 @@ export class Stream {
   readonly shards = new Map<number, Shard>()
   private openShards: Shard[] = []
 
-  constructor (readonly doc: StreamDoc, readonly arn: string) {}
+  constructor (readonly doc: StreamDoc, readonly scope: Scope, readonly arn: string) {}
 
   get id (): number {
     return this.doc.id

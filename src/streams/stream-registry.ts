@@ -6,10 +6,13 @@
 import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
+import { scopeOf, type Scope } from '../scope.js'
 import type { Store } from '../storage/store.js'
 import { evenHashRanges, type PartitionHash } from './hash-key.js'
+import { ScopedStreams } from './scoped-streams.js'
 import { Shard, Stream, type ShardDoc, type StreamDoc, type StreamMode, type StreamStatus } from './stream-model.js'
 
+/** Stream documents are keyed `stream/<account>/<region>/<name>`. */
 const STREAM_PREFIX = 'stream/'
 const DROPPED_PREFIX = 'dropped/'
 const NEXT_ID_KEY = 'meta/next-stream-id'
@@ -41,9 +44,29 @@ const RULES: Record<StatusRule, readonly StreamStatus[]> = {
   mutable: ['ACTIVE']
 }
 
+function documentKey (stream: Stream): string {
+  return `${STREAM_PREFIX}${stream.scope.key}/${stream.name}`
+}
+
+/** The ARN of a stream: `arn:aws:kinesis:<region>:<account>:stream/<name>`. */
+export function streamArn (scope: Scope, name: string): string {
+  return `arn:aws:kinesis:${scope.region}:${scope.accountId}:stream/${name}`
+}
+
+// shardline serves the `aws` partition; an ARN of another (aws-cn, aws-us-gov) names no stream here.
+const STREAM_ARN = /^arn:aws:kinesis:([^:]*):([^:]*):stream\/(.+)$/
+
+/** The scope and name a stream ARN names, or undefined when it is not one of this partition's stream ARNs. */
+export function parseStreamArn (arn: string): { region: string, accountId: string, name: string } | undefined {
+  const match = STREAM_ARN.exec(arn)
+  return match === null ? undefined : { region: match[1]!, accountId: match[2]!, name: match[3]! }
+}
+
 export class StreamRegistry {
-  private readonly byName = new Map<string, Stream>()
+  /** By `<account>/<region>/<name>`. */
+  private readonly byKey = new Map<string, Stream>()
   private readonly byId = new Map<number, Stream>()
+  private readonly views = new Map<Scope, ScopedStreams>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private nextId = 1
 
@@ -52,14 +75,30 @@ export class StreamRegistry {
   static async load (store: Store, config: ServerConfig, log: Logger): Promise<StreamRegistry> {
     const registry = new StreamRegistry(store, config, log)
     registry.nextId = (await store.getDocument<number>(NEXT_ID_KEY)) ?? 1
-    for (const [, doc] of await store.listDocuments<StreamDoc>(STREAM_PREFIX)) {
-      const stream = new Stream(doc, registry.arnOf(doc.name))
+    const legacy: Array<[string, Stream]> = []
+    for (const [key, doc] of await store.listDocuments<StreamDoc>(STREAM_PREFIX)) {
+      // Data directories from before regions and accounts keyed streams by name alone;
+      // those streams belong to the server's default account and region, and move to
+      // their scoped key once, here.
+      doc.accountId ??= config.accountId
+      doc.region ??= config.region
+      const scope = scopeOf(doc.accountId!, doc.region!)
+      const stream = new Stream(doc, scope, streamArn(scope, doc.name))
+      if (key !== documentKey(stream)) legacy.push([key, stream])
       for (const shardDoc of doc.shards) {
         stream.shards.set(shardDoc.index, new Shard(shardDoc, await store.lastPosition(doc.id, shardDoc.index), config.clock))
       }
       stream.reindex()
       registry.index(stream)
       registry.scheduleTransition(stream)
+    }
+    if (legacy.length > 0) {
+      const batch = store.batch()
+      for (const [key, stream] of legacy) {
+        batch.deleteDocument(key)
+        batch.putDocument(documentKey(stream), stream.doc)
+      }
+      await store.commit(batch)
     }
     // Finish deletions a crash interrupted: the catalog entry is gone, the records not yet.
     for (const [key, id] of await store.listDocuments<number>(DROPPED_PREFIX)) {
@@ -68,18 +107,26 @@ export class StreamRegistry {
     return registry
   }
 
-  arnOf (name: string): string {
-    return `arn:aws:kinesis:${this.config.region}:${this.config.accountId}:stream/${name}`
+  /** The streams of one account and region, as actions see them. */
+  in (scope: Scope): ScopedStreams {
+    let view = this.views.get(scope)
+    if (view === undefined) {
+      view = new ScopedStreams(this, scope)
+      this.views.set(scope, view)
+    }
+    return view
   }
 
-  /** The stream name an ARN of this server names, or undefined. */
-  nameFromArn (arn: string): string | undefined {
-    const prefix = `arn:aws:kinesis:${this.config.region}:${this.config.accountId}:stream/`
-    return arn.startsWith(prefix) ? arn.slice(prefix.length) : undefined
+  /** Every stream of every scope (for the server's own housekeeping). */
+  all (): Stream[] {
+    return [...this.byId.values()]
   }
 
-  list (): Stream[] {
-    return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  /** The streams of one scope, by name. */
+  list (scope: Scope): Stream[] {
+    return this.all()
+      .filter((s) => s.scope === scope)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
   findById (id: number): Stream | undefined {
@@ -87,40 +134,58 @@ export class StreamRegistry {
   }
 
   /** Resolves a stream from a name and/or ARN and checks that its state allows the call. */
-  require (ref: StreamRef, rule: StatusRule): Stream {
-    const name = this.resolveName(ref)
-    const stream = this.byName.get(name)
+  require (scope: Scope, ref: StreamRef, rule: StatusRule): Stream {
+    const { scope: owner, name } = this.resolve(scope, ref)
+    const stream = this.byKey.get(`${owner.key}/${name}`)
     if (stream === undefined) {
-      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${this.config.accountId} not found.`)
+      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${owner.accountId} not found.`)
+    }
+    return this.checkState(stream, rule)
+  }
+
+  /** Checks that a stream found earlier (by an iterator, say) still exists and that its state allows the call. */
+  checkState (stream: Stream, rule: StatusRule): Stream {
+    const { name, scope: { accountId } } = stream
+    if (this.byId.get(stream.id) !== stream) {
+      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${accountId} not found.`)
     }
     if (RULES[rule].includes(stream.doc.status)) return stream
     if (rule === 'mutable') {
-      throw new ServiceError('RESOURCE_IN_USE', `Stream ${name} under account ${this.config.accountId} is ${stream.doc.status}; this operation needs it ACTIVE.`)
+      throw new ServiceError('RESOURCE_IN_USE', `Stream ${name} under account ${accountId} is ${stream.doc.status}; this operation needs it ACTIVE.`)
     }
-    throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${this.config.accountId} is ${stream.doc.status}, not ACTIVE, so it cannot be read or written yet.`)
+    throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${accountId} is ${stream.doc.status}, not ACTIVE, so it cannot be read or written yet.`)
   }
 
-  private resolveName (ref: StreamRef): string {
+  /**
+   * The scope and name a reference names. An ARN names its own account, which may be
+   * another than the caller's (AWS lets resource policies share a stream across
+   * accounts; shardline keeps policies but does not enforce them), and must name the
+   * caller's region: a regional endpoint only knows its own region's streams.
+   */
+  private resolve (scope: Scope, ref: StreamRef): { scope: Scope, name: string } {
     const { stream_name: name, stream_arn: arn } = ref
     if (arn === undefined || arn === '') {
       if (name === undefined || name === '') {
         throw new ServiceError('VALIDATION_FAILED', 'Either stream_name or stream_arn must be provided.')
       }
-      return name
+      return { scope, name }
     }
-    const fromArn = this.nameFromArn(arn)
-    if (fromArn === undefined) {
-      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${arn} not found: this server only holds streams of region ${this.config.region} and account ${this.config.accountId}.`)
+    const parsed = parseStreamArn(arn)
+    if (parsed === undefined) {
+      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${arn} not found: a stream ARN has the form arn:aws:kinesis:<region>:<account-id>:stream/<name>.`)
     }
-    if (name !== undefined && name !== '' && name !== fromArn) {
+    if (parsed.region !== scope.region) {
+      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${arn} not found: it names region ${parsed.region}, and this request was made in region ${scope.region}.`)
+    }
+    if (name !== undefined && name !== '' && name !== parsed.name) {
       throw new ServiceError('INVALID_ARGUMENT', `stream_name ${name} and stream_arn ${arn} name different streams; give one of them, or both for the same stream.`)
     }
-    return fromArn
+    return { scope: parsed.accountId === scope.accountId ? scope : scopeOf(parsed.accountId, parsed.region), name: parsed.name }
   }
 
-  async create (spec: CreateStreamSpec): Promise<Stream> {
-    if (this.byName.has(spec.name)) {
-      throw new ServiceError('STREAM_EXISTS', `Stream ${spec.name} under account ${this.config.accountId} already exists.`)
+  async create (scope: Scope, spec: CreateStreamSpec): Promise<Stream> {
+    if (this.byKey.has(`${scope.key}/${spec.name}`)) {
+      throw new ServiceError('STREAM_EXISTS', `Stream ${spec.name} under account ${scope.accountId} already exists.`)
     }
     const now = this.config.clock()
     const delayed = this.config.createStreamMs > 0
@@ -134,6 +199,8 @@ export class StreamRegistry {
     const doc: StreamDoc = {
       id: this.nextId++,
       name: spec.name,
+      accountId: scope.accountId,
+      region: scope.region,
       status: delayed ? 'CREATING' : 'ACTIVE',
       createdAt: now,
       retentionHours: DEFAULT_RETENTION_HOURS,
@@ -143,13 +210,13 @@ export class StreamRegistry {
       tags: { ...spec.tags },
       activeAt: delayed ? now + this.config.createStreamMs : undefined
     }
-    const stream = new Stream(doc, this.arnOf(doc.name))
+    const stream = new Stream(doc, scope, streamArn(scope, doc.name))
     for (const shardDoc of shards) stream.shards.set(shardDoc.index, new Shard(shardDoc, undefined, this.config.clock))
     stream.reindex()
     // Indexed before the write so a concurrent create of the same name is refused.
     this.index(stream)
     const batch = this.store.batch()
-    batch.putDocument(STREAM_PREFIX + doc.name, doc)
+    batch.putDocument(documentKey(stream), doc)
     batch.putDocument(NEXT_ID_KEY, this.nextId)
     try {
       await this.store.commit(batch)
@@ -208,7 +275,7 @@ export class StreamRegistry {
   async save (stream: Stream): Promise<void> {
     stream.doc.shards = stream.shardList.map((s) => s.doc)
     const batch = this.store.batch()
-    batch.putDocument(STREAM_PREFIX + stream.name, stream.doc)
+    batch.putDocument(documentKey(stream), stream.doc)
     await this.store.commit(batch)
   }
 
@@ -221,7 +288,7 @@ export class StreamRegistry {
     this.unindex(stream)
     const key = DROPPED_PREFIX + String(stream.id)
     const batch = this.store.batch()
-    batch.deleteDocument(STREAM_PREFIX + stream.name)
+    batch.deleteDocument(documentKey(stream))
     batch.putDocument(key, stream.id)
     await this.store.commit(batch)
     void this.dropRecords(stream.id, key)
@@ -257,12 +324,12 @@ export class StreamRegistry {
   }
 
   private index (stream: Stream): void {
-    this.byName.set(stream.name, stream)
+    this.byKey.set(`${stream.scope.key}/${stream.name}`, stream)
     this.byId.set(stream.id, stream)
   }
 
   private unindex (stream: Stream): void {
-    this.byName.delete(stream.name)
+    this.byKey.delete(`${stream.scope.key}/${stream.name}`)
     this.byId.delete(stream.id)
   }
 }

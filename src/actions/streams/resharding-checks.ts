@@ -12,7 +12,7 @@ export const MAX_OPEN_SHARDS = 10_000
 export function openShardOf (ctx: ActionContext, stream: Stream, shardId: string): Shard {
   const shard = ctx.reader.shardOf(stream, shardId)
   if (!shard.open) {
-    throw new ServiceError('INVALID_ARGUMENT', `Shard ${shard.id} in stream ${stream.name} under account ${ctx.config.accountId} has already been merged or split, and thus is not eligible for merging or splitting.`)
+    throw new ServiceError('INVALID_ARGUMENT', `Shard ${shard.id} in stream ${stream.name} under account ${stream.scope.accountId} has already been merged or split, and thus is not eligible for merging or splitting.`)
   }
   return shard
 }

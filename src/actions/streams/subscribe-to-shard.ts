@@ -35,11 +35,11 @@ export const subscribeToShard = defineStreamingAction({
     })
   }),
   async handle (ctx, input, send: (event: Record<string, unknown>) => Promise<void>, signal) {
-    const { stream, consumer, arn } = ctx.consumers.resolve({ consumer_arn: input.consumer_arn })
+    const { stream, consumer, arn } = ctx.consumers.resolve(ctx.scope, { consumer_arn: input.consumer_arn })
     if (consumer.status !== 'ACTIVE') {
       throw new ServiceError('RESOURCE_IN_USE', `Consumer ${consumer.name} is ${consumer.status}; it can subscribe once it is ACTIVE.`)
     }
-    ctx.streams.require({ stream_arn: stream.arn }, 'readable')
+    ctx.streams.checkState(stream, 'readable')
     const shard = ctx.reader.shardOf(stream, input.shard_id)
     const { type, sequence_number: sequenceNumber, timestamp } = input.starting_position
     const position = ctx.reader.startPosition(shard, { type, sequenceNumber, timestamp })

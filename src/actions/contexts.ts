@@ -1,0 +1,60 @@
+/**
+ * Action contexts, one per account and region, made on first use and kept: a request
+ * only has to name its scope for its context to be found, with no allocation per call.
+ */
+import type { ServerConfig } from '../config.js'
+import type { LeaseRegistry } from '../leases/lease-registry.js'
+import { scopeOf, type Scope } from '../scope.js'
+import type { ConsumerRegistry } from '../streams/consumer-registry.js'
+import type { PageRenderer } from '../streams/read-ahead.js'
+import type { RecordReader } from '../streams/record-reader.js'
+import type { RecordWriter } from '../streams/record-writer.js'
+import type { StreamRegistry } from '../streams/stream-registry.js'
+import type { TokenSigner } from '../streams/token-signer.js'
+import type { ActionContext } from './action.js'
+
+/** The server's services, whatever the scope. */
+export interface Services {
+  readonly config: ServerConfig
+  readonly streams: StreamRegistry
+  readonly leases: LeaseRegistry
+  readonly writer: RecordWriter
+  readonly reader: RecordReader
+  readonly signer: TokenSigner
+  readonly consumers: ConsumerRegistry
+}
+
+export class ActionContexts {
+  /** The server's own account and region (`--account-id`, `--region`), for requests that name none. */
+  readonly defaultScope: Scope
+  private readonly cache = new Map<Scope, ActionContext>()
+
+  constructor (private readonly services: Services, private readonly pageRenderer?: PageRenderer) {
+    this.defaultScope = scopeOf(services.config.accountId, services.config.region)
+  }
+
+  for (scope: Scope): ActionContext {
+    let ctx = this.cache.get(scope)
+    if (ctx === undefined) {
+      const { config, streams, leases, writer, reader, signer, consumers } = this.services
+      ctx = {
+        config,
+        scope,
+        streams: streams.in(scope),
+        leases: leases.in(scope),
+        writer,
+        reader,
+        signer,
+        consumers,
+        ...(this.pageRenderer === undefined ? {} : { pageRenderer: this.pageRenderer })
+      }
+      this.cache.set(scope, ctx)
+    }
+    return ctx
+  }
+
+  /** The same contexts for a transport that renders GetRecords pages ahead (read-ahead.ts). */
+  rendering (pageRenderer: PageRenderer): ActionContexts {
+    return new ActionContexts(this.services, pageRenderer)
+  }
+}
