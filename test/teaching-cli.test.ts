@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import murmur from 'murmurhash3js-revisited'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Shard } from '../client/index.js'
+import { StreamClient, type Shard } from '../client/index.js'
 import { REPO_ROOT } from './helpers/child-server.js'
 import { shardId } from './helpers/control-plane.js'
 import { startServer, uniqueName, type TestServer } from './helpers/server.js'
@@ -45,6 +45,7 @@ let shardsRun: Run
 let locateRun: Run
 let missingRun: Run
 let usageRun: Run
+let regionRun: Run
 
 beforeAll(async () => {
   srv = await startServer()
@@ -60,12 +61,17 @@ beforeAll(async () => {
   // hash, so locate must pick the open one.
   key = Array.from({ length: 200 }, (_, i) => `user-${i}`).find((k) => murmurHash(k) < QUARTER)!
   expect(key).toBeDefined()
+  // The same name in another region holds another stream.
+  const west = new StreamClient({ endpoint: srv.endpoint, region: 'eu-west-1' })
+  await west.createStream({ streamName, shardCount: 1 })
+  west.close()
   const endpoint = ['--endpoint', srv.endpoint]
-  ;[shardsRun, locateRun, missingRun, usageRun] = await Promise.all([
+  ;[shardsRun, locateRun, missingRun, usageRun, regionRun] = await Promise.all([
     shardline(['shards', streamName, ...endpoint]),
     shardline(['locate', streamName, key, ...endpoint]),
     shardline(['shards', missing, ...endpoint]),
-    shardline(['locate', streamName, ...endpoint])
+    shardline(['locate', streamName, ...endpoint]),
+    shardline(['shards', streamName, '--region', 'eu-west-1', ...endpoint])
   ])
 }, 60_000)
 
@@ -108,6 +114,11 @@ describe('shardline shards', () => {
     expect(shardsRun.code, shardsRun.stderr).toBe(0)
     expect(shardsRun.stderr).toBe('')
     expect(shardsRun.stdout.split('\n')[0]).toBe(`stream ${streamName}: ACTIVE, 2 open of 5 shards, partition hash MURMUR3, retention 24 h`)
+  })
+
+  it('shows the stream of that name in the region --region names', () => {
+    expect(regionRun.code, regionRun.stderr).toBe(0)
+    expect(regionRun.stdout.split('\n')[0]).toBe(`stream ${streamName}: ACTIVE, 1 open of 1 shards, partition hash MURMUR3, retention 24 h`)
   })
 
   it('draws every shard once, with its state and hash range', () => {

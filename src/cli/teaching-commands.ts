@@ -10,22 +10,27 @@ import { UsageError } from './usage-error.js'
 
 export const DEFAULT_ENDPOINT = '127.0.0.1:4568'
 
-export const TEACHING_USAGE = `  shards STREAM [--endpoint HOST:PORT]       print the shard tree: hash ranges, open or closed, parents, sequence ranges
-  locate STREAM KEY [--endpoint HOST:PORT]   print the key's hash and the shard it goes to
-                                             (--endpoint defaults to ${DEFAULT_ENDPOINT})
+export const TEACHING_USAGE = `  shards STREAM [--endpoint HOST:PORT] [--region R]       print the shard tree: hash ranges, open or closed, parents, sequence ranges
+  locate STREAM KEY [--endpoint HOST:PORT] [--region R]   print the key's hash and the shard it goes to
+                                             (--endpoint defaults to ${DEFAULT_ENDPOINT}, --region to the server's)
 `
 
-function parse (args: string[], positionals: string[]): { endpoint: string, values: string[] } {
+interface Target {
+  readonly endpoint: string
+  readonly region: string | undefined
+}
+
+function parse (args: string[], positionals: string[]): Target & { values: string[] } {
   let parsed
   try {
-    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { endpoint: { type: 'string' } } })
+    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { endpoint: { type: 'string' }, region: { type: 'string' } } })
   } catch (err) {
     throw new UsageError((err as Error).message)
   }
   if (parsed.positionals.length !== positionals.length) {
     throw new UsageError(`expected ${positionals.join(' ')}, got ${parsed.positionals.length === 0 ? 'nothing' : parsed.positionals.join(' ')}`)
   }
-  return { endpoint: parsed.values.endpoint ?? DEFAULT_ENDPOINT, values: parsed.positionals }
+  return { endpoint: parsed.values.endpoint ?? DEFAULT_ENDPOINT, region: parsed.values.region, values: parsed.positionals }
 }
 
 async function allShards (client: StreamClient, streamName: string): Promise<Shard[]> {
@@ -39,8 +44,8 @@ async function allShards (client: StreamClient, streamName: string): Promise<Sha
   return shards
 }
 
-async function withClient<T> (endpoint: string, run: (client: StreamClient) => Promise<T>): Promise<T> {
-  const client = new StreamClient({ endpoint, deadlineMs: 10_000 })
+async function withClient<T> ({ endpoint, region }: Target, run: (client: StreamClient) => Promise<T>): Promise<T> {
+  const client = new StreamClient({ endpoint, deadlineMs: 10_000, ...(region === undefined ? {} : { region }) })
   try {
     return await run(client)
   } catch (err) {
@@ -54,8 +59,8 @@ async function withClient<T> (endpoint: string, run: (client: StreamClient) => P
 }
 
 export async function shardsCommand (args: string[]): Promise<string> {
-  const { endpoint, values: [streamName] } = parse(args, ['STREAM'])
-  return await withClient(endpoint, async (client) => {
+  const { values: [streamName], ...target } = parse(args, ['STREAM'])
+  return await withClient(target, async (client) => {
     const { streamDescriptionSummary: summary } = await client.describeStreamSummary({ streamName: streamName! })
     const shards = await allShards(client, streamName!)
     return [
@@ -69,8 +74,8 @@ export async function shardsCommand (args: string[]): Promise<string> {
 }
 
 export async function locateCommand (args: string[]): Promise<string> {
-  const { endpoint, values: [streamName, key] } = parse(args, ['STREAM', 'KEY'])
-  return await withClient(endpoint, async (client) => {
+  const { values: [streamName, key], ...target } = parse(args, ['STREAM', 'KEY'])
+  return await withClient(target, async (client) => {
     const { streamDescriptionSummary: summary } = await client.describeStreamSummary({ streamName: streamName! })
     const algorithm = summary.partitionHash as PartitionHash
     const hash = hashPartitionKey(key!, algorithm)
