@@ -29,6 +29,14 @@ export interface ErrorSpec {
   /** True when the same request may succeed if sent again later, unchanged. */
   readonly retriable: boolean
   readonly description: string
+  /**
+   * The error's code in AWS's Query protocol, where it differs from `awsType` (SQS:
+   * `AWS.SimpleQueueService.NonExistentQueue` for QueueDoesNotExist). JSON 1.0 clients read
+   * it too, from the `x-amzn-query-error` header.
+   */
+  readonly queryCode?: string
+  /** Whose fault AWS says it is (`Sender` or `Receiver`); by default 4xx are the sender's. */
+  readonly senderFault?: boolean
 }
 
 export const ERROR_CODES = {
