@@ -8,7 +8,9 @@ import type {
   SubscribeToShardRequest,
   UpdateShardCountRequest,
   RecordData,
-  Timestamp
+  StreamEncryptionRequest,
+  Timestamp,
+  UpdateAccountSettingsRequest
 } from './types.js'
 
 /*
@@ -30,6 +32,17 @@ function checkEnum (field: string, value: string | undefined, allowed: readonly 
 export function encodeCreateStream (request: CreateStreamRequest): object {
   checkEnum('partitionHash', request.partitionHash, ['MURMUR3', 'MD5'])
   checkEnum('streamModeDetails.streamMode', request.streamModeDetails?.streamMode, ['STREAM_MODE_UNSPECIFIED', 'PROVISIONED', 'ON_DEMAND'])
+  return request
+}
+
+export function encodeStreamEncryption (request: StreamEncryptionRequest): object {
+  checkEnum('encryptionType', request.encryptionType, ['NONE', 'KMS'])
+  return request
+}
+
+export function encodeUpdateAccountSettings (request: UpdateAccountSettingsRequest): object {
+  checkEnum('minimumThroughputBillingCommitment.status', request.minimumThroughputBillingCommitment?.status,
+    ['MINIMUM_THROUGHPUT_BILLING_COMMITMENT_STATUS_UNSPECIFIED', 'ENABLED', 'DISABLED', 'ENABLED_UNTIL_EARLIEST_ALLOWED_END'])
   return request
 }
 

@@ -1,5 +1,10 @@
 import type {
+  AccountSettingsResponse,
   ChildShard,
+  EnhancedMonitoringResponse,
+  GetResourcePolicyResponse,
+  ListTagsForResourceResponse,
+  MinimumThroughputBillingCommitment,
   Consumer,
   ListStreamConsumersResponse,
   SubscribeToShardEvent,
@@ -135,7 +140,8 @@ function toStreamDescriptionSummary (wire: Wire<StreamDescriptionSummary>): Stre
     keyId: optional(wire.keyId),
     openShardCount: wire.openShardCount ?? 0,
     consumerCount: wire.consumerCount ?? 0,
-    partitionHash: wire.partitionHash ?? 'MURMUR3'
+    partitionHash: wire.partitionHash ?? 'MURMUR3',
+    maxRecordSizeInKiB: wire.maxRecordSizeInKiB ?? 0
   })
 }
 
@@ -275,5 +281,35 @@ export function toSubscribeToShardEvent (wire: Wire<SubscribeToShardEvent>): Sub
     continuationSequenceNumber: wire.continuationSequenceNumber ?? '',
     millisBehindLatest: wire.millisBehindLatest ?? 0,
     childShards: (wire.childShards ?? []).map(toChildShard)
+  }
+}
+
+export function toListTagsForResourceResponse (wire: Wire<ListTagsForResourceResponse>): ListTagsForResourceResponse {
+  return { tags: (wire.tags ?? []).map(toTag) }
+}
+
+export function toEnhancedMonitoringResponse (wire: Wire<EnhancedMonitoringResponse>): EnhancedMonitoringResponse {
+  return {
+    streamName: wire.streamName ?? '',
+    streamArn: wire.streamArn ?? '',
+    currentShardLevelMetrics: wire.currentShardLevelMetrics ?? [],
+    desiredShardLevelMetrics: wire.desiredShardLevelMetrics ?? []
+  }
+}
+
+export function toGetResourcePolicyResponse (wire: Wire<GetResourcePolicyResponse>): GetResourcePolicyResponse {
+  return { policy: wire.policy ?? '' }
+}
+
+export function toAccountSettingsResponse (wire: Wire<AccountSettingsResponse>): AccountSettingsResponse {
+  const commitment: Wire<MinimumThroughputBillingCommitment> = wire.minimumThroughputBillingCommitment ?? {}
+  return {
+    minimumThroughputBillingCommitment: compact({
+      // The server always sends the status; a missing one is its zero value, which no answer means.
+      status: commitment.status ?? 'DISABLED',
+      startedAt: commitment.startedAt,
+      endedAt: commitment.endedAt,
+      earliestAllowedEndAt: commitment.earliestAllowedEndAt
+    })
   }
 }

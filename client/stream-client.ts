@@ -4,8 +4,12 @@ import { streamingMethod, streamService, unaryMethod } from './proto.js'
 import type { MethodName, UnaryMethod } from './proto.js'
 import { recordsDeserializer } from './records-decoder.js'
 import { putRecordsDeserializer, putRecordsSerializer } from './put-records-codec.js'
-import { encodeCreateStream, encodeGetShardIterator, encodeListStreamConsumers, encodeSubscribeToShard, encodeUpdateShardCount, encodeListShards, encodePutRecord, encodePutRecords } from './requests.js'
+import { encodeCreateStream, encodeGetShardIterator, encodeListStreamConsumers, encodeSubscribeToShard, encodeUpdateShardCount, encodeListShards, encodePutRecord, encodePutRecords, encodeStreamEncryption, encodeUpdateAccountSettings } from './requests.js'
 import {
+  toAccountSettingsResponse,
+  toEnhancedMonitoringResponse,
+  toGetResourcePolicyResponse,
+  toListTagsForResourceResponse,
   toDescribeStreamResponse,
   toDescribeStreamSummaryResponse,
   toDescribeLimitsResponse,
@@ -23,6 +27,31 @@ import {
 } from './responses.js'
 import { ShardSubscription } from './shard-subscription.js'
 import type {
+  DeleteResourcePolicyRequest,
+  DeleteResourcePolicyResponse,
+  DescribeAccountSettingsResponse,
+  DisableEnhancedMonitoringRequest,
+  DisableEnhancedMonitoringResponse,
+  EnableEnhancedMonitoringRequest,
+  EnableEnhancedMonitoringResponse,
+  GetResourcePolicyRequest,
+  GetResourcePolicyResponse,
+  ListTagsForResourceRequest,
+  ListTagsForResourceResponse,
+  PutResourcePolicyRequest,
+  PutResourcePolicyResponse,
+  StartStreamEncryptionRequest,
+  StartStreamEncryptionResponse,
+  StopStreamEncryptionRequest,
+  StopStreamEncryptionResponse,
+  TagResourceRequest,
+  TagResourceResponse,
+  UntagResourceRequest,
+  UntagResourceResponse,
+  UpdateAccountSettingsRequest,
+  UpdateAccountSettingsResponse,
+  UpdateMaxRecordSizeRequest,
+  UpdateMaxRecordSizeResponse,
   AddTagsToStreamRequest,
   AddTagsToStreamResponse,
   CreateStreamRequest,
@@ -126,6 +155,62 @@ export class StreamClient extends GrpcClient {
 
   removeTagsFromStream (request: RemoveTagsFromStreamRequest, options?: CallOptions): Promise<RemoveTagsFromStreamResponse> {
     return this.#unary('RemoveTagsFromStream', () => request, toEmptyResponse, options)
+  }
+
+  /** Tags a stream or a registered consumer, by ARN. */
+  tagResource (request: TagResourceRequest, options?: CallOptions): Promise<TagResourceResponse> {
+    return this.#unary('TagResource', () => request, toEmptyResponse, options)
+  }
+
+  untagResource (request: UntagResourceRequest, options?: CallOptions): Promise<UntagResourceResponse> {
+    return this.#unary('UntagResource', () => request, toEmptyResponse, options)
+  }
+
+  listTagsForResource (request: ListTagsForResourceRequest, options?: CallOptions): Promise<ListTagsForResourceResponse> {
+    return this.#unary('ListTagsForResource', () => request, toListTagsForResourceResponse, options)
+  }
+
+  /** Turns on (or changes the key of) server-side encryption; the stream is UPDATING meanwhile. */
+  startStreamEncryption (request: StartStreamEncryptionRequest, options?: CallOptions): Promise<StartStreamEncryptionResponse> {
+    return this.#unary('StartStreamEncryption', () => encodeStreamEncryption(request), toEmptyResponse, options)
+  }
+
+  stopStreamEncryption (request: StopStreamEncryptionRequest, options?: CallOptions): Promise<StopStreamEncryptionResponse> {
+    return this.#unary('StopStreamEncryption', () => encodeStreamEncryption(request), toEmptyResponse, options)
+  }
+
+  enableEnhancedMonitoring (request: EnableEnhancedMonitoringRequest, options?: CallOptions): Promise<EnableEnhancedMonitoringResponse> {
+    return this.#unary('EnableEnhancedMonitoring', () => request, toEnhancedMonitoringResponse, options)
+  }
+
+  disableEnhancedMonitoring (request: DisableEnhancedMonitoringRequest, options?: CallOptions): Promise<DisableEnhancedMonitoringResponse> {
+    return this.#unary('DisableEnhancedMonitoring', () => request, toEnhancedMonitoringResponse, options)
+  }
+
+  /** Attaches a resource policy to a stream or consumer, by ARN: kept and returned, not enforced. */
+  putResourcePolicy (request: PutResourcePolicyRequest, options?: CallOptions): Promise<PutResourcePolicyResponse> {
+    return this.#unary('PutResourcePolicy', () => request, toEmptyResponse, options)
+  }
+
+  getResourcePolicy (request: GetResourcePolicyRequest, options?: CallOptions): Promise<GetResourcePolicyResponse> {
+    return this.#unary('GetResourcePolicy', () => request, toGetResourcePolicyResponse, options)
+  }
+
+  deleteResourcePolicy (request: DeleteResourcePolicyRequest, options?: CallOptions): Promise<DeleteResourcePolicyResponse> {
+    return this.#unary('DeleteResourcePolicy', () => request, toEmptyResponse, options)
+  }
+
+  /** Sets the stream's largest record (data plus partition key), 1,024 to 10,240 KiB. */
+  updateMaxRecordSize (request: UpdateMaxRecordSizeRequest, options?: CallOptions): Promise<UpdateMaxRecordSizeResponse> {
+    return this.#unary('UpdateMaxRecordSize', () => request, toEmptyResponse, options)
+  }
+
+  describeAccountSettings (options?: CallOptions): Promise<DescribeAccountSettingsResponse> {
+    return this.#unary('DescribeAccountSettings', () => ({}), toAccountSettingsResponse, options)
+  }
+
+  updateAccountSettings (request: UpdateAccountSettingsRequest, options?: CallOptions): Promise<UpdateAccountSettingsResponse> {
+    return this.#unary('UpdateAccountSettings', () => encodeUpdateAccountSettings(request), toAccountSettingsResponse, options)
   }
 
   registerStreamConsumer (request: RegisterStreamConsumerRequest, options?: CallOptions): Promise<RegisterStreamConsumerResponse> {

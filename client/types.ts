@@ -105,6 +105,8 @@ export interface CreateStreamRequest {
   streamModeDetails?: StreamModeDetails
   tags?: Record<string, string>
   partitionHash?: PartitionHash
+  /** The largest record (data plus partition key), 1,024 to 10,240 KiB; default 1,024. */
+  maxRecordSizeInKiB?: number
 }
 export type CreateStreamResponse = EmptyResponse
 
@@ -150,6 +152,8 @@ export interface StreamDescriptionSummary {
   openShardCount: number
   consumerCount: number
   partitionHash: PartitionHash
+  /** The largest record (data plus partition key) the stream takes, in KiB. */
+  maxRecordSizeInKiB: number
 }
 export interface DescribeStreamSummaryResponse {
   streamDescriptionSummary: StreamDescriptionSummary
@@ -236,6 +240,107 @@ export interface ListTagsForStreamResponse {
   hasMoreTags: boolean
 }
 
+/** A stream's ARN, or a registered consumer's (`<stream arn>/consumer/<name>:<epoch s>`). */
+export interface ResourceRef {
+  resourceArn: string
+}
+
+export interface TagResourceRequest extends ResourceRef {
+  /** 1 to 200 tags per call, at most 50 per resource. */
+  tags: Record<string, string>
+}
+export type TagResourceResponse = EmptyResponse
+
+export interface UntagResourceRequest extends ResourceRef {
+  /** 1 to 50 keys per call. */
+  tagKeys: string[]
+}
+export type UntagResourceResponse = EmptyResponse
+
+export type ListTagsForResourceRequest = ResourceRef
+export interface ListTagsForResourceResponse {
+  /** Every tag, by key. */
+  tags: Tag[]
+}
+
+// ---------------------------------------------------------------------------------------
+// Encryption, monitoring, resource policies, record size, account settings
+
+export interface StreamEncryptionRequest extends StreamRef {
+  /** KMS, the only type these calls take. */
+  encryptionType: EncryptionType
+  /** A key ARN, an alias ARN, an alias name (`alias/aws/kinesis` is Kinesis's own) or a key id. */
+  keyId: string
+}
+export type StartStreamEncryptionRequest = StreamEncryptionRequest
+export type StartStreamEncryptionResponse = EmptyResponse
+export type StopStreamEncryptionRequest = StreamEncryptionRequest
+export type StopStreamEncryptionResponse = EmptyResponse
+
+export type ShardLevelMetric =
+  | 'IncomingBytes'
+  | 'IncomingRecords'
+  | 'OutgoingBytes'
+  | 'OutgoingRecords'
+  | 'WriteProvisionedThroughputExceeded'
+  | 'ReadProvisionedThroughputExceeded'
+  | 'IteratorAgeMilliseconds'
+
+export interface EnhancedMonitoringRequest extends StreamRef {
+  /** 1 to 7 metric names; `ALL` stands for every one. */
+  shardLevelMetrics: Array<ShardLevelMetric | 'ALL'>
+}
+export interface EnhancedMonitoringResponse {
+  streamName: string
+  streamArn: string
+  /** The metrics on before the call. */
+  currentShardLevelMetrics: string[]
+  /** The metrics on after it. */
+  desiredShardLevelMetrics: string[]
+}
+export type EnableEnhancedMonitoringRequest = EnhancedMonitoringRequest
+export type EnableEnhancedMonitoringResponse = EnhancedMonitoringResponse
+export type DisableEnhancedMonitoringRequest = EnhancedMonitoringRequest
+export type DisableEnhancedMonitoringResponse = EnhancedMonitoringResponse
+
+export interface PutResourcePolicyRequest extends ResourceRef {
+  /** A JSON policy document; kept and returned, not enforced. */
+  policy: string
+}
+export type PutResourcePolicyResponse = EmptyResponse
+export type GetResourcePolicyRequest = ResourceRef
+export interface GetResourcePolicyResponse {
+  /** The policy as it was put, or `{}` when there is none. */
+  policy: string
+}
+export type DeleteResourcePolicyRequest = ResourceRef
+export type DeleteResourcePolicyResponse = EmptyResponse
+
+export interface UpdateMaxRecordSizeRequest {
+  streamArn: string
+  /** 1,024 to 10,240 KiB: the largest record, data plus partition key. */
+  maxRecordSizeInKiB: number
+}
+export type UpdateMaxRecordSizeResponse = EmptyResponse
+
+export type MinimumThroughputBillingCommitmentStatus = 'ENABLED' | 'DISABLED' | 'ENABLED_UNTIL_EARLIEST_ALLOWED_END'
+
+export interface MinimumThroughputBillingCommitment {
+  status: MinimumThroughputBillingCommitmentStatus
+  /** Milliseconds since the epoch. */
+  startedAt?: number
+  endedAt?: number
+  earliestAllowedEndAt?: number
+}
+export interface AccountSettingsResponse {
+  minimumThroughputBillingCommitment: MinimumThroughputBillingCommitment
+}
+export type DescribeAccountSettingsResponse = AccountSettingsResponse
+export interface UpdateAccountSettingsRequest {
+  minimumThroughputBillingCommitment: { status: 'ENABLED' | 'DISABLED' }
+}
+export type UpdateAccountSettingsResponse = AccountSettingsResponse
+
 // ---------------------------------------------------------------------------------------
 // Resharding
 
@@ -283,6 +388,8 @@ export interface Consumer {
 export interface RegisterStreamConsumerRequest {
   streamArn: string
   consumerName: string
+  /** The consumer's tags, as tagResource sets them. */
+  tags?: Record<string, string>
 }
 export interface RegisterStreamConsumerResponse {
   consumer: Consumer
@@ -339,7 +446,7 @@ export interface SubscribeToShardEvent {
 // Data plane
 
 export interface PutRecordRequest extends StreamRef {
-  /** Up to 1 MiB together with the partition key. */
+  /** Up to the stream's largest record (1 MiB unless updateMaxRecordSize raised it) together with the partition key. */
   data: RecordData
   /** 1 to 256 Unicode characters. */
   partitionKey: string
@@ -360,7 +467,7 @@ export interface PutRecordsRequestEntry {
   partitionKey: string
 }
 export interface PutRecordsRequest extends StreamRef {
-  /** 1 to 500 records, at most 5 MiB in all. */
+  /** 1 to 500 records, at most 10 MiB in all. */
   records: PutRecordsRequestEntry[]
 }
 export interface PutRecordsResultEntry {

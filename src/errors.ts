@@ -117,6 +117,13 @@ export const ERROR_CODES = {
     retriable: false,
     description: 'No consumer of that name or ARN is registered on the stream (or it was deregistered).'
   },
+  POLICY_NOT_FOUND: {
+    awsType: 'ResourceNotFoundException',
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The stream or consumer has no resource policy to delete.'
+  },
   CONSUMER_EXISTS: {
     awsType: 'ResourceInUseException',
     grpcStatus: GrpcStatus.ALREADY_EXISTS,
@@ -206,7 +213,7 @@ export const ERROR_CODES = {
     grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
     httpStatus: 413,
     retriable: false,
-    description: 'The HTTP request body is larger than the server accepts (10 MiB, room for a 5 MiB PutRecords in base64).'
+    description: 'The HTTP request body is larger than the server accepts (16 MiB, room for a 10 MiB PutRecords in base64).'
   },
   SHUTTING_DOWN: {
     awsType: 'ServiceUnavailable',

@@ -16,6 +16,7 @@ import type { Store } from './storage/store.js'
 import { RecordReader } from './streams/record-reader.js'
 import { RecordWriter } from './streams/record-writer.js'
 import { RetentionTrimmer } from './streams/retention-trimmer.js'
+import { AccountSettings } from './streams/account-settings.js'
 import { ConsumerRegistry } from './streams/consumer-registry.js'
 import { StreamRegistry } from './streams/stream-registry.js'
 import { TokenSigner } from './streams/token-signer.js'
@@ -76,6 +77,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     streams,
     consumers,
     leases,
+    accounts: await AccountSettings.load(store, config.clock),
     signer,
     writer: new RecordWriter(store, config),
     reader: new RecordReader(store, streams, signer, config)

@@ -109,18 +109,18 @@ describe('requests AWS would refuse', () => {
 })
 
 describe('body size', () => {
-  it('takes the largest valid PutRecords (5 MiB of data, base64 in JSON)', async () => {
-    const data = Buffer.alloc(10_000, 7).toString('base64')
+  it('takes the largest valid PutRecords (10 MiB of data, base64 in JSON)', async () => {
+    const data = Buffer.alloc(20_960, 7).toString('base64')
     const records = Array.from({ length: 500 }, (_, i) => ({ PartitionKey: `k${i}`, Data: data }))
     const res = await rawHttp1(port, { headers: kinesisHeaders('PutRecords'), body: JSON.stringify({ StreamName: stream, Records: records }) })
     expect(res.status, res.body.toString().slice(0, 300)).toBe(200)
     expect(res.json?.FailedRecordCount).toBe(0)
   })
 
-  it('refuses a body over 10 MiB with 413 and a clear error', async () => {
-    const body = JSON.stringify({ StreamName: stream, PartitionKey: 'a', Data: Buffer.alloc(8 * 1024 * 1024).toString('base64') })
+  it('refuses a body over 16 MiB with 413 and a clear error', async () => {
+    const body = JSON.stringify({ StreamName: stream, PartitionKey: 'a', Data: Buffer.alloc(13 * 1024 * 1024).toString('base64') })
     const res = await rawHttp1(port, { headers: kinesisHeaders('PutRecord'), body })
-    expectAwsError(res, 413, 'RequestEntityTooLargeException', /larger than 10485760 bytes/)
+    expectAwsError(res, 413, 'RequestEntityTooLargeException', /larger than 16777216 bytes/)
   })
 })
 

@@ -106,6 +106,7 @@ describe('PutRecords response encoder', () => {
   const cases: Array<[string, object]> = [
     ['stored records', { failed_record_count: 0, records: Array.from({ length: 500 }, (_, i) => ok(i)), encryption_type: 'NONE' }],
     ['stored and failed records, with a multi-byte message', { failed_record_count: 2, records: [ok(1), failed, ok(2), failed], encryption_type: 'NONE' }],
+    ['records stored encrypted', { failed_record_count: 0, records: [ok(3), ok(4)], encryption_type: 'KMS' }],
     ['an entry the fast path does not take (a number where a string belongs)', { failed_record_count: 0, records: [{ sequence_number: 5 }], encryption_type: 'NONE' }]
   ]
   for (const [name, response] of cases) {

@@ -134,19 +134,19 @@ describe('PutRecords validation', () => {
     expect(err.message).toMatch(/at 'records\[2\]\.explicit_hash_key' failed to satisfy constraint: Member must satisfy regular expression pattern/)
   })
 
-  it('takes exactly 5 MiB in all, and refuses one byte more with INVALID_ARGUMENT, storing nothing', async () => {
+  it('takes exactly 10 MiB in all, and refuses one byte more with INVALID_ARGUMENT, storing nothing', async () => {
     const stream = await newStream()
-    const full = (i: number): PutRecordsRequestEntry => ({ partitionKey: `k${i}`, data: Buffer.alloc(MIB - 2, i) })
-    const five = [0, 1, 2, 3, 4].map(full)
-    const ok = await client.putRecords({ streamName: stream, records: five })
+    const full = (i: number): PutRecordsRequestEntry => ({ partitionKey: `k${String(i).padStart(2, '0')}`, data: Buffer.alloc(MIB - 3, i) })
+    const ten = Array.from({ length: 10 }, (_, i) => full(i))
+    const ok = await client.putRecords({ streamName: stream, records: ten })
     expect(ok.failedRecordCount).toBe(0)
-    expect(await readShard(stream)).toHaveLength(5)
+    expect(await readShard(stream)).toHaveLength(10)
 
     const over = await newStream()
-    const err = await expectCode(client.putRecords({ streamName: over, records: [...five, { partitionKey: 'x', data: new Uint8Array(0) }] }), 'INVALID_ARGUMENT')
+    const err = await expectCode(client.putRecords({ streamName: over, records: [...ten, { partitionKey: 'x', data: new Uint8Array(0) }] }), 'INVALID_ARGUMENT')
     expect(err.awsType).toBe('InvalidArgumentException')
-    expect(err.message).toMatch(/5 MiB/)
-    expect(err.message).toMatch(/5242881/)
+    expect(err.message).toMatch(/10 MiB/)
+    expect(err.message).toMatch(/10485761/)
     expect(await readShard(over)).toHaveLength(0)
   })
 

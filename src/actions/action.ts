@@ -8,6 +8,7 @@ import type { ServerConfig } from '../config.js'
 import { toServiceError } from '../errors.js'
 import type { ScopedLeases } from '../leases/lease-registry.js'
 import type { Scope } from '../scope.js'
+import type { AccountSettings } from '../streams/account-settings.js'
 import type { ConsumerRegistry } from '../streams/consumer-registry.js'
 import type { PageRenderer } from '../streams/read-ahead.js'
 import type { RecordReader } from '../streams/record-reader.js'
@@ -29,6 +30,8 @@ export interface ActionContext {
   readonly consumers: ConsumerRegistry
   /** The lease tables of `scope`. */
   readonly leases: ScopedLeases
+  /** Account-level settings, kept per account (`scope.accountId`). */
+  readonly accounts: AccountSettings
   /**
    * How the calling transport renders GetRecords records, if it renders them ahead of the
    * call (read-ahead.ts); the HTTP API's JSON does, since its base64 is the costly part.

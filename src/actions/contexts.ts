@@ -4,6 +4,7 @@
  */
 import type { ServerConfig } from '../config.js'
 import type { LeaseRegistry } from '../leases/lease-registry.js'
+import type { AccountSettings } from '../streams/account-settings.js'
 import { scopeOf, type Scope } from '../scope.js'
 import type { ConsumerRegistry } from '../streams/consumer-registry.js'
 import type { PageRenderer } from '../streams/read-ahead.js'
@@ -22,6 +23,7 @@ export interface Services {
   readonly reader: RecordReader
   readonly signer: TokenSigner
   readonly consumers: ConsumerRegistry
+  readonly accounts: AccountSettings
 }
 
 export class ActionContexts {
@@ -36,7 +38,7 @@ export class ActionContexts {
   for (scope: Scope): ActionContext {
     let ctx = this.cache.get(scope)
     if (ctx === undefined) {
-      const { config, streams, leases, writer, reader, signer, consumers } = this.services
+      const { config, streams, leases, writer, reader, signer, consumers, accounts } = this.services
       ctx = {
         config,
         scope,
@@ -46,6 +48,7 @@ export class ActionContexts {
         reader,
         signer,
         consumers,
+        accounts,
         ...(this.pageRenderer === undefined ? {} : { pageRenderer: this.pageRenderer })
       }
       this.cache.set(scope, ctx)

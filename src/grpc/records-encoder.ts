@@ -10,7 +10,7 @@
  *
  * Wire format (proto/shardline/v1/streams.proto): records = 1 (message) in both messages,
  * Record.sequence_number = 1 (string), approximate_arrival_timestamp = 2 (int64),
- * data = 3 (bytes), partition_key = 4 (string).
+ * data = 3 (bytes), partition_key = 4 (string), encryption_type = 5 (enum; KMS = 1).
  */
 
 import { repeatedFieldSerializer, varintBytes, writeVarint, type Serializer } from './wire-bytes.js'
@@ -21,6 +21,8 @@ interface RecordOut {
   readonly approximate_arrival_timestamp: number
   readonly data: Uint8Array
   readonly partition_key: string
+  /** Set only on an encrypted record (recordShape). */
+  readonly encryption_type?: 'KMS'
 }
 
 const WIRE_VARINT = 0
@@ -30,6 +32,8 @@ const TAG_SEQUENCE_NUMBER = (1 << 3) | WIRE_BYTES
 const TAG_ARRIVAL = (2 << 3) | WIRE_VARINT
 const TAG_DATA = (3 << 3) | WIRE_BYTES
 const TAG_PARTITION_KEY = (4 << 3) | WIRE_BYTES
+const TAG_ENCRYPTION_TYPE = (5 << 3) | WIRE_VARINT
+const ENCRYPTION_KMS = 1
 
 /**
  * Only records whose fields have exactly the expected JavaScript types take the fast path;
@@ -41,8 +45,9 @@ function isPlainRecord (r: unknown): r is RecordOut {
   const ts = o.approximate_arrival_timestamp
   return typeof o.sequence_number === 'string' && typeof o.partition_key === 'string' && o.data instanceof Uint8Array &&
     typeof ts === 'number' && Number.isSafeInteger(ts) && ts >= 0 &&
-    // The one Record field the fast path does not write; keys outside the schema are ignored by both paths.
-    o.encryption_type === undefined
+    // An unencrypted record leaves the field out; anything else is the generic path's. Keys
+    // outside the schema are ignored by both paths.
+    (o.encryption_type === undefined || o.encryption_type === 'KMS')
 }
 
 /**
@@ -57,7 +62,8 @@ export function recordsSerializer (generic: Serializer): Serializer {
     size: (r, strings) => strings.size(r.sequence_number) +
       1 + varintBytes(r.approximate_arrival_timestamp) +
       1 + varintBytes(r.data.byteLength) + r.data.byteLength +
-      strings.size(r.partition_key),
+      strings.size(r.partition_key) +
+      (r.encryption_type === undefined ? 0 : 2),
     write: (out, at, r, strings) => {
       at = strings.write(out, at, TAG_SEQUENCE_NUMBER, r.sequence_number)
       out[at++] = TAG_ARRIVAL
@@ -66,7 +72,12 @@ export function recordsSerializer (generic: Serializer): Serializer {
       at = writeVarint(out, at, r.data.byteLength)
       out.set(r.data, at)
       at += r.data.byteLength
-      return strings.write(out, at, TAG_PARTITION_KEY, r.partition_key)
+      at = strings.write(out, at, TAG_PARTITION_KEY, r.partition_key)
+      if (r.encryption_type !== undefined) {
+        out[at++] = TAG_ENCRYPTION_TYPE
+        out[at++] = ENCRYPTION_KMS
+      }
+      return at
     }
   })
 }

@@ -3,7 +3,7 @@
  * walking the action's own input schema (snake_case keys): each member's AWS name is its
  * PascalCase form, bytes fields are base64 (JSON) or byte strings (CBOR), and timestamp
  * fields are epoch seconds (JSON) or CBOR tag 1. Outputs are encoded by name: every key
- * becomes PascalCase, `*_timestamp` numbers (milliseconds) become epoch seconds, bytes
+ * becomes PascalCase, timestamp members' numbers (milliseconds) become epoch seconds, bytes
  * become base64. Only the acronym ARN breaks the rule (`StreamARN`, `ConsumerARN`).
  */
 import type { TSchema } from '@sinclair/typebox'
@@ -41,6 +41,14 @@ export function awsName (snake: string): string {
 export const awsFieldPath: FieldNamer = (segments) => segments
   .map((s) => (typeof s === 'number' ? `${s + 1}.member` : lowerFirst(awsName(s))))
   .join('.')
+
+/**
+ * Whether an output member is a timestamp, by its name: AWS's older members end in
+ * `Timestamp` (`StreamCreationTimestamp`), its newer ones in `At` (`StartedAt`).
+ */
+export function isTimestampKey (key: string): boolean {
+  return key.endsWith('_timestamp') || key.endsWith('_at')
+}
 
 function lowerFirst (name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1)
@@ -167,7 +175,7 @@ export function encodeResponse (output: unknown, wire: WireTypes): unknown {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(output)) {
     if (value === undefined) continue
-    out[awsName(key)] = key.endsWith('_timestamp') && typeof value === 'number' ? wire.time(value) : encodeResponse(value, wire)
+    out[awsName(key)] = isTimestampKey(key) && typeof value === 'number' ? wire.time(value) : encodeResponse(value, wire)
   }
   return out
 }

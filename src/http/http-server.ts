@@ -16,10 +16,11 @@ import type { KeyTable } from './sigv4.js'
 import { AMZ_CBOR, AMZ_JSON, jsonWire, wireFor } from './wire-formats.js'
 
 /**
- * A 5 MiB PutRecords is about 6.7 MiB as base64 in JSON, plus up to 500 partition keys
- * (which JSON may escape six bytes per character); 10 MiB holds the largest valid request.
+ * A 10 MiB PutRecords (or PutRecord of a 10 MiB record) is about 13.4 MiB as base64 in
+ * JSON, plus up to 500 partition keys (which JSON may escape six bytes per character);
+ * 16 MiB holds the largest valid request.
  */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024
+export const MAX_BODY_BYTES = 16 * 1024 * 1024
 
 export interface HttpServer {
   readonly port: number
@@ -85,7 +86,7 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const wire = wireFor(request.headers['content-type']) ?? jsonWire
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      sendError(reply, wire, new ServiceError('REQUEST_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes; a PutRecords request holds at most 5 MiB of data and partition keys.`))
+      sendError(reply, wire, new ServiceError('REQUEST_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes; a PutRecords request holds at most 10 MiB of data and partition keys.`))
       return
     }
     if (typeof err.statusCode === 'number' && err.statusCode < 500) {

@@ -9,7 +9,7 @@
  * into C++ than copying). Anything else goes through JSON.stringify and is written as UTF-8.
  */
 import { RENDERED_RECORDS } from '../streams/read-ahead.js'
-import { awsName } from './aws-shapes.js'
+import { awsName, isTimestampKey } from './aws-shapes.js'
 import { POOLED_CHUNK_BYTES, takeChunk } from './chunk-pool.js'
 
 /** Characters a JSON string may hold as they are: printable ASCII except `"` and `\`. */
@@ -152,7 +152,7 @@ function memberOf (key: string): Member {
   let member = members.get(key)
   if (member === undefined) {
     const name = awsName(key)
-    member = { prefix: JSON.stringify(name) + ':', ascii: !NEEDS_ESCAPE_OR_UTF8.test(name), timestamp: key.endsWith('_timestamp') }
+    member = { prefix: JSON.stringify(name) + ':', ascii: !NEEDS_ESCAPE_OR_UTF8.test(name), timestamp: isTimestampKey(key) }
     if (members.size < MAX_MEMBERS) members.set(key, member)
   }
   return member

@@ -11,6 +11,7 @@
  * test holds the two byte for byte equal.
  */
 import { awsName } from './aws-shapes.js'
+import { labelOf, type RecordEncryption } from '../streams/encryption.js'
 import type { PageRenderer, RunRendering } from '../streams/read-ahead.js'
 import type { StoredRecord } from '../storage/store.js'
 import { ByteWriter, jsonNumber } from './json-writer.js'
@@ -20,6 +21,7 @@ const OPEN_SEQUENCE_NUMBER = `{${member('sequence_number')}`
 const ARRIVAL = `,${member('approximate_arrival_timestamp')}`
 const DATA = `,${member('data')}`
 const PARTITION_KEY = `,${member('partition_key')}`
+const ENCRYPTED = `,${member('encryption_type')}"KMS"}`
 
 /** Records committed together share their arrival time: its text is worked out once. */
 interface ArrivalText {
@@ -27,7 +29,7 @@ interface ArrivalText {
   seconds: string
 }
 
-function writeRecord (out: ByteWriter, record: StoredRecord, sequenceNumber: string, arrival: ArrivalText): void {
+function writeRecord (out: ByteWriter, record: StoredRecord, sequenceNumber: string, arrival: ArrivalText, encryption: RecordEncryption): void {
   if (record.ts !== arrival.ts) {
     // Epoch seconds, as the writer turns every *_timestamp member's milliseconds.
     arrival.seconds = jsonNumber(record.ts / 1000)
@@ -38,7 +40,8 @@ function writeRecord (out: ByteWriter, record: StoredRecord, sequenceNumber: str
   out.base64(record.data)
   out.ascii(PARTITION_KEY)
   out.string(record.partitionKey)
-  out.ascii('}')
+  // An encrypted record says so last, as recordShape puts it; an unencrypted one says nothing.
+  out.ascii(encryption === undefined ? '}' : ENCRYPTED)
 }
 
 /** The first `bytes` bytes of `chunks`, as views of them. */
@@ -60,10 +63,11 @@ export const jsonRecordsRenderer: PageRenderer = {
     const ends: number[] = []
     const arrival: ArrivalText = { ts: Number.NaN, seconds: '' }
     return {
-      add (records, sequenceNumbers) {
+      add (records, sequenceNumbers, labels) {
         for (let i = 0; i < records.length; i++) {
           if (ends.length > 0) out.ascii(',')
-          writeRecord(out, records[i]!, sequenceNumbers[i]!, arrival)
+          const record = records[i]!
+          writeRecord(out, record, sequenceNumbers[i]!, arrival, labelOf(labels, record.ts))
           ends.push(out.position)
         }
       },

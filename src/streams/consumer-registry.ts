@@ -51,7 +51,7 @@ export class ConsumerRegistry {
     return stream.doc.consumers ?? []
   }
 
-  async register (stream: Stream, name: string): Promise<ResolvedConsumer> {
+  async register (stream: Stream, name: string, tags?: Record<string, string>): Promise<ResolvedConsumer> {
     const consumers = this.list(stream)
     if (consumers.some((c) => c.name === name)) {
       throw new ServiceError('CONSUMER_EXISTS', `Consumer ${name} under stream ${stream.name} already exists.`)
@@ -61,7 +61,7 @@ export class ConsumerRegistry {
     }
     const now = this.config.clock()
     const delayed = this.config.createStreamMs > 0
-    const consumer: ConsumerDoc = { name, createdAt: now, status: delayed ? 'CREATING' : 'ACTIVE', dueAt: delayed ? now + this.config.createStreamMs : undefined }
+    const consumer: ConsumerDoc = { name, createdAt: now, status: delayed ? 'CREATING' : 'ACTIVE', dueAt: delayed ? now + this.config.createStreamMs : undefined, ...(tags === undefined ? {} : { tags }) }
     stream.doc.consumers = [...consumers, consumer]
     await this.streams.save(stream)
     this.scheduleTransition(stream, consumer)

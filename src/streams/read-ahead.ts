@@ -28,6 +28,7 @@
  */
 import { comparePositions, type ShardPosition } from '../storage/record-key.js'
 import type { StoredRecord } from '../storage/store.js'
+import type { RecordLabels } from './encryption.js'
 import { MIB } from './shard-throttle.js'
 
 /**
@@ -71,7 +72,8 @@ export interface PageRenderer {
 }
 
 export interface RunRendering {
-  add (records: readonly StoredRecord[], sequenceNumbers: readonly string[]): void
+  /** `labels`: the records' encryption, which a record's rendering carries (encryption.ts). */
+  add (records: readonly StoredRecord[], sequenceNumbers: readonly string[], labels: RecordLabels): void
   finish (): RenderedRun
 }
 
@@ -130,12 +132,12 @@ export class ReadAhead {
   /**
    * Starts reading the page after one that came back full, unless the budget is spent.
    * `read` gets the limit and byte cap to read with, and a callback for each batch read
-   * (the store's onBatch), whose sequence numbers `numbers` works out; `renderer`, if
-   * given, renders the batches.
+   * (the store's onBatch), whose sequence numbers `numbers` works out and encryption
+   * `labels`; `renderer`, if given, renders the batches.
    */
   start (streamId: number, shard: number, position: ShardPosition, from: ShardPosition, limit: number, maxBytes: number, sealed: boolean,
     read: (limit: number, maxBytes: number, onBatch: (records: StoredRecord[], sizes: number[]) => void) => Promise<StoredRecord[]>,
-    numbers: (records: readonly StoredRecord[]) => string[], renderer?: PageRenderer): void {
+    numbers: (records: readonly StoredRecord[]) => string[], renderer?: PageRenderer, labels: (records: readonly StoredRecord[]) => RecordLabels = () => undefined): void {
     const key = keyOf(streamId, shard, position)
     const cap = maxBytes + MAX_RECORD_BYTES
     // A small limit cannot fill the cap: it is charged what it can hold at most.
@@ -161,7 +163,7 @@ export class ReadAhead {
           sizes.push(size)
           runBytes += size
         }
-        run?.add(batch, batchNumbers)
+        if (run !== undefined) run.add(batch, batchNumbers, labels(batch))
       } catch {
         // The run is not used; the call that would take it reads afresh.
         failed = true

@@ -5,6 +5,7 @@ import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
 import { comparePositions, positionAfter, type ShardPosition } from '../storage/record-key.js'
 import type { Store, StoredRecord } from '../storage/store.js'
+import { labelsOf, type RecordLabels } from './encryption.js'
 import { decodeIterator, encodeIterator } from './iterator-token.js'
 import { MAX_RECORD_BYTES, ReadAhead, recordBytes, type PageRenderer, type PrefetchedPage } from './read-ahead.js'
 import { parseSequenceNumber } from './sequence-number.js'
@@ -39,6 +40,8 @@ export interface ShardPage {
   readonly ended: boolean
   readonly millisBehindLatest: number
   readonly childShards: ChildShardInfo[]
+  /** The records' encryption (encryption.ts). */
+  readonly labels: RecordLabels
   /** The records as the caller's renderer rendered them ahead, if it did (see read-ahead.ts). */
   readonly rendered?: unknown
 }
@@ -50,6 +53,7 @@ export interface RecordsPage {
   readonly nextShardIterator: string | undefined
   readonly millisBehindLatest: number
   readonly childShards: ChildShardInfo[]
+  readonly labels: RecordLabels
   readonly rendered?: unknown
 }
 
@@ -156,6 +160,7 @@ export class RecordReader {
       nextShardIterator: page.ended ? undefined : encodeIterator(this.signer, { streamId: stream.id, shard: shard.index, position: page.next, issuedAt: now }),
       millisBehindLatest: page.millisBehindLatest,
       childShards: page.childShards,
+      labels: page.labels,
       ...(page.rendered === undefined ? {} : { rendered: page.rendered })
     }
   }
@@ -205,6 +210,7 @@ export class RecordReader {
       ended,
       millisBehindLatest: caughtUp || last === undefined ? 0 : Math.max(0, now - last.ts),
       childShards: ended ? this.childrenOf(stream, shard) : [],
+      labels: labelsOf(stream.doc.encryptionHistory, records),
       ...(prefetched?.rendered === undefined ? {} : { rendered: prefetched.rendered })
     }
   }
@@ -225,7 +231,7 @@ export class RecordReader {
     renderer: PageRenderer | undefined): void {
     this.readAhead.start(stream.id, shard.index, position, from, limit, maxBytes, shard.sealed, (readLimit, readBytes, onBatch) =>
       this.store.readRecords({ streamId: stream.id, shard: shard.index, from, limit: readLimit, maxBytes: readBytes, onBatch }),
-    (records) => records.map((r) => shard.sequenceNumber(r)), renderer)
+    (records) => records.map((r) => shard.sequenceNumber(r)), renderer, (records) => labelsOf(stream.doc.encryptionHistory, records))
   }
 
   /** A page that used up a prefetched run, completed with what storage holds after the run. */

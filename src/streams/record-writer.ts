@@ -28,11 +28,11 @@ export class RecordWriter {
   /**
    * Stores the entries and reports each one's fate. Everything from routing to sequence
    * numbering happens synchronously in one turn of the event loop, so the entries of one
-   * call keep their order and no control-plane change can land in between.
+   * call keep their order and no control-plane change can land in between. `now` is the
+   * arrival time they are given (unless a shard's last record is later).
    */
-  async put (stream: Stream, entries: readonly PutEntry[], orderAfter?: string): Promise<PutResult[]> {
+  async put (stream: Stream, entries: readonly PutEntry[], orderAfter?: string, now = this.config.clock()): Promise<PutResult[]> {
     const hashKeys = entries.map((entry) => this.hashKeyOf(stream, entry))
-    const now = this.config.clock()
     const floor = orderAfter === undefined || orderAfter === '' ? undefined : this.parseOrdering(stream, orderAfter)
     const limited = this.config.limits === 'aws'
     const batch = this.store.batch()

@@ -49,6 +49,10 @@ export class ScopedStreams {
     return this.registry.reshard(stream, apply)
   }
 
+  update (stream: Stream, apply: (activeAt: number | undefined) => void): Promise<void> {
+    return this.registry.update(stream, apply)
+  }
+
   save (stream: Stream): Promise<void> {
     return this.registry.save(stream)
   }

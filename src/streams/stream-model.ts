@@ -4,6 +4,7 @@
 import type { Clock } from '../clock.js'
 import type { Scope } from '../scope.js'
 import { comparePositions, type ShardPosition } from '../storage/record-key.js'
+import type { EncryptionChange } from './encryption.js'
 import type { PartitionHash } from './hash-key.js'
 import { ShardSequenceFormatter } from './sequence-number.js'
 import { ShardThrottle } from './shard-throttle.js'
@@ -33,7 +34,27 @@ export interface ConsumerDoc {
   status: ConsumerStatus
   /** When a CREATING consumer becomes ACTIVE, or a DELETING one disappears. */
   dueAt?: number | undefined
+  /** TagResource's tags; insertion order is kept, ListTagsForResource sorts by key. */
+  tags?: Record<string, string> | undefined
+  /** PutResourcePolicy's policy, as given (JSON text): kept and returned, not enforced. */
+  policy?: string | undefined
 }
+
+/** The shard-level metrics EnableEnhancedMonitoring turns on, in the order AWS lists them. */
+export const SHARD_LEVEL_METRICS = [
+  'IncomingBytes',
+  'IncomingRecords',
+  'OutgoingBytes',
+  'OutgoingRecords',
+  'WriteProvisionedThroughputExceeded',
+  'ReadProvisionedThroughputExceeded',
+  'IteratorAgeMilliseconds'
+] as const
+
+export type ShardLevelMetric = typeof SHARD_LEVEL_METRICS[number]
+
+/** AWS's default and smallest largest record: 1 MiB of data plus partition key. */
+export const DEFAULT_MAX_RECORD_SIZE_KIB = 1024
 
 export interface StreamDoc {
   readonly id: number
@@ -63,6 +84,18 @@ export interface StreamDoc {
    * horizon at the moment of an increase is kept here.
    */
   expiredBefore?: number | undefined
+  /** StartStreamEncryption's setting, shown by DescribeStream; absent when encryption is off. */
+  encryption?: { readonly type: 'KMS', readonly keyId: string } | undefined
+  /** When records started arriving encrypted or not (encryption.ts); absent while no change was ever made. */
+  encryptionHistory?: EncryptionChange[] | undefined
+  /** When StartStreamEncryption and StopStreamEncryption succeeded, for their calls-per-24-hours quotas. */
+  encryptionCalls?: { start?: number[] | undefined, stop?: number[] | undefined } | undefined
+  /** Enhanced monitoring's enabled shard-level metrics, in SHARD_LEVEL_METRICS order. */
+  shardLevelMetrics?: ShardLevelMetric[] | undefined
+  /** The largest record (data plus partition key) in KiB; DEFAULT_MAX_RECORD_SIZE_KIB when absent. */
+  maxRecordSizeKiB?: number | undefined
+  /** PutResourcePolicy's policy, as given (JSON text): kept and returned, not enforced. */
+  policy?: string | undefined
 }
 
 export function formatShardId (index: number): string {
@@ -194,6 +227,18 @@ export class Stream {
 
   get name (): string {
     return this.doc.name
+  }
+
+  /** The largest record this stream takes, data plus partition key, in bytes. */
+  get maxRecordBytes (): number {
+    return (this.doc.maxRecordSizeKiB ?? DEFAULT_MAX_RECORD_SIZE_KIB) * 1024
+  }
+
+  /** The arrival time of the newest record given a position in any shard (0 when none). */
+  get newestArrival (): number {
+    let newest = 0
+    for (const shard of this.shards.values()) if (shard.tail.ts > newest) newest = shard.tail.ts
+    return newest
   }
 
   get retentionMs (): number {

@@ -30,6 +30,8 @@ export interface CreateStreamSpec {
   readonly mode: StreamMode
   readonly partitionHash: PartitionHash
   readonly tags: Record<string, string>
+  /** The largest record in KiB; AWS's default (1,024) when absent. */
+  readonly maxRecordSizeKiB?: number | undefined
 }
 
 /** Which stream states an operation accepts, and what a stream in another state gets. */
@@ -208,7 +210,8 @@ export class StreamRegistry {
       partitionHash: spec.partitionHash,
       shards,
       tags: { ...spec.tags },
-      activeAt: delayed ? now + this.config.createStreamMs : undefined
+      activeAt: delayed ? now + this.config.createStreamMs : undefined,
+      ...(spec.maxRecordSizeKiB === undefined ? {} : { maxRecordSizeKiB: spec.maxRecordSizeKiB })
     }
     const stream = new Stream(doc, scope, streamArn(scope, doc.name))
     for (const shardDoc of shards) stream.shards.set(shardDoc.index, new Shard(shardDoc, undefined, this.config.clock))
@@ -245,15 +248,27 @@ export class StreamRegistry {
    */
   async reshard (stream: Stream, apply: () => void): Promise<void> {
     const openBefore = stream.openShardsByHash
-    apply()
-    if (this.config.createStreamMs > 0) {
+    await this.update(stream, apply)
+    // Readers waiting at the end of a shard that just closed can now finish it.
+    for (const shard of openBefore) if (!shard.open) shard.notify()
+  }
+
+  /**
+   * Applies an asynchronous change (a reshard, starting or stopping encryption) and
+   * persists it: with a state-transition delay the stream is UPDATING for that long
+   * afterwards, as in Kinesis, and `apply` is told when it becomes ACTIVE again
+   * (undefined without a delay). It runs synchronously, before anything else can see
+   * the stream.
+   */
+  async update (stream: Stream, apply: (activeAt: number | undefined) => void): Promise<void> {
+    const activeAt = this.config.createStreamMs > 0 ? this.config.clock() + this.config.createStreamMs : undefined
+    apply(activeAt)
+    if (activeAt !== undefined) {
       stream.doc.status = 'UPDATING'
-      stream.doc.activeAt = this.config.clock() + this.config.createStreamMs
+      stream.doc.activeAt = activeAt
     }
     await this.save(stream)
     this.scheduleTransition(stream)
-    // Readers waiting at the end of a shard that just closed can now finish it.
-    for (const shard of openBefore) if (!shard.open) shard.notify()
   }
 
   /**

@@ -14,6 +14,7 @@ import { StopLatch } from '../stop-latch.js'
 import { comparePositions, positionAfter, type ShardPosition } from '../storage/record-key.js'
 import type { StoredRecord } from '../storage/store.js'
 import type { LiveSubscription } from './consumer-registry.js'
+import { labelsOf, type RecordLabels } from './encryption.js'
 import type { ChildShardInfo, RecordReader, ShardPage } from './record-reader.js'
 import { MIB } from './shard-throttle.js'
 import type { Shard, ShardCommit, Stream } from './stream-model.js'
@@ -31,6 +32,8 @@ export interface SubscriptionEvent {
   readonly continuationSequenceNumber: string
   readonly millisBehindLatest: number
   readonly childShards: ChildShardInfo[]
+  /** The records' encryption (encryption.ts). */
+  readonly labels: RecordLabels
 }
 
 export interface EventSink {
@@ -105,7 +108,8 @@ export class Subscription implements LiveSubscription {
             sequenceNumbers: page.sequenceNumbers,
             continuationSequenceNumber: this.reader.continuationOf(this.shard, page.next),
             millisBehindLatest: page.millisBehindLatest,
-            childShards: page.childShards
+            childShards: page.childShards,
+            labels: page.labels
           }))
           if (this.latch.stopped) break
           lastSent = clock()
@@ -166,7 +170,8 @@ export class Subscription implements LiveSubscription {
       next: positionAfter(last),
       ended: false,
       millisBehindLatest: 0,
-      childShards: []
+      childShards: [],
+      labels: labelsOf(this.stream.doc.encryptionHistory, records)
     }
   }
 }

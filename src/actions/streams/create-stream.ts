@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import { defineAction } from '../action.js'
 import { rejectReservedTagKeys } from './rules.js'
-import { StreamName, TagMap } from './fields.js'
+import { MaxRecordSizeKiB, StreamName, TagMap } from './fields.js'
 import { StringEnum } from '../schema.js'
 
 /** ON_DEMAND streams start with 4 shards, as in Kinesis. */
@@ -17,6 +17,7 @@ export const createStream = defineAction({
       stream_mode: Type.Optional(StringEnum(['PROVISIONED', 'ON_DEMAND']))
     })),
     tags: Type.Optional(TagMap(50)),
+    max_record_size_in_ki_b: Type.Optional(MaxRecordSizeKiB),
     partition_hash: Type.Optional(StringEnum(['MURMUR3', 'MD5']))
   }),
   async handle (ctx, input) {
@@ -30,7 +31,8 @@ export const createStream = defineAction({
       shardCount: mode === 'ON_DEMAND' ? ON_DEMAND_SHARDS : input.shard_count!,
       mode,
       partitionHash: input.partition_hash ?? 'MURMUR3',
-      tags: input.tags ?? {}
+      tags: input.tags ?? {},
+      maxRecordSizeKiB: input.max_record_size_in_ki_b
     })
     return {}
   }

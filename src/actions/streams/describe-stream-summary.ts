@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
 import { StreamRefFields } from './fields.js'
-import { streamModeShape } from './shapes.js'
+import { encryptionShape, enhancedMonitoringShape, streamModeShape } from './shapes.js'
 
 export const describeStreamSummary = defineAction({
   name: 'DescribeStreamSummary',
@@ -16,10 +16,11 @@ export const describeStreamSummary = defineAction({
         stream_mode_details: streamModeShape(stream),
         retention_period_hours: stream.doc.retentionHours,
         stream_creation_timestamp: stream.doc.createdAt,
-        enhanced_monitoring: [{ shard_level_metrics: [] }],
-        encryption_type: 'NONE',
+        enhanced_monitoring: enhancedMonitoringShape(stream),
+        ...encryptionShape(stream),
         open_shard_count: stream.openShardCount,
         consumer_count: ctx.consumers.list(stream).length,
+        max_record_size_in_ki_b: stream.maxRecordBytes / 1024,
         partition_hash: stream.doc.partitionHash
       }
     }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
 import { ShardId, StreamRefFields } from './fields.js'
-import { shardShape, shardsAfter, streamModeShape } from './shapes.js'
+import { encryptionShape, enhancedMonitoringShape, shardShape, shardsAfter, streamModeShape } from './shapes.js'
 
 export const describeStream = defineAction({
   name: 'DescribeStream',
@@ -24,8 +24,8 @@ export const describeStream = defineAction({
         has_more_shards: page.length < shards.length,
         retention_period_hours: stream.doc.retentionHours,
         stream_creation_timestamp: stream.doc.createdAt,
-        enhanced_monitoring: [{ shard_level_metrics: [] }],
-        encryption_type: 'NONE',
+        enhanced_monitoring: enhancedMonitoringShape(stream),
+        ...encryptionShape(stream),
         partition_hash: stream.doc.partitionHash
       }
     }

@@ -15,7 +15,11 @@ export const getRecords = defineAction({
     const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, input.stream_arn, ctx.pageRenderer)
     let records: unknown[]
     if (page.rendered === undefined) {
-      records = page.records.map((r, i) => recordShape(r, page.sequenceNumbers[i]!))
+      const { labels, sequenceNumbers } = page
+      // One label for the page but where it straddles a change of encryption.
+      records = typeof labels === 'function'
+        ? page.records.map((r, i) => recordShape(r, sequenceNumbers[i]!, labels(r.ts)))
+        : page.records.map((r, i) => recordShape(r, sequenceNumbers[i]!, labels))
     } else {
       // Rendered ahead for the calling transport (ctx.pageRenderer), which writes the
       // rendering and nothing else; the shapes would be built only to be dropped.

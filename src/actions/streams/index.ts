@@ -25,6 +25,17 @@ import { removeTagsFromStream } from './remove-tags-from-stream.js'
 import { decreaseStreamRetentionPeriod, increaseStreamRetentionPeriod } from './retention-period.js'
 import { splitShard } from './split-shard.js'
 import { updateShardCount } from './update-shard-count.js'
+import { startStreamEncryption, stopStreamEncryption } from './stream-encryption.js'
+import { disableEnhancedMonitoring, enableEnhancedMonitoring } from './enhanced-monitoring.js'
+import { putResourcePolicy } from './put-resource-policy.js'
+import { getResourcePolicy } from './get-resource-policy.js'
+import { deleteResourcePolicy } from './delete-resource-policy.js'
+import { tagResource } from './tag-resource.js'
+import { untagResource } from './untag-resource.js'
+import { listTagsForResource } from './list-tags-for-resource.js'
+import { describeAccountSettings } from './describe-account-settings.js'
+import { updateAccountSettings } from './update-account-settings.js'
+import { updateMaxRecordSize } from './update-max-record-size.js'
 
 export const STREAM_ACTIONS: readonly AnyAction[] = [
   createStream,
@@ -39,6 +50,19 @@ export const STREAM_ACTIONS: readonly AnyAction[] = [
   addTagsToStream,
   removeTagsFromStream,
   listTagsForStream,
+  tagResource,
+  untagResource,
+  listTagsForResource,
+  startStreamEncryption,
+  stopStreamEncryption,
+  enableEnhancedMonitoring,
+  disableEnhancedMonitoring,
+  putResourcePolicy,
+  getResourcePolicy,
+  deleteResourcePolicy,
+  describeAccountSettings,
+  updateAccountSettings,
+  updateMaxRecordSize,
   splitShard,
   mergeShards,
   updateShardCount,

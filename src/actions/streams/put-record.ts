@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
+import { encryptionAt } from '../../streams/encryption.js'
 import { defineAction } from '../action.js'
 import { checkRecordSize } from './rules.js'
 import { HashKey, PartitionKey, RecordData, SequenceNumber, StreamRefFields } from './fields.js'
@@ -14,17 +15,22 @@ export const putRecord = defineAction({
     sequence_number_for_ordering: Type.Optional(SequenceNumber)
   }),
   async handle (ctx, input) {
-    const bytes = checkRecordSize(input.partition_key, input.data, 'The record')
     const stream = ctx.streams.require(input, 'writable')
+    const bytes = checkRecordSize(input.partition_key, input.data, undefined, stream.maxRecordBytes)
+    // The record arrives at `now` (or at its shard's last arrival, if later), and a change
+    // of encryption takes effect after every arrival so far (encryption.ts): this is the
+    // record's own label.
+    const now = ctx.config.clock()
+    const encryption = encryptionAt(stream.doc.encryptionHistory, now)
     const [result] = await ctx.writer.put(stream, [{
       partitionKey: input.partition_key,
       data: input.data,
       explicitHashKey: input.explicit_hash_key,
       bytes
-    }], input.sequence_number_for_ordering)
+    }], input.sequence_number_for_ordering, now)
     if (result === undefined || !result.ok) {
       throw new ServiceError('THROUGHPUT_EXCEEDED', result?.errorMessage ?? 'Rate exceeded.')
     }
-    return { shard_id: result.shardId, sequence_number: result.sequenceNumber, encryption_type: 'NONE' }
+    return { shard_id: result.shardId, sequence_number: result.sequenceNumber, encryption_type: encryption ?? 'NONE' }
   }
 })

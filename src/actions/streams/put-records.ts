@@ -1,11 +1,13 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import { MIB } from '../../streams/shard-throttle.js'
+import { encryptionAt } from '../../streams/encryption.js'
 import { defineAction } from '../action.js'
 import { HashKey, PartitionKey, RecordData, StreamRefFields } from './fields.js'
 import { checkRecordSize } from './rules.js'
 
-const MAX_REQUEST_BYTES = 5 * MIB
+/** AWS raised it from 5 MiB when records could grow to 10 MiB (UpdateMaxRecordSize), for every stream. */
+const MAX_REQUEST_BYTES = 10 * MIB
 
 export const putRecords = defineAction({
   name: 'PutRecords',
@@ -18,24 +20,28 @@ export const putRecords = defineAction({
     }), { minItems: 1, maxItems: 500 })
   }),
   async handle (ctx, input) {
-    const sizes = input.records.map((r, i) => checkRecordSize(r.partition_key, r.data, `records[${i}]`))
+    const stream = ctx.streams.require(input, 'writable')
+    const max = stream.maxRecordBytes
+    const sizes = input.records.map((r, i) => checkRecordSize(r.partition_key, r.data, i, max))
     const total = sizes.reduce((sum, bytes) => sum + bytes, 0)
     if (total > MAX_REQUEST_BYTES) {
-      throw new ServiceError('INVALID_ARGUMENT', `Records size exceeds the 5 MiB limit: the request holds ${total} bytes of data and partition keys; send at most ${MAX_REQUEST_BYTES}.`)
+      throw new ServiceError('INVALID_ARGUMENT', `Records size exceeds the 10 MiB limit: the request holds ${total} bytes of data and partition keys; send at most ${MAX_REQUEST_BYTES}.`)
     }
-    const stream = ctx.streams.require(input, 'writable')
+    // The records' label, as in PutRecord.
+    const now = ctx.config.clock()
+    const encryption = encryptionAt(stream.doc.encryptionHistory, now)
     const results = await ctx.writer.put(stream, input.records.map((r, i) => ({
       partitionKey: r.partition_key,
       data: r.data,
       explicitHashKey: r.explicit_hash_key,
       bytes: sizes[i]!
-    })))
+    })), undefined, now)
     return {
       failed_record_count: results.filter((r) => !r.ok).length,
       records: results.map((r) => r.ok
         ? { sequence_number: r.sequenceNumber, shard_id: r.shardId }
         : { error_code: r.errorCode, error_message: r.errorMessage }),
-      encryption_type: 'NONE'
+      encryption_type: encryption ?? 'NONE'
     }
   }
 })

@@ -2,6 +2,8 @@
  * Output shapes shared by several operations, in proto field names.
  */
 import type { StoredRecord } from '../../storage/store.js'
+import type { CommitmentState } from '../../streams/account-settings.js'
+import type { RecordEncryption } from '../../streams/encryption.js'
 import type { ChildShardInfo } from '../../streams/record-reader.js'
 import { formatShardId, parseShardId, type Shard, type Stream } from '../../streams/stream-model.js'
 
@@ -44,12 +46,43 @@ export function shardsAfter (stream: Stream, exclusiveStartShardId: string | und
   return shards.filter((s) => s.id > after)
 }
 
-export function recordShape (record: StoredRecord, sequenceNumber: string): Record<string, unknown> {
+/**
+ * A record as GetRecords and SubscribeToShard return it. `encryption_type` is there only
+ * for an encrypted record (AWS leaves it out otherwise), and last, where AWS puts it.
+ */
+export function recordShape (record: StoredRecord, sequenceNumber: string, encryption: RecordEncryption): Record<string, unknown> {
+  return encryption === undefined
+    ? {
+        sequence_number: sequenceNumber,
+        approximate_arrival_timestamp: record.ts,
+        data: record.data,
+        partition_key: record.partitionKey
+      }
+    : {
+        sequence_number: sequenceNumber,
+        approximate_arrival_timestamp: record.ts,
+        data: record.data,
+        partition_key: record.partitionKey,
+        encryption_type: encryption
+      }
+}
+
+/** The stream's encryption and key as DescribeStream and DescribeStreamSummary show them. */
+export function encryptionShape (stream: Stream): { encryption_type: string, key_id?: string } {
+  const encryption = stream.doc.encryption
+  return encryption === undefined ? { encryption_type: 'NONE' } : { encryption_type: encryption.type, key_id: encryption.keyId }
+}
+
+export function enhancedMonitoringShape (stream: Stream): Array<{ shard_level_metrics: string[] }> {
+  return [{ shard_level_metrics: stream.doc.shardLevelMetrics ?? [] }]
+}
+
+export function commitmentShape (state: CommitmentState): Record<string, unknown> {
   return {
-    sequence_number: sequenceNumber,
-    approximate_arrival_timestamp: record.ts,
-    data: record.data,
-    partition_key: record.partitionKey
+    status: state.status,
+    ...(state.startedAt === undefined ? {} : { started_at: state.startedAt }),
+    ...(state.endedAt === undefined ? {} : { ended_at: state.endedAt }),
+    ...(state.earliestAllowedEndAt === undefined ? {} : { earliest_allowed_end_at: state.earliestAllowedEndAt })
   }
 }
 

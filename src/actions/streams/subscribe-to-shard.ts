@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
+import { labelOf } from '../../streams/encryption.js'
 import { Subscription, type SubscriptionEvent } from '../../streams/subscription.js'
 import { defineStreamingAction } from '../action.js'
 import { ConsumerArn } from './consumer-fields.js'
@@ -15,7 +16,7 @@ import { recordShape, childShardShape } from './shapes.js'
 function eventShape (event: SubscriptionEvent): Record<string, unknown> {
   const ended = event.childShards.length > 0
   return {
-    records: event.records.map((r, i) => recordShape(r, event.sequenceNumbers[i]!)),
+    records: event.records.map((r, i) => recordShape(r, event.sequenceNumbers[i]!, labelOf(event.labels, r.ts))),
     ...(ended ? {} : { continuation_sequence_number: event.continuationSequenceNumber }),
     millis_behind_latest: event.millisBehindLatest,
     ...(ended ? { child_shards: event.childShards.map(childShardShape) } : {})
