@@ -73,6 +73,35 @@ describe.skipIf(cliVersion === undefined)(`AWS CLI (${cliVersion ?? 'absent'})`,
     expect(Buffer.from(got.Records[0]!.Data, 'base64').toString()).toBe('user signup')
   })
 
+  it('runs the encryption, monitoring, policy, tag, account and record-size commands', async () => {
+    const name = uniqueName('cli-new')
+    const arn = `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`
+    await aws('create-stream', '--stream-name', name, '--shard-count', '1', '--max-record-size-in-ki-b', '2048')
+    await aws('start-stream-encryption', '--stream-name', name, '--encryption-type', 'KMS', '--key-id', 'alias/aws/kinesis')
+    const monitored = await aws('enable-enhanced-monitoring', '--stream-name', name, '--shard-level-metrics', 'IncomingBytes', 'OutgoingBytes') as { DesiredShardLevelMetrics: string[] }
+    expect(monitored.DesiredShardLevelMetrics).toEqual(['IncomingBytes', 'OutgoingBytes'])
+    const disabled = await aws('disable-enhanced-monitoring', '--stream-arn', arn, '--shard-level-metrics', 'ALL') as { CurrentShardLevelMetrics: string[], DesiredShardLevelMetrics: string[] }
+    expect([disabled.CurrentShardLevelMetrics, disabled.DesiredShardLevelMetrics]).toEqual([['IncomingBytes', 'OutgoingBytes'], []])
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'kinesis:GetRecords', Resource: arn }] })
+    await aws('put-resource-policy', '--resource-arn', arn, '--policy', policy)
+    expect((await aws('get-resource-policy', '--resource-arn', arn)).Policy).toBe(policy)
+    await aws('delete-resource-policy', '--resource-arn', arn)
+    expect((await aws('get-resource-policy', '--resource-arn', arn)).Policy).toBe('{}')
+    await aws('tag-resource', '--resource-arn', arn, '--tags', 'team=data,env=dev')
+    await aws('untag-resource', '--resource-arn', arn, '--tag-keys', 'env')
+    expect((await aws('list-tags-for-resource', '--resource-arn', arn)).Tags).toEqual([{ Key: 'team', Value: 'data' }])
+    await aws('update-max-record-size', '--stream-arn', arn, '--max-record-size-in-ki-b', '5000')
+    const summary = (await aws('describe-stream-summary', '--stream-name', name)).StreamDescriptionSummary as Record<string, unknown>
+    expect([summary.EncryptionType, summary.KeyId, summary.MaxRecordSizeInKiB]).toEqual(['KMS', 'alias/aws/kinesis', 5000])
+    await aws('stop-stream-encryption', '--stream-name', name, '--encryption-type', 'KMS', '--key-id', 'alias/aws/kinesis')
+    expect(((await aws('describe-stream', '--stream-name', name)).StreamDescription as Record<string, unknown>).EncryptionType).toBe('NONE')
+    const settings = await aws('update-account-settings', '--minimum-throughput-billing-commitment', 'Status=ENABLED') as { MinimumThroughputBillingCommitment: { Status: string, StartedAt: number, EarliestAllowedEndAt: number } }
+    expect(settings.MinimumThroughputBillingCommitment.Status).toBe('ENABLED')
+    // The CLI prints timestamps as epoch seconds.
+    expect(settings.MinimumThroughputBillingCommitment.EarliestAllowedEndAt - settings.MinimumThroughputBillingCommitment.StartedAt).toBeCloseTo(86_400, 3)
+    expect((await aws('describe-account-settings')).MinimumThroughputBillingCommitment).toEqual(settings.MinimumThroughputBillingCommitment)
+  })
+
   it('prints AWS errors by their AWS names', async () => {
     const failed = await run('aws', ['--endpoint-url', endpoint, 'kinesis', 'describe-stream', '--stream-name', uniqueName('absent')], { env: ENV, timeout: 30_000 }).then(() => undefined, (err: { stderr: string }) => err.stderr)
     expect(failed).toMatch(/ResourceNotFoundException/)
