@@ -17,6 +17,7 @@ import { expectRawError, expectSerializationFailed, GARBAGE, message, stringFiel
 import { kinesisHeaders, rawHttp1 } from './helpers/raw-http.js'
 import { recordReaders, SHARD0 } from './helpers/records.js'
 import { expectCode, ManualClock, rawCall, startServer, uniqueName, type TestServer } from './helpers/server.js'
+import { changeAt, encryptionAt, labelsOf, withChange } from '../src/streams/encryption.js'
 
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012'
 const ALIAS = 'alias/aws/kinesis'
@@ -344,5 +345,34 @@ describe('stream encryption over raw JSON', () => {
     expect(res.status).toBe(400)
     expect(res.json?.__type).toBe('SerializationException')
     expect((await client().describeStream({ streamName })).streamDescription.encryptionType).toBe('NONE')
+  })
+})
+
+describe('the encryption history behind record labels', () => {
+  it('drops changes no retained record can carry, and adds none that changes nothing', () => {
+    let history = withChange(undefined, 'NONE', 10, 0)
+    expect(history).toBeUndefined()
+    history = withChange(history, 'KMS', 100, 0)
+    history = withChange(history, 'KMS', 150, 0)
+    history = withChange(history, 'NONE', 200, 0)
+    expect(history).toEqual([{ from: 100, type: 'KMS' }, { from: 200, type: 'NONE' }])
+    // Once the horizon has passed 200, records of the KMS period are all expired.
+    expect(withChange(history, 'KMS', 300, 250)).toEqual([{ from: 200, type: 'NONE' }, { from: 300, type: 'KMS' }])
+    expect([99, 100, 199, 200].map((ts) => encryptionAt(history, ts))).toEqual([undefined, 'KMS', 'KMS', undefined])
+  })
+
+  it('gives a run one label unless a change falls inside it', () => {
+    const history = [{ from: 100, type: 'KMS' as const }]
+    expect(labelsOf(history, [{ ts: 100 }, { ts: 120 }])).toBe('KMS')
+    expect(labelsOf(history, [{ ts: 10 }, { ts: 99 }])).toBeUndefined()
+    const mixed = labelsOf(history, [{ ts: 99 }, { ts: 100 }])
+    expect(typeof mixed).toBe('function')
+    expect([99, 100].map((ts) => (mixed as (ts: number) => unknown)(ts))).toEqual([undefined, 'KMS'])
+  })
+
+  it('takes effect after every record written and once the stream is ACTIVE again', () => {
+    expect(changeAt(1000, undefined, 900)).toBe(1001)
+    expect(changeAt(1000, undefined, 1005)).toBe(1006)
+    expect(changeAt(1000, 1300, 1005)).toBe(1300)
   })
 })
