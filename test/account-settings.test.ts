@@ -6,12 +6,12 @@
  */
 import { DescribeAccountSettingsCommand, UpdateAccountSettingsCommand, type KinesisClient, type MinimumThroughputBillingCommitmentInputStatus } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { MinimumThroughputBillingCommitment, StreamClient } from '../client/index.js'
+import { StreamClient, type MinimumThroughputBillingCommitment } from '../client/index.js'
 import { expectAwsError, SDK_TARGETS, sdkClient } from './helpers/aws-sdk.js'
 import { expectValidation, startRestartableServer, type RestartableServer } from './helpers/control-plane.js'
 import { bytesField, expectRawError, expectSerializationFailed, GARBAGE, message, stringField, varintField } from './helpers/protowire.js'
 import { kinesisHeaders, rawHttp1 } from './helpers/raw-http.js'
-import { ManualClock, rawCall, startServer } from './helpers/server.js'
+import { ManualClock, rawCall } from './helpers/server.js'
 
 const DAY_MS = 24 * 3_600_000
 
@@ -113,12 +113,19 @@ describe('the minimum throughput billing commitment', () => {
     expect((await commitment()).status).toBe('ENABLED_UNTIL_EARLIEST_ALLOWED_END')
   })
 
-  it('belongs to the account: a server of another account has its own', async () => {
-    const other = await startServer({ accountId: '111122223333', clock: clock.now })
+  it('belongs to the account, whatever the region: another account has its own', async () => {
+    const mine = (await commitment()).status
+    const otherRegion = new StreamClient({ endpoint: srv.current.endpoint, region: 'eu-west-1' })
+    const otherAccount = new StreamClient({ endpoint: srv.current.endpoint, accountId: '111122223333' })
     try {
-      expect((await other.client.describeAccountSettings()).minimumThroughputBillingCommitment).toEqual({ status: 'DISABLED' })
+      expect((await otherRegion.describeAccountSettings()).minimumThroughputBillingCommitment.status).toBe(mine)
+      expect((await otherAccount.describeAccountSettings()).minimumThroughputBillingCommitment).toEqual({ status: 'DISABLED' })
+      await otherAccount.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
+      expect((await otherAccount.describeAccountSettings()).minimumThroughputBillingCommitment.status).toBe('ENABLED')
+      expect((await commitment()).status).toBe(mine)
     } finally {
-      await other.close()
+      otherRegion.close()
+      otherAccount.close()
     }
   })
 })

@@ -6,7 +6,7 @@
  */
 import { ListTagsForResourceCommand, ListTagsForStreamCommand, RegisterStreamConsumerCommand, TagResourceCommand, UntagResourceCommand, type KinesisClient } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { StreamClient, Tag } from '../client/index.js'
+import { StreamClient, type Tag } from '../client/index.js'
 import { expectAwsError, SDK_TARGETS, sdkClient } from './helpers/aws-sdk.js'
 import { expectValidation, startRestartableServer, type RestartableServer } from './helpers/control-plane.js'
 import { expectSerializationFailed, GARBAGE, mapEntryField, message, stringField, tag, varint, WireType } from './helpers/protowire.js'
@@ -41,6 +41,10 @@ async function newConsumer (tags?: Record<string, string>): Promise<{ streamArn:
 
 async function tagsOf (resourceArn: string): Promise<Tag[]> {
   return (await client().listTagsForResource({ resourceArn })).tags
+}
+
+function arnOf (streamName: string): string {
+  return `arn:aws:kinesis:us-east-1:000000000000:stream/${streamName}`
 }
 
 function tagSet (prefix: string, count: number): Record<string, string> {
@@ -160,6 +164,21 @@ describe('resource tags', () => {
       // Replacing existing keys adds none.
       await client().tagResource({ resourceArn: arn, tags: { ...tagSet('a', 5), ...tagSet('b', 5) } })
       expect(await tagsOf(arn)).toHaveLength(50)
+    }
+  })
+
+  it('finds a resource by ARN only in the ARN\'s own region', async () => {
+    const streamName = uniqueName('eu')
+    const eu = new StreamClient({ endpoint: srv.current.endpoint, region: 'eu-west-1' })
+    try {
+      await eu.createStream({ streamName, shardCount: 1 })
+      const euArn = `arn:aws:kinesis:eu-west-1:000000000000:stream/${streamName}`
+      await eu.tagResource({ resourceArn: euArn, tags: { region: 'eu' } })
+      expect((await eu.listTagsForResource({ resourceArn: euArn })).tags).toEqual([{ key: 'region', value: 'eu' }])
+      await expectCode(client().listTagsForResource({ resourceArn: euArn }), 'STREAM_NOT_FOUND')
+      await expectCode(client().tagResource({ resourceArn: arnOf(streamName), tags: { a: '1' } }), 'STREAM_NOT_FOUND')
+    } finally {
+      eu.close()
     }
   })
 
