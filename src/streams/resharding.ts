@@ -7,7 +7,8 @@
  * either as before or as after.
  */
 import type { Clock } from '../clock.js'
-import { evenHashRanges } from './hash-key.js'
+import { HASH_KEY_MAX } from './hash-key.js'
+import { planBoundaries } from './scaling-plan.js'
 import { Shard, type Stream } from './stream-model.js'
 
 function close (shard: Shard, now: number): void {
@@ -61,33 +62,51 @@ export function adjacent (a: Shard, b: Shard): boolean {
 }
 
 /**
- * Reaches `target` evenly sized open shards through real splits and merges, so lineage
- * stays a graph of splits and merges: first split every open shard at each target
- * boundary inside it, so that each shard lies within one target range, then merge the
- * shards of each target range left to right.
+ * Reaches `target` open shards through real splits and merges, so lineage stays a graph of
+ * splits and merges, along AWS's plan (scaling-plan.ts): first each open shard is split at
+ * the new boundaries planned inside it, then the pieces of each new range are merged left
+ * to right.
  */
 export function scaleUniformly (stream: Stream, target: number, clock: Clock): void {
-  const ranges = evenHashRanges(target)
-  // Work on a local list in hash order and rebuild the routing table once at the end, so
-  // scaling to 10,000 shards stays linear rather than re-sorting after every step.
-  const open: Shard[] = []
-  let i = 0
-  const sorted = stream.openShardsByHash
-  for (const range of ranges) {
-    const boundary = range.end
-    while (i < sorted.length && sorted[i]!.hashEnd <= boundary) open.push(sorted[i++]!)
-    const holder = sorted[i]
-    if (holder !== undefined && holder.hashStart <= boundary && boundary < holder.hashEnd) {
-      // The shard straddles the end of this range: split it there and carry the upper part.
-      const [lower, upper] = splitShard(stream, holder, boundary + 1n, clock, false)
-      open.push(lower)
-      sorted[i] = upper
-    }
+  const open = stream.openShardsByHash
+  const plan = planBoundaries(open, target)
+  const splits = new Map<Shard, bigint[]>()
+  for (const boundary of plan) {
+    if (boundary.split !== undefined) splits.set(boundary.split, [...(splits.get(boundary.split) ?? []), boundary.at])
   }
-  let j = 0
-  for (const range of ranges) {
-    let merged = open[j++]!
-    while (j < open.length && open[j]!.hashEnd <= range.end) merged = mergeShards(stream, merged, open[j++]!, clock, false)
+  // The routing table is rebuilt once at the end, so scaling 10,000 shards stays linear.
+  const pieces: Shard[] = []
+  for (const shard of open) {
+    let rest = shard
+    for (const at of splits.get(shard) ?? []) {
+      const [lower, upper] = splitShard(stream, rest, at, clock, false)
+      pieces.push(lower)
+      rest = upper
+    }
+    pieces.push(rest)
+  }
+  let i = 0
+  for (const end of [...plan.map((b) => b.at - 1n), HASH_KEY_MAX]) {
+    let merged = pieces[i++]!
+    while (i < pieces.length && pieces[i]!.hashEnd <= end) merged = mergeShards(stream, merged, pieces[i++]!, clock, false)
   }
   stream.reindex()
+}
+
+/**
+ * Splits the widest open shards in half, widest first, until the stream has `target` open
+ * shards: how an ON_DEMAND stream makes room for a warm throughput at once. Halving is how
+ * on-demand streams split (AWS: the parent's hash keys are shared evenly by its children).
+ */
+export function splitWidest (stream: Stream, target: number, clock: Clock): void {
+  while (stream.openShardCount < target) {
+    const widest = stream.openShardsByHash.sort((a, b) => (a.width > b.width ? -1 : a.width < b.width ? 1 : 0))
+    for (const shard of widest.slice(0, target - stream.openShardCount)) splitShard(stream, shard, middleOf(shard), clock, false)
+    stream.reindex()
+  }
+}
+
+/** The first hash key of a shard's upper half. */
+export function middleOf (shard: Shard): bigint {
+  return shard.hashStart + shard.width / 2n
 }
