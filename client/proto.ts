@@ -24,6 +24,8 @@ export type MethodName =
   | 'SplitShard'
   | 'MergeShards'
   | 'UpdateShardCount'
+  | 'UpdateStreamMode'
+  | 'UpdateStreamWarmThroughput'
   | 'RegisterStreamConsumer'
   | 'DescribeStreamConsumer'
   | 'ListStreamConsumers'

@@ -7,6 +7,7 @@ import type {
   ListStreamConsumersRequest,
   SubscribeToShardRequest,
   UpdateShardCountRequest,
+  UpdateStreamModeRequest,
   RecordData,
   StreamEncryptionRequest,
   Timestamp,
@@ -48,6 +49,11 @@ export function encodeUpdateAccountSettings (request: UpdateAccountSettingsReque
 
 export function encodeUpdateShardCount (request: UpdateShardCountRequest): object {
   checkEnum('scalingType', request.scalingType, ['SCALING_TYPE_UNSPECIFIED', 'UNIFORM_SCALING'])
+  return request
+}
+
+export function encodeUpdateStreamMode (request: UpdateStreamModeRequest): object {
+  checkEnum('streamModeDetails.streamMode', request.streamModeDetails?.streamMode, ['STREAM_MODE_UNSPECIFIED', 'PROVISIONED', 'ON_DEMAND'])
   return request
 }
 

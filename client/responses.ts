@@ -30,7 +30,9 @@ import type {
   StreamRecord,
   StreamSummary,
   Tag,
-  UpdateShardCountResponse
+  UpdateShardCountResponse,
+  UpdateStreamWarmThroughputResponse,
+  WarmThroughput
 } from './types.js'
 
 /*
@@ -141,8 +143,13 @@ function toStreamDescriptionSummary (wire: Wire<StreamDescriptionSummary>): Stre
     openShardCount: wire.openShardCount ?? 0,
     consumerCount: wire.consumerCount ?? 0,
     partitionHash: wire.partitionHash ?? 'MURMUR3',
-    maxRecordSizeInKiB: wire.maxRecordSizeInKiB ?? 0
+    maxRecordSizeInKiB: wire.maxRecordSizeInKiB ?? 0,
+    warmThroughput: wire.warmThroughput === undefined ? undefined : toWarmThroughput(wire.warmThroughput)
   })
+}
+
+function toWarmThroughput (wire: Wire<WarmThroughput>): WarmThroughput {
+  return compact({ targetMiBps: wire.targetMiBps, currentMiBps: wire.currentMiBps ?? 0 })
 }
 
 function toStreamSummary (wire: Wire<StreamSummary>): StreamSummary {
@@ -251,6 +258,14 @@ export function toUpdateShardCountResponse (wire: Wire<UpdateShardCountResponse>
     streamArn: wire.streamArn ?? '',
     currentShardCount: wire.currentShardCount ?? 0,
     targetShardCount: wire.targetShardCount ?? 0
+  }
+}
+
+export function toUpdateStreamWarmThroughputResponse (wire: Wire<UpdateStreamWarmThroughputResponse>): UpdateStreamWarmThroughputResponse {
+  return {
+    streamArn: wire.streamArn ?? '',
+    streamName: wire.streamName ?? '',
+    warmThroughput: toWarmThroughput(wire.warmThroughput ?? {})
   }
 }
 

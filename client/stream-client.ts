@@ -4,7 +4,7 @@ import { streamingMethod, streamService, unaryMethod } from './proto.js'
 import type { MethodName, UnaryMethod } from './proto.js'
 import { recordsDeserializer } from './records-decoder.js'
 import { putRecordsDeserializer, putRecordsSerializer } from './put-records-codec.js'
-import { encodeCreateStream, encodeGetShardIterator, encodeListStreamConsumers, encodeSubscribeToShard, encodeUpdateShardCount, encodeListShards, encodePutRecord, encodePutRecords, encodeStreamEncryption, encodeUpdateAccountSettings } from './requests.js'
+import { encodeCreateStream, encodeGetShardIterator, encodeListStreamConsumers, encodeSubscribeToShard, encodeUpdateShardCount, encodeUpdateStreamMode, encodeListShards, encodePutRecord, encodePutRecords, encodeStreamEncryption, encodeUpdateAccountSettings } from './requests.js'
 import {
   toAccountSettingsResponse,
   toEnhancedMonitoringResponse,
@@ -22,6 +22,7 @@ import {
   toPutRecordResponse,
   toPutRecordsResponse,
   toUpdateShardCountResponse,
+  toUpdateStreamWarmThroughputResponse,
   toConsumerResponse,
   toListStreamConsumersResponse
 } from './responses.js'
@@ -97,7 +98,11 @@ import type {
   SplitShardRequest,
   SplitShardResponse,
   UpdateShardCountRequest,
-  UpdateShardCountResponse
+  UpdateShardCountResponse,
+  UpdateStreamModeRequest,
+  UpdateStreamModeResponse,
+  UpdateStreamWarmThroughputRequest,
+  UpdateStreamWarmThroughputResponse
 } from './types.js'
 
 export { DEFAULT_DEADLINE_MS, type CallOptions, type StreamClientOptions } from './grpc-client.js'
@@ -257,6 +262,16 @@ export class StreamClient extends GrpcClient {
 
   updateShardCount (request: UpdateShardCountRequest, options?: CallOptions): Promise<UpdateShardCountResponse> {
     return this.#unary('UpdateShardCount', () => encodeUpdateShardCount(request), toUpdateShardCountResponse, options)
+  }
+
+  /** Switches between PROVISIONED and ON_DEMAND; the stream keeps its shards. */
+  updateStreamMode (request: UpdateStreamModeRequest, options?: CallOptions): Promise<UpdateStreamModeResponse> {
+    return this.#unary('UpdateStreamMode', () => encodeUpdateStreamMode(request), toEmptyResponse, options)
+  }
+
+  /** Warms an ON_DEMAND stream: it splits at once to take `warmThroughputMiBps`, and never merges below. */
+  updateStreamWarmThroughput (request: UpdateStreamWarmThroughputRequest, options?: CallOptions): Promise<UpdateStreamWarmThroughputResponse> {
+    return this.#unary('UpdateStreamWarmThroughput', () => request, toUpdateStreamWarmThroughputResponse, options)
   }
 
   listTagsForStream (request: ListTagsForStreamRequest, options?: CallOptions): Promise<ListTagsForStreamResponse> {

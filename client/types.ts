@@ -48,6 +48,12 @@ export interface StreamModeDetails {
   streamMode: StreamMode
 }
 
+/** The write throughput, in MiB/s, an ON_DEMAND stream keeps room for (target) and takes now (current). */
+export interface WarmThroughput {
+  targetMiBps?: number
+  currentMiBps: number
+}
+
 /** Hash keys are decimal strings in [0, 2^128 - 1]. */
 export interface HashKeyRange {
   startingHashKey: string
@@ -104,9 +110,12 @@ export interface CreateStreamRequest {
   shardCount?: number
   streamModeDetails?: StreamModeDetails
   tags?: Record<string, string>
+  /** Default: the server's --partition-hash (MURMUR3 unless set). */
   partitionHash?: PartitionHash
   /** The largest record (data plus partition key), 1,024 to 10,240 KiB; default 1,024. */
   maxRecordSizeInKiB?: number
+  /** ON_DEMAND only: start with room for this many MiB/s (at least 4 shards). */
+  warmThroughputMiBps?: number
 }
 export type CreateStreamResponse = EmptyResponse
 
@@ -154,12 +163,14 @@ export interface StreamDescriptionSummary {
   partitionHash: PartitionHash
   /** The largest record (data plus partition key) the stream takes, in KiB. */
   maxRecordSizeInKiB: number
+  /** ON_DEMAND streams only. */
+  warmThroughput?: WarmThroughput
 }
 export interface DescribeStreamSummaryResponse {
   streamDescriptionSummary: StreamDescriptionSummary
 }
 
-/** shardline has no account-wide quota: `shardLimit` is the per-stream maximum (10,000). */
+/** The account's quotas and what counts against them (open shards of every stream, ON_DEMAND streams). */
 export interface DescribeLimitsResponse {
   shardLimit: number
   openShardCount: number
@@ -368,6 +379,26 @@ export interface UpdateShardCountResponse {
   streamArn: string
   currentShardCount: number
   targetShardCount: number
+}
+
+/** The stream is named by ARN only, as in Kinesis. */
+export interface UpdateStreamModeRequest {
+  streamArn: string
+  streamModeDetails: StreamModeDetails
+  /** Only when switching to ON_DEMAND. */
+  warmThroughputMiBps?: number
+}
+export type UpdateStreamModeResponse = EmptyResponse
+
+export interface UpdateStreamWarmThroughputRequest extends StreamRef {
+  /** 0 to 10,240; 0 clears it. */
+  warmThroughputMiBps: number
+}
+export interface UpdateStreamWarmThroughputResponse {
+  streamArn: string
+  streamName: string
+  /** `currentMiBps`: what the stream took before the call. */
+  warmThroughput: WarmThroughput
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * these fields.
  */
 import { systemClock, type Clock } from './clock.js'
+import type { PartitionHash } from './streams/hash-key.js'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
@@ -48,6 +49,21 @@ export interface ServerOptions {
   subscriptionHeartbeatMs?: number
   /** How often a WatchLeases call with nothing to send sends a HEARTBEAT. Default 5 s. */
   leaseWatchHeartbeatMs?: number
+  /** How new streams map partition keys to hash keys unless CreateStream says. Default `MURMUR3`; `MD5` places keys as AWS does. */
+  partitionHash?: PartitionHash
+  /**
+   * Open shards allowed per account and region, over all streams (on-demand ones too).
+   * Default AWS's: 500 in us-east-1, us-west-2 and eu-west-1, 200 elsewhere. `limits: 'off'` lifts it.
+   */
+  shardLimit?: number
+  /** ON_DEMAND streams allowed per account and region (AWS: 50). `limits: 'off'` lifts it. */
+  onDemandStreamLimit?: number
+  /** How often ON_DEMAND streams' shard loads are sampled; 0 samples only on `scaleNow()`. Default 1 s. */
+  onDemandCheckMs?: number
+  /** How long an ON_DEMAND shard must stay over half its write limit before it is split. Default 60 s. */
+  onDemandScaleUpMs?: number
+  /** How long two neighbouring ON_DEMAND shards must stay under a quarter of their limit before they merge. Default 24 h. */
+  onDemandScaleDownMs?: number
 }
 
 export interface ServerConfig {
@@ -72,6 +88,13 @@ export interface ServerConfig {
   readonly subscriptionLifetimeMs: number
   readonly subscriptionHeartbeatMs: number
   readonly leaseWatchHeartbeatMs: number
+  readonly partitionHash: PartitionHash
+  /** undefined: AWS's default for the region (see shardQuota in streams/account-limits.ts). */
+  readonly shardLimit: number | undefined
+  readonly onDemandStreamLimit: number
+  readonly onDemandCheckMs: number
+  readonly onDemandScaleUpMs: number
+  readonly onDemandScaleDownMs: number
 }
 
 export const DEFAULTS = {
@@ -92,8 +115,18 @@ export const DEFAULTS = {
   maxConsumersPerStream: 20,
   subscriptionLifetimeMs: 300_000,
   subscriptionHeartbeatMs: 5000,
-  leaseWatchHeartbeatMs: 5000
+  leaseWatchHeartbeatMs: 5000,
+  partitionHash: 'MURMUR3',
+  onDemandStreamLimit: 50,
+  onDemandCheckMs: 1000,
+  onDemandScaleUpMs: 60_000,
+  onDemandScaleDownMs: 86_400_000
 } as const
+
+function wholeNumber (name: string, value: number | undefined, min: number): number | undefined {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) throw new TypeError(`${name} must be an integer >= ${min}, got ${String(value)}`)
+  return value
+}
 
 export function resolveConfig (options: ServerOptions = {}): ServerConfig {
   const port = options.grpcPort ?? DEFAULTS.grpcPort
@@ -108,6 +141,8 @@ export function resolveConfig (options: ServerOptions = {}): ServerConfig {
   if (!/^\d{12}$/.test(accountId)) throw new TypeError(`accountId must be 12 digits, got ${accountId}`)
   const region = options.region ?? DEFAULTS.region
   if (!/^[a-z0-9-]+$/.test(region)) throw new TypeError(`region must be lowercase letters, digits and dashes, got ${region}`)
+  const partitionHash = options.partitionHash ?? DEFAULTS.partitionHash
+  if (partitionHash !== 'MURMUR3' && partitionHash !== 'MD5') throw new TypeError(`partitionHash must be 'MURMUR3' or 'MD5', got ${String(partitionHash)}`)
   return {
     dataDir: options.dataDir ?? DEFAULTS.dataDir,
     memory: options.memory ?? DEFAULTS.memory,
@@ -128,6 +163,12 @@ export function resolveConfig (options: ServerOptions = {}): ServerConfig {
     maxConsumersPerStream: options.maxConsumersPerStream ?? DEFAULTS.maxConsumersPerStream,
     subscriptionLifetimeMs: options.subscriptionLifetimeMs ?? DEFAULTS.subscriptionLifetimeMs,
     subscriptionHeartbeatMs: options.subscriptionHeartbeatMs ?? DEFAULTS.subscriptionHeartbeatMs,
-    leaseWatchHeartbeatMs: options.leaseWatchHeartbeatMs ?? DEFAULTS.leaseWatchHeartbeatMs
+    leaseWatchHeartbeatMs: options.leaseWatchHeartbeatMs ?? DEFAULTS.leaseWatchHeartbeatMs,
+    partitionHash,
+    shardLimit: wholeNumber('shardLimit', options.shardLimit, 1),
+    onDemandStreamLimit: wholeNumber('onDemandStreamLimit', options.onDemandStreamLimit, 1) ?? DEFAULTS.onDemandStreamLimit,
+    onDemandCheckMs: wholeNumber('onDemandCheckMs', options.onDemandCheckMs, 0) ?? DEFAULTS.onDemandCheckMs,
+    onDemandScaleUpMs: wholeNumber('onDemandScaleUpMs', options.onDemandScaleUpMs, 0) ?? DEFAULTS.onDemandScaleUpMs,
+    onDemandScaleDownMs: wholeNumber('onDemandScaleDownMs', options.onDemandScaleDownMs, 0) ?? DEFAULTS.onDemandScaleDownMs
   }
 }

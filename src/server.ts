@@ -17,6 +17,7 @@ import { RecordReader } from './streams/record-reader.js'
 import { RecordWriter } from './streams/record-writer.js'
 import { RetentionTrimmer } from './streams/retention-trimmer.js'
 import { AccountSettings } from './streams/account-settings.js'
+import { OnDemandScaler } from './streams/on-demand-scaler.js'
 import { ConsumerRegistry } from './streams/consumer-registry.js'
 import { StreamRegistry } from './streams/stream-registry.js'
 import { TokenSigner } from './streams/token-signer.js'
@@ -35,6 +36,8 @@ export interface ShardlineServer {
   readonly config: ServerConfig
   /** Runs the retention trimmer once, now. */
   trimNow (): Promise<void>
+  /** Samples the shard loads of ON_DEMAND streams and scales them, once, now. */
+  scaleNow (): Promise<void>
   /** Stops taking calls, finishes running ones, closes the database. Idempotent. */
   close (): Promise<void>
 }
@@ -84,6 +87,8 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   })
   const trimmer = new RetentionTrimmer(store, streams, config, log)
   trimmer.start()
+  const scaler = new OnDemandScaler(streams, config, log)
+  scaler.start()
   let grpc: GrpcServer | undefined
   let http: HttpServer
   try {
@@ -95,6 +100,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   } catch (err) {
     await grpc?.close(0)
     await trimmer.stop()
+    await scaler.stop()
     consumers.close()
     leases.close()
     streams.close()
@@ -111,6 +117,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     host: config.host,
     config,
     trimNow: () => trimmer.trimNow(),
+    scaleNow: () => scaler.scaleNow(),
     close () {
       closing ??= (async () => {
         // Subscriptions and lease watches never finish by themselves; end them first so the
@@ -119,6 +126,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
         leases.close()
         await Promise.all([started.close(SHUTDOWN_GRACE_MS), http.close(SHUTDOWN_GRACE_MS)])
         await trimmer.stop()
+        await scaler.stop()
         streams.close()
         // Closing drains the group commit first, so every acknowledged write is on disk.
         await store.close()

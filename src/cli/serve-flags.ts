@@ -23,6 +23,19 @@ export const SERVE_USAGE = `Usage: shardline serve [flags]
   --create-stream-ms MS   how long streams stay CREATING/UPDATING/DELETING (default ${DEFAULTS.createStreamMs})
   --shard-count-updates-per-day N
                           UpdateShardCount calls per stream per rolling 24 h (default ${DEFAULTS.shardCountUpdatesPerDay}; --limits off lifts it)
+  --partition-hash MURMUR3|MD5
+                          how new streams place partition keys unless CreateStream says (default ${DEFAULTS.partitionHash};
+                          MD5 places them as AWS does)
+  --shard-limit N         open shards per account and region, on-demand streams included (default AWS's:
+                          500 in us-east-1, us-west-2 and eu-west-1, 200 elsewhere; --limits off lifts it)
+  --on-demand-stream-limit N
+                          ON_DEMAND streams per account and region (default ${DEFAULTS.onDemandStreamLimit}; --limits off lifts it)
+  --on-demand-check-ms MS how often ON_DEMAND shard loads are sampled; 0: never (default ${DEFAULTS.onDemandCheckMs})
+  --on-demand-scale-up-ms MS
+                          how long an ON_DEMAND shard stays over half its write limit before it splits (default ${DEFAULTS.onDemandScaleUpMs})
+  --on-demand-scale-down-ms MS
+                          how long two neighbouring ON_DEMAND shards stay under a quarter of it before they merge
+                          (default ${DEFAULTS.onDemandScaleDownMs})
   --log-level LEVEL       ${LOG_LEVELS.join('|')} (default info)
   --help                  show this help
 `
@@ -58,6 +71,12 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
         'account-id': { type: 'string' },
         'create-stream-ms': { type: 'string' },
         'shard-count-updates-per-day': { type: 'string' },
+        'partition-hash': { type: 'string' },
+        'shard-limit': { type: 'string' },
+        'on-demand-stream-limit': { type: 'string' },
+        'on-demand-check-ms': { type: 'string' },
+        'on-demand-scale-up-ms': { type: 'string' },
+        'on-demand-scale-down-ms': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
@@ -80,6 +99,10 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
   const region = values.region
   if (region !== undefined && !/^[a-z0-9-]+$/.test(region)) {
     throw new UsageError(`--region must be lowercase letters, digits and dashes, got '${region}'`)
+  }
+  const partitionHash = values['partition-hash']
+  if (partitionHash !== undefined && partitionHash !== 'MURMUR3' && partitionHash !== 'MD5') {
+    throw new UsageError(`--partition-hash must be 'MURMUR3' or 'MD5', got '${partitionHash}'`)
   }
   if (values.memory === true && values.data !== undefined) {
     throw new UsageError('--memory and --data exclude each other: --memory keeps nothing on disk')
@@ -104,5 +127,16 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
   if (delay !== undefined) options.createStreamMs = delay
   const updates = integer('shard-count-updates-per-day', values['shard-count-updates-per-day'], 1, 1_000_000)
   if (updates !== undefined) options.shardCountUpdatesPerDay = updates
+  if (partitionHash !== undefined) options.partitionHash = partitionHash
+  const shardLimit = integer('shard-limit', values['shard-limit'], 1, 1_000_000)
+  if (shardLimit !== undefined) options.shardLimit = shardLimit
+  const onDemandStreams = integer('on-demand-stream-limit', values['on-demand-stream-limit'], 1, 1_000_000)
+  if (onDemandStreams !== undefined) options.onDemandStreamLimit = onDemandStreams
+  const check = integer('on-demand-check-ms', values['on-demand-check-ms'], 0, 3_600_000)
+  if (check !== undefined) options.onDemandCheckMs = check
+  const up = integer('on-demand-scale-up-ms', values['on-demand-scale-up-ms'], 0, 2_592_000_000)
+  if (up !== undefined) options.onDemandScaleUpMs = up
+  const down = integer('on-demand-scale-down-ms', values['on-demand-scale-down-ms'], 0, 2_592_000_000)
+  if (down !== undefined) options.onDemandScaleDownMs = down
   return options
 }

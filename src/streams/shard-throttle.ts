@@ -59,6 +59,14 @@ export class ShardThrottle {
     return true
   }
 
+  /**
+   * The share of the write limit used over the trailing second (the larger of bytes and
+   * records), read by the on-demand scaler rather than counted again on the write path.
+   */
+  writeUse (): number {
+    return Math.max(this.writeBytes.current() / SHARD_LIMITS.writeBytesPerSecond, this.writeRecords.current() / SHARD_LIMITS.writeRecordsPerSecond)
+  }
+
   /** Admits one GetRecords call, or changes nothing. */
   admitRead (): boolean {
     if (!this.readBytes.available() || !this.readCalls.fits(1)) return false

@@ -35,6 +35,12 @@ export class SlidingWindow {
     return this.total + amount <= this.limit
   }
 
+  /** The amount counted over the trailing second. */
+  current (): number {
+    this.advance()
+    return this.total
+  }
+
   private advance (): void {
     const now = Math.floor(this.clock() / SLOT_MS)
     if (now <= this.head) return

@@ -65,8 +65,12 @@ export interface StreamDoc {
   status: StreamStatus
   readonly createdAt: number
   retentionHours: number
-  readonly mode: StreamMode
+  mode: StreamMode
   readonly partitionHash: PartitionHash
+  /** ON_DEMAND only: the write throughput (MiB/s) the stream keeps capacity for, whatever its load. */
+  warmThroughputMiBps?: number | undefined
+  /** When UpdateStreamMode switched the mode, for the switches-per-24-hours quota. */
+  modeChanges?: number[] | undefined
   shards: ShardDoc[]
   /** Insertion order is kept; ListTagsForStream sorts by key. */
   tags: Record<string, string>
@@ -124,6 +128,9 @@ export class Shard {
   /** Position of the last record known to be written; LATEST starts after it. */
   committed: ShardPosition | undefined
   private throttleState: ShardThrottle | undefined
+  /** On-demand scaling: since when the shard has been over half its write limit, or under a quarter (samples, not persisted). */
+  hotSince: number | undefined
+  coldSince: number | undefined
   private readonly sequenceFormatter: ShardSequenceFormatter
   /** Woken after each commit that wrote to this shard, and when it closes. */
   private readonly listeners = new Set<(commit?: ShardCommit) => void>()
@@ -152,6 +159,16 @@ export class Shard {
     // Created on first use: a 10,000-shard stream should not pay for idle shards.
     this.throttleState ??= new ShardThrottle(this.clock)
     return this.throttleState
+  }
+
+  /** The share of its write limit the shard used over the trailing second; 0 for a shard never written. */
+  writeUse (): number {
+    return this.throttleState === undefined ? 0 : this.throttleState.writeUse()
+  }
+
+  /** Number of hash keys the shard owns. */
+  get width (): bigint {
+    return this.hashEnd - this.hashStart + 1n
   }
 
   /**

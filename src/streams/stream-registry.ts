@@ -32,6 +32,7 @@ export interface CreateStreamSpec {
   readonly tags: Record<string, string>
   /** The largest record in KiB; AWS's default (1,024) when absent. */
   readonly maxRecordSizeKiB?: number | undefined
+  readonly warmThroughputMiBps?: number | undefined
 }
 
 /** Which stream states an operation accepts, and what a stream in another state gets. */
@@ -131,6 +132,11 @@ export class StreamRegistry {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
+  /** Whether a stream of that name exists, in any state. */
+  exists (name: string): boolean {
+    return this.byName.has(name)
+  }
+
   findById (id: number): Stream | undefined {
     return this.byId.get(id)
   }
@@ -210,6 +216,7 @@ export class StreamRegistry {
       partitionHash: spec.partitionHash,
       shards,
       tags: { ...spec.tags },
+      ...(spec.warmThroughputMiBps === undefined ? {} : { warmThroughputMiBps: spec.warmThroughputMiBps }),
       activeAt: delayed ? now + this.config.createStreamMs : undefined,
       ...(spec.maxRecordSizeKiB === undefined ? {} : { maxRecordSizeKiB: spec.maxRecordSizeKiB })
     }
@@ -269,6 +276,13 @@ export class StreamRegistry {
     }
     await this.save(stream)
     this.scheduleTransition(stream)
+  }
+
+  /** Open shards over every stream of the account, whatever their state: what the account shard quota counts. */
+  openShardTotal (): number {
+    let total = 0
+    for (const stream of this.byName.values()) total += stream.openShardCount
+    return total
   }
 
   /**

@@ -1,23 +1,25 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
+import { MAX_WARM_THROUGHPUT_MIBPS, ON_DEMAND_MIN_SHARDS, shardsForThroughput } from '../../streams/on-demand-scaler.js'
 import { defineAction } from '../action.js'
+import { checkOnDemandStreamLimit, checkShardLimit } from './account-quota.js'
 import { rejectReservedTagKeys } from './rules.js'
 import { MaxRecordSizeKiB, StreamName, TagMap } from './fields.js'
+import { checkShardQuota } from './resharding-checks.js'
 import { StringEnum } from '../schema.js'
-
-/** ON_DEMAND streams start with 4 shards, as in Kinesis. */
-const ON_DEMAND_SHARDS = 4
 
 export const createStream = defineAction({
   name: 'CreateStream',
   input: Type.Object({
     stream_name: StreamName,
-    shard_count: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    // AWS validates up to 100,000; more than a stream's 10,000 shards is a LimitExceededException.
+    shard_count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     stream_mode_details: Type.Optional(Type.Object({
       stream_mode: Type.Optional(StringEnum(['PROVISIONED', 'ON_DEMAND']))
     })),
     tags: Type.Optional(TagMap(50)),
     max_record_size_in_ki_b: Type.Optional(MaxRecordSizeKiB),
+    warm_throughput_mi_bps: Type.Optional(Type.Integer({ minimum: 0 })),
     partition_hash: Type.Optional(StringEnum(['MURMUR3', 'MD5']))
   }),
   async handle (ctx, input) {
@@ -25,14 +27,30 @@ export const createStream = defineAction({
     if (mode === 'PROVISIONED' && input.shard_count === undefined) {
       throw new ServiceError('VALIDATION_FAILED', "1 validation error detected: Value null at 'shard_count' failed to satisfy constraint: Member must not be null (a PROVISIONED stream needs 1 to 10000 shards)")
     }
+    const warm = input.warm_throughput_mi_bps
+    if (warm !== undefined && mode !== 'ON_DEMAND') {
+      throw new ServiceError('INVALID_ARGUMENT', `warm_throughput_mi_bps is only valid for streams in ON_DEMAND mode; stream ${input.stream_name} would be ${mode}.`)
+    }
+    if (warm !== undefined && warm > MAX_WARM_THROUGHPUT_MIBPS) {
+      throw new ServiceError('LIMIT_EXCEEDED', `warm_throughput_mi_bps ${warm} is over the most an ON_DEMAND stream can be warmed to, ${MAX_WARM_THROUGHPUT_MIBPS} MiB/s.`)
+    }
     rejectReservedTagKeys(Object.keys(input.tags ?? {}))
+    // AWS answers an existing name before any quota.
+    if (ctx.streams.exists(input.stream_name)) {
+      throw new ServiceError('STREAM_EXISTS', `Stream ${input.stream_name} under account ${ctx.config.accountId} already exists.`)
+    }
+    const shardCount = mode === 'ON_DEMAND' ? Math.max(ON_DEMAND_MIN_SHARDS, shardsForThroughput(warm ?? 0)) : input.shard_count!
+    checkShardLimit(ctx, shardCount)
+    checkShardQuota(input.stream_name, shardCount)
+    if (mode === 'ON_DEMAND') checkOnDemandStreamLimit(ctx)
     await ctx.streams.create({
       name: input.stream_name,
-      shardCount: mode === 'ON_DEMAND' ? ON_DEMAND_SHARDS : input.shard_count!,
+      shardCount,
       mode,
-      partitionHash: input.partition_hash ?? 'MURMUR3',
+      partitionHash: input.partition_hash ?? ctx.config.partitionHash,
       tags: input.tags ?? {},
-      maxRecordSizeKiB: input.max_record_size_in_ki_b
+      maxRecordSizeKiB: input.max_record_size_in_ki_b,
+      ...(warm === undefined || warm === 0 ? {} : { warmThroughputMiBps: warm })
     })
     return {}
   }

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
 import { StreamRefFields } from './fields.js'
 import { encryptionShape, enhancedMonitoringShape, streamModeShape } from './shapes.js'
+import { warmThroughputShape } from './warm-throughput.js'
 
 export const describeStreamSummary = defineAction({
   name: 'DescribeStreamSummary',
@@ -21,6 +22,7 @@ export const describeStreamSummary = defineAction({
         open_shard_count: stream.openShardCount,
         consumer_count: ctx.consumers.list(stream).length,
         max_record_size_in_ki_b: stream.maxRecordBytes / 1024,
+        warm_throughput: warmThroughputShape(stream),
         partition_hash: stream.doc.partitionHash
       }
     }

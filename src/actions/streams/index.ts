@@ -36,6 +36,8 @@ import { listTagsForResource } from './list-tags-for-resource.js'
 import { describeAccountSettings } from './describe-account-settings.js'
 import { updateAccountSettings } from './update-account-settings.js'
 import { updateMaxRecordSize } from './update-max-record-size.js'
+import { updateStreamMode } from './update-stream-mode.js'
+import { updateStreamWarmThroughput } from './update-stream-warm-throughput.js'
 
 export const STREAM_ACTIONS: readonly AnyAction[] = [
   createStream,
@@ -66,6 +68,8 @@ export const STREAM_ACTIONS: readonly AnyAction[] = [
   splitShard,
   mergeShards,
   updateShardCount,
+  updateStreamMode,
+  updateStreamWarmThroughput,
   registerStreamConsumer,
   describeStreamConsumer,
   listStreamConsumers,

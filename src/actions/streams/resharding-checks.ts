@@ -17,9 +17,9 @@ export function openShardOf (ctx: ActionContext, stream: Stream, shardId: string
   return shard
 }
 
-export function checkShardQuota (stream: Stream, openAfter: number): void {
+export function checkShardQuota (streamName: string, openAfter: number): void {
   if (openAfter > MAX_OPEN_SHARDS) {
-    throw new ServiceError('LIMIT_EXCEEDED', `Stream ${stream.name} would have ${openAfter} open shards; a stream may have at most ${MAX_OPEN_SHARDS}.`)
+    throw new ServiceError('LIMIT_EXCEEDED', `Stream ${streamName} would have ${openAfter} open shards; a stream may have at most ${MAX_OPEN_SHARDS}.`)
   }
 }
 

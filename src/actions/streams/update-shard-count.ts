@@ -4,6 +4,7 @@ import { scaleUniformly } from '../../streams/resharding.js'
 import { defineAction } from '../action.js'
 import { StreamRefFields } from './fields.js'
 import { StringEnum } from '../schema.js'
+import { checkShardLimit } from './account-quota.js'
 import { checkReshardable, checkShardQuota, MAX_OPEN_SHARDS } from './resharding-checks.js'
 
 const DAY_MS = 86_400_000
@@ -27,7 +28,8 @@ export const updateShardCount = defineAction({
     if (target * 2 < current) {
       throw new ServiceError('LIMIT_EXCEEDED', `UpdateShardCount may at most halve the open shards of stream ${stream.name}: ${current} open, so the target must be at least ${Math.ceil(current / 2)}; ${target} was asked.`)
     }
-    checkShardQuota(stream, target)
+    checkShardQuota(stream.name, target)
+    checkShardLimit(ctx, target - current)
     const recent = (stream.doc.scalingCalls ?? []).filter((t) => t > now - DAY_MS)
     const quota = ctx.config.shardCountUpdatesPerDay
     if (ctx.config.limits === 'aws' && recent.length >= quota) {

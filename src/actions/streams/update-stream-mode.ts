@@ -1,0 +1,55 @@
+import { Type } from '@sinclair/typebox'
+import { ServiceError } from '../../errors.js'
+import { defineAction } from '../action.js'
+import { checkOnDemandStreamLimit } from './account-quota.js'
+import { StreamArn } from './fields.js'
+import { StringEnum } from '../schema.js'
+import { applyWarmThroughput, WarmThroughputMiBps, warmShardsFor } from './warm-throughput.js'
+
+const DAY_MS = 86_400_000
+/** AWS: a stream switches between modes at most twice per rolling 24 hours. */
+const SWITCHES_PER_DAY = 2
+
+/**
+ * Switches a stream between PROVISIONED and ON_DEMAND. It keeps its shards either way: an
+ * ON_DEMAND stream is scaled from there on (on-demand-scaler.ts), a PROVISIONED one keeps
+ * what it has until UpdateShardCount. As in AWS, the stream is named by ARN only.
+ */
+export const updateStreamMode = defineAction({
+  name: 'UpdateStreamMode',
+  input: Type.Object({
+    stream_arn: StreamArn,
+    stream_mode_details: Type.Object({ stream_mode: StringEnum(['PROVISIONED', 'ON_DEMAND']) }),
+    warm_throughput_mi_bps: Type.Optional(WarmThroughputMiBps)
+  }),
+  async handle (ctx, input) {
+    const stream = ctx.streams.require({ stream_arn: input.stream_arn }, 'mutable')
+    const mode = input.stream_mode_details.stream_mode
+    const warm = input.warm_throughput_mi_bps
+    if (mode === stream.doc.mode) {
+      throw new ServiceError('INVALID_ARGUMENT', `Stream ${stream.name} under account ${ctx.config.accountId} is already in ${mode} mode.`)
+    }
+    if (warm !== undefined && mode !== 'ON_DEMAND') {
+      throw new ServiceError('INVALID_ARGUMENT', 'warm_throughput_mi_bps is only valid when the stream mode is being updated to ON_DEMAND.')
+    }
+    const now = ctx.config.clock()
+    const recent = (stream.doc.modeChanges ?? []).filter((t) => t > now - DAY_MS)
+    if (ctx.config.limits === 'aws' && recent.length >= SWITCHES_PER_DAY) {
+      throw new ServiceError('LIMIT_EXCEEDED', `Stream ${stream.name} has switched modes ${recent.length} times in the last 24 hours; a stream may switch between PROVISIONED and ON_DEMAND ${SWITCHES_PER_DAY} times per rolling 24 hours.`)
+    }
+    if (mode === 'ON_DEMAND') checkOnDemandStreamLimit(ctx)
+    const shards = warm === undefined ? stream.openShardCount : warmShardsFor(ctx, stream, warm)
+    await ctx.streams.reshard(stream, () => {
+      stream.doc.mode = mode
+      stream.doc.modeChanges = [...recent, now]
+      // Load seen before an earlier switch says nothing about now.
+      for (const shard of stream.openShardsByHash) {
+        shard.hotSince = undefined
+        shard.coldSince = undefined
+      }
+      if (mode === 'ON_DEMAND') applyWarmThroughput(ctx, stream, warm ?? 0, shards)
+      else stream.doc.warmThroughputMiBps = undefined
+    })
+    return {}
+  }
+})

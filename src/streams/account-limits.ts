@@ -1,0 +1,19 @@
+/**
+ * Account quotas: open shards and ON_DEMAND streams per account and region, counted over
+ * every stream of the account (on-demand ones too, whatever their state), as AWS counts them.
+ */
+import type { ServerConfig } from '../config.js'
+import type { StreamRegistry } from './stream-registry.js'
+
+/** AWS's default shard quota is 500 in these regions and 200 in every other. */
+const LARGE_QUOTA_REGIONS = new Set(['us-east-1', 'us-west-2', 'eu-west-1'])
+
+/** The open-shard quota of an account in `region`: the configured one, else AWS's default there. */
+export function shardQuota (config: ServerConfig, region: string = config.region): number {
+  return config.shardLimit ?? (LARGE_QUOTA_REGIONS.has(region) ? 500 : 200)
+}
+
+/** Whether `additional` more open shards stay within the quota (always, with limits off). */
+export function shardsFit (streams: StreamRegistry, config: ServerConfig, additional: number): boolean {
+  return config.limits === 'off' || additional <= 0 || streams.openShardTotal() + additional <= shardQuota(config)
+}
