@@ -34,7 +34,8 @@ const clock = new ManualClock()
 let srv: RestartableServer
 
 beforeAll(async () => {
-  srv = await startRestartableServer({ clock: clock.now })
+  // Room for the 10,000-shard stream below; the account quota has tests of its own (shard-limit.test.ts).
+  srv = await startRestartableServer({ clock: clock.now, shardLimit: 20_000 })
 })
 
 afterAll(async () => {
@@ -144,8 +145,12 @@ describe('CreateStream validation', () => {
     await expectValidation(client().createStream({ streamName: uniqueName('cs'), shardCount }), 'shard_count', 'Member must have value greater than or equal to 1')
   })
 
-  it('rejects shard_count above 10000', async () => {
-    await expectValidation(client().createStream({ streamName: uniqueName('cs'), shardCount: 10_001 }), 'shard_count', 'Member must have value less than or equal to 10000')
+  it('rejects shard_count above 100000, as AWS validates it, and refuses more than 10000 as a stream quota', async () => {
+    await expectValidation(client().createStream({ streamName: uniqueName('cs'), shardCount: 100_001 }), 'shard_count', 'Member must have value less than or equal to 100000')
+    const streamName = uniqueName('cs')
+    const err = await expectCode(client().createStream({ streamName, shardCount: 10_001 }), 'LIMIT_EXCEEDED')
+    expect(err.message).toContain('at most 10000')
+    await expectNoStream(streamName)
   })
 
   it('requires shard_count for a PROVISIONED stream, whether the mode is given or implied', async () => {

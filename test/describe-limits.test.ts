@@ -1,12 +1,13 @@
 /**
- * DescribeLimits over gRPC (the HTTP API's side is in http-sdk-core.test.ts): the shard
- * limit, and open shards and on-demand streams counted over every stream.
+ * DescribeLimits over gRPC (the HTTP API's side is in http-sdk-core.test.ts): the account's
+ * quotas as configured or AWS's defaults, and open shards and on-demand streams counted over
+ * every stream.
  */
 import * as grpc from '@grpc/grpc-js'
 import type { ServiceDefinition } from '@grpc/proto-loader'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { loadProtos } from '../src/grpc/proto.js'
-import { startServer, uniqueName, type TestServer } from './helpers/server.js'
+import { startServer, uniqueName, type TestServer, type TestServerOptions } from './helpers/server.js'
 
 let ts: TestServer
 
@@ -25,9 +26,9 @@ interface Limits {
   on_demand_stream_count_limit: number
 }
 
-function describeLimits (): Promise<Limits> {
+function describeLimits (endpoint = ts.endpoint): Promise<Limits> {
   const Service = grpc.makeGenericClientConstructor(loadProtos()['shardline.v1.StreamService'] as ServiceDefinition, 'StreamService')
-  const client = new Service(ts.endpoint, grpc.credentials.createInsecure()) as unknown as {
+  const client = new Service(endpoint, grpc.credentials.createInsecure()) as unknown as {
     DescribeLimits: (request: object, callback: (err: Error | null, response: Limits) => void) => void
     close: () => void
   }
@@ -40,18 +41,37 @@ function describeLimits (): Promise<Limits> {
   })
 }
 
+async function limitsOf (options: TestServerOptions): Promise<Limits> {
+  const other = await startServer(options)
+  try {
+    return await describeLimits(other.endpoint)
+  } finally {
+    await other.close()
+  }
+}
+
 it('counts open shards and on-demand streams over every stream', async () => {
   const before = await describeLimits()
-  expect(before).toEqual({ shard_limit: 10_000, open_shard_count: 0, on_demand_stream_count: 0, on_demand_stream_count_limit: 50 })
+  // With limits off the quotas are not enforced, but still reported.
+  expect(before).toEqual({ shard_limit: 500, open_shard_count: 0, on_demand_stream_count: 0, on_demand_stream_count_limit: 50 })
   await ts.client.createStream({ streamName: uniqueName('limits'), shardCount: 3 })
   await ts.client.createStream({ streamName: uniqueName('limits'), streamModeDetails: { streamMode: 'ON_DEMAND' } })
   const after = await describeLimits()
   expect(after).toMatchObject({ open_shard_count: 3 + 4, on_demand_stream_count: 1 })
 })
 
+it("reports AWS's default shard quota of the region: 500 in the three largest, 200 elsewhere", async () => {
+  for (const region of ['us-east-1', 'us-west-2', 'eu-west-1']) expect((await limitsOf({ region })).shard_limit).toBe(500)
+  for (const region of ['eu-central-1', 'ap-southeast-2']) expect((await limitsOf({ region })).shard_limit).toBe(200)
+})
+
+it('reports the configured quotas', async () => {
+  expect(await limitsOf({ shardLimit: 10, onDemandStreamLimit: 3 })).toMatchObject({ shard_limit: 10, on_demand_stream_count_limit: 3 })
+})
+
 it('is a StreamClient method', async () => {
   const limits = await ts.client.describeLimits()
   const raw = await describeLimits()
   expect(limits).toEqual({ shardLimit: raw.shard_limit, openShardCount: raw.open_shard_count, onDemandStreamCount: raw.on_demand_stream_count, onDemandStreamCountLimit: raw.on_demand_stream_count_limit })
-  expect(limits.shardLimit).toBe(10_000)
+  expect(limits.shardLimit).toBe(500)
 })
