@@ -217,10 +217,12 @@ describe('hash ranges', () => {
     }
   })
 
-  it('refuses shard counts outside 1..10000', async () => {
+  it('refuses shard counts outside 1..10000: 0 and over 100000 by validation, as AWS, 10001 by the stream quota', async () => {
     const zero = await expectCode(client.createStream({ streamName: uniqueName('ranges'), shardCount: 0 }), 'VALIDATION_FAILED')
     expect(zero.message).toMatch(/'shard_count'/)
-    const over = await expectCode(client.createStream({ streamName: uniqueName('ranges'), shardCount: 10_001 }), 'VALIDATION_FAILED')
-    expect(over.message).toMatch(/'shard_count'/)
+    const invalid = await expectCode(client.createStream({ streamName: uniqueName('ranges'), shardCount: 100_001 }), 'VALIDATION_FAILED')
+    expect(invalid.message).toMatch(/'shard_count'/)
+    const over = await expectCode(client.createStream({ streamName: uniqueName('ranges'), shardCount: 10_001 }), 'LIMIT_EXCEEDED')
+    expect(over.message).toMatch(/at most 10000/)
   })
 })

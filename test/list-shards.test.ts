@@ -16,7 +16,8 @@ let stream10: string
 let created10: number
 
 beforeAll(async () => {
-  srv = await startServer({ clock: clock.now })
+  // Room for a stream of more than 1,000 shards past the account's default quota of 500.
+  srv = await startServer({ clock: clock.now, shardLimit: 5000 })
   client = srv.client
   stream10 = uniqueName('lsh-10')
   created10 = clock.time

@@ -28,8 +28,12 @@ export interface PlannedBoundary {
   readonly split?: Shard
 }
 
-/** What a split beyond the free one costs, in new-shard widths of distance saved. */
-const SPLIT_COST = 0.5
+/**
+ * What a split beyond the free one costs, in new-shard widths: an existing boundary is kept
+ * only when it is less than half a new shard from the even one (a hair under half, so a
+ * boundary exactly half a shard away is split; on an even layout none is).
+ */
+const SPLIT_COST = 0.5 - 1e-6
 /** Breaks ties towards fewer splits. */
 const TIE = 1e-9
 
