@@ -6,7 +6,7 @@
  */
 import { CreateStreamCommand, DescribeLimitsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { StreamClient } from '../client/index.js'
+import { StreamClient } from '../client/index.js'
 import { expectAwsError, sdkClient } from './helpers/aws-sdk.js'
 import { shardId } from './helpers/control-plane.js'
 import { expectCode, startServer, uniqueName, type TestServer, type TestServerOptions } from './helpers/server.js'
@@ -137,6 +137,30 @@ describe("the quota's defaults and switches", () => {
       await ts.client.splitShard({ streamName: name, shardToSplit: shardId(0), newStartingHashKey: '1000' })
       await ts.client.updateShardCount({ streamName: name, targetShardCount: 12, scalingType: UNIFORM })
       expect(await openShards(ts.client)).toBe(12)
+    })
+  })
+})
+
+describe('the quota per account and region', () => {
+  it("counts each account's streams in each region apart, with the region's default", async () => {
+    await withServer({}, async (ts) => {
+      const east = new StreamClient({ endpoint: ts.endpoint, region: 'us-east-1' })
+      const frankfurt = new StreamClient({ endpoint: ts.endpoint, region: 'eu-central-1' })
+      const other = new StreamClient({ endpoint: ts.endpoint, region: 'eu-central-1', accountId: '111122223333' })
+      try {
+        await east.createStream({ streamName: uniqueName('quota'), shardCount: 450 })
+        await frankfurt.createStream({ streamName: uniqueName('quota'), shardCount: 150 })
+        // Frankfurt's quota is 200 whatever us-east-1 holds; another account has its own.
+        const err = await expectCode(frankfurt.createStream({ streamName: uniqueName('quota'), shardCount: 51 }), 'LIMIT_EXCEEDED')
+        expect(err.message).toBe(quotaMessage(150, 200, 51, 'eu-central-1'))
+        await other.createStream({ streamName: uniqueName('quota'), shardCount: 200 })
+        await east.createStream({ streamName: uniqueName('quota'), shardCount: 50 })
+        expect(await frankfurt.describeLimits()).toMatchObject({ shardLimit: 200, openShardCount: 150 })
+        expect(await other.describeLimits()).toMatchObject({ shardLimit: 200, openShardCount: 200 })
+        expect(await east.describeLimits()).toMatchObject({ shardLimit: 500, openShardCount: 500 })
+      } finally {
+        for (const c of [east, frankfurt, other]) c.close()
+      }
     })
   })
 })

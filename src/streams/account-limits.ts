@@ -3,17 +3,17 @@
  * every stream of the account (on-demand ones too, whatever their state), as AWS counts them.
  */
 import type { ServerConfig } from '../config.js'
-import type { StreamRegistry } from './stream-registry.js'
+import type { ScopedStreams } from './scoped-streams.js'
 
 /** AWS's default shard quota is 500 in these regions and 200 in every other. */
 const LARGE_QUOTA_REGIONS = new Set(['us-east-1', 'us-west-2', 'eu-west-1'])
 
 /** The open-shard quota of an account in `region`: the configured one, else AWS's default there. */
-export function shardQuota (config: ServerConfig, region: string = config.region): number {
+export function shardQuota (config: ServerConfig, region: string): number {
   return config.shardLimit ?? (LARGE_QUOTA_REGIONS.has(region) ? 500 : 200)
 }
 
-/** Whether `additional` more open shards stay within the quota (always, with limits off). */
-export function shardsFit (streams: StreamRegistry, config: ServerConfig, additional: number): boolean {
-  return config.limits === 'off' || additional <= 0 || streams.openShardTotal() + additional <= shardQuota(config)
+/** Whether `additional` more open shards stay within the quota of the streams' scope (always, with limits off). */
+export function shardsFit (streams: ScopedStreams, config: ServerConfig, additional: number): boolean {
+  return config.limits === 'off' || additional <= 0 || streams.openShardTotal() + additional <= shardQuota(config, streams.scope.region)
 }

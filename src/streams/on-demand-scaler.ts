@@ -80,7 +80,7 @@ export class OnDemandScaler {
   }
 
   private async pass (): Promise<void> {
-    for (const stream of this.streams.list()) {
+    for (const stream of this.streams.all()) {
       const { mode, status } = stream.doc
       if (mode !== 'ON_DEMAND' || (status !== 'ACTIVE' && status !== 'UPDATING')) continue
       const now = this.config.clock()
@@ -89,7 +89,7 @@ export class OnDemandScaler {
       // Checked right before the change, with no await in between: a stream deleted or
       // switched meanwhile is left alone.
       if (status !== 'ACTIVE' || this.streams.findById(stream.id) !== stream || stream.doc.mode !== 'ON_DEMAND') continue
-      const hot = this.due(open, now)
+      const hot = this.due(stream, open, now)
       if (hot.length > 0) {
         await this.streams.reshard(stream, () => {
           for (const shard of hot) splitShard(stream, shard, middleOf(shard), this.config.clock, false)
@@ -110,12 +110,13 @@ export class OnDemandScaler {
   }
 
   /** The shards hot for long enough to split, hottest first, as many as the quotas allow. */
-  private due (open: readonly Shard[], now: number): Shard[] {
+  private due (stream: Stream, open: readonly Shard[], now: number): Shard[] {
     const hot = open
       .filter((s) => s.hotSince !== undefined && now - s.hotSince >= this.config.onDemandScaleUpMs && s.doc.generation + 1 <= MAX_GENERATION && s.width >= 4n)
       .sort((a, b) => b.writeUse() - a.writeUse())
+    const account = this.streams.in(stream.scope)
     let count = Math.min(hot.length, MAX_OPEN_SHARDS - open.length)
-    while (count > 0 && !shardsFit(this.streams, this.config, count)) count -= 1
+    while (count > 0 && !shardsFit(account, this.config, count)) count -= 1
     return hot.slice(0, Math.max(0, count))
   }
 

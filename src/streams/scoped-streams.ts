@@ -26,6 +26,16 @@ export class ScopedStreams {
     return this.registry.create(this.scope, spec)
   }
 
+  /** Whether this scope has a stream of that name, in any state. */
+  exists (name: string): boolean {
+    return this.registry.exists(this.scope, name)
+  }
+
+  /** Open shards over this scope's streams: what the account shard quota counts. */
+  openShardTotal (): number {
+    return this.registry.openShardTotal(this.scope)
+  }
+
   /** This scope's streams, by name. */
   list (): Stream[] {
     return this.registry.list(this.scope)

@@ -132,9 +132,9 @@ export class StreamRegistry {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
-  /** Whether a stream of that name exists, in any state. */
-  exists (name: string): boolean {
-    return this.byName.has(name)
+  /** Whether the scope has a stream of that name, in any state. */
+  exists (scope: Scope, name: string): boolean {
+    return this.byKey.has(`${scope.key}/${name}`)
   }
 
   findById (id: number): Stream | undefined {
@@ -278,10 +278,10 @@ export class StreamRegistry {
     this.scheduleTransition(stream)
   }
 
-  /** Open shards over every stream of the account, whatever their state: what the account shard quota counts. */
-  openShardTotal (): number {
+  /** Open shards over every stream of an account and region, whatever their state: what the account shard quota counts. */
+  openShardTotal (scope: Scope): number {
     let total = 0
-    for (const stream of this.byName.values()) total += stream.openShardCount
+    for (const stream of this.byId.values()) if (stream.scope === scope) total += stream.openShardCount
     return total
   }
 

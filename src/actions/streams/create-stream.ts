@@ -37,7 +37,7 @@ export const createStream = defineAction({
     rejectReservedTagKeys(Object.keys(input.tags ?? {}))
     // AWS answers an existing name before any quota.
     if (ctx.streams.exists(input.stream_name)) {
-      throw new ServiceError('STREAM_EXISTS', `Stream ${input.stream_name} under account ${ctx.config.accountId} already exists.`)
+      throw new ServiceError('STREAM_EXISTS', `Stream ${input.stream_name} under account ${ctx.scope.accountId} already exists.`)
     }
     const shardCount = mode === 'ON_DEMAND' ? Math.max(ON_DEMAND_MIN_SHARDS, shardsForThroughput(warm ?? 0)) : input.shard_count!
     checkShardLimit(ctx, shardCount)

@@ -13,7 +13,7 @@ export const describeLimits = defineAction({
   input: Type.Object({}),
   async handle (ctx) {
     return {
-      shard_limit: shardQuota(ctx.config),
+      shard_limit: shardQuota(ctx.config, ctx.scope.region),
       open_shard_count: ctx.streams.openShardTotal(),
       on_demand_stream_count: onDemandStreamCount(ctx),
       on_demand_stream_count_limit: ctx.config.onDemandStreamLimit

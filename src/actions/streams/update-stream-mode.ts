@@ -27,7 +27,7 @@ export const updateStreamMode = defineAction({
     const mode = input.stream_mode_details.stream_mode
     const warm = input.warm_throughput_mi_bps
     if (mode === stream.doc.mode) {
-      throw new ServiceError('INVALID_ARGUMENT', `Stream ${stream.name} under account ${ctx.config.accountId} is already in ${mode} mode.`)
+      throw new ServiceError('INVALID_ARGUMENT', `Stream ${stream.name} under account ${stream.scope.accountId} is already in ${mode} mode.`)
     }
     if (warm !== undefined && mode !== 'ON_DEMAND') {
       throw new ServiceError('INVALID_ARGUMENT', 'warm_throughput_mi_bps is only valid when the stream mode is being updated to ON_DEMAND.')

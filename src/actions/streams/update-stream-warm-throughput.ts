@@ -19,7 +19,7 @@ export const updateStreamWarmThroughput = defineAction({
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'mutable')
     if (stream.doc.mode !== 'ON_DEMAND') {
-      throw new ServiceError('INVALID_ARGUMENT', `Stream ${stream.name} under account ${ctx.config.accountId} is in ${stream.doc.mode} mode; warm throughput is only supported for streams in ON_DEMAND mode.`)
+      throw new ServiceError('INVALID_ARGUMENT', `Stream ${stream.name} under account ${stream.scope.accountId} is in ${stream.doc.mode} mode; warm throughput is only supported for streams in ON_DEMAND mode.`)
     }
     const before = capacityMiBps(stream.openShardCount)
     const shards = warmShardsFor(ctx, stream, input.warm_throughput_mi_bps)
