@@ -60,7 +60,7 @@ export interface ServerOptions {
   onDemandStreamLimit?: number
   /** How often ON_DEMAND streams' shard loads are sampled; 0 samples only on `scaleNow()`. Default 1 s. */
   onDemandCheckMs?: number
-  /** How long an ON_DEMAND shard must stay over half its write limit before it is split. Default 60 s. */
+  /** An ON_DEMAND shard is split when its write load averaged over this is over half its limit. Default 60 s. */
   onDemandScaleUpMs?: number
   /** How long two neighbouring ON_DEMAND shards must stay under a quarter of their limit before they merge. Default 24 h. */
   onDemandScaleDownMs?: number

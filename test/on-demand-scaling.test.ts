@@ -137,6 +137,27 @@ describe('ON_DEMAND scaling', () => {
     await expectEverythingBack(server, clock, streamName, load)
   })
 
+  it('judges a shard by its load over the whole scale-up time: pauses do not reset it, a lull under half does not split', async () => {
+    const clock = new ManualClock()
+    const server = await start(clock)
+    const bursty = uniqueName('od')
+    const lull = uniqueName('od')
+    for (const streamName of [bursty, lull]) await server.client.createStream({ streamName, streamModeDetails: { streamMode: 'ON_DEMAND' } })
+    // 4,000 records/s (each shard full) three seconds in four on one stream, one in three on the other.
+    const busy = new Load(server, bursty, 4000)
+    const third = new Load(server, lull, 4000)
+    for (let s = 0; s <= 2 * SCALE_UP_MS / SECOND; s++) {
+      if (s % 4 !== 3) await busy.second(s)
+      if (s % 3 === 0) await third.second(s)
+      await server.server.scaleNow()
+      if (s === SCALE_UP_MS / SECOND - 1) expect(await openShards(server, bursty)).toBe(4)
+      if (s === SCALE_UP_MS / SECOND) expect(await openShards(server, bursty)).toBe(8)
+      clock.advance(SECOND)
+    }
+    expect(await openShards(server, lull)).toBe(4)
+    await expectEverythingBack(server, clock, bursty, busy)
+  })
+
   it('splits only the hot shards, by bytes as well as records', async () => {
     const clock = new ManualClock()
     const server = await start(clock)

@@ -32,7 +32,8 @@ export const SERVE_USAGE = `Usage: shardline serve [flags]
                           ON_DEMAND streams per account and region (default ${DEFAULTS.onDemandStreamLimit}; --limits off lifts it)
   --on-demand-check-ms MS how often ON_DEMAND shard loads are sampled; 0: never (default ${DEFAULTS.onDemandCheckMs})
   --on-demand-scale-up-ms MS
-                          how long an ON_DEMAND shard stays over half its write limit before it splits (default ${DEFAULTS.onDemandScaleUpMs})
+                          an ON_DEMAND shard splits when its load averaged over this is over half its write limit
+                          (default ${DEFAULTS.onDemandScaleUpMs})
   --on-demand-scale-down-ms MS
                           how long two neighbouring ON_DEMAND shards stay under a quarter of it before they merge
                           (default ${DEFAULTS.onDemandScaleDownMs})

@@ -6,14 +6,16 @@
  * limit it used over the trailing second, read from the sliding windows that enforce the
  * limit, so the write path does no extra work. Then, per ACTIVE stream:
  *
- * - A shard that has stayed over half its limit (AWS splits a shard past 500 KB/s) for the
- *   scale-up time (60 s by default; AWS: within 15 minutes) is split in half, hottest
- *   first. A stream under a load beyond its shards doubles each time, so it ends with room
- *   for twice the load, as AWS's on-demand streams keep room for twice their peak.
- * - Two neighbouring shards of the same size that have both stayed under a quarter of their
- *   limit for the scale-down time (24 h by default) are merged; the merged shard then carries
- *   under half, so it is not split again. A stream never goes below 4 open shards (AWS's
- *   on-demand start: 4 MiB/s and 4,000 records/s) nor below its warm throughput.
+ * - A shard whose load, averaged over the scale-up time (60 s by default; AWS: within 15
+ *   minutes), is over half its limit (AWS splits a shard past 500 KB/s) is split in half,
+ *   hottest first. The average, not each sample, decides, so a producer's pauses and bursts
+ *   do not reset the timing. A stream under a load beyond its shards doubles each time, so
+ *   it ends with room for twice the load, as AWS's on-demand streams keep room for twice
+ *   their peak.
+ * - Two neighbouring shards of the same size whose every sample has been under a quarter of
+ *   their limit for the scale-down time (24 h by default) are merged; the merged shard then
+ *   carries under half, so it is not split again. A stream never goes below 4 open shards
+ *   (AWS's on-demand start: 4 MiB/s and 4,000 records/s) nor below its warm throughput.
  * - Splits stay within the account's shard quota and the stream's 10,000 shards.
  *
  * Splits and merges are the real ones (resharding.ts), with lineage; consumers follow them
@@ -22,6 +24,7 @@
 import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
 import { shardsFit } from './account-limits.js'
+import { LoadAverage } from './load-average.js'
 import { mergeShards, middleOf, splitShard } from './resharding.js'
 import type { Shard, Stream, StreamDoc } from './stream-model.js'
 import type { StreamRegistry } from './stream-registry.js'
@@ -85,7 +88,7 @@ export class OnDemandScaler {
       if (mode !== 'ON_DEMAND' || (status !== 'ACTIVE' && status !== 'UPDATING')) continue
       const now = this.config.clock()
       const open = stream.openShardsByHash
-      for (const shard of open) sample(shard, now)
+      for (const shard of open) this.sample(shard, now)
       // Checked right before the change, with no await in between: a stream deleted or
       // switched meanwhile is left alone.
       if (status !== 'ACTIVE' || this.streams.findById(stream.id) !== stream || stream.doc.mode !== 'ON_DEMAND') continue
@@ -109,15 +112,26 @@ export class OnDemandScaler {
     }
   }
 
-  /** The shards hot for long enough to split, hottest first, as many as the quotas allow. */
+  /** The shards whose load over the scale-up time is over half their limit, hottest first, as many as the quotas allow. */
   private due (stream: Stream, open: readonly Shard[], now: number): Shard[] {
-    const hot = open
-      .filter((s) => s.hotSince !== undefined && now - s.hotSince >= this.config.onDemandScaleUpMs && s.doc.generation + 1 <= MAX_GENERATION && s.width >= 4n)
-      .sort((a, b) => b.writeUse() - a.writeUse())
+    const loads = new Map<Shard, number>()
+    for (const shard of open) {
+      const load = shard.upLoad?.average(now)
+      if (load !== undefined && load > HOT && shard.doc.generation + 1 <= MAX_GENERATION && shard.width >= 4n) loads.set(shard, load)
+    }
+    const hot = [...loads.keys()].sort((a, b) => loads.get(b)! - loads.get(a)!)
     const account = this.streams.in(stream.scope)
     let count = Math.min(hot.length, MAX_OPEN_SHARDS - open.length)
     while (count > 0 && !shardsFit(account, this.config, count)) count -= 1
     return hot.slice(0, Math.max(0, count))
+  }
+
+  private sample (shard: Shard, now: number): void {
+    const use = shard.writeUse()
+    shard.upLoad ??= new LoadAverage(this.config.onDemandScaleUpMs, now)
+    shard.upLoad.add(now, use)
+    if (use < COLD) shard.coldSince ??= now
+    else shard.coldSince = undefined
   }
 
   /** Disjoint neighbouring pairs of equal size, both cold for long enough, down to the floor. */
@@ -133,18 +147,6 @@ export class OnDemandScaler {
       i += 1
     }
     return pairs
-  }
-}
-
-function sample (shard: Shard, now: number): void {
-  const use = shard.writeUse()
-  if (use > HOT) {
-    shard.hotSince ??= now
-    shard.coldSince = undefined
-  } else {
-    shard.hotSince = undefined
-    if (use < COLD) shard.coldSince ??= now
-    else shard.coldSince = undefined
   }
 }
 

@@ -7,6 +7,7 @@ import { comparePositions, type ShardPosition } from '../storage/record-key.js'
 import type { EncryptionChange } from './encryption.js'
 import type { PartitionHash } from './hash-key.js'
 import { ShardSequenceFormatter } from './sequence-number.js'
+import type { LoadAverage } from './load-average.js'
 import { ShardThrottle } from './shard-throttle.js'
 
 export type StreamStatus = 'CREATING' | 'DELETING' | 'ACTIVE' | 'UPDATING'
@@ -128,8 +129,8 @@ export class Shard {
   /** Position of the last record known to be written; LATEST starts after it. */
   committed: ShardPosition | undefined
   private throttleState: ShardThrottle | undefined
-  /** On-demand scaling: since when the shard has been over half its write limit, or under a quarter (samples, not persisted). */
-  hotSince: number | undefined
+  /** On-demand scaling (in memory only): the shard's write load averaged over the scale-up time, and since when every sample was under a quarter. */
+  upLoad: LoadAverage | undefined
   coldSince: number | undefined
   private readonly sequenceFormatter: ShardSequenceFormatter
   /** Woken after each commit that wrote to this shard, and when it closes. */

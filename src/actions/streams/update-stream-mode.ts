@@ -44,7 +44,7 @@ export const updateStreamMode = defineAction({
       stream.doc.modeChanges = [...recent, now]
       // Load seen before an earlier switch says nothing about now.
       for (const shard of stream.openShardsByHash) {
-        shard.hotSince = undefined
+        shard.upLoad = undefined
         shard.coldSince = undefined
       }
       if (mode === 'ON_DEMAND') applyWarmThroughput(ctx, stream, warm ?? 0, shards)
