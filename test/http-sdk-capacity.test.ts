@@ -16,6 +16,8 @@ let ts: TestServer
 
 beforeAll(async () => {
   ts = await startServer({ onDemandCheckMs: 0 })
+  // Warm throughput is for accounts with the commitment, as in AWS; the SDK's account is the default one.
+  await ts.client.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
 })
 
 afterAll(async () => {

@@ -38,6 +38,7 @@ describe('the account shard quota (shardLimit 10, as kinesalite runs)', () => {
   let kinesis: KinesisClient
   beforeAll(async () => {
     ts = await startServer({ shardLimit: 10 })
+    await ts.client.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
     kinesis = sdkClient(ts.server.httpPort, 'http1')
   })
   afterAll(async () => {

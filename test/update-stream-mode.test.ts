@@ -19,6 +19,8 @@ let client: StreamClient
 beforeAll(async () => {
   srv = await startServer({ clock: clock.now, onDemandCheckMs: 0 })
   client = srv.client
+  // Warm throughput (and WarmThroughput in DescribeStreamSummary) needs the commitment, as in AWS.
+  await client.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
 })
 
 afterAll(async () => {
@@ -187,6 +189,7 @@ describe('UpdateStreamMode with state transitions and restarts', () => {
     const srv2 = await startRestartableServer({ createStreamMs: 300, onDemandCheckMs: 0 })
     try {
       const c = srv2.current.client
+      await c.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
       const streamName = uniqueName('mode')
       await c.createStream({ streamName, shardCount: 1 })
       await waitForStatus(c, streamName, 'ACTIVE')

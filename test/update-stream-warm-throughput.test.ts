@@ -17,6 +17,8 @@ let client: StreamClient
 beforeAll(async () => {
   srv = await startServer({ onDemandCheckMs: 0 })
   client = srv.client
+  // Warm throughput is for accounts with the commitment, as in AWS.
+  await client.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
 })
 
 afterAll(async () => {
@@ -90,12 +92,35 @@ describe('UpdateStreamWarmThroughput validation', () => {
   it('refuses more shards than a stream may have', async () => {
     const free = await startServer({ limits: 'off', onDemandCheckMs: 0 })
     try {
+      await free.client.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
       const streamName = uniqueName('warm')
       await free.client.createStream({ streamName, streamModeDetails: { streamMode: 'ON_DEMAND' } })
       const err = await expectCode(free.client.updateStreamWarmThroughput({ streamName, warmThroughputMiBps: 10_001 }), 'LIMIT_EXCEEDED')
       expect(err.message).toContain('at most 10000')
     } finally {
       await free.close()
+    }
+  })
+})
+
+describe('warm throughput without the MinimumThroughputBillingCommitment', () => {
+  it('is refused to the account, and not shown, as in AWS', async () => {
+    const plain = await startServer({ onDemandCheckMs: 0, accountId: '111122223333' })
+    try {
+      const streamName = uniqueName('warm')
+      const refused = await expectCode(plain.client.createStream({ streamName, streamModeDetails: { streamMode: 'ON_DEMAND' }, warmThroughputMiBps: 8 }), 'INVALID_ARGUMENT')
+      expect(refused.message).toContain('MinimumThroughputBillingCommitment')
+      await expectCode(plain.client.describeStreamSummary({ streamName }), 'STREAM_NOT_FOUND')
+      await plain.client.createStream({ streamName, streamModeDetails: { streamMode: 'ON_DEMAND' } })
+      await expectCode(plain.client.updateStreamWarmThroughput({ streamName, warmThroughputMiBps: 8 }), 'INVALID_ARGUMENT')
+      const summary = (await plain.client.describeStreamSummary({ streamName })).streamDescriptionSummary
+      expect(summary.openShardCount).toBe(4)
+      expect(summary.warmThroughput).toBeUndefined()
+      await plain.client.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
+      await plain.client.updateStreamWarmThroughput({ streamName, warmThroughputMiBps: 8 })
+      expect((await plain.client.describeStreamSummary({ streamName })).streamDescriptionSummary.warmThroughput).toEqual({ targetMiBps: 8, currentMiBps: 8 })
+    } finally {
+      await plain.close()
     }
   })
 })

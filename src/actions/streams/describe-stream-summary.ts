@@ -22,7 +22,7 @@ export const describeStreamSummary = defineAction({
         open_shard_count: stream.openShardCount,
         consumer_count: ctx.consumers.list(stream).length,
         max_record_size_in_ki_b: stream.maxRecordBytes / 1024,
-        warm_throughput: warmThroughputShape(stream),
+        warm_throughput: warmThroughputShape(ctx, stream),
         partition_hash: stream.doc.partitionHash
       }
     }

@@ -1,6 +1,8 @@
 /**
  * Warm throughput, shared by CreateStream, UpdateStreamMode and UpdateStreamWarmThroughput:
- * the write throughput an ON_DEMAND stream keeps room for, whatever its load.
+ * the write throughput an ON_DEMAND stream keeps room for, whatever its load. As in AWS it
+ * is for accounts with the MinimumThroughputBillingCommitment (UpdateAccountSettings): only
+ * they may set it, and only theirs is shown.
  */
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
@@ -13,8 +15,15 @@ import { checkShardQuota } from './resharding-checks.js'
 
 export const WarmThroughputMiBps = Type.Integer({ minimum: 0 })
 
+/** Refuses warm throughput to an account without the commitment. */
+export function checkCommitment (ctx: ActionContext, accountId: string): void {
+  if (ctx.accounts.commitmentActive(accountId)) return
+  throw new ServiceError('INVALID_ARGUMENT', `Warm throughput is only available to accounts with the MinimumThroughputBillingCommitment enabled; account ${accountId} has it DISABLED (enable it with UpdateAccountSettings).`)
+}
+
 /** Checks that the stream can be warmed to `mibps` and returns the open shards that takes. */
 export function warmShardsFor (ctx: ActionContext, stream: Stream, mibps: number): number {
+  checkCommitment(ctx, stream.scope.accountId)
   if (mibps > MAX_WARM_THROUGHPUT_MIBPS) {
     throw new ServiceError('LIMIT_EXCEEDED', `warm_throughput_mi_bps ${mibps} for stream ${stream.name} is over the most an ON_DEMAND stream can be warmed to, ${MAX_WARM_THROUGHPUT_MIBPS} MiB/s.`)
   }
@@ -30,9 +39,9 @@ export function applyWarmThroughput (ctx: ActionContext, stream: Stream, mibps: 
   splitWidest(stream, shards, ctx.config.clock)
 }
 
-/** WarmThroughputObject, as DescribeStreamSummary shows it for ON_DEMAND streams. */
-export function warmThroughputShape (stream: Stream): { target_mi_bps?: number, current_mi_bps: number } | undefined {
-  if (stream.doc.mode !== 'ON_DEMAND') return undefined
+/** WarmThroughputObject, as DescribeStreamSummary shows it for ON_DEMAND streams of accounts with the commitment. */
+export function warmThroughputShape (ctx: ActionContext, stream: Stream): { target_mi_bps?: number, current_mi_bps: number } | undefined {
+  if (stream.doc.mode !== 'ON_DEMAND' || !ctx.accounts.commitmentActive(stream.scope.accountId)) return undefined
   const target = stream.doc.warmThroughputMiBps
   return { ...(target === undefined ? {} : { target_mi_bps: target }), current_mi_bps: capacityMiBps(stream.openShardCount) }
 }
