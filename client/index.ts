@@ -17,3 +17,5 @@ export type { ProducerOptions, ProducerRetryOptions } from './producer-options.j
 export { PRODUCER_DEFAULTS } from './producer-options.js'
 export type { ProducerRecord } from './producer-records.js'
 export type { ProducerResult } from './producer-queue.js'
+export { QueueClient, type QueueClientOptions } from './queue-client.js'
+export type * from './queue-types.js'

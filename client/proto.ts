@@ -144,3 +144,26 @@ export function decodeLeaseMessage (bytes: Uint8Array): Record<string, unknown> 
   }
   return leaseType.toObject(leaseType.decode(bytes), { longs: Number, enums: String, defaults: false, arrays: false })
 }
+
+const QUEUE_PROTO_FILE = 'shardline/v1/queues.proto'
+const QUEUE_SERVICE_NAME = 'shardline.v1.QueueService'
+
+/** The RPCs of QueueService: the SQS action names. */
+export type QueueMethodName =
+  | 'CreateQueue' | 'DeleteQueue' | 'GetQueueUrl' | 'ListQueues' | 'GetQueueAttributes' | 'SetQueueAttributes'
+  | 'SendMessage' | 'SendMessageBatch' | 'ReceiveMessage' | 'DeleteMessage' | 'DeleteMessageBatch'
+  | 'ChangeMessageVisibility' | 'ChangeMessageVisibilityBatch' | 'PurgeQueue'
+  | 'TagQueue' | 'UntagQueue' | 'ListQueueTags'
+  | 'ListDeadLetterSourceQueues' | 'StartMessageMoveTask' | 'ListMessageMoveTasks' | 'CancelMessageMoveTask'
+  | 'AddPermission' | 'RemovePermission'
+
+let queues: ServiceDefinition | undefined
+
+export function queueService (): ServiceDefinition {
+  queues ??= loadService(QUEUE_PROTO_FILE, QUEUE_SERVICE_NAME)
+  return queues
+}
+
+export function queueMethod (name: QueueMethodName): UnaryMethod {
+  return methodOf(queueService(), QUEUE_SERVICE_NAME, name)
+}

@@ -64,6 +64,10 @@ export interface ServerOptions {
   onDemandScaleUpMs?: number
   /** How long two neighbouring ON_DEMAND shards must stay under a quarter of their limit before they merge. Default 24 h. */
   onDemandScaleDownMs?: number
+  /** A queue writes a snapshot of its state after this many changes (sends and events). Default 20,000. */
+  queueSnapshotEvery?: number
+  /** ...or this long after the first change since its last snapshot. Default 5 s. */
+  queueSnapshotMs?: number
 }
 
 export interface ServerConfig {
@@ -95,6 +99,8 @@ export interface ServerConfig {
   readonly onDemandCheckMs: number
   readonly onDemandScaleUpMs: number
   readonly onDemandScaleDownMs: number
+  readonly queueSnapshotEvery: number
+  readonly queueSnapshotMs: number
 }
 
 export const DEFAULTS = {
@@ -120,7 +126,9 @@ export const DEFAULTS = {
   onDemandStreamLimit: 50,
   onDemandCheckMs: 1000,
   onDemandScaleUpMs: 60_000,
-  onDemandScaleDownMs: 86_400_000
+  onDemandScaleDownMs: 86_400_000,
+  queueSnapshotEvery: 20_000,
+  queueSnapshotMs: 5000
 } as const
 
 function wholeNumber (name: string, value: number | undefined, min: number): number | undefined {
@@ -169,6 +177,8 @@ export function resolveConfig (options: ServerOptions = {}): ServerConfig {
     onDemandStreamLimit: wholeNumber('onDemandStreamLimit', options.onDemandStreamLimit, 1) ?? DEFAULTS.onDemandStreamLimit,
     onDemandCheckMs: wholeNumber('onDemandCheckMs', options.onDemandCheckMs, 0) ?? DEFAULTS.onDemandCheckMs,
     onDemandScaleUpMs: wholeNumber('onDemandScaleUpMs', options.onDemandScaleUpMs, 0) ?? DEFAULTS.onDemandScaleUpMs,
-    onDemandScaleDownMs: wholeNumber('onDemandScaleDownMs', options.onDemandScaleDownMs, 0) ?? DEFAULTS.onDemandScaleDownMs
+    onDemandScaleDownMs: wholeNumber('onDemandScaleDownMs', options.onDemandScaleDownMs, 0) ?? DEFAULTS.onDemandScaleDownMs,
+    queueSnapshotEvery: options.queueSnapshotEvery ?? DEFAULTS.queueSnapshotEvery,
+    queueSnapshotMs: options.queueSnapshotMs ?? DEFAULTS.queueSnapshotMs
   }
 }

@@ -12,6 +12,7 @@ export const GrpcStatus = {
   INVALID_ARGUMENT: 3,
   NOT_FOUND: 5,
   ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
   FAILED_PRECONDITION: 9,
   ABORTED: 10,
@@ -215,6 +216,173 @@ export const ERROR_CODES = {
     retriable: false,
     description: 'The HTTP request body is larger than the server accepts (16 MiB, room for a 10 MiB PutRecords in base64).'
   },
+  STREAM_READ_ONLY: {
+    awsType: 'AccessDeniedException',
+    grpcStatus: GrpcStatus.PERMISSION_DENIED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The stream is a queue\'s internal stream: it can be listed, described and read, never written, resharded, retagged or deleted through the stream API.'
+  },
+  QUEUE_NOT_FOUND: {
+    awsType: 'QueueDoesNotExist',
+    queryCode: 'AWS.SimpleQueueService.NonExistentQueue',
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 400,
+    retriable: false,
+    description: 'No queue of that name or URL exists in the account and region.'
+  },
+  QUEUE_EXISTS: {
+    awsType: 'QueueNameExists',
+    queryCode: 'QueueAlreadyExists',
+    grpcStatus: GrpcStatus.ALREADY_EXISTS,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A queue of that name exists with a different value for an attribute the request gives.'
+  },
+  QUEUE_DELETED_RECENTLY: {
+    awsType: 'QueueDeletedRecently',
+    queryCode: 'AWS.SimpleQueueService.QueueDeletedRecently',
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 400,
+    retriable: true,
+    description: 'A queue of that name was deleted less than 60 seconds ago.'
+  },
+  PURGE_IN_PROGRESS: {
+    awsType: 'PurgeQueueInProgress',
+    queryCode: 'AWS.SimpleQueueService.PurgeQueueInProgress',
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 403,
+    retriable: true,
+    description: 'The queue was purged less than 60 seconds ago.'
+  },
+  INVALID_PARAMETER_VALUE: {
+    awsType: 'InvalidParameterValueException',
+    queryCode: 'InvalidParameterValue',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'An SQS request parameter is out of range, malformed, or not valid for the queue or message.'
+  },
+  MISSING_PARAMETER: {
+    awsType: 'MissingRequiredParameterException',
+    queryCode: 'MissingParameter',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'An SQS request lacks a parameter it must carry.'
+  },
+  INVALID_ATTRIBUTE_NAME: {
+    awsType: 'InvalidAttributeName',
+    queryCode: 'InvalidAttributeName',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A queue attribute name is unknown, read-only, or not valid for this type of queue.'
+  },
+  INVALID_ATTRIBUTE_VALUE: {
+    awsType: 'InvalidAttributeValue',
+    queryCode: 'InvalidAttributeValue',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A queue attribute value is out of range or malformed.'
+  },
+  RECEIPT_HANDLE_INVALID: {
+    awsType: 'ReceiptHandleIsInvalid',
+    queryCode: 'ReceiptHandleIsInvalid',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 404,
+    retriable: false,
+    description: 'A receipt handle was not issued by this queue (or was altered).'
+  },
+  MESSAGE_NOT_INFLIGHT: {
+    awsType: 'MessageNotInflight',
+    queryCode: 'AWS.SimpleQueueService.MessageNotInflight',
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The message is not in flight under that receipt handle: its visibility timeout ended, or a later receive issued a newer handle.'
+  },
+  BATCH_IDS_NOT_DISTINCT: {
+    awsType: 'BatchEntryIdsNotDistinct',
+    queryCode: 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'Two entries of a batch request have the same Id.'
+  },
+  EMPTY_BATCH: {
+    awsType: 'EmptyBatchRequest',
+    queryCode: 'AWS.SimpleQueueService.EmptyBatchRequest',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A batch request has no entries.'
+  },
+  TOO_MANY_ENTRIES: {
+    awsType: 'TooManyEntriesInBatchRequest',
+    queryCode: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A batch request has more than 10 entries.'
+  },
+  INVALID_BATCH_ENTRY_ID: {
+    awsType: 'InvalidBatchEntryId',
+    queryCode: 'AWS.SimpleQueueService.InvalidBatchEntryId',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A batch entry Id is not 1 to 80 letters, digits, hyphens and underscores.'
+  },
+  BATCH_REQUEST_TOO_LONG: {
+    awsType: 'BatchRequestTooLong',
+    queryCode: 'AWS.SimpleQueueService.BatchRequestTooLong',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The messages of a SendMessageBatch add up to more than 1 MiB.'
+  },
+  INVALID_MESSAGE_CONTENTS: {
+    awsType: 'InvalidMessageContents',
+    queryCode: 'InvalidMessageContents',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    description: 'A message body or attribute value holds characters outside the XML character set SQS allows.'
+  },
+  UNSUPPORTED_OPERATION: {
+    awsType: 'UnsupportedOperation',
+    queryCode: 'AWS.SimpleQueueService.UnsupportedOperation',
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The operation is not supported for this queue.'
+  },
+  OVER_LIMIT: {
+    awsType: 'OverLimit',
+    queryCode: 'OverLimit',
+    grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
+    httpStatus: 403,
+    retriable: true,
+    description: 'A queue quota was reached (with --limits aws): 120,000 messages in flight on a standard queue, or the permissions of a policy.'
+  },
+  REQUEST_THROTTLED: {
+    awsType: 'RequestThrottled',
+    queryCode: 'RequestThrottled',
+    grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
+    httpStatus: 403,
+    retriable: true,
+    description: 'A FIFO queue without high throughput took its 300 calls per second of this kind (with --limits aws); back off and retry.'
+  },
+  QUEUE_RESOURCE_NOT_FOUND: {
+    awsType: 'ResourceNotFoundException',
+    queryCode: 'ResourceNotFoundException',
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 404,
+    retriable: false,
+    description: 'A message move task, or the queue an ARN of a move task names, does not exist.'
+  },
   SHUTTING_DOWN: {
     awsType: 'ServiceUnavailable',
     grpcStatus: GrpcStatus.UNAVAILABLE,
@@ -253,10 +421,16 @@ export class ServiceError extends Error {
   readonly httpStatus: number
   readonly retriable: boolean
   readonly attachment: ErrorAttachment | undefined
+  /**
+   * The text AWS's Query protocol gives instead of `message`, where it differs (SQS:
+   * "The specified queue does not exist for this wsdl version.").
+   */
+  readonly queryMessage: string | undefined
 
-  constructor (code: ErrorCode, message: string, options?: { cause?: unknown, attachment?: ErrorAttachment }) {
+  constructor (code: ErrorCode, message: string, options?: { cause?: unknown, attachment?: ErrorAttachment, queryMessage?: string }) {
     super(message, options)
     this.attachment = options?.attachment
+    this.queryMessage = options?.queryMessage
     const spec: ErrorSpec = ERROR_CODES[code]
     this.name = 'ServiceError'
     this.code = code

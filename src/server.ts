@@ -3,12 +3,13 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
-import { ActionContexts, LEASE_ACTIONS, LEASE_STREAMING_ACTIONS, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS } from './actions/index.js'
+import { ActionContexts, LEASE_ACTIONS, LEASE_STREAMING_ACTIONS, QUEUE_ACTIONS, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS } from './actions/index.js'
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js'
 import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js'
 import { startHttpServer, type HttpServer } from './http/http-server.js'
 import { loadKeyFile } from './http/sigv4.js'
 import { LeaseRegistry } from './leases/lease-registry.js'
+import { QueueRegistry } from './queues/queue-registry.js'
 import { createLogger } from './logger.js'
 import { scopeOf } from './scope.js'
 import { LevelStore } from './storage/level-store.js'
@@ -75,14 +76,17 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   const streams = await StreamRegistry.load(store, config, log)
   const consumers = new ConsumerRegistry(streams, config, log)
   const leases = await LeaseRegistry.open(store, config, scopeOf(config.accountId, config.region))
+  const writer = new RecordWriter(store, config)
+  const queues = await QueueRegistry.load(store, streams, writer, signer, config, log)
   const contexts = new ActionContexts({
     config,
     streams,
     consumers,
     leases,
     accounts: await AccountSettings.load(store, config.clock),
+    queues,
     signer,
-    writer: new RecordWriter(store, config),
+    writer,
     reader: new RecordReader(store, streams, signer, config)
   })
   const trimmer = new RetentionTrimmer(store, streams, config, log)
@@ -94,13 +98,15 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   try {
     grpc = await startGrpcServer(contexts, {
       'shardline.v1.StreamService': { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS },
-      'shardline.v1.LeaseService': { unary: LEASE_ACTIONS, streaming: LEASE_STREAMING_ACTIONS }
+      'shardline.v1.LeaseService': { unary: LEASE_ACTIONS, streaming: LEASE_STREAMING_ACTIONS },
+      'shardline.v1.QueueService': { unary: QUEUE_ACTIONS }
     }, config.host, config.grpcPort, log)
     http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, keys }, config.host, config.httpPort, log)
   } catch (err) {
     await grpc?.close(0)
     await trimmer.stop()
     await scaler.stop()
+    await queues.close()
     consumers.close()
     leases.close()
     streams.close()
@@ -108,6 +114,8 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     throw err
   }
   const started = grpc
+  // gRPC callers are told queue URLs on the HTTP API's real address.
+  queues.origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}`
   log.info({ host: config.host, grpcPort: grpc.port, httpPort: http.port, data: config.memory ? ':memory:' : config.dataDir }, 'shardline started')
 
   let closing: Promise<void> | undefined
@@ -124,9 +132,11 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
         // transport's graceful shutdown only waits for unary calls.
         consumers.close()
         leases.close()
+        queues.endWaits()
         await Promise.all([started.close(SHUTDOWN_GRACE_MS), http.close(SHUTDOWN_GRACE_MS)])
         await trimmer.stop()
         await scaler.stop()
+        await queues.close()
         streams.close()
         // Closing drains the group commit first, so every acknowledged write is on disk.
         await store.close()

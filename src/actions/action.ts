@@ -7,6 +7,7 @@ import type { Static, TSchema } from '@sinclair/typebox'
 import type { ServerConfig } from '../config.js'
 import { toServiceError } from '../errors.js'
 import type { ScopedLeases } from '../leases/lease-registry.js'
+import type { ScopedQueues } from '../queues/scoped-queues.js'
 import type { Scope } from '../scope.js'
 import type { AccountSettings } from '../streams/account-settings.js'
 import type { ConsumerRegistry } from '../streams/consumer-registry.js'
@@ -15,7 +16,7 @@ import type { RecordReader } from '../streams/record-reader.js'
 import type { RecordWriter } from '../streams/record-writer.js'
 import type { ScopedStreams } from '../streams/scoped-streams.js'
 import type { TokenSigner } from '../streams/token-signer.js'
-import { validateInput, type FieldNamer } from './validation.js'
+import { validateInput, type FieldNamer, type InvalidInputReporter } from './validation.js'
 
 /** What an action runs with: the server's services, seen from the caller's account and region. */
 export interface ActionContext {
@@ -32,6 +33,19 @@ export interface ActionContext {
   readonly leases: ScopedLeases
   /** Account-level settings, kept per account (`scope.accountId`). */
   readonly accounts: AccountSettings
+  /** The queues of `scope`. */
+  readonly queues: ScopedQueues
+  /**
+   * `scheme://host[:port]` the client reached this server at (the SQS HTTP transport sets
+   * it per request, from the Host header), so that queue URLs work for its next call.
+   * Without it, queue URLs point at the server's own HTTP address.
+   */
+  readonly origin?: string
+  /**
+   * Who is calling, as SQS's SenderId reports it (the HTTP transport: the SigV4 access key
+   * id). Without it, the scope's account id.
+   */
+  readonly callerId?: string
   /**
    * How the calling transport renders GetRecords records, if it renders them ahead of the
    * call (read-ahead.ts); the HTTP API's JSON does, since its base64 is the costly part.
@@ -43,6 +57,13 @@ export interface Action<S extends TSchema = TSchema, O = unknown> {
   /** The AWS action name, which is also the RPC name. */
   readonly name: string
   readonly input: S
+  /**
+   * The schema of what `handle` returns (SQS actions; the Query protocol's XML writer
+   * reads it, with the same marks as inputs).
+   */
+  readonly output?: TSchema
+  /** How input that fails its schema is reported; by default as a ValidationException. */
+  readonly invalid?: InvalidInputReporter
   readonly handle: (ctx: ActionContext, input: Static<S>) => Promise<O>
 }
 
@@ -54,6 +75,8 @@ export interface Action<S extends TSchema = TSchema, O = unknown> {
 export interface AnyAction {
   readonly name: string
   readonly input: TSchema
+  readonly output?: TSchema
+  readonly invalid?: InvalidInputReporter
   readonly handle: (ctx: ActionContext, input: never) => Promise<unknown>
 }
 
@@ -97,7 +120,7 @@ export function defineAction<S extends TSchema, O> (action: Action<S, O>): Actio
 /** Validates the input and runs the action; every failure is a catalogue ServiceError. */
 export async function invoke (action: AnyAction, ctx: ActionContext, input: unknown, namer?: FieldNamer): Promise<unknown> {
   try {
-    validateInput(action.input, input, namer)
+    validateInput(action.input, input, namer, action.invalid)
     return await action.handle(ctx, input as never)
   } catch (err) {
     throw toServiceError(err)

@@ -5,6 +5,7 @@
 import type { ServerConfig } from '../config.js'
 import type { LeaseRegistry } from '../leases/lease-registry.js'
 import type { AccountSettings } from '../streams/account-settings.js'
+import type { QueueRegistry } from '../queues/queue-registry.js'
 import { scopeOf, type Scope } from '../scope.js'
 import type { ConsumerRegistry } from '../streams/consumer-registry.js'
 import type { PageRenderer } from '../streams/read-ahead.js'
@@ -19,6 +20,7 @@ export interface Services {
   readonly config: ServerConfig
   readonly streams: StreamRegistry
   readonly leases: LeaseRegistry
+  readonly queues: QueueRegistry
   readonly writer: RecordWriter
   readonly reader: RecordReader
   readonly signer: TokenSigner
@@ -38,12 +40,13 @@ export class ActionContexts {
   for (scope: Scope): ActionContext {
     let ctx = this.cache.get(scope)
     if (ctx === undefined) {
-      const { config, streams, leases, writer, reader, signer, consumers, accounts } = this.services
+      const { config, streams, leases, queues, writer, reader, signer, consumers, accounts } = this.services
       ctx = {
         config,
         scope,
         streams: streams.in(scope),
         leases: leases.in(scope),
+        queues: queues.in(scope),
         writer,
         reader,
         signer,

@@ -98,14 +98,47 @@ function constraint (error: ErrorObject): string {
   }
 }
 
+/** One failed constraint, for a service that words its own validation errors (SQS). */
+export interface InputProblem {
+  /** Where, as keys and list indexes from the input's root. */
+  readonly path: ReadonlyArray<string | number>
+  /** The JSON Schema keyword that failed (`required`, `maximum`, `type`, `pattern`, ...). */
+  readonly keyword: string
+  readonly params: Readonly<Record<string, unknown>>
+  /** The value there (undefined for a missing member). */
+  readonly value: unknown
+  /** The schema of the failing value (of the parent object for `required`), for its marks. */
+  readonly schema: TSchema | undefined
+}
+
+/** Turns an input's failed constraints into the error to throw. */
+export type InvalidInputReporter = (problems: readonly InputProblem[]) => Error
+
+function schemaAt (root: TSchema, segments: ReadonlyArray<string | number>): TSchema | undefined {
+  let s: TSchema | undefined = root
+  for (const seg of segments) {
+    const node = s as { properties?: Record<string, TSchema>, items?: TSchema, patternProperties?: Record<string, TSchema>, additionalProperties?: unknown } | undefined
+    if (node === undefined) return undefined
+    if (typeof seg === 'number') s = node.items
+    else s = node.properties?.[seg] ?? (node.patternProperties !== undefined ? Object.values(node.patternProperties)[0] : undefined)
+  }
+  return s
+}
+
 /**
  * Checks `input` against `schema`; throws SERIALIZATION_FAILED for a wrong type and
- * VALIDATION_FAILED listing every failed constraint otherwise.
+ * VALIDATION_FAILED listing every failed constraint otherwise (or what `report` makes of them).
  */
-export function validateInput (schema: TSchema, input: unknown, name: FieldNamer = snakeCasePath): void {
+export function validateInput (schema: TSchema, input: unknown, name: FieldNamer = snakeCasePath, report?: InvalidInputReporter): void {
   const validate = validatorFor(schema)
   if (validate(input)) return
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames' || e.params.propertyName === undefined)
+  if (report !== undefined) {
+    throw report(errors.map((e) => {
+      const path = pathOf(e)
+      return { path, keyword: e.keyword, params: e.params, value: valueAt(input, path), schema: schemaAt(schema, path) }
+    }))
+  }
   const typeError = errors.find((e) => e.keyword === 'type')
   if (typeError !== undefined) {
     const path = pathOf(typeError)

@@ -147,7 +147,8 @@ export class RecordReader {
     if (shard === undefined) {
       throw new ServiceError('SHARD_NOT_FOUND', `The shard of this shard iterator no longer exists in stream ${stream.name}.`)
     }
-    const limited = this.config.limits === 'aws'
+    // Internal streams are not Kinesis streams: no Kinesis limit applies to reading them.
+    const limited = this.config.limits === 'aws' && !stream.internal
     if (limited && !shard.throttle.admitRead()) {
       throw new ServiceError('THROUGHPUT_EXCEEDED', `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${stream.scope.accountId}: a shard serves 5 GetRecords calls/s and 2 MiB/s.`)
     }

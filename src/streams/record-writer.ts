@@ -5,7 +5,7 @@
 import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
 import { comparePositions, type ShardPosition } from '../storage/record-key.js'
-import type { Store } from '../storage/store.js'
+import type { Store, WriteBatch } from '../storage/store.js'
 import { hashPartitionKey, parseHashKey } from './hash-key.js'
 import { parseSequenceNumber, type SequenceParts } from './sequence-number.js'
 import type { Shard, ShardCommit, Stream } from './stream-model.js'
@@ -22,8 +22,76 @@ export type PutResult =
   | { readonly ok: true, readonly shardId: string, readonly sequenceNumber: string }
   | { readonly ok: false, readonly errorCode: string, readonly errorMessage: string }
 
+type CommittedRecord = ShardCommit['records'][number]
+
+/**
+ * Records of internal streams and documents, staged together into one WriteBatch and
+ * committed atomically: a queue's message with the state-log event that goes with it, a
+ * dead-letter move's record in one queue with its `moved` event in another. Staging
+ * numbers each record at once (`shard.nextPosition`), so the records must be appended and
+ * the batch committed in the same turn of the event loop, as `put` does: commit order then
+ * equals position order. No Kinesis limit applies.
+ */
+export class StagedRecords {
+  readonly batch: WriteBatch
+  private readonly appended: Array<{ readonly shard: Shard, readonly record: CommittedRecord }> = []
+  private committing = false
+
+  constructor (private readonly store: Store) {
+    this.batch = store.batch()
+  }
+
+  /** How many records are staged. */
+  get size (): number {
+    return this.appended.length
+  }
+
+  /** Stages one record at the shard's next position, and returns the position. */
+  append (stream: Stream, shard: Shard, partitionKey: string, data: Uint8Array, now: number): ShardPosition {
+    if (this.committing) throw new TypeError('records were appended to a batch already committed')
+    const position = shard.nextPosition(now)
+    this.batch.putRecord(stream.id, shard.index, position.ts, position.counter, partitionKey, data)
+    this.appended.push({ shard, record: { ts: position.ts, counter: position.counter, partitionKey, data } })
+    return position
+  }
+
+  /**
+   * Commits everything staged. Once written, and before anyone is acknowledged, the
+   * shards' committed positions move and their listeners (GetRecords waiters,
+   * SubscribeToShard) hear of the new records, exactly as after `put`; then
+   * `onCommitted` runs.
+   */
+  commit (onCommitted?: () => void): Promise<void> {
+    this.committing = true
+    const appended = this.appended
+    return this.store.commit(this.batch, () => {
+      if (appended.length > 0) {
+        const commits = new Map<Shard, { before: ShardPosition | undefined, records: CommittedRecord[] }>()
+        for (const { shard, record } of appended) {
+          if (shard.watched) {
+            let commit = commits.get(shard)
+            if (commit === undefined) {
+              commit = { before: shard.committed, records: [] }
+              commits.set(shard, commit)
+            }
+            commit.records.push(record)
+          }
+          shard.markCommitted(record)
+        }
+        for (const [shard, commit] of commits) shard.notify(commit)
+      }
+      onCommitted?.()
+    })
+  }
+}
+
 export class RecordWriter {
   constructor (private readonly store: Store, private readonly config: ServerConfig) {}
+
+  /** A new set of staged records (for internal streams) and documents; see StagedRecords. */
+  stage (): StagedRecords {
+    return new StagedRecords(this.store)
+  }
 
   /**
    * Stores the entries and reports each one's fate. Everything from routing to sequence

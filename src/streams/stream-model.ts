@@ -6,6 +6,7 @@ import type { Scope } from '../scope.js'
 import { comparePositions, type ShardPosition } from '../storage/record-key.js'
 import type { EncryptionChange } from './encryption.js'
 import type { PartitionHash } from './hash-key.js'
+import { isInternalStreamName } from './internal-streams.js'
 import { ShardSequenceFormatter } from './sequence-number.js'
 import type { LoadAverage } from './load-average.js'
 import { ShardThrottle } from './shard-throttle.js'
@@ -66,6 +67,11 @@ export interface StreamDoc {
   status: StreamStatus
   readonly createdAt: number
   retentionHours: number
+  /**
+   * Internal streams only: the retention in seconds (a queue's MessageRetentionPeriod),
+   * which then replaces `retentionHours` (kept as its rounded-up value for DescribeStream).
+   */
+  retentionSeconds?: number | undefined
   mode: StreamMode
   readonly partitionHash: PartitionHash
   /** ON_DEMAND only: the write throughput (MiB/s) the stream keeps capacity for, whatever its load. */
@@ -216,6 +222,16 @@ export class Shard {
     for (const listener of this.listeners) listener(commit)
   }
 
+  /**
+   * Raises the numbering to continue after `position`: a shard whose records all expired
+   * and were trimmed starts its counter again from nothing on load, and an internal
+   * stream's owner, whose state names records by counter, knows how far it really went.
+   */
+  raiseTail (position: ShardPosition): void {
+    if (comparePositions(position, this.tail) > 0) this.tail = position
+    if (this.committed === undefined || comparePositions(position, this.committed) > 0) this.committed = position
+  }
+
   markCommitted (position: ShardPosition): void {
     if (this.committed === undefined || comparePositions(position, this.committed) > 0) this.committed = position
   }
@@ -235,9 +251,13 @@ export class Shard {
 
 export class Stream {
   readonly shards = new Map<number, Shard>()
+  /** An internal stream (a queue's): readable with the stream API, written only by its owner. */
+  readonly internal: boolean
   private openShards: Shard[] = []
 
-  constructor (readonly doc: StreamDoc, readonly scope: Scope, readonly arn: string) {}
+  constructor (readonly doc: StreamDoc, readonly scope: Scope, readonly arn: string) {
+    this.internal = isInternalStreamName(doc.name)
+  }
 
   get id (): number {
     return this.doc.id
@@ -260,7 +280,8 @@ export class Stream {
   }
 
   get retentionMs (): number {
-    return this.doc.retentionHours * 3_600_000
+    const seconds = this.doc.retentionSeconds
+    return seconds === undefined ? this.doc.retentionHours * 3_600_000 : seconds * 1000
   }
 
   /** Records that arrived before the horizon are expired: never returned, and trimmed. */

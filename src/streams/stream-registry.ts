@@ -7,8 +7,9 @@ import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
 import { scopeOf, type Scope } from '../scope.js'
-import type { Store } from '../storage/store.js'
+import type { Store, WriteBatch } from '../storage/store.js'
 import { evenHashRanges, type PartitionHash } from './hash-key.js'
+import { INTERNAL_STREAM_PREFIXES, isInternalStreamName } from './internal-streams.js'
 import { ScopedStreams } from './scoped-streams.js'
 import { Shard, Stream, type ShardDoc, type StreamDoc, type StreamMode, type StreamStatus } from './stream-model.js'
 
@@ -35,8 +36,12 @@ export interface CreateStreamSpec {
   readonly warmThroughputMiBps?: number | undefined
 }
 
-/** Which stream states an operation accepts, and what a stream in another state gets. */
-export type StatusRule = 'readable' | 'writable' | 'mutable' | 'any'
+/**
+ * Which stream states an operation accepts, and what a stream in another state gets.
+ * `subscribable` is `mutable` for what reads: registering an enhanced fan-out consumer,
+ * which internal streams allow.
+ */
+export type StatusRule = 'readable' | 'writable' | 'mutable' | 'subscribable' | 'any'
 
 const RULES: Record<StatusRule, readonly StreamStatus[]> = {
   any: ['CREATING', 'DELETING', 'ACTIVE', 'UPDATING'],
@@ -44,7 +49,8 @@ const RULES: Record<StatusRule, readonly StreamStatus[]> = {
   // if it did not exist.
   readable: ['ACTIVE', 'UPDATING'],
   writable: ['ACTIVE', 'UPDATING'],
-  mutable: ['ACTIVE']
+  mutable: ['ACTIVE'],
+  subscribable: ['ACTIVE']
 }
 
 function documentKey (stream: Stream): string {
@@ -157,8 +163,11 @@ export class StreamRegistry {
     if (this.byId.get(stream.id) !== stream) {
       throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${accountId} not found.`)
     }
+    if (stream.internal && (rule === 'writable' || rule === 'mutable')) {
+      throw new ServiceError('STREAM_READ_ONLY', `Stream ${name} under account ${accountId} is the internal stream of a queue: it can be listed, described and read (GetShardIterator, GetRecords, SubscribeToShard), but only the queue writes, reshards or deletes it. Use the queue's own operations instead.`)
+    }
     if (RULES[rule].includes(stream.doc.status)) return stream
-    if (rule === 'mutable') {
+    if (rule === 'mutable' || rule === 'subscribable') {
       throw new ServiceError('RESOURCE_IN_USE', `Stream ${name} under account ${accountId} is ${stream.doc.status}; this operation needs it ACTIVE.`)
     }
     throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${accountId} is ${stream.doc.status}, not ACTIVE, so it cannot be read or written yet.`)
@@ -192,6 +201,9 @@ export class StreamRegistry {
   }
 
   async create (scope: Scope, spec: CreateStreamSpec): Promise<Stream> {
+    if (isInternalStreamName(spec.name)) {
+      throw new ServiceError('INVALID_ARGUMENT', `Stream name ${spec.name} is reserved: names starting with ${INTERNAL_STREAM_PREFIXES.join(', ')} belong to the internal streams of queues and topics.`)
+    }
     if (this.byKey.has(`${scope.key}/${spec.name}`)) {
       throw new ServiceError('STREAM_EXISTS', `Stream ${spec.name} under account ${scope.accountId} already exists.`)
     }
@@ -236,6 +248,65 @@ export class StreamRegistry {
     }
     this.scheduleTransition(stream)
     return stream
+  }
+
+  /**
+   * Stages a new internal stream (one shard, retention in seconds) into the caller's
+   * batch, so that it is created atomically with what else the batch holds (a queue's
+   * catalog document). It is indexed at once; `undo` forgets it if the commit fails.
+   */
+  stageInternal (scope: Scope, name: string, retentionSeconds: number, batch: WriteBatch): { stream: Stream, undo: () => void } {
+    if (!isInternalStreamName(name)) throw new TypeError(`${name} is not an internal stream name`)
+    if (this.byKey.has(`${scope.key}/${name}`)) throw new TypeError(`internal stream ${name} exists in ${scope.key}`)
+    const now = this.config.clock()
+    const [range] = evenHashRanges(1)
+    const shard: ShardDoc = { index: 0, hashStart: range!.start.toString(), hashEnd: range!.end.toString(), generation: 0, createdAt: now }
+    const doc: StreamDoc = {
+      id: this.nextId++,
+      name,
+      accountId: scope.accountId,
+      region: scope.region,
+      status: 'ACTIVE',
+      createdAt: now,
+      retentionHours: Math.max(1, Math.ceil(retentionSeconds / 3600)),
+      retentionSeconds,
+      mode: 'PROVISIONED',
+      partitionHash: 'MURMUR3',
+      shards: [shard],
+      tags: {}
+    }
+    const stream = new Stream(doc, scope, streamArn(scope, name))
+    stream.shards.set(0, new Shard(shard, undefined, this.config.clock))
+    stream.reindex()
+    this.index(stream)
+    batch.putDocument(documentKey(stream), doc)
+    batch.putDocument(NEXT_ID_KEY, this.nextId)
+    return { stream, undo: () => this.unindex(stream) }
+  }
+
+  /**
+   * Stages an internal stream's new retention into the caller's batch. A longer
+   * retention does not bring back what had expired (as for Kinesis streams).
+   */
+  stageInternalRetention (stream: Stream, retentionSeconds: number, batch: WriteBatch): void {
+    const now = this.config.clock()
+    if (retentionSeconds * 1000 > stream.retentionMs) stream.doc.expiredBefore = stream.horizon(now)
+    stream.doc.retentionSeconds = retentionSeconds
+    stream.doc.retentionHours = Math.max(1, Math.ceil(retentionSeconds / 3600))
+    batch.putDocument(documentKey(stream), stream.doc)
+  }
+
+  /**
+   * Stages the removal of an internal stream into the caller's batch and forgets it; once
+   * the batch is committed, `dropRecords` deletes its records in the background (a crash
+   * before that leaves a marker the next start finishes, as for DeleteStream).
+   */
+  stageInternalRemoval (stream: Stream, batch: WriteBatch): { dropRecords: () => void } {
+    this.unindex(stream)
+    const key = DROPPED_PREFIX + String(stream.id)
+    batch.deleteDocument(documentKey(stream))
+    batch.putDocument(key, stream.id)
+    return { dropRecords: () => { void this.dropRecords(stream.id, key) } }
   }
 
   async delete (stream: Stream): Promise<void> {

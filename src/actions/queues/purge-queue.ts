@@ -1,0 +1,14 @@
+import { Type } from '@sinclair/typebox'
+import { defineAction } from '../action.js'
+import { Empty, invalid, QueueUrl } from './fields.js'
+
+export const purgeQueue = defineAction({
+  name: 'PurgeQueue',
+  input: Type.Object({ queue_url: QueueUrl }),
+  output: Empty,
+  invalid,
+  async handle (ctx, input) {
+    await ctx.queues.require(input.queue_url).purge()
+    return {}
+  }
+})
