@@ -56,4 +56,11 @@ export class MinHeap<T> {
   clear (): void {
     this.items.length = 0
   }
+
+  /** Keeps only the entries `keep` accepts (drops stale ones in bulk), in heap order again. */
+  retain (keep: (item: T) => boolean): void {
+    const kept = this.items.filter(keep)
+    this.items.length = 0
+    for (const item of kept) this.push(item)
+  }
 }

@@ -115,6 +115,11 @@ export class QueueState {
    * receivable; messages older than `horizon` (the retention) are settled.
    */
   settle (now: number, horizon: number): void {
+    // Deleted messages leave their deadlines behind until they come due; a consumer that
+    // keeps up would let them pile up for a whole visibility timeout.
+    if (this.visibility.size > 4 * (this.inflight.size + 1024)) {
+      this.visibility.retain((v) => this.tracked.get(v.entry.counter) === v.entry && v.entry.state === 'inflight' && v.entry.seq === v.seq && v.entry.deadline === v.at)
+    }
     for (let top = this.visibility.peek(); top !== undefined && top.at <= now; top = this.visibility.peek()) {
       this.visibility.pop()
       const entry = top.entry
