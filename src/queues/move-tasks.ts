@@ -153,6 +153,7 @@ export class MoveTasks {
         }
         break
       }
+      tokens -= items.length
       const data = await source.readReserved(items)
       const at = clock()
       const staged = this.deps.writer.stage()

@@ -307,8 +307,9 @@ export class Queue {
       }
       const remaining = end - performance.now()
       if (remaining <= 0 || lastTry) return []
+      const waiting = this.waiters.wait(remaining)
       this.armWakeTimer()
-      const reason = await this.waiters.wait(remaining)
+      const reason = await waiting
       if (reason === 'closed') return []
       if (reason === 'timeout') lastTry = true
     }
