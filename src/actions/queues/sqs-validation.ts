@@ -72,7 +72,8 @@ function defaultReason (problem: InputProblem): string {
 /** The first failed constraint, worded as SQS words it. */
 export function sqsInvalid (problems: readonly InputProblem[]): ServiceError {
   // AWS reports one problem; a missing member first, as it cannot even read the request.
-  const problem = problems.find((p) => p.keyword === 'required') ?? problems[0]
+  const missing = (p: InputProblem): boolean => p.keyword === 'required' || marksOf(p.schema).errors?.[p.keyword as keyof NonNullable<SqsMarks['errors']>]?.code === 'MISSING_PARAMETER'
+  const problem = problems.find(missing) ?? problems[0]
   if (problem === undefined) return new ServiceError('INVALID_PARAMETER_VALUE', 'The request is not valid.')
   const marks = marksOf(problem.schema)
   const mark = marks.errors?.[problem.keyword as keyof NonNullable<SqsMarks['errors']>]
