@@ -5,11 +5,12 @@
  * length-prefixed (u32, big-endian), with a transport byte before the value (1 string or
  * number, 2 binary).
  */
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import type { MessageAttributeValue } from './message-codec.js'
 
+/** One-shot hashing (Node >= 20.12) costs about half of a Hash object per call. */
 export function md5Hex (text: string): string {
-  return createHash('md5').update(text, 'utf8').digest('hex')
+  return hash('md5', text, 'hex')
 }
 
 /** Ordinal (UTF-16 code unit) order, which is byte order for the names SQS allows in ASCII. */

@@ -57,20 +57,38 @@ function strBytes (text: string | undefined): number {
   return text === undefined ? 0 : 2 + Buffer.byteLength(text, 'utf8')
 }
 
-export function encodeMessage (m: QueueMessage): Buffer {
+/** The encoded size of a message, in bytes. */
+export function encodedSize (m: QueueMessage): number {
   let size = 1 + 1 + 8 + 8 + 4 + 16 + strBytes(m.messageId) + strBytes(m.senderId) + 1 + 4 + Buffer.byteLength(m.body, 'utf8')
-  let flags = 0
-  if (m.md5OfMessageAttributes !== undefined) { flags |= F_MD5_ATTRS; size += 16 }
-  if (m.md5OfMessageSystemAttributes !== undefined) { flags |= F_MD5_SYSTEM; size += 16 }
-  if (m.groupId !== undefined) { flags |= F_GROUP; size += strBytes(m.groupId) }
-  if (m.deduplicationId !== undefined) { flags |= F_DEDUP; size += strBytes(m.deduplicationId) }
-  if (m.traceHeader !== undefined) { flags |= F_TRACE; size += strBytes(m.traceHeader) }
-  if (m.deadLetterSourceArn !== undefined) { flags |= F_DLQ_SOURCE; size += strBytes(m.deadLetterSourceArn) }
+  if (m.md5OfMessageAttributes !== undefined) size += 16
+  if (m.md5OfMessageSystemAttributes !== undefined) size += 16
+  size += strBytes(m.groupId) + strBytes(m.deduplicationId) + strBytes(m.traceHeader) + strBytes(m.deadLetterSourceArn)
   for (const [name, value] of m.attributes) {
     size += strBytes(name) + strBytes(value.dataType) + 1 + 4 +
       (value.binaryValue !== undefined ? value.binaryValue.byteLength : Buffer.byteLength(value.stringValue ?? '', 'utf8'))
   }
-  const out = Buffer.allocUnsafe(size)
+  return size
+}
+
+export function encodeMessage (m: QueueMessage): Buffer {
+  const out = Buffer.allocUnsafe(encodedSize(m))
+  encodeMessageInto(m, out)
+  return out
+}
+
+/**
+ * Encodes a message at the start of `out` (exactly encodedSize(m) bytes long). A send
+ * encodes its messages into one allocation: a new 8 KiB pool every seven 1 KiB messages
+ * was a tenth of the send path.
+ */
+export function encodeMessageInto (m: QueueMessage, out: Buffer): void {
+  let flags = 0
+  if (m.md5OfMessageAttributes !== undefined) flags |= F_MD5_ATTRS
+  if (m.md5OfMessageSystemAttributes !== undefined) flags |= F_MD5_SYSTEM
+  if (m.groupId !== undefined) flags |= F_GROUP
+  if (m.deduplicationId !== undefined) flags |= F_DEDUP
+  if (m.traceHeader !== undefined) flags |= F_TRACE
+  if (m.deadLetterSourceArn !== undefined) flags |= F_DLQ_SOURCE
   let off = 0
   out[off++] = MESSAGE_FORMAT_VERSION
   out[off++] = flags
@@ -109,7 +127,6 @@ export function encodeMessage (m: QueueMessage): Buffer {
   }
   const bodyLength = out.write(m.body, off + 4, 'utf8')
   out.writeUInt32BE(bodyLength, off)
-  return out
 }
 
 export class MessageFormatError extends Error {}

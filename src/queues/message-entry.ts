@@ -21,6 +21,8 @@ export class Tracked {
   state: TrackedState = 'visible'
   /** Taken by a receive that is still reading the message back; see QueueState.reserve. */
   pending = false
+  /** The latest receipt handle as issued (checking it again would cost an HMAC). */
+  handle: string | undefined
 
   constructor (readonly counter: number, readonly ts: number, readonly group: string | undefined) {}
 }

@@ -261,8 +261,12 @@ export class QueueState {
     this.delays.push(entry)
   }
 
-  /** A record read ahead from the stream (in counter order). */
-  acceptRead (counter: number, ts: number, group: string | undefined, visibleAt: number, data: Buffer, now: number, horizon: number): void {
+  /**
+   * A record read ahead from the stream (in counter order). `owned`: the data is the
+   * caller's copy; otherwise it is a view of a LevelDB segment, copied here so it does not
+   * keep the whole segment alive.
+   */
+  acceptRead (counter: number, ts: number, group: string | undefined, visibleAt: number, data: Buffer, now: number, horizon: number, owned = false): void {
     if (counter <= this.cursor) return
     this.cursor = counter
     this.cursorTs = ts
@@ -275,9 +279,11 @@ export class QueueState {
       this.trackDelayed(counter, ts, group, visibleAt)
       return
     }
-    // A copy: the record is a view of a whole LevelDB segment, which it would keep alive.
-    const copy = Buffer.allocUnsafe(data.byteLength)
-    data.copy(copy)
+    let copy = data
+    if (!owned) {
+      copy = Buffer.allocUnsafe(data.byteLength)
+      data.copy(copy)
+    }
     this.addBuffered({ counter, ts, group, data: copy })
   }
 
@@ -396,6 +402,7 @@ export class QueueState {
         this.delayed.delete(entry)
       }
       entry.pending = false
+      if (entry.seq !== seq) entry.handle = undefined
       entry.seq = seq
       entry.deadline = deadline
       entry.receivedAt = at

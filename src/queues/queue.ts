@@ -19,16 +19,16 @@ import type { RecordWriter, StagedRecords } from '../streams/record-writer.js'
 import type { Shard, Stream } from '../streams/stream-model.js'
 import { TokenBucket } from '../streams/token-bucket.js'
 import type { TokenSigner } from '../streams/token-signer.js'
-import { FifoDedup, ReceiveAttempts, type SentMessageRef } from './fifo-dedup.js'
+import { FifoDedup, ReceiveAttempts } from './fifo-dedup.js'
 import { Waiters } from './long-poll.js'
-import { decodeMessage, encodeMessage, type MessageAttributeValue, type QueueMessage } from './message-codec.js'
+import { decodeMessage, encodedSize, encodeMessage, encodeMessageInto, type MessageAttributeValue, type QueueMessage } from './message-codec.js'
 import type { Candidate } from './message-entry.js'
 import { md5Hex, md5OfAttributes } from './md5.js'
 import { encodeEvent, type QueueEvent, type ReceivedItem } from './queue-events.js'
 import { isFifoName, MAX_VISIBILITY_MS, queueArn, type QueueDoc } from './queue-model.js'
 import { SNAPSHOT_PREFIX, takeSnapshot } from './queue-snapshot.js'
 import { QueueState, type Counts } from './queue-state.js'
-import { openReceiptHandle, sealReceiptHandle } from './receipt-handle.js'
+import { openReceiptHandle, peekReceiptCounter, sealReceiptHandle } from './receipt-handle.js'
 
 /** AWS's in-flight quota (standard and FIFO), with --limits aws. */
 export const MAX_IN_FLIGHT = 120_000
@@ -195,42 +195,50 @@ export class Queue {
     const duplicates: Array<Promise<void>> = []
     const durable = deferred()
     const scope = this.doc.settings.deduplicationScope
+    const messages: QueueMessage[] = []
+    let bytes = 0
     for (const spec of specs) {
-      const md5OfBody = md5Hex(spec.body)
-      const md5OfMessageAttributes = md5OfAttributes(spec.attributes)
-      const key = this.fifo ? (scope === 'messageGroup' ? `${spec.groupId ?? ''}\n${spec.deduplicationId ?? ''}` : spec.deduplicationId ?? '') : ''
-      const original = this.dedup?.find(key, now)
-      if (original !== undefined) {
-        // Accepted and not delivered again; answered as the original was.
-        duplicates.push(original.committed)
-        results.push({ messageId: original.messageId, md5OfBody, md5OfMessageAttributes, md5OfMessageSystemAttributes: spec.md5OfMessageSystemAttributes, sequenceNumber: original.sequenceNumber })
-        continue
-      }
-      const messageId = randomUUID()
-      const visibleAt = spec.delaySeconds > 0 ? now + spec.delaySeconds * 1000 : 0
-      const data = encodeMessage({
-        messageId,
+      const message: QueueMessage = {
+        messageId: randomUUID(),
         body: spec.body,
         attributes: spec.attributes,
-        md5OfBody,
-        md5OfMessageAttributes,
+        md5OfBody: md5Hex(spec.body),
+        md5OfMessageAttributes: md5OfAttributes(spec.attributes),
         md5OfMessageSystemAttributes: spec.md5OfMessageSystemAttributes,
         sentTimestamp: now,
-        visibleAt,
+        visibleAt: spec.delaySeconds > 0 ? now + spec.delaySeconds * 1000 : 0,
         priorReceiveCount: 0,
         senderId: spec.senderId,
         groupId: spec.groupId,
         deduplicationId: this.fifo ? spec.deduplicationId : undefined,
         traceHeader: spec.traceHeader
-      })
-      const position = staged.append(this.messages, this.messageShard, this.fifo ? spec.groupId ?? '' : messageId, data, now)
+      }
+      messages.push(message)
+      bytes += encodedSize(message)
+    }
+    // One allocation for the call's records; each record is a view of it.
+    const block = Buffer.allocUnsafe(bytes)
+    let offset = 0
+    for (const message of messages) {
+      const size = encodedSize(message)
+      const key = this.fifo ? (scope === 'messageGroup' ? `${message.groupId ?? ''}\n${message.deduplicationId ?? ''}` : message.deduplicationId ?? '') : ''
+      const original = this.dedup?.find(key, now)
+      if (original !== undefined) {
+        // Accepted and not delivered again; answered as the original was.
+        duplicates.push(original.committed)
+        results.push({ messageId: original.messageId, md5OfBody: message.md5OfBody, md5OfMessageAttributes: message.md5OfMessageAttributes, md5OfMessageSystemAttributes: message.md5OfMessageSystemAttributes, sequenceNumber: original.sequenceNumber })
+        continue
+      }
+      const data = block.subarray(offset, offset + size)
+      offset += size
+      encodeMessageInto(message, data)
+      const position = staged.append(this.messages, this.messageShard, this.fifo ? message.groupId ?? '' : message.messageId, data, now)
       const sequenceNumber = this.fifo ? this.messageShard.sequenceNumber(position) : undefined
       if (this.dedup !== undefined) {
-        const ref: SentMessageRef = { messageId, sequenceNumber: sequenceNumber!, counter: position.counter, committed: durable.promise }
-        this.dedup.remember(key, ref, now)
+        this.dedup.remember(key, { messageId: message.messageId, sequenceNumber: sequenceNumber!, counter: position.counter, committed: durable.promise }, now)
       }
-      committed.push({ position, group: this.fifo ? spec.groupId : undefined, visibleAt, data })
-      results.push({ messageId, md5OfBody, md5OfMessageAttributes, md5OfMessageSystemAttributes: spec.md5OfMessageSystemAttributes, sequenceNumber })
+      committed.push({ position, group: this.fifo ? message.groupId : undefined, visibleAt: message.visibleAt, data })
+      results.push({ messageId: message.messageId, md5OfBody: message.md5OfBody, md5OfMessageAttributes: message.md5OfMessageAttributes, md5OfMessageSystemAttributes: message.md5OfMessageSystemAttributes, sequenceNumber })
     }
     if (committed.length > 0) {
       try {
@@ -386,9 +394,15 @@ export class Queue {
 
   private delivery (message: QueueMessage, item: ReceivedItem): Delivery {
     const [counter, ts, seq, , count, first] = item
+    const entry = this.state.tracked.get(counter)
+    let receiptHandle = entry?.seq === seq ? entry.handle : undefined
+    if (receiptHandle === undefined) {
+      receiptHandle = sealReceiptHandle(this.deps.signer, { streamId: this.messages.id, counter, seq })
+      if (entry?.seq === seq) entry.handle = receiptHandle
+    }
     return {
       message,
-      receiptHandle: sealReceiptHandle(this.deps.signer, { streamId: this.messages.id, counter, seq }),
+      receiptHandle,
       receiveCount: message.priorReceiveCount + count,
       firstReceiveTimestamp: first,
       ...(this.fifo ? { sequenceNumber: this.messageShard.sequenceNumber({ ts, counter }) } : {})
@@ -445,10 +459,19 @@ export class Queue {
             }
             break
           }
+          // A standard queue consumes its read-ahead in order, so a page's records can share
+          // one copy; a FIFO queue may hold some for long (blocked groups): one copy each.
+          let arena = this.fifo ? undefined : Buffer.allocUnsafe(usable.reduce((n, r) => n + r.data.byteLength, 0))
           for (const r of usable) {
             // Records retention trimmed before they were read ahead.
             if (r.counter > state.cursor + 1) state.settleRange(state.cursor + 1, r.counter - 1, r.ts)
-            state.acceptRead(r.counter, r.ts, this.fifo ? r.partitionKey : undefined, r.data.readDoubleBE(10), r.data, now, horizon)
+            let data = r.data
+            if (arena !== undefined) {
+              data = arena.subarray(0, r.data.byteLength)
+              r.data.copy(data)
+              arena = arena.subarray(r.data.byteLength)
+            }
+            state.acceptRead(r.counter, r.ts, this.fifo ? r.partitionKey : undefined, r.data.readDoubleBE(10), data, now, horizon, arena !== undefined)
           }
         }
       } finally {
@@ -486,6 +509,9 @@ export class Queue {
   // ---- delete and visibility ---------------------------------------------------------------
 
   private handleOf (text: string): { counter: number, seq: number } {
+    const peeked = peekReceiptCounter(text)
+    const entry = peeked === undefined ? undefined : this.state.tracked.get(peeked)
+    if (entry !== undefined && entry.handle === text) return { counter: entry.counter, seq: entry.seq }
     const handle = openReceiptHandle(this.deps.signer, text)
     if (handle === undefined || handle.streamId !== this.messages.id || handle.counter > this.state.tail || handle.seq > this.state.seq) {
       throw new ServiceError('RECEIPT_HANDLE_INVALID', `The input receipt handle "${text}" is not a valid receipt handle.`)
