@@ -19,6 +19,17 @@ describe('README', () => {
     expect(rows).toEqual(expected)
   })
 
+  it('lists every SQS code with both of AWS\'s names and its HTTP status', async () => {
+    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8')
+    const table = readme.split('<!-- sqs-error-table:start -->')[1]!.split('<!-- sqs-error-table:end -->')[0]!
+    const rows = table.trim().split('\n').slice(2)
+    const expected = Object.entries(ERROR_CODES)
+      .filter(([, spec]) => 'queryCode' in spec)
+      .map(([code, spec]) => `| \`${code}\` | ${spec.awsType} | ${(spec as { queryCode: string }).queryCode} | ${spec.httpStatus} | ${spec.retriable ? 'yes' : 'no'} |`)
+    expect(expected.length).toBeGreaterThan(15)
+    expect(rows).toEqual(expected)
+  })
+
   it('gives exactly the two commands on its first screen, and CI runs the test one', async () => {
     const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8')
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1]!
