@@ -120,6 +120,8 @@ export class QueueState {
     if (this.visibility.size > 4 * (this.inflight.size + 1024)) {
       this.visibility.retain((v) => this.tracked.get(v.entry.counter) === v.entry && v.entry.state === 'inflight' && v.entry.seq === v.seq && v.entry.deadline === v.at)
     }
+    // Likewise the settled messages behind one that stays in flight for long.
+    if (this.byCounter.size > 4 * (this.tracked.size + 1024)) this.byCounter.retain((e) => this.tracked.get(e.counter) === e)
     for (let top = this.visibility.peek(); top !== undefined && top.at <= now; top = this.visibility.peek()) {
       this.visibility.pop()
       const entry = top.entry
