@@ -77,6 +77,12 @@ describe('internal streams', () => {
     expect(consumer.consumerName).toBe('reader')
   })
 
+  it('do not count toward the account\'s Kinesis shard quota', async () => {
+    const before = (await t.client.describeLimits()).openShardCount
+    await t.queues.createQueue({ queueName: queueName('quota') })
+    expect((await t.client.describeLimits()).openShardCount).toBe(before)
+  })
+
   it('keep their names reserved', async () => {
     for (const streamName of ['__queue.mine', '__queue-log.mine', '__topic.mine']) {
       const err = await expectCode(t.client.createStream({ streamName, shardCount: 1 }), 'INVALID_ARGUMENT')

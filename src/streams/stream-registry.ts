@@ -349,10 +349,13 @@ export class StreamRegistry {
     this.scheduleTransition(stream)
   }
 
-  /** Open shards over every stream of an account and region, whatever their state: what the account shard quota counts. */
+  /**
+   * Open shards over every stream of an account and region, whatever their state: what the
+   * account shard quota counts. Queues' internal streams are not Kinesis shards and do not count.
+   */
   openShardTotal (scope: Scope): number {
     let total = 0
-    for (const stream of this.byId.values()) if (stream.scope === scope) total += stream.openShardCount
+    for (const stream of this.byId.values()) if (stream.scope === scope && !stream.internal) total += stream.openShardCount
     return total
   }
 
