@@ -74,7 +74,7 @@ export const ERROR_CODES = {
     grpcStatus: GrpcStatus.INVALID_ARGUMENT,
     httpStatus: 400,
     retriable: false,
-    description: 'A sequence number was not issued by this stream and shard.'
+    description: 'A sequence number AWS would refuse here: not one of its layouts, of another shard or stream, or from the future.'
   },
   INVALID_ITERATOR: {
     awsType: 'InvalidArgumentException',
@@ -153,6 +153,13 @@ export const ERROR_CODES = {
     retriable: false,
     description: 'A quota would be exceeded: shards, tags, or similar.'
   },
+  TAG_LIMIT_EXCEEDED: {
+    awsType: 'InvalidArgumentException',
+    grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The call would leave the stream with more than 50 tags (AWS answers it as an InvalidArgumentException).'
+  },
   THROUGHPUT_EXCEEDED: {
     awsType: 'ProvisionedThroughputExceededException',
     grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
@@ -180,6 +187,13 @@ export const ERROR_CODES = {
     httpStatus: 400,
     retriable: false,
     description: 'The X-Amz-Target header names no supported action.'
+  },
+  ACCESS_DENIED: {
+    awsType: 'AccessDeniedException',
+    grpcStatus: GrpcStatus.PERMISSION_DENIED,
+    httpStatus: 403,
+    retriable: false,
+    description: 'The HTTP request names no service and operation: it is not a POST, or its body has no AWS Content-Type and X-Amz-Target. Answered in XML, as AWS does.'
   },
   MISSING_AUTHENTICATION_TOKEN: {
     awsType: 'MissingAuthenticationTokenException',
@@ -426,11 +440,18 @@ export class ServiceError extends Error {
    * "The specified queue does not exist for this wsdl version.").
    */
   readonly queryMessage: string | undefined
+  /**
+   * AWS answers this error with its `__type` alone (a protocol-level refusal, an internal
+   * failure): the AWS-compatible API sends no message in the body, and the readable one in
+   * the `x-shardline-message` header.
+   */
+  readonly bare: boolean
 
-  constructor (code: ErrorCode, message: string, options?: { cause?: unknown, attachment?: ErrorAttachment, queryMessage?: string }) {
+  constructor (code: ErrorCode, message: string, options?: { cause?: unknown, attachment?: ErrorAttachment, queryMessage?: string, bare?: boolean }) {
     super(message, options)
     this.attachment = options?.attachment
     this.queryMessage = options?.queryMessage
+    this.bare = options?.bare ?? code === 'INTERNAL'
     const spec: ErrorSpec = ERROR_CODES[code]
     this.name = 'ServiceError'
     this.code = code

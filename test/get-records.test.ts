@@ -47,7 +47,9 @@ function expectStrictlyIncreasing (seqs: string[]): void {
 
 function lengthDelimited (field: number, value: string | Buffer): Buffer {
   const bytes = Buffer.from(value)
-  return Buffer.concat([Buffer.from([(field << 3) | 2, bytes.length]), bytes])
+  // Shard iterators are 152 bytes or more (as AWS's): the length takes two varint bytes.
+  const length = bytes.length < 128 ? [bytes.length] : [(bytes.length & 0x7f) | 0x80, bytes.length >> 7]
+  return Buffer.concat([Buffer.from([(field << 3) | 2, ...length]), bytes])
 }
 function varint (field: number, value: number): Buffer {
   return Buffer.from([(field << 3) | 0, value])
@@ -129,11 +131,12 @@ describe('GetRecords validation', () => {
     await expectCode(client.getRecords({ shardIterator: 'AAAA' }), 'INVALID_ITERATOR')
   })
 
-  it('does not find the stream of an iterator once the stream is deleted', async () => {
+  it('does not find the shard of an iterator once its stream is deleted, and names the stream as AWS does', async () => {
     const gone = await newStream()
     const it = await iteratorOf(gone, 'TRIM_HORIZON')
     await client.deleteStream({ streamName: gone })
-    await expectCode(client.getRecords({ shardIterator: it }), 'STREAM_NOT_FOUND')
+    const err = await expectCode(client.getRecords({ shardIterator: it }), 'SHARD_NOT_FOUND')
+    expect(err.message).toBe(`Shard shardId-000000000000 in stream ${gone} under account 000000000000 does not exist`)
   })
 })
 

@@ -157,8 +157,20 @@ describe('GetShardIterator validation', () => {
 
   it.each(['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'] as const)('%s needs a starting sequence number', async (type) => {
     const err = await expectCode(client.getShardIterator({ streamName: name, shardId: SHARD0, shardIteratorType: type }), 'INVALID_ARGUMENT')
-    expect(err.message).toMatch(/starting_sequence_number/)
+    expect(err.message).toBe('Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or ' +
+      `(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ${type} and no StartingSequenceNumber.`)
     expect(err.awsType).toBe('InvalidArgumentException')
+  })
+
+  it.each(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] as const)('%s refuses a starting sequence number', async (type) => {
+    const [seq] = await putAll(name, ['x'], SHARD0)
+    const err = await expectCode(client.getShardIterator({ streamName: name, shardId: SHARD0, shardIteratorType: type, startingSequenceNumber: seq, timestamp: clock.time }), 'INVALID_ARGUMENT')
+    expect(err.message).toContain(`Request specified ${type} and also a StartingSequenceNumber.`)
+  })
+
+  it('AT_TIMESTAMP refuses a time in the future, as AWS does', async () => {
+    const err = await expectCode(client.getShardIterator({ streamName: name, shardId: SHARD0, shardIteratorType: 'AT_TIMESTAMP', timestamp: clock.time + 1 }), 'INVALID_ARGUMENT')
+    expect(err.message).toBe(`The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${clock.time + 1}, currentTimestampInMillis: ${clock.time}`)
   })
 
   it('AT_TIMESTAMP needs a timestamp', async () => {
@@ -170,7 +182,7 @@ describe('GetShardIterator validation', () => {
     const [seq] = await putAll(name, ['in-shard-1'], SHARD1)
     const err = await expectCode(client.getShardIterator({ streamName: name, shardId: SHARD0, shardIteratorType: type, startingSequenceNumber: seq }), 'INVALID_SEQUENCE_NUMBER')
     expect(err.awsType).toBe('InvalidArgumentException')
-    expect(err.message).toContain(seq!)
+    expect(err.message).toBe(`Invalid StartingSequenceNumber. It encodes ${SHARD1}, while it was used in a call to a shard with ${SHARD0}`)
     // The same number is fine on its own shard.
     await expect(client.getShardIterator({ streamName: name, shardId: SHARD1, shardIteratorType: type, startingSequenceNumber: seq })).resolves.toBeDefined()
   })
@@ -184,8 +196,12 @@ describe('GetShardIterator validation', () => {
     const shard = await expectCode(client.getShardIterator({ streamName: name, shardId: 'shardId-000000000002', shardIteratorType: 'LATEST' }), 'SHARD_NOT_FOUND')
     expect(shard.grpcStatus).toBe(5)
     expect(shard.message).toContain('shardId-000000000002')
-    await expectCode(client.getShardIterator({ streamName: name, shardId: 'not-a-shard', shardIteratorType: 'LATEST' }), 'SHARD_NOT_FOUND')
-    await expectCode(client.getShardIterator({ streamName: uniqueName('missing'), shardId: SHARD0, shardIteratorType: 'LATEST' }), 'STREAM_NOT_FOUND')
+    const unreadable = await expectCode(client.getShardIterator({ streamName: name, shardId: 'not-a-shard', shardIteratorType: 'LATEST' }), 'SHARD_NOT_FOUND')
+    expect(unreadable.message).toBe(`Could not find shard not-a-shard in stream ${name} under account 000000000000.`)
+    // As AWS: the shard of a stream that does not exist does not exist either.
+    const missing = uniqueName('missing')
+    const stream = await expectCode(client.getShardIterator({ streamName: missing, shardId: SHARD0, shardIteratorType: 'LATEST' }), 'SHARD_NOT_FOUND')
+    expect(stream.message).toBe(`Shard ${SHARD0} in stream ${missing} under account 000000000000 does not exist`)
   })
 
   it('needs a stream name or ARN, and refuses a name and an ARN that disagree', async () => {
@@ -257,6 +273,7 @@ describe('GetShardIterator functionality', () => {
     expect(texts(await from(t0 + 1001))).toEqual(['c0'])
     expect(texts(await from(t0 + 2000))).toEqual(['c0'])
     // After the newest record: nothing yet, then what arrives later.
+    clock.advance(1)
     const future = (await client.getShardIterator({ streamName: name, shardId: SHARD0, shardIteratorType: 'AT_TIMESTAMP', timestamp: t0 + 2001 })).shardIterator
     const none = await drain(future)
     expect(none.records).toHaveLength(0)
@@ -265,12 +282,13 @@ describe('GetShardIterator functionality', () => {
     expect(texts((await drain(none.next)).records)).toEqual(['d0'])
   })
 
-  it('treats a stream that is still CREATING as not found', async () => {
+  it('treats the shards of a stream that is still CREATING as not found', async () => {
     const slow = await startServer({ createStreamMs: 400 })
     try {
       const name = uniqueName('creating')
       await slow.client.createStream({ streamName: name, shardCount: 1 })
-      await expectCode(slow.client.getShardIterator({ streamName: name, shardId: SHARD0, shardIteratorType: 'TRIM_HORIZON' }), 'STREAM_NOT_FOUND')
+      // As AWS answers it: a stream being created has no shards yet.
+      await expectCode(slow.client.getShardIterator({ streamName: name, shardId: SHARD0, shardIteratorType: 'TRIM_HORIZON' }), 'SHARD_NOT_FOUND')
       while ((await slow.client.describeStreamSummary({ streamName: name })).streamDescriptionSummary.streamStatus !== 'ACTIVE') {
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
@@ -297,7 +315,7 @@ describe('shard iterator tokens', () => {
     token = (await client.getShardIterator({ streamName: name, shardId: SHARD0, shardIteratorType: 'TRIM_HORIZON' })).shardIterator
   })
 
-  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 
   function replaceAt (text: string, i: number, c: string): string {
     return text.slice(0, i) + c + text.slice(i + 1)
@@ -306,6 +324,12 @@ describe('shard iterator tokens', () => {
   it('is opaque and usable (control)', async () => {
     expect(token.length).toBeGreaterThan(0)
     expect(token.length).toBeLessThanOrEqual(512)
+    // Shaped as AWS's: canonical base64 of 152 bytes or a multiple of 16 more, starting 0 0 0 0 0 0 0 1.
+    const bytes = Buffer.from(token, 'base64')
+    expect(bytes.toString('base64')).toBe(token)
+    expect(bytes.length).toBeGreaterThanOrEqual(152)
+    expect((bytes.length - 152) % 16).toBe(0)
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('0000000000000001')
     expect(texts((await drain(token)).records)).toEqual(['one', 'two'])
   })
 
@@ -340,7 +364,7 @@ describe('shard iterator tokens', () => {
     expect(accepted, `edited iterators accepted; original ends ${token.slice(-4)}`).toEqual([])
   })
 
-  it('is refused when truncated, extended, or not base64url', async () => {
+  it('is refused when truncated, extended, or not base64', async () => {
     for (const altered of [token.slice(0, -1), token.slice(1), token + 'A', token.slice(0, 10), replaceAt(token, 5, '!'), replaceAt(token, 5, '+'), 'garbage']) {
       const err = await expectCode(client.getRecords({ shardIterator: altered }), 'INVALID_ITERATOR')
       expect(err.awsType).toBe('InvalidArgumentException')

@@ -32,6 +32,13 @@ function expectAwsError (res: { status: number, json: Record<string, unknown> | 
   if (message !== undefined) expect(res.json?.message).toMatch(message)
 }
 
+/** An error AWS answers with its type alone; shardline's own words travel in a header. */
+function expectBareError (res: { status: number, json: Record<string, unknown> | undefined, headers: Record<string, unknown> }, status: number, type: string): void {
+  expect(res.status, JSON.stringify(res.json)).toBe(status)
+  expect(res.json).toEqual({ __type: type })
+  expect(res.headers['x-shardline-message']).toBeTypeOf('string')
+}
+
 describe('one port, two protocols', () => {
   it('answers HTTP/1.1 and HTTP/2 with prior knowledge alike', async () => {
     const body = JSON.stringify({ StreamName: stream })
@@ -48,18 +55,22 @@ describe('one port, two protocols', () => {
 })
 
 describe('requests AWS would refuse', () => {
-  it('malformed JSON is a SerializationException', async () => {
-    expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('DescribeStream'), body: '{"StreamName": ' }), 400, 'SerializationException', /not valid JSON/)
-    expectAwsError(await rawHttp2(port, { headers: kinesisHeaders('DescribeStream'), body: '[1, 2]' }), 400, 'SerializationException')
-    expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('ListStreams') }), 400, 'SerializationException', /empty/)
+  it('an empty or malformed body is a SerializationException with no message, as AWS answers it', async () => {
+    expectBareError(await rawHttp1(port, { headers: kinesisHeaders('DescribeStream'), body: '{"StreamName": ' }), 400, 'SerializationException')
+    expectBareError(await rawHttp2(port, { headers: kinesisHeaders('DescribeStream'), body: '[1, 2]' }), 400, 'SerializationException')
+    expectBareError(await rawHttp1(port, { headers: kinesisHeaders('ListStreams') }), 400, 'SerializationException')
   })
 
-  it('a member of the wrong JSON type is a SerializationException; unknown members and nulls are ignored', async () => {
-    expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('CreateStream'), body: JSON.stringify({ StreamName: uniqueName('t'), ShardCount: '1' }) }), 400, 'SerializationException', /shardCount/)
-    expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('PutRecord'), body: JSON.stringify({ StreamName: stream, PartitionKey: 'a', Data: 'not base64!' }) }), 400, 'SerializationException', /base64/)
-    expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('PutRecords'), body: JSON.stringify({ StreamName: stream, Records: { PartitionKey: 'a' } }) }), 400, 'SerializationException', /records/)
-    // A constraint an action checks itself is named the AWS way too.
-    expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('CreateStream'), body: JSON.stringify({ StreamName: uniqueName('t') }) }), 400, 'ValidationException', /Value null at 'shardCount' failed to satisfy constraint: Member must not be null/)
+  it('a member of the wrong JSON type is a SerializationException in AWS\'s words; unknown members and nulls are ignored', async () => {
+    const wrong = await rawHttp1(port, { headers: kinesisHeaders('CreateStream'), body: JSON.stringify({ StreamName: uniqueName('t'), ShardCount: '1' }) })
+    expect(wrong.status).toBe(400)
+    expect(wrong.json).toEqual({ __type: 'SerializationException', Message: 'class java.lang.String can not be converted to an Integer' })
+    const blob = await rawHttp1(port, { headers: kinesisHeaders('PutRecord'), body: JSON.stringify({ StreamName: stream, PartitionKey: 'a', Data: 'not base64!!' }) })
+    expect(blob.json).toEqual({ __type: 'SerializationException', Message: "'not base64!!' can not be converted to a Blob: Invalid Base64 character: ' '" })
+    const list = await rawHttp1(port, { headers: kinesisHeaders('PutRecords'), body: JSON.stringify({ StreamName: stream, Records: { PartitionKey: 'a' } }) })
+    expect(list.json).toEqual({ __type: 'SerializationException', Message: 'Start of structure or map found where not expected.' })
+    // A constraint of several members is named the AWS way too.
+    expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('CreateStream'), body: JSON.stringify({ StreamName: uniqueName('t') }) }), 400, 'ValidationException', /^1 validation error detected: Value null at 'shardCount' failed to satisfy constraint: Member must not be null$/)
     const ok = await rawHttp1(port, { headers: kinesisHeaders('DescribeStreamSummary'), body: JSON.stringify({ StreamName: stream, Surprise: 1, StreamARN: null }) })
     expect(ok.status, ok.body.toString()).toBe(200)
   })
@@ -69,15 +80,15 @@ describe('requests AWS would refuse', () => {
     expectAwsError(res, 400, 'ValidationException', /^4 validation errors detected: /)
     expect(res.json?.message).toMatch(/at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern/)
     expect(res.json?.message).toMatch(/at 'shardId' failed to satisfy constraint: Member must have length greater than or equal to 1/)
-    expect(res.json?.message).toMatch(/at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: \[AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP\]/)
+    expect(res.json?.message).toMatch(/at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: \[AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON\]/)
   })
 
   it('names members the AWS way in every message, and leaves names given by the user alone', async () => {
     const badIterator = await rawHttp1(port, { headers: kinesisHeaders('GetRecords'), body: JSON.stringify({ ShardIterator: 'A'.repeat(40) }) })
-    expectAwsError(badIterator, 400, 'InvalidArgumentException', /Invalid ShardIterator/)
+    expectAwsError(badIterator, 400, 'InvalidArgumentException', /^Invalid ShardIterator\.$/)
     const listed = await rawHttp1(port, { headers: kinesisHeaders('ListShards'), body: JSON.stringify({ StreamName: stream, MaxResults: 1 }) })
-    const both = await rawHttp1(port, { headers: kinesisHeaders('ListShards'), body: JSON.stringify({ StreamName: stream, NextToken: listed.json?.NextToken ?? 'x' }) })
-    expectAwsError(both, 400, 'InvalidArgumentException', /NextToken .*StreamName/)
+    const both = await rawHttp1(port, { headers: kinesisHeaders('ListShards'), body: JSON.stringify({ ExclusiveStartShardId: 'shardId-000000000000', NextToken: listed.json?.NextToken ?? 'x' }) })
+    expectAwsError(both, 400, 'InvalidArgumentException', /NextToken .*ExclusiveStartShardId/)
     for (const res of [badIterator, both]) expect(res.json?.message).not.toMatch(/\b[a-z]+_[a-z_]+\b/)
     const underscored = uniqueName('stream_name').replace(/-/g, '_')
     const absent = await rawHttp1(port, { headers: kinesisHeaders('DescribeStreamSummary'), body: JSON.stringify({ StreamName: underscored }) })
@@ -85,24 +96,39 @@ describe('requests AWS would refuse', () => {
     expect(absent.json?.message).toContain(`Stream ${underscored} `)
   })
 
-  it('a content type other than AWS JSON 1.1 or CBOR 1.1 is an unknown operation (404, as AWS)', async () => {
-    for (const type of ['text/plain', 'application/json']) {
-      expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('ListStreams', { 'content-type': type }), body: '{}' }), 404, 'UnknownOperationException', /application\/x-amz-json-1\.1/)
-    }
+  it('a content type other than AWS JSON 1.1 or CBOR 1.1 is answered as AWS answers it', async () => {
+    // A known media type AWS's old framework serves: JSON 1.0, which knows no Kinesis operation.
+    const deprecated = await rawHttp1(port, { headers: kinesisHeaders('ListStreams', { 'content-type': 'application/json' }), body: '{}' })
+    expect(deprecated.status).toBe(404)
+    expect(deprecated.json).toEqual({ Output: { __type: 'com.amazon.coral.service#UnknownOperationException' }, Version: '1.0' })
+    // Anything else, with a target: the operation is unknown, in XML.
+    const other = await rawHttp1(port, { headers: kinesisHeaders('ListStreams', { 'content-type': 'text/plain' }), body: '{}' })
+    expect(other.status).toBe(404)
+    expect(other.body.toString()).toBe('<UnknownOperationException/>\n')
+    expect(other.headers['content-type']).toBeUndefined()
   })
 
-  it('an unknown or missing target is an UnknownOperationException', async () => {
-    expectAwsError(await rawHttp1(port, { headers: kinesisHeaders('SendMessage'), body: '{}' }), 400, 'UnknownOperationException', /Kinesis_20131202\.SendMessage/)
-    expectAwsError(await rawHttp2(port, { headers: kinesisHeaders('ListStreams', { 'x-amz-target': 'DynamoDB_20120810.ListTables' }), body: '{}' }), 400, 'UnknownOperationException')
+  it('an unknown or missing target is an UnknownOperationException with no message', async () => {
+    expectBareError(await rawHttp1(port, { headers: kinesisHeaders('SendMessage'), body: '{}' }), 400, 'UnknownOperationException')
+    expectBareError(await rawHttp2(port, { headers: kinesisHeaders('ListStreams', { 'x-amz-target': 'DynamoDB_20120810.ListTables' }), body: '{}' }), 400, 'UnknownOperationException')
     const { 'x-amz-target': _, ...noTarget } = kinesisHeaders('ListStreams')
-    expectAwsError(await rawHttp1(port, { headers: noTarget, body: '{}' }), 400, 'UnknownOperationException')
-    expectAwsError(await rawHttp1(port, { method: 'GET', headers: kinesisHeaders('ListStreams') }), 404, 'UnknownOperationException', /POST/)
+    expectBareError(await rawHttp1(port, { headers: noTarget, body: '{}' }), 400, 'UnknownOperationException')
+  })
+
+  it('a method other than POST is an AccessDeniedException in XML (403), as AWS answers it', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await rawHttp1(port, { method, headers: kinesisHeaders('ListStreams') })
+      expect(res.status).toBe(403)
+      expect(res.body.toString()).toBe('<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n')
+    }
   })
 
   it('a request without a signature is a MissingAuthenticationTokenException; a partial one an IncompleteSignatureException', async () => {
     const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.ListStreams' }
-    expectAwsError(await rawHttp1(port, { headers, body: '{}' }), 400, 'MissingAuthenticationTokenException', /Missing Authentication Token/)
+    expectAwsError(await rawHttp1(port, { headers, body: '{}' }), 400, 'MissingAuthenticationTokenException', /^Missing Authentication Token$/)
     expectAwsError(await rawHttp2(port, { headers, body: '{}' }), 400, 'MissingAuthenticationTokenException')
+    // An empty Authorization header is none.
+    expectAwsError(await rawHttp1(port, { headers: { ...headers, authorization: '' }, body: '{}' }), 400, 'MissingAuthenticationTokenException')
     const partial = { ...headers, authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request', 'x-amz-date': DUMMY_AUTH['x-amz-date']! }
     expectAwsError(await rawHttp1(port, { headers: partial, body: '{}' }), 400, 'IncompleteSignatureException', /requires 'Signature' parameter.*requires 'SignedHeaders' parameter/)
   })

@@ -128,13 +128,13 @@ describe.each(SDK_TARGETS)('AWS SDK over %s: core operations', (target) => {
     expect((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.RetentionPeriodHours).toBe(48)
     await kinesis.send(new DecreaseStreamRetentionPeriodCommand({ StreamName: name, RetentionPeriodHours: 24 }))
     expect((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.RetentionPeriodHours).toBe(24)
-    await kinesis.send(new AddTagsToStreamCommand({ StreamName: name, Tags: { team: 'data', 'Cost Center': 'x:1' } }))
+    await kinesis.send(new AddTagsToStreamCommand({ StreamName: name, Tags: { team: 'data', 'Cost Center': 'x=1' } }))
     const tags = await kinesis.send(new ListTagsForStreamCommand({ StreamName: name }))
     // Tag keys are user data: they keep their spelling (no case conversion).
-    expect(tags.Tags).toEqual([{ Key: 'Cost Center', Value: 'x:1' }, { Key: 'team', Value: 'data' }])
+    expect(tags.Tags).toEqual([{ Key: 'Cost Center', Value: 'x=1' }, { Key: 'team', Value: 'data' }])
     expect(tags.HasMoreTags).toBe(false)
     await kinesis.send(new RemoveTagsFromStreamCommand({ StreamName: name, TagKeys: ['team'] }))
-    expect((await kinesis.send(new ListTagsForStreamCommand({ StreamName: name }))).Tags).toEqual([{ Key: 'Cost Center', Value: 'x:1' }])
+    expect((await kinesis.send(new ListTagsForStreamCommand({ StreamName: name }))).Tags).toEqual([{ Key: 'Cost Center', Value: 'x=1' }])
   })
 
   it('takes StreamARN alone wherever it takes a stream', async () => {

@@ -66,15 +66,15 @@ describe('ListShards serialization', () => {
 
   it('reads an empty body as an empty request, which names no stream', async () => {
     const result = await rawCall(srv.endpoint, 'ListShards', Buffer.alloc(0))
-    expectRawError(result, 'VALIDATION_FAILED', 3, 'ValidationException')
-    expect(result.details).toContain('stream_name')
+    expectRawError(result, 'INVALID_ARGUMENT', 3, 'InvalidArgumentException')
+    expect(result.details).toBe('Either NextToken or StreamName should be provided.')
   })
 })
 
 describe('ListShards validation', () => {
-  it('needs a stream name, ARN or nextToken', async () => {
-    const err = await expectCode(client.listShards({}), 'VALIDATION_FAILED')
-    expect(err.message).toContain('stream_name')
+  it('needs a stream name, ARN or nextToken (an InvalidArgumentException, as AWS)', async () => {
+    const err = await expectCode(client.listShards({}), 'INVALID_ARGUMENT')
+    expect(err.message).toBe('Either NextToken or StreamName should be provided.')
   })
 
   it('checks the stream name', async () => {

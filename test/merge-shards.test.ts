@@ -182,24 +182,31 @@ describe('MergeShards functionality', () => {
     expect((await client.describeStream({ streamName })).streamDescription.shards).toEqual(shards)
   })
 
-  it('names shardToMerge the parent and adjacentShardToMerge the adjacent parent, whichever range is lower', async () => {
+  it('names shardToMerge the parent and adjacentShardToMerge the adjacent parent', async () => {
     const streamName = await newStream(3)
-    await client.mergeShards({ streamName, shardToMerge: shardId(2), adjacentShardToMerge: shardId(1) })
+    await client.mergeShards({ streamName, shardToMerge: shardId(1), adjacentShardToMerge: shardId(2) })
     const child = byId(await shardsOf(streamName), shardId(3))
     const ranges = expectedHashRanges(3)
     expect(child).toMatchObject({
-      parentShardId: shardId(2),
-      adjacentParentShardId: shardId(1),
+      parentShardId: shardId(1),
+      adjacentParentShardId: shardId(2),
       hashKeyRange: { startingHashKey: ranges[1]!.startingHashKey, endingHashKey: ranges[2]!.endingHashKey }
     })
     const open = (await client.listShards({ streamName, shardFilter: { type: 'AT_LATEST' } })).shards
     expect(open.map((s) => s.shardId)).toEqual([shardId(0), shardId(3)])
   })
 
+  it('refuses an adjacent shard whose range lies below the shard\'s, as AWS does, and changes nothing', async () => {
+    const streamName = await newStream(2)
+    const err = await expectCode(client.mergeShards({ streamName, shardToMerge: shardId(1), adjacentShardToMerge: shardId(0) }), 'INVALID_ARGUMENT')
+    expect(err.message).toBe(`Shards ${shardId(1)} and ${shardId(0)} in stream ${streamName} under account 000000000000 are not an adjacent pair of shards eligible for merging`)
+    expect(await shardsOf(streamName)).toHaveLength(2)
+  })
+
   it('accepts the stream ARN instead of the name', async () => {
     const streamName = await newStream(2)
-    await client.mergeShards({ streamArn: `arn:aws:kinesis:us-east-1:000000000000:stream/${streamName}`, shardToMerge: shardId(1), adjacentShardToMerge: shardId(0) })
-    expect(byId(await shardsOf(streamName), shardId(2)).parentShardId).toBe(shardId(1))
+    await client.mergeShards({ streamArn: `arn:aws:kinesis:us-east-1:000000000000:stream/${streamName}`, shardToMerge: shardId(0), adjacentShardToMerge: shardId(1) })
+    expect(byId(await shardsOf(streamName), shardId(2)).parentShardId).toBe(shardId(0))
   })
 
   it('merges the children of a split back into one shard over the parent range', async () => {
@@ -243,8 +250,8 @@ describe('MergeShards functionality', () => {
     const streamName = await newStream(2)
     await client.putRecord({ streamName, partitionKey: 'p', data: 'low', explicitHashKey: '0' })
     await client.putRecord({ streamName, partitionKey: 'p', data: 'high', explicitHashKey: HASH_KEY_MAX.toString() })
-    await client.mergeShards({ streamName, shardToMerge: shardId(1), adjacentShardToMerge: shardId(0) })
-    const expected = [{ shardId: shardId(2), parentShards: [shardId(1), shardId(0)], hashKeyRange: { startingHashKey: '0', endingHashKey: HASH_KEY_MAX.toString() } }]
+    await client.mergeShards({ streamName, shardToMerge: shardId(0), adjacentShardToMerge: shardId(1) })
+    const expected = [{ shardId: shardId(2), parentShards: [shardId(0), shardId(1)], hashKeyRange: { startingHashKey: '0', endingHashKey: HASH_KEY_MAX.toString() } }]
     for (const [parent, data] of [[shardId(0), 'low'], [shardId(1), 'high']] as const) {
       const { shardIterator } = await client.getShardIterator({ streamName, shardId: parent, shardIteratorType: 'TRIM_HORIZON' })
       const page = await client.getRecords({ shardIterator })

@@ -127,7 +127,8 @@ describe('PutRecord validation', () => {
   it.each(['-1', '01', '1.5', 'abc', ' 1', '1' + '0'.repeat(39)])('refuses explicit hash key %j by pattern', async (key) => {
     const err = await expectCode(client.putRecord({ streamName: name, partitionKey: 'k', data: 'x', explicitHashKey: key }), 'VALIDATION_FAILED')
     expect(err.message).toMatch(/at 'explicit_hash_key' failed to satisfy constraint: Member must satisfy regular expression pattern: /)
-    expect(err.message).toContain('0|[1-9]\\d{0,38}')
+    // AWS prints the pattern as its model writes it.
+    expect(err.message).toContain('0|([1-9]\\d{0,38})')
   })
 
   it.each([(HASH_MAX + 1n).toString(), '9'.repeat(39)])('refuses explicit hash key %s above 2^128 - 1 with INVALID_HASH_KEY', async (key) => {
@@ -156,9 +157,9 @@ describe('PutRecord validation', () => {
   })
 
   it('needs a stream name or ARN', async () => {
+    // As AWS: with neither, the stream name is a missing member.
     const err = await expectCode(client.putRecord({ partitionKey: 'k', data: 'x' }), 'VALIDATION_FAILED')
-    expect(err.message).toMatch(/stream_name/)
-    expect(err.message).toMatch(/stream_arn/)
+    expect(err.message).toBe("1 validation error detected: Value null at 'stream_name' failed to satisfy constraint: Member must not be null")
   })
 
   it('refuses a name and an ARN of different streams', async () => {
@@ -257,43 +258,46 @@ describe('PutRecord functionality', () => {
 
   it('gives a record put with sequenceNumberForOrdering a greater sequence number than that one', async () => {
     const name = await newStream(2)
-    const upper = ((1n << 127n) + 5n).toString()
-    // Ten records in shard 1 push its counter ahead of shard 0's within the same millisecond.
-    let ahead = ''
-    for (let i = 0; i < 10; i++) {
-      ahead = (await client.putRecord({ streamName: name, partitionKey: 'p', data: `s1-${i}`, explicitHashKey: upper })).sequenceNumber
-    }
-    const plain = await client.putRecord({ streamName: name, partitionKey: 'p', data: 'plain', explicitHashKey: '0' })
-    // Without the ordering hint shard 0's number is smaller, so the next check can fail.
-    expect(BigInt(plain.sequenceNumber) < BigInt(ahead)).toBe(true)
-    const ordered = await client.putRecord({ streamName: name, partitionKey: 'p', data: 'ordered', explicitHashKey: '0', sequenceNumberForOrdering: ahead })
-    expect(ordered.shardId).toBe(SHARD0)
-    expect(BigInt(ordered.sequenceNumber) > BigInt(ahead)).toBe(true)
-    expect(ordered.sequenceNumber > ahead).toBe(true)
-    const after = await client.putRecord({ streamName: name, partitionKey: 'p', data: 'after', explicitHashKey: '0' })
-    expect(after.sequenceNumber > ordered.sequenceNumber).toBe(true)
+    const first = await client.putRecord({ streamName: name, partitionKey: 'p', data: 'first', explicitHashKey: '0' })
+    const ordered = await client.putRecord({ streamName: name, partitionKey: 'p', data: 'ordered', explicitHashKey: '0', sequenceNumberForOrdering: first.sequenceNumber })
+    expect(BigInt(ordered.sequenceNumber) > BigInt(first.sequenceNumber)).toBe(true)
+    expect(ordered.sequenceNumber > first.sequenceNumber).toBe(true)
+    // As AWS: any valid number is accepted, one of another shard (whose numbers are all
+    // above shard 0's) or one no server issued included; numbers go on increasing.
+    const upper = (await client.putRecord({ streamName: name, partitionKey: 'p', data: 's1', explicitHashKey: ((1n << 127n) + 5n).toString() })).sequenceNumber
+    const across = await client.putRecord({ streamName: name, partitionKey: 'p', data: 'across', explicitHashKey: '0', sequenceNumberForOrdering: upper })
+    const foreign = await client.putRecord({ streamName: name, partitionKey: 'p', data: 'foreign', explicitHashKey: '0', sequenceNumberForOrdering: '1' })
+    expect(across.shardId).toBe(SHARD0)
+    expect(foreign.sequenceNumber > across.sequenceNumber && across.sequenceNumber > ordered.sequenceNumber).toBe(true)
     const records = await readShard(name, SHARD0)
     expect(records.map((r) => [r.data.toString(), r.sequenceNumber])).toEqual([
-      ['plain', plain.sequenceNumber],
+      ['first', first.sequenceNumber],
       ['ordered', ordered.sequenceNumber],
-      ['after', after.sequenceNumber]
+      ['across', across.sequenceNumber],
+      ['foreign', foreign.sequenceNumber]
     ])
   })
 
-  it('refuses a sequenceNumberForOrdering this stream did not issue, and changes nothing', async () => {
+  it('refuses a sequenceNumberForOrdering that is not a valid sequence number, as AWS does, and changes nothing', async () => {
     const name = await newStream()
     const real = (await client.putRecord({ streamName: name, partitionKey: 'p', data: 'a' })).sequenceNumber
-    // The same shard and generation, but a counter far past anything issued: accepted, it
-    // would push the shard's counter to 2^53, where numbers stop increasing.
-    const forged = real.slice(0, 22) + String(Number.MAX_SAFE_INTEGER).padStart(22, '0') + real.slice(44)
-    const err = await expectCode(client.putRecord({ streamName: name, partitionKey: 'p', data: 'b', sequenceNumberForOrdering: forged }), 'INVALID_SEQUENCE_NUMBER')
-    expect(err.message).toContain('sequence_number_for_ordering')
-    // A shard the stream does not have.
-    const otherShard = real.slice(0, 44) + '000000000007'
-    await expectCode(client.putRecord({ streamName: name, partitionKey: 'p', data: 'b', sequenceNumberForOrdering: otherShard }), 'INVALID_SEQUENCE_NUMBER')
+    const hex = BigInt(real).toString(16)
+    const invalid = [
+      // An unknown layout version (the last hex digit).
+      BigInt(`0x${hex.slice(0, -1)}4`).toString(),
+      // A counter with its top bit set.
+      BigInt(`0x${hex.slice(0, 11)}8${hex.slice(12)}`).toString(),
+      // An arrival time in the future.
+      BigInt(`0x${hex.slice(0, 29)}${(Math.floor(clock.time / 1000) + 10).toString(16).padStart(9, '0')}${hex.slice(38)}`).toString()
+    ]
+    for (const number of invalid) {
+      const err = await expectCode(client.putRecord({ streamName: name, partitionKey: 'p', data: 'b', sequenceNumberForOrdering: number }), 'INVALID_SEQUENCE_NUMBER')
+      expect(err.message).toBe(`ExclusiveMinimumSequenceNumber ${number} used in PutRecord on stream ${name} under account 000000000000 is invalid.`)
+    }
     const next = await client.putRecord({ streamName: name, partitionKey: 'p', data: 'c' })
-    // The counter digits (positions 22-43) show the shard did not jump.
-    expect(Number(next.sequenceNumber.slice(22, 44)) - Number(real.slice(22, 44))).toBe(1)
+    // The counter (hex digits 11-26) shows nothing was numbered in between.
+    const counter = (n: string): bigint => BigInt(`0x${BigInt(n).toString(16).slice(11, 27)}`)
+    expect(counter(next.sequenceNumber) - counter(real)).toBe(1n)
     expect((await readShard(name)).map((r) => r.data.toString())).toEqual(['a', 'c'])
   })
 

@@ -83,20 +83,30 @@ describe('stream ARN serialization', () => {
     await expectUntouched(streamName)
   })
 
-  it.each(ARN_FIELDS)('%s reads an empty body as a request without name or ARN', async (rpc) => {
+  it.each(ARN_FIELDS.filter(([rpc]) => rpc !== 'ListShards'))('%s reads an empty body as a request without name or ARN', async (rpc) => {
     const result = await rawCall(srv.endpoint, rpc, Buffer.alloc(0))
     expectRawError(result, 'VALIDATION_FAILED', 3, 'ValidationException')
-    expect(result.details).toContain('stream_arn')
+    // As AWS words it: with neither, the name is the missing member.
+    expect(result.details).toBe("1 validation error detected: Value null at 'stream_name' failed to satisfy constraint: Member must not be null")
+  })
+
+  it('ListShards reads an empty body as a request naming neither a stream nor a NextToken', async () => {
+    const result = await rawCall(srv.endpoint, 'ListShards', Buffer.alloc(0))
+    expectRawError(result, 'INVALID_ARGUMENT', 3, 'InvalidArgumentException')
   })
 })
 
 describe('stream ARN validation', () => {
-  it.each(OPS)('%s needs a stream name or ARN', async (_, call) => {
+  it.each(OPS.filter(([op]) => op !== 'ListShards'))('%s needs a stream name or ARN', async (_, call) => {
     const err = await expectCode(call(client, {}), 'VALIDATION_FAILED')
     expect(err.grpcStatus).toBe(3)
     expect(err.awsType).toBe('ValidationException')
-    expect(err.message).toContain('stream_name')
-    expect(err.message).toContain('stream_arn')
+    expect(err.message).toContain("Value null at 'stream_name' failed to satisfy constraint: Member must not be null")
+  })
+
+  it('ListShards needs a stream name, ARN or NextToken', async () => {
+    const err = await expectCode(client.listShards({}), 'INVALID_ARGUMENT')
+    expect(err.message).toBe('Either NextToken or StreamName should be provided.')
   })
 
   it.each([
@@ -171,10 +181,12 @@ describe('stream ARN functionality', () => {
     await expectUntouched(other)
   })
 
-  it.each(OPS)('%s answers STREAM_NOT_FOUND for an ARN of another account, region or partition', async (_, call) => {
+  it.each(OPS)('%s answers STREAM_NOT_FOUND for an ARN of another account, region or partition', async (op, call) => {
     const streamName = await newStream()
+    // As AWS: GetShardIterator answers a missing stream as a missing shard.
+    const code = op === 'GetShardIterator' ? 'SHARD_NOT_FOUND' : 'STREAM_NOT_FOUND'
     for (const streamArn of [arnOf(streamName, 'us-east-1', '111111111111'), arnOf(streamName, 'eu-west-1'), arnOf(streamName, 'us-east-1', '000000000000', 'aws-cn')]) {
-      const err = await expectCode(call(client, { streamArn }), 'STREAM_NOT_FOUND')
+      const err = await expectCode(call(client, { streamArn }), code)
       expect(err.grpcStatus).toBe(5)
       expect(err.awsType).toBe('ResourceNotFoundException')
     }

@@ -213,7 +213,7 @@ describe('SubscribeToShard serialization', () => {
     const f = await newConsumer()
     const result = await rawSubscribe(srv.endpoint, message(stringField(1, f.consumerArn), stringField(2, SHARD0), position(9)))
     expectRawError(result, 'VALIDATION_FAILED', 3, 'ValidationException')
-    expect(result.details).toContain("at 'starting_position.type' failed to satisfy constraint: Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]")
+    expect(result.details).toContain("at 'starting_position.type' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON]")
   })
 
   it('reads a hand-built request, ignoring unknown fields, and streams events', async () => {

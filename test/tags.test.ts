@@ -107,9 +107,11 @@ describe('tag operations validation', () => {
   })
 
   it('AddTagsToStream checks key length 1..128 and value length 0..256', async () => {
-    await expectValidation(client().addTagsToStream({ streamName, tags: { ['k'.repeat(129)]: 'v' } }), 'tags', 'Member must have length less than or equal to 128')
-    await expectValidation(client().addTagsToStream({ streamName, tags: { '': 'v' } }), 'tags', 'Member must have length greater than or equal to 1')
-    await expectValidation(client().addTagsToStream({ streamName, tags: { long: 'v'.repeat(257) } }), 'tags.long', 'Member must have length less than or equal to 256')
+    // As AWS: one constraint on the map's keys or values, with the map as the value.
+    const keys = 'Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]'
+    await expectValidation(client().addTagsToStream({ streamName, tags: { ['k'.repeat(129)]: 'v' } }), 'tags', keys)
+    await expectValidation(client().addTagsToStream({ streamName, tags: { '': 'v' } }), 'tags', keys)
+    await expectValidation(client().addTagsToStream({ streamName, tags: { long: 'v'.repeat(257) } }), 'tags', 'Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]')
     expect(await allTags(streamName)).toEqual([])
   })
 
@@ -122,8 +124,10 @@ describe('tag operations validation', () => {
 
   it('RemoveTagsFromStream takes 1 to 10 keys of 1..128 characters', async () => {
     await expectValidation(client().removeTagsFromStream({ streamName, tagKeys: Object.keys(tagSet('k', 11)) }), 'tag_keys', 'Member must have length less than or equal to 10')
-    await expectValidation(client().removeTagsFromStream({ streamName, tagKeys: ['ok', 'k'.repeat(129)] }), 'tag_keys[1]', 'Member must have length less than or equal to 128')
-    await expectValidation(client().removeTagsFromStream({ streamName, tagKeys: [''] }), 'tag_keys[0]', 'Member must have length greater than or equal to 1')
+    // As AWS: one constraint on the list's members, with the list as the value.
+    const members = 'Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]'
+    await expectValidation(client().removeTagsFromStream({ streamName, tagKeys: ['ok', 'k'.repeat(129)] }), 'tag_keys', members)
+    await expectValidation(client().removeTagsFromStream({ streamName, tagKeys: [''] }), 'tag_keys', members)
     const err = await expectCode(client().removeTagsFromStream({ streamName, tagKeys: [] }), 'VALIDATION_FAILED')
     expect(err.message).toMatch(/at 'tag_keys' failed to satisfy constraint: Member must (have length greater than or equal to 1|not be null)/)
   })
@@ -167,13 +171,13 @@ describe('tag operations functionality', () => {
     expect(tags.find((t) => t.key === 'b')?.value).toBe('changed')
   })
 
-  it('allows 50 tags per stream and refuses a 51st with LIMIT_EXCEEDED', async () => {
+  it('allows 50 tags per stream and refuses a 51st with TAG_LIMIT_EXCEEDED (an InvalidArgumentException, as AWS)', async () => {
     const streamName = await newStream()
     for (let i = 0; i < 5; i++) await client().addTagsToStream({ streamName, tags: tagSet('t', 10, i * 10) })
     expect((await client().listTagsForStream({ streamName })).tags).toHaveLength(50)
-    const err = await expectCode(client().addTagsToStream({ streamName, tags: { extra: 'x' } }), 'LIMIT_EXCEEDED')
+    const err = await expectCode(client().addTagsToStream({ streamName, tags: { extra: 'x' } }), 'TAG_LIMIT_EXCEEDED')
     expect(err.grpcStatus).toBe(8)
-    expect(err.awsType).toBe('LimitExceededException')
+    expect(err.awsType).toBe('InvalidArgumentException')
     expect(err.retriable).toBe(false)
     // Overwriting does not add a tag, so it is still allowed at the limit.
     await client().addTagsToStream({ streamName, tags: { t00: 'new' } })
@@ -185,8 +189,8 @@ describe('tag operations functionality', () => {
 
   it('counts the tags given at creation toward the limit and rejects a batch as a whole', async () => {
     const streamName = await newStream(tagSet('c', 45))
-    const err = await expectCode(client().addTagsToStream({ streamName, tags: { ...tagSet('n', 6), c00: 'overwrite' } }), 'LIMIT_EXCEEDED')
-    expect(err.message).toContain('50')
+    const err = await expectCode(client().addTagsToStream({ streamName, tags: { ...tagSet('n', 6), c00: 'overwrite' } }), 'TAG_LIMIT_EXCEEDED')
+    expect(err.message).toBe(`Failed to add tags to stream ${streamName} under account 000000000000 because a given stream cannot have more than 10 tags associated with it.`)
     const tags = await allTags(streamName)
     expect(tags).toHaveLength(45)
     expect(tags[0]).toEqual({ key: 'c00', value: 'v0' })

@@ -1,12 +1,14 @@
 /**
- * Declarative input validation. Each action declares one TypeBox schema; this module
- * compiles it once with Ajv and turns every failed constraint into one line of an AWS-style
- * ValidationException ("Value 'x' at 'stream_name' failed to satisfy constraint: ...").
- * A wrong type is a SerializationException, as in AWS: the request could not be read.
+ * Declarative input validation. Each action declares one TypeBox schema; Ajv compiles it
+ * once, and that compiled check is all a valid request pays (PutRecords with 500 records
+ * included). Only a request that fails it is explained: validation-report.ts walks the
+ * same schema and words each failed constraint as AWS's Kinesis does, in AWS's order; a
+ * service that words its own errors (SQS) gets the failed constraints instead.
  */
 import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { ServiceError } from '../errors.js'
+import { explainFailure, requires, type RequiredUnless } from './validation-report.js'
 
 /** Renders a field path; transports may name fields their own way (snake_case for gRPC). */
 export type FieldNamer = (segments: ReadonlyArray<string | number>) => string
@@ -14,11 +16,19 @@ export type FieldNamer = (segments: ReadonlyArray<string | number>) => string
 export const snakeCasePath: FieldNamer = (segments) =>
   segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : (i === 0 ? s : `.${s}`))).join('')
 
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false })
+/** The check every request passes through: it stops at the first failure and says nothing. */
+const fast = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: false })
+/** For a service that words its own errors: every failure, with Ajv's account of it. */
+const detailed = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false })
 
 // Binary fields arrive as Buffers (gRPC) or decoded base64 (HTTP); JSON Schema has no byte
 // type, so this keyword checks both the type and the size.
-ajv.addKeyword({
+fast.addKeyword({
+  keyword: 'maxByteLength',
+  schemaType: 'number',
+  validate: (max: number, data: unknown) => data instanceof Uint8Array && data.byteLength <= max
+})
+detailed.addKeyword({
   keyword: 'maxByteLength',
   schemaType: 'number',
   errors: true,
@@ -36,21 +46,61 @@ ajv.addKeyword({
   }
 })
 
+for (const ajv of [fast, detailed]) {
+  // Members of which at least one must be given (StreamName or StreamARN): when none is,
+  // AWS reports the first as a null member.
+  ajv.addKeyword({
+    keyword: 'requiredOneOf',
+    schemaType: 'array',
+    validate: (groups: ReadonlyArray<readonly string[]>, data: unknown) => {
+      if (typeof data !== 'object' || data === null) return true
+      const record = data as Record<string, unknown>
+      return groups.every((group) => group.some((key) => record[key] !== undefined && record[key] !== null))
+    }
+  })
+  ajv.addKeyword({
+    keyword: 'requiredUnless',
+    schemaType: 'array',
+    validate: (rules: readonly RequiredUnless[], data: unknown) => {
+      if (typeof data !== 'object' || data === null) return true
+      const record = data as Record<string, unknown>
+      return rules.every((rule) => !requires(rule, record) || (record[rule.member] !== undefined && record[rule.member] !== null))
+    }
+  })
+}
+
 /** A bytes field of at most `max` bytes. */
 export function Bytes (max: number): TUnsafe<Uint8Array> {
   return Type.Unsafe<Uint8Array>({ maxByteLength: max })
 }
 
 const compiled = new WeakMap<TSchema, ValidateFunction>()
+const compiledDetailed = new WeakMap<TSchema, ValidateFunction>()
 
-function validatorFor (schema: TSchema): ValidateFunction {
-  let validate = compiled.get(schema)
+function validatorFor (schema: TSchema, ajv: Ajv, cache: WeakMap<TSchema, ValidateFunction>): ValidateFunction {
+  let validate = cache.get(schema)
   if (validate === undefined) {
     validate = ajv.compile(schema)
-    compiled.set(schema, validate)
+    cache.set(schema, validate)
   }
   return validate
 }
+
+/** One failed constraint, for a service that words its own validation errors (SQS). */
+export interface InputProblem {
+  /** Where, as keys and list indexes from the input's root. */
+  readonly path: ReadonlyArray<string | number>
+  /** The JSON Schema keyword that failed (`required`, `maximum`, `type`, `pattern`, ...). */
+  readonly keyword: string
+  readonly params: Readonly<Record<string, unknown>>
+  /** The value there (undefined for a missing member). */
+  readonly value: unknown
+  /** The schema of the failing value (of the parent object for `required`), for its marks. */
+  readonly schema: TSchema | undefined
+}
+
+/** Turns an input's failed constraints into the error to throw. */
+export type InvalidInputReporter = (problems: readonly InputProblem[]) => Error
 
 function pathOf (error: ErrorObject): Array<string | number> {
   const segments: Array<string | number> = error.instancePath
@@ -72,48 +122,6 @@ function valueAt (input: unknown, segments: ReadonlyArray<string | number>): unk
   return value
 }
 
-function show (value: unknown): string {
-  if (value === undefined || value === null) return 'null'
-  if (value instanceof Uint8Array) return `'<${value.byteLength} bytes>'`
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean)
-  return `'${text.length > 64 ? text.slice(0, 61) + '...' : text}'`
-}
-
-function patternText (pattern: string): string {
-  return pattern.replace(/^\^/, '').replace(/\$$/, '')
-}
-
-function constraint (error: ErrorObject): string {
-  const p = error.params as Record<string, unknown>
-  switch (error.keyword) {
-    case 'required': return 'Member must not be null'
-    case 'minLength': case 'minItems': case 'minProperties': return `Member must have length greater than or equal to ${String(p.limit)}`
-    case 'maxLength': case 'maxItems': case 'maxProperties': case 'maxByteLength': return `Member must have length less than or equal to ${String(p.limit)}`
-    case 'minimum': return `Member must have value greater than or equal to ${String(p.limit)}`
-    case 'maximum': return `Member must have value less than or equal to ${String(p.limit)}`
-    case 'pattern': return `Member must satisfy regular expression pattern: ${patternText(String(p.pattern))}`
-    case 'enum': return `Member must satisfy enum value set: [${(p.allowedValues as unknown[]).map(String).join(', ')}]`
-    case 'multipleOf': case 'type': return `Member must be of type ${String(p.type ?? 'integer')}`
-    default: return error.message ?? `Member must satisfy ${error.keyword}`
-  }
-}
-
-/** One failed constraint, for a service that words its own validation errors (SQS). */
-export interface InputProblem {
-  /** Where, as keys and list indexes from the input's root. */
-  readonly path: ReadonlyArray<string | number>
-  /** The JSON Schema keyword that failed (`required`, `maximum`, `type`, `pattern`, ...). */
-  readonly keyword: string
-  readonly params: Readonly<Record<string, unknown>>
-  /** The value there (undefined for a missing member). */
-  readonly value: unknown
-  /** The schema of the failing value (of the parent object for `required`), for its marks. */
-  readonly schema: TSchema | undefined
-}
-
-/** Turns an input's failed constraints into the error to throw. */
-export type InvalidInputReporter = (problems: readonly InputProblem[]) => Error
-
 function schemaAt (root: TSchema, segments: ReadonlyArray<string | number>): TSchema | undefined {
   let s: TSchema | undefined = root
   for (const seg of segments) {
@@ -125,29 +133,29 @@ function schemaAt (root: TSchema, segments: ReadonlyArray<string | number>): TSc
   return s
 }
 
+/** Ajv's own account of a failure, for a schema feature the report does not word. */
+function ajvMessage (errors: readonly ErrorObject[] | null | undefined, name: FieldNamer): string {
+  const first = errors?.[0]
+  if (first === undefined) return '1 validation error detected: the request does not match its schema.'
+  return `1 validation error detected: Value at '${name(pathOf(first))}' failed to satisfy constraint: ${first.message ?? first.keyword}`
+}
+
 /**
  * Checks `input` against `schema`; throws SERIALIZATION_FAILED for a wrong type and
- * VALIDATION_FAILED listing every failed constraint otherwise (or what `report` makes of them).
+ * VALIDATION_FAILED listing the failed constraints as AWS does (at most 10), or what
+ * `report` makes of every failed constraint.
  */
 export function validateInput (schema: TSchema, input: unknown, name: FieldNamer = snakeCasePath, report?: InvalidInputReporter): void {
-  const validate = validatorFor(schema)
+  const validate = validatorFor(schema, fast, compiled)
   if (validate(input)) return
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames' || e.params.propertyName === undefined)
   if (report !== undefined) {
+    const full = validatorFor(schema, detailed, compiledDetailed)
+    full(input)
+    const errors = (full.errors ?? []).filter((e) => e.keyword !== 'propertyNames' || e.params.propertyName === undefined)
     throw report(errors.map((e) => {
       const path = pathOf(e)
       return { path, keyword: e.keyword, params: e.params, value: valueAt(input, path), schema: schemaAt(schema, path) }
     }))
   }
-  const typeError = errors.find((e) => e.keyword === 'type')
-  if (typeError !== undefined) {
-    const path = pathOf(typeError)
-    throw new ServiceError('SERIALIZATION_FAILED', `Field '${name(path)}' has the wrong type: expected ${String(typeError.params.type)}, got ${show(valueAt(input, path))}.`)
-  }
-  const lines = errors.map((e) => {
-    const path = pathOf(e)
-    return `Value ${show(valueAt(input, path))} at '${name(path)}' failed to satisfy constraint: ${constraint(e)}`
-  })
-  const count = lines.length
-  throw new ServiceError('VALIDATION_FAILED', `${count} validation error${count === 1 ? '' : 's'} detected: ${lines.join('; ')}`)
+  throw explainFailure(schema, input, name) ?? new ServiceError('VALIDATION_FAILED', ajvMessage(validate.errors, name))
 }

@@ -39,7 +39,20 @@ export function toGrpcError (err: ServiceError, root?: protobuf.Root): Partial<g
       // The error itself must still reach the client; the attachment is a convenience.
     }
   }
-  return { code: err.grpcStatus, details: err.message, metadata }
+  return { code: err.grpcStatus, details: statusDetails(err.message), metadata }
+}
+
+/**
+ * gRPC sends the message as a trailer, which must stay small (HTTP/2 header limits): AWS's
+ * validation messages quote whole values (a 1 MiB token, 500 records), so long values are
+ * cut in the middle, keeping the start and the end of the message.
+ */
+const MAX_DETAILS = 4096
+
+function statusDetails (message: string): string {
+  if (message.length <= MAX_DETAILS) return message
+  const keep = (MAX_DETAILS - 40) / 2
+  return `${message.slice(0, keep)}... (${message.length - 2 * keep} characters left out) ...${message.slice(-keep)}`
 }
 
 /**

@@ -1,15 +1,12 @@
 /**
- * AWS JSON shapes <-> action shapes, with no per-action code. Requests are decoded by
- * walking the action's own input schema (snake_case keys): each member's AWS name is its
- * PascalCase form, bytes fields are base64 (JSON) or byte strings (CBOR), and timestamp
- * fields are epoch seconds (JSON) or CBOR tag 1. Outputs are encoded by name: every key
- * becomes PascalCase, timestamp members' numbers (milliseconds) become epoch seconds, bytes
- * become base64. Only the acronym ARN breaks the rule (`StreamARN`, `ConsumerARN`).
+ * AWS names and shapes <-> action shapes, with no per-action code (requests are decoded
+ * in aws-request.ts). A member's AWS name is its snake_case key in PascalCase. Outputs are
+ * encoded by name: every key becomes PascalCase, timestamp members' numbers
+ * (milliseconds) become epoch seconds, bytes become base64. Only the acronym ARN breaks the rule
+ * (`StreamARN`, `ConsumerARN`).
  */
 import type { TSchema } from '@sinclair/typebox'
-import { ServiceError } from '../errors.js'
 import type { FieldNamer } from '../actions/validation.js'
-import { isEpochMs } from '../actions/schema.js'
 
 /** How one wire format writes the two types JSON has no native form for. */
 export interface WireTypes {
@@ -54,93 +51,15 @@ function lowerFirst (name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1)
 }
 
-function serialization (message: string): ServiceError {
-  return new ServiceError('SERIALIZATION_FAILED', message)
-}
-
-/**
- * Strict base64: Buffer.from skips characters that are not base64 (and takes base64url's
- * `-` and `_`), where AWS rejects the value. A skipped character shows as a decoded length
- * short of what the text's length promises; the two base64url characters are looked for
- * directly. Cheaper than a regular expression over every record's data.
- */
-function decodeBase64 (text: string, path: string): Buffer {
-  const invalid = (): ServiceError => serialization(`Field '${path}' is not valid base64: a Blob must be base64 (A-Z, a-z, 0-9, +, /, with = padding) with a length that is a multiple of 4.`)
-  if (text.length % 4 !== 0 || text.includes('-') || text.includes('_')) throw invalid()
-  const decoded = Buffer.from(text, 'base64')
-  const padding = text.endsWith('==') ? 2 : (text.endsWith('=') ? 1 : 0)
-  if (decoded.length !== (text.length / 4) * 3 - padding) throw invalid()
-  return decoded
-}
-
 interface Schemaish {
-  type?: string
   properties?: Record<string, TSchema>
   patternProperties?: Record<string, TSchema>
+  additionalProperties?: TSchema | boolean
   items?: TSchema
-  maxByteLength?: number
 }
 
 function isPlainObject (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
-}
-
-/**
- * Decodes one value by its schema. Values of the wrong JSON type pass through unchanged,
- * so the action's validation reports them (as a SerializationException) with the field's
- * name; unknown members are dropped and nulls mean absent, as in AWS.
- */
-function decodeValue (schema: TSchema, value: unknown, wire: WireTypes, path: string): unknown {
-  const s = schema as Schemaish
-  if (s.maxByteLength !== undefined) {
-    if (typeof value === 'string') return decodeBase64(value, path)
-    return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value
-  }
-  if (isEpochMs(schema)) return wire.readTime(value) ?? value
-  if (s.properties !== undefined) return isPlainObject(value) ? decodeStruct(s.properties, value, wire, path) : value
-  if (s.patternProperties !== undefined && isPlainObject(value)) {
-    const valueSchema = Object.values(s.patternProperties)[0]!
-    const out: Record<string, unknown> = {}
-    for (const [key, v] of Object.entries(value)) {
-      if (v !== null && v !== undefined) out[key] = decodeValue(valueSchema, v, wire, `${path}.${key}`)
-    }
-    return out
-  }
-  if (s.items !== undefined && Array.isArray(value)) {
-    return value.map((v, i) => decodeValue(s.items!, v, wire, `${path}.${i + 1}.member`))
-  }
-  return value
-}
-
-interface StructMember {
-  readonly key: string
-  /** The member's name in the body (`PartitionKey`). */
-  readonly name: string
-  /** Its name in a field path (`partitionKey`). */
-  readonly pathName: string
-  readonly schema: TSchema
-}
-
-/** Each struct schema's members, worked out once: a PutRecords body has 500 structs. */
-const structMembers = new WeakMap<Record<string, TSchema>, readonly StructMember[]>()
-
-function membersOf (properties: Record<string, TSchema>): readonly StructMember[] {
-  let members = structMembers.get(properties)
-  if (members === undefined) {
-    members = Object.entries(properties).map(([key, schema]) => ({ key, name: awsName(key), pathName: lowerFirst(awsName(key)), schema }))
-    structMembers.set(properties, members)
-  }
-  return members
-}
-
-function decodeStruct (properties: Record<string, TSchema>, body: Record<string, unknown>, wire: WireTypes, path: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const member of membersOf(properties)) {
-    const value = body[member.name]
-    if (value === null || value === undefined) continue
-    out[member.key] = decodeValue(member.schema, value, wire, path === '' ? member.pathName : path + '.' + member.pathName)
-  }
-  return out
 }
 
 /** The snake_case names (with at least one underscore) of every member of the given input schemas, at any depth. */
@@ -155,16 +74,10 @@ export function memberNamesOf (schemas: readonly TSchema[]): Set<string> {
     }
     visit(s.items)
     for (const member of Object.values(s.patternProperties ?? {})) visit(member)
+    if (typeof s.additionalProperties === 'object') visit(s.additionalProperties)
   }
   for (const schema of schemas) visit(schema)
   return names
-}
-
-/** An AWS request body (already parsed from JSON or CBOR) as the action's input. */
-export function decodeRequest (schema: TSchema, body: unknown, wire: WireTypes): unknown {
-  const properties = (schema as Schemaish).properties
-  if (!isPlainObject(body)) throw serialization('The request body must be a JSON object (or a CBOR map).')
-  return decodeStruct(properties ?? {}, body, wire, '')
 }
 
 /** An action's output as the AWS response shape. */

@@ -2,7 +2,8 @@
  * The AWS-compatible HTTP transport: fastify on one port that speaks HTTP/1.1 and HTTP/2
  * cleartext (see dual-protocol.ts). It only routes; kinesis-api.ts decodes and encodes.
  */
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
+import type { Http2ServerRequest } from 'node:http2'
 import type { AddressInfo } from 'node:net'
 import { fastify, type FastifyError } from 'fastify'
 import type { Logger } from 'pino'
@@ -13,7 +14,8 @@ import { serveEventStream } from './event-stream.js'
 import { handleKinesisRequest, sendError, type KinesisApi } from './kinesis-api.js'
 import { jsonRecordsRenderer } from './records-renderer.js'
 import type { KeyTable } from './sigv4.js'
-import { AMZ_CBOR, AMZ_JSON, jsonWire, wireFor } from './wire-formats.js'
+import { AMZ_CBOR, AMZ_JSON, cborWire, wireFor } from './wire-formats.js'
+import { stampAnswer, stampHeaders } from './aws-answers.js'
 
 /**
  * A 10 MiB PutRecords (or PutRecord of a 10 MiB record) is about 13.4 MiB as base64 in
@@ -21,6 +23,20 @@ import { AMZ_CBOR, AMZ_JSON, jsonWire, wireFor } from './wire-formats.js'
  * 16 MiB holds the largest valid request.
  */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024
+
+/**
+ * Reads and drops a request body nobody parsed, up to the largest body the server takes;
+ * a longer one ends the connection after the answer, as the rest cannot be skipped cheaply.
+ */
+async function discardBody (raw: IncomingMessage | Http2ServerRequest): Promise<boolean> {
+  if (raw.readableEnded) return true
+  let bytes = 0
+  for await (const chunk of raw) {
+    bytes += (chunk as Buffer).byteLength
+    if (bytes > MAX_BODY_BYTES) return false
+  }
+  return true
+}
 
 export interface HttpServer {
   readonly port: number
@@ -76,15 +92,24 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
   // The handler answers through `reply` itself, sometimes hijacked (a large body). Returning
   // the reply tells fastify the answer is taken care of, whatever the handler's promise
   // resolves to.
-  app.post('*', async (request, reply) => {
-    await handleKinesisRequest(api, request, reply)
-    return reply
-  })
-  app.setNotFoundHandler((request, reply) => {
-    sendError(reply, jsonWire, new ServiceError('UNKNOWN_OPERATION', `${request.method} is not supported: the Kinesis API takes POST / with an X-Amz-Target header.`), 404)
+  // Every method and path comes here: AWS ignores the path, and answers other methods
+  // itself (a CORS preflight, or AccessDeniedException).
+  app.route({
+    method: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
+    url: '*',
+    handler: async (request, reply) => {
+      // fastify reads no body for GET and HEAD; one left unread would be parsed as the
+      // next request on the connection.
+      if (request.body === undefined && !(await discardBody(request.raw)) && request.raw.httpVersionMajor === 1) {
+        void reply.header('connection', 'close')
+      }
+      if (!stampAnswer(request, reply)) await handleKinesisRequest(api, request, reply)
+      return reply
+    }
   })
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const wire = wireFor(request.headers['content-type']) ?? jsonWire
+    if (reply.getHeader('x-amzn-RequestId') === undefined) stampHeaders(request, reply)
+    const wire = wireFor(request.headers['content-type']) ?? cborWire
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       sendError(reply, wire, new ServiceError('REQUEST_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes; a PutRecords request holds at most 10 MiB of data and partition keys.`))
       return

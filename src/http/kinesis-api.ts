@@ -1,23 +1,27 @@
 /**
  * The Kinesis JSON 1.1 / CBOR 1.1 API: `POST /` with `X-Amz-Target:
  * Kinesis_20131202.<Action>`. Decode, check the signature, invoke the action, encode.
- * The checks run in about the order AWS answers them (learned from kinesalite's notes):
- * content type, target (an empty body of a known one is a SerializationException), body
- * syntax, signature, then the action's own validation.
+ * The checks run in the order AWS answers them (kinesalite's notes record it): method,
+ * empty body, content type, body syntax, target, signature, member types, then the
+ * action's own validation. Each refusal has AWS's shape: XML for a request that names no
+ * operation, `{"__type"}` alone where AWS gives no message, and CBOR unless the request
+ * was AWS JSON.
  */
-import { randomUUID } from 'node:crypto'
 import { ServerResponse } from 'node:http'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { invoke, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS, type ActionContext, type ActionContexts, type AnyAction, type AnyStreamingAction } from '../actions/index.js'
 import { ServiceError, toServiceError } from '../errors.js'
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, requestScope } from '../scope.js'
-import { awsFieldPath, awsName, decodeRequest, memberNamesOf } from './aws-shapes.js'
+import { bareErrorHeaders, sendRaw, sendXmlError } from './aws-answers.js'
+import { decodeRequest } from './aws-request.js'
+import { awsFieldPath, awsName, memberNamesOf } from './aws-shapes.js'
 import { returnChunks } from './chunk-pool.js'
 import { checkSignature, type KeyTable, type Signer } from './sigv4.js'
-import { jsonWire, wireFor, type WireFormat } from './wire-formats.js'
+import { AMZ_JSON, cborWire, jsonWire, wireFor, type WireFormat } from './wire-formats.js'
 
-export const KINESIS_TARGET_PREFIX = 'Kinesis_20131202.'
+const KINESIS_SERVICE = 'Kinesis_20131202'
+export const KINESIS_TARGET_PREFIX = `${KINESIS_SERVICE}.`
 
 export interface KinesisApi {
   readonly contexts: ActionContexts
@@ -66,25 +70,63 @@ export function awsMessage (error: ServiceError): string {
   return message.replace(SNAKE_CASE_WORD, (word) => (MEMBER_NAMES.has(word) ? awsName(word) : word))
 }
 
-/** Sends an AWS error body: `{"__type": ..., "message": ...}` with the catalogue's HTTP status. */
+/**
+ * Sends an AWS error body with the catalogue's HTTP status: `{"__type", "message"}`;
+ * `Message` for a SerializationException, as AWS's deserializer writes it; `__type` alone
+ * for a bare error.
+ */
 export function sendError (reply: FastifyReply, wire: WireFormat, error: ServiceError, status = error.httpStatus): void {
-  void reply
-    .code(status)
-    .header('content-type', wire.contentType)
-    .header('x-amzn-errortype', error.awsType)
-    .send(wire.serialize({ __type: error.awsType, message: awsMessage(error) }))
+  void reply.code(status).header('content-type', wire.contentType).header('x-amzn-ErrorType', error.awsType)
+  if (error.bare) {
+    bareErrorHeaders(reply, error)
+    void reply.send(wire.serialize({ __type: error.awsType }))
+    return
+  }
+  const key = error.awsType === 'SerializationException' ? 'Message' : 'message'
+  void reply.send(wire.serialize({ __type: error.awsType, [key]: awsMessage(error) }))
 }
 
 function reportFailure (log: Logger, operation: string, err: unknown): ServiceError {
   const error = toServiceError(err)
-  if (error.code === 'INTERNAL') log.error({ err: error.cause ?? error, operation }, 'internal failure')
+  if (error.code === 'INTERNAL' && error.cause !== undefined) log.error({ err: error.cause ?? error, operation }, 'internal failure')
   return error
 }
 
-function targetOf (request: FastifyRequest): string | undefined {
-  const target = request.headers['x-amz-target']
-  if (typeof target !== 'string' || !target.startsWith(KINESIS_TARGET_PREFIX)) return undefined
-  return target.slice(KINESIS_TARGET_PREFIX.length)
+interface Target {
+  readonly service: string
+  readonly operation: string
+}
+
+/** `Kinesis_20131202.PutRecord` -> its service and operation (either may be empty). */
+function targetOf (request: FastifyRequest): Target {
+  const header = request.headers['x-amz-target']
+  const [service = '', operation = ''] = (typeof header === 'string' ? header : '').split('.')
+  return { service, operation }
+}
+
+/** The media type of a Content-Type header, without parameters. */
+function mediaType (contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+}
+
+/** AWS's answer to an application/json request (its old JSON 1.0 service framework). */
+function sendDeprecatedJson (reply: FastifyReply, status: number, type: string): void {
+  void reply.header('x-amzn-ErrorType', type)
+  sendRaw(reply, status, 'application/json', Buffer.from(JSON.stringify({ Output: { __type: `com.amazon.coral.service#${type}` }, Version: '1.0' })))
+}
+
+function bare (code: 'SERIALIZATION_FAILED' | 'UNKNOWN_OPERATION', message: string): ServiceError {
+  return new ServiceError(code, message, { bare: true })
+}
+
+function parseBody (wire: WireFormat, body: Buffer): Record<string, unknown> | undefined {
+  let parsed: unknown
+  try {
+    parsed = wire.parse(body)
+  } catch {
+    return undefined
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed as Record<string, unknown> : undefined
 }
 
 /** Smaller bodies (all but GetRecords pages) are joined, cheaply, and sent the usual way. */
@@ -114,28 +156,52 @@ function sendChunks (reply: FastifyReply, chunks: readonly Buffer[], bytes: numb
   res.end()
 }
 
+const EMPTY = Buffer.alloc(0)
+
+function isEmpty (output: unknown): boolean {
+  if (typeof output !== 'object' || output === null) return false
+  for (const key in output) if ((output as Record<string, unknown>)[key] !== undefined) return false
+  return true
+}
+
+const UNREADABLE = 'The request body is not a JSON object (or, for application/x-amz-cbor-1.1, a CBOR map).'
+
 export async function handleKinesisRequest (api: KinesisApi, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  void reply.header('x-amzn-requestid', randomUUID())
-  const wire = wireFor(request.headers['content-type'])
-  const operation = targetOf(request)
-  const unary = operation === undefined ? undefined : api.unary.get(operation)
-  const streaming = operation === undefined ? undefined : api.streaming.get(operation)
-  const action = unary ?? streaming
-  if (wire === undefined) {
-    // AWS answers an unsupported content type as if the operation did not exist, with 404.
-    const type = request.headers['content-type'] ?? '(none)'
-    sendError(reply, jsonWire, new ServiceError('UNKNOWN_OPERATION', `Content-Type ${type} is not supported: send application/x-amz-json-1.1 or application/x-amz-cbor-1.1.`), 404)
+  const accessDenied = new ServiceError('ACCESS_DENIED', 'Unable to determine service/operation name to be authorized')
+  if (request.method !== 'POST') {
+    sendXmlError(reply, accessDenied, 403, true)
     return
   }
+  const type = mediaType(request.headers['content-type'])
+  const { service, operation } = targetOf(request)
+  const unary = service === KINESIS_SERVICE ? api.unary.get(operation) : undefined
+  const streaming = service === KINESIS_SERVICE ? api.streaming.get(operation) : undefined
+  const action = unary ?? streaming
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+  const targetText = String(request.headers['x-amz-target'] ?? '(none)')
+  const unknownTarget = bare('UNKNOWN_OPERATION', `X-Amz-Target ${targetText} names no supported operation: use ${KINESIS_TARGET_PREFIX}<Action>, e.g. ${KINESIS_TARGET_PREFIX}PutRecord.`)
+  if (body.length === 0) {
+    // Before the content type is looked at: answered in AWS JSON for AWS JSON, else CBOR.
+    const wire = type === AMZ_JSON ? jsonWire : cborWire
+    sendError(reply, wire, action === undefined ? unknownTarget : bare('SERIALIZATION_FAILED', 'The request body is empty: send a JSON object (at least {}).'))
+    return
+  }
+  const wire = wireFor(type)
+  if (wire === undefined && type !== 'application/json') {
+    if (service === '' || operation === '') sendXmlError(reply, accessDenied, 403, true)
+    else sendXmlError(reply, new ServiceError('UNKNOWN_OPERATION', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not supported: send ${AMZ_JSON} or application/x-amz-cbor-1.1.`), 404, false)
+    return
+  }
+  const parsed = parseBody(wire ?? jsonWire, body)
+  if (wire === undefined) {
+    // application/json reaches AWS's old framework, which knows no Kinesis operation.
+    sendDeprecatedJson(reply, parsed === undefined ? 400 : 404, parsed === undefined ? 'SerializationException' : 'UnknownOperationException')
+    return
+  }
   try {
+    if (parsed === undefined) throw bare('SERIALIZATION_FAILED', UNREADABLE)
+    if (action === undefined) throw unknownTarget
     if (api.closing()) throw new ServiceError('SHUTTING_DOWN', 'The server is shutting down and takes no new requests; retry against it once it is back.')
-    if (body.length === 0 && action !== undefined) throw new ServiceError('SERIALIZATION_FAILED', 'The request body is empty: send a JSON object (at least {}).')
-    if (action === undefined) {
-      const target = request.headers['x-amz-target'] ?? '(none)'
-      throw new ServiceError('UNKNOWN_OPERATION', `X-Amz-Target ${String(target)} names no supported operation: use ${KINESIS_TARGET_PREFIX}<Action>, e.g. ${KINESIS_TARGET_PREFIX}PutRecord.`)
-    }
-    const parsed = wire.parse(body)
     const signer = await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
     const input = decodeRequest(action.input, parsed, wire.types)
     if (streaming !== undefined) {
@@ -143,12 +209,17 @@ export async function handleKinesisRequest (api: KinesisApi, request: FastifyReq
       return
     }
     const output = await invoke(unary!, signerContext(wire === jsonWire ? api.jsonContexts : api.contexts, signer), input, awsFieldPath)
-    const encoded = wire.encodeChunks(output)
     void reply.code(200).header('content-type', wire.contentType)
+    if (isEmpty(output)) {
+      // AWS answers an operation with no output members with an empty body, not `{}`.
+      void reply.send(EMPTY)
+      return
+    }
+    const encoded = wire.encodeChunks(output)
     const bytes = encoded.reduce((sum, chunk) => sum + chunk.byteLength, 0)
     if (bytes >= LARGE_BODY_BYTES) sendChunks(reply, encoded, bytes)
     else void reply.send(encoded.length === 1 ? encoded[0] : Buffer.concat(encoded, bytes))
   } catch (err) {
-    sendError(reply, wire, reportFailure(api.log, operation ?? '(unknown)', err))
+    sendError(reply, wire, reportFailure(api.log, operation === '' ? '(unknown)' : operation, err))
   }
 }

@@ -207,24 +207,38 @@ async function expectedSignature (request: SignedRequest, auth: Authorization, s
   return match?.[1] ?? ''
 }
 
+/** The parameters a presigned (query-string) request must carry, in the order AWS names the missing ones. */
+const QUERY_AUTH_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'] as const
+
+function queryOf (url: string): URLSearchParams | undefined {
+  const start = url.indexOf('?')
+  return start < 0 ? undefined : new URLSearchParams(url.slice(start + 1))
+}
+
 /**
  * Checks a request's signature: its presence and shape always, its value when `keys` is
  * given. Throws the AWS error a real endpoint would answer with; returns who signed.
  */
 export async function checkSignature (request: SignedRequest, keys: KeyTable | undefined): Promise<Signer> {
-  const authorization = header(request.headers, 'authorization')
-  const queryAuth = /[?&]X-Amz-Algorithm=/.test(request.url)
+  // An empty Authorization header is no authorization, as AWS sees it.
+  const authorization = header(request.headers, 'authorization') || undefined
+  const query = queryOf(request.url)
+  const queryAuth = query?.has('X-Amz-Algorithm') === true
   if (authorization !== undefined && queryAuth) {
     throw new ServiceError('INVALID_SIGNATURE', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.")
   }
   if (authorization === undefined && !queryAuth) {
-    throw new ServiceError('MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token: sign the request with AWS Signature Version 4 (any credentials are accepted unless the server runs with --auth).')
+    throw new ServiceError('MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token')
   }
   if (authorization === undefined) {
+    const missing = QUERY_AUTH_PARAMS.filter((name) => (query!.get(name) ?? '') === '')
+    if (missing.length > 0) {
+      throw new ServiceError('INCOMPLETE_SIGNATURE', `${missing.map((name) => `AWS query-string parameters must include '${name}'. `).join('')}Re-examine the query-string parameters.`)
+    }
     // Presigned (query-string) requests are accepted without a key file; with one, only
     // Authorization headers are verified.
     if (keys !== undefined) throw new ServiceError('INVALID_SIGNATURE', 'This server verifies signatures in the Authorization header only; query-string signatures are not supported with --auth.')
-    return credentialSigner(new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).get('X-Amz-Credential') ?? '')
+    return credentialSigner(query!.get('X-Amz-Credential') ?? '')
   }
   const amzDate = header(request.headers, 'x-amz-date')
   const params = authorizationParams(authorization, amzDate !== undefined || header(request.headers, 'date') !== undefined)

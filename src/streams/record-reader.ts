@@ -8,19 +8,13 @@ import type { Store, StoredRecord } from '../storage/store.js'
 import { labelsOf, type RecordLabels } from './encryption.js'
 import { decodeIterator, encodeIterator } from './iterator-token.js'
 import { MAX_RECORD_BYTES, ReadAhead, recordBytes, type PageRenderer, type PrefetchedPage } from './read-ahead.js'
-import { parseSequenceNumber } from './sequence-number.js'
+import { StartPositions, type IteratorRequest } from './start-position.js'
 import { MIB } from './shard-throttle.js'
-import { formatShardId, parseShardId, type Shard, type Stream } from './stream-model.js'
+import { formatShardId, type Shard, type Stream } from './stream-model.js'
 import type { StreamRegistry } from './stream-registry.js'
 import type { TokenSigner } from './token-signer.js'
 
-export type ShardIteratorType = 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER' | 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP'
-
-export interface IteratorRequest {
-  readonly type: ShardIteratorType
-  readonly sequenceNumber?: string | undefined
-  readonly timestamp?: number | undefined
-}
+export type { IteratorRequest, ShardIteratorType } from './start-position.js'
 
 export interface ChildShardInfo {
   readonly shardId: string
@@ -66,86 +60,62 @@ function isFull (records: readonly StoredRecord[], limit: number, maxBytes: numb
 export const MAX_RECORDS_BYTES = 10 * MIB
 const MAX_RECORDS_PER_CALL = 10_000
 
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** A time as Java's Date prints it in UTC, as AWS's messages show times: `Thu Jan 01 00:00:00 UTC 2026`. */
+function javaDate (ms: number): string {
+  const d = new Date(ms)
+  const two = (n: number): string => String(n).padStart(2, '0')
+  return `${DAYS[d.getUTCDay()]!} ${MONTHS[d.getUTCMonth()]!} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`
+}
+
 export class RecordReader {
   private readonly readAhead = new ReadAhead()
+  private readonly positions: StartPositions
 
   constructor (
     private readonly store: Store,
     private readonly registry: StreamRegistry,
     private readonly signer: TokenSigner,
     private readonly config: ServerConfig
-  ) {}
-
-  shardOf (stream: Stream, shardId: string): Shard {
-    const index = parseShardId(shardId)
-    const shard = index === undefined ? undefined : stream.shards.get(index)
-    if (shard === undefined) {
-      throw new ServiceError('SHARD_NOT_FOUND', `Shard ${shardId} in stream ${stream.name} under account ${stream.scope.accountId} does not exist.`)
-    }
-    return shard
+  ) {
+    this.positions = new StartPositions(store)
   }
 
   /** `renderer`: how the caller's transport renders records, for the first page read ahead. */
-  iterator (stream: Stream, shard: Shard, request: IteratorRequest, renderer?: PageRenderer): string {
+  async iterator (stream: Stream, shard: Shard, request: IteratorRequest, renderer?: PageRenderer): Promise<string> {
     const now = this.config.clock()
-    const position = this.startPosition(shard, request)
+    const position = await this.startPosition(stream, shard, request, 'GetShardIterator')
     // A consumer asks for records right after it gets an iterator: the first page is read
     // ahead too, for the largest call (a smaller one takes a prefix of it).
     if (shard.committed !== undefined && comparePositions(position, shard.committed) <= 0) {
       this.readAheadFrom(stream, shard, position, this.readStart(stream, position, now), MAX_RECORDS_PER_CALL, MAX_RECORDS_BYTES, renderer)
     }
-    return encodeIterator(this.signer, { streamId: stream.id, shard: shard.index, position, issuedAt: now })
+    return encodeIterator(this.signer, { streamId: stream.id, shard: shard.index, position, issuedAt: now, streamName: stream.name })
   }
 
-  startPosition (shard: Shard, request: IteratorRequest): ShardPosition {
-    switch (request.type) {
-      case 'TRIM_HORIZON':
-        // The retention cutoff is applied at read time, so the oldest retained record is
-        // always the first one returned.
-        return { ts: 0, counter: 0 }
-      case 'LATEST':
-        // After the last *committed* record: records still being written get higher
-        // positions, so none of them can be skipped.
-        return shard.committed === undefined ? { ts: 0, counter: 0 } : positionAfter(shard.committed)
-      case 'AT_TIMESTAMP':
-        if (request.timestamp === undefined) {
-          throw new ServiceError('INVALID_ARGUMENT', 'shard_iterator_type AT_TIMESTAMP needs a timestamp (milliseconds since the epoch).')
-        }
-        return { ts: Math.max(0, request.timestamp), counter: 0 }
-      case 'AT_SEQUENCE_NUMBER':
-      case 'AFTER_SEQUENCE_NUMBER': {
-        const text = request.sequenceNumber
-        if (text === undefined || text === '') {
-          throw new ServiceError('INVALID_ARGUMENT', `shard_iterator_type ${request.type} needs a starting_sequence_number.`)
-        }
-        const parts = parseSequenceNumber(text)
-        if (parts === undefined || parts.shard !== shard.index || parts.generation !== shard.doc.generation) {
-          throw new ServiceError('INVALID_SEQUENCE_NUMBER', `Invalid starting_sequence_number ${text}: it is not a sequence number of shard ${shard.id}.`)
-        }
-        const position = { ts: parts.ts, counter: parts.counter }
-        return request.type === 'AT_SEQUENCE_NUMBER' ? position : positionAfter(position)
-      }
-    }
+  /** Where reading starts for GetShardIterator or SubscribeToShard (`operation`, for AWS's messages). */
+  startPosition (stream: Stream, shard: Shard, request: IteratorRequest, operation: string): Promise<ShardPosition> {
+    return this.positions.of(stream, shard, request, this.config.clock(), operation)
   }
 
-  async getRecords (token: string, limit: number, streamArn?: string, renderer?: PageRenderer): Promise<RecordsPage> {
+  async getRecords (token: string, limit: number, accountId: string, streamArn?: string, renderer?: PageRenderer): Promise<RecordsPage> {
     const now = this.config.clock()
     const state = decodeIterator(this.signer, token)
-    if (state === undefined) {
-      throw new ServiceError('INVALID_ITERATOR', 'Invalid shard_iterator: it was altered or was not issued by this server. Get one with GetShardIterator.')
-    }
+    if (state === undefined) throw new ServiceError('INVALID_ITERATOR', 'Invalid ShardIterator.')
     if (now - state.issuedAt > this.config.iteratorTtlMs) {
-      throw new ServiceError('ITERATOR_EXPIRED', `Iterator expired: it was issued ${Math.round((now - state.issuedAt) / 1000)} s ago and iterators last ${this.config.iteratorTtlMs / 1000} s. Get a new one with GetShardIterator.`)
+      throw new ServiceError('ITERATOR_EXPIRED', `Iterator expired. The iterator was created at time ${javaDate(state.issuedAt)} while right now it is ${javaDate(now)} which is further in the future than the tolerated delay of ${this.config.iteratorTtlMs} milliseconds.`)
     }
-    const stream = this.registry.findById(state.streamId)
-    if (stream === undefined || (streamArn !== undefined && streamArn !== '' && streamArn !== stream.arn)) {
-      throw new ServiceError('STREAM_NOT_FOUND', 'The stream of this shard iterator no longer exists (or is not the stream_arn given).')
+    const found = this.registry.findById(state.streamId)
+    if (found !== undefined && streamArn !== undefined && streamArn !== '' && streamArn !== found.arn) {
+      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${streamArn} under account ${accountId} not found: the shard iterator belongs to stream ${found.arn}.`)
     }
     // A stream being deleted reads as gone, as it does for GetShardIterator.
-    this.registry.checkState(stream, 'readable')
-    const shard = stream.shards.get(state.shard)
-    if (shard === undefined) {
-      throw new ServiceError('SHARD_NOT_FOUND', `The shard of this shard iterator no longer exists in stream ${stream.name}.`)
+    const stream = found !== undefined && this.registry.isLive(found, 'readable') ? found : undefined
+    const shard = stream?.shards.get(state.shard)
+    if (stream === undefined || shard === undefined) {
+      throw new ServiceError('SHARD_NOT_FOUND', `Shard ${formatShardId(state.shard)} in stream ${state.streamName} under account ${found?.scope.accountId ?? accountId} does not exist`)
     }
     // Internal streams are not Kinesis streams: no Kinesis limit applies to reading them.
     const limited = this.config.limits === 'aws' && !stream.internal
@@ -158,7 +128,7 @@ export class RecordReader {
     return {
       records: page.records,
       sequenceNumbers: page.sequenceNumbers,
-      nextShardIterator: page.ended ? undefined : encodeIterator(this.signer, { streamId: stream.id, shard: shard.index, position: page.next, issuedAt: now }),
+      nextShardIterator: page.ended ? undefined : encodeIterator(this.signer, { streamId: stream.id, shard: shard.index, position: page.next, issuedAt: now, streamName: stream.name }),
       millisBehindLatest: page.millisBehindLatest,
       childShards: page.childShards,
       labels: page.labels,

@@ -4,10 +4,10 @@
  */
 import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
-import { comparePositions, type ShardPosition } from '../storage/record-key.js'
+import type { ShardPosition } from '../storage/record-key.js'
 import type { Store, WriteBatch } from '../storage/store.js'
 import { hashPartitionKey, parseHashKey } from './hash-key.js'
-import { parseSequenceNumber, type SequenceParts } from './sequence-number.js'
+import { parseSequenceNumber } from './sequence-number.js'
 import type { Shard, ShardCommit, Stream } from './stream-model.js'
 
 export interface PutEntry {
@@ -49,7 +49,7 @@ export class StagedRecords {
   /** Stages one record at the shard's next position, and returns the position. */
   append (stream: Stream, shard: Shard, partitionKey: string, data: Uint8Array, now: number): ShardPosition {
     if (this.committing) throw new TypeError('records were appended to a batch already committed')
-    const position = shard.nextPosition(now)
+    const position = shard.nextPosition(now, stream.nextCounter(shard))
     this.batch.putRecord(stream.id, shard.index, position.ts, position.counter, partitionKey, data)
     this.appended.push({ shard, record: { ts: position.ts, counter: position.counter, partitionKey, data } })
     return position
@@ -98,32 +98,51 @@ export class RecordWriter {
    * numbering happens synchronously in one turn of the event loop, so the entries of one
    * call keep their order and no control-plane change can land in between. `now` is the
    * arrival time they are given (unless a shard's last record is later).
+   *
+   * `orderAfter` (SequenceNumberForOrdering) is checked as AWS checks it. It needs no
+   * other effect: every number the stream issued is below every number it issues next.
    */
   async put (stream: Stream, entries: readonly PutEntry[], orderAfter?: string, now = this.config.clock()): Promise<PutResult[]> {
     const hashKeys = entries.map((entry) => this.hashKeyOf(stream, entry))
-    const floor = orderAfter === undefined || orderAfter === '' ? undefined : this.parseOrdering(stream, orderAfter)
+    if (orderAfter !== undefined && orderAfter !== '') this.checkOrdering(stream, orderAfter, now)
     const limited = this.config.limits === 'aws'
-    const batch = this.store.batch()
-    const accepted: Array<{ shard: Shard, position: ShardPosition, entry: PutEntry }> = []
     // Once a shard refuses a record, it refuses the rest of this call's records too, so a
     // producer retrying the failures cannot reorder a partition key.
     const refused = new Set<Shard>()
-    const results = entries.map((entry, i): PutResult => {
+    const shards = new Array<Shard | undefined>(entries.length)
+    const results = new Array<PutResult>(entries.length)
+    let only: Shard | null | undefined
+    for (let i = 0; i < entries.length; i++) {
       const shard = stream.route(hashKeys[i]!)
-      if (limited && (refused.has(shard) || !shard.throttle.admitWrite(entry.bytes))) {
+      if (limited && (refused.has(shard) || !shard.throttle.admitWrite(entries[i]!.bytes))) {
         refused.add(shard)
-        return {
+        results[i] = {
           ok: false,
           errorCode: 'ProvisionedThroughputExceededException',
           errorMessage: `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${stream.scope.accountId}: a shard takes 1 MiB/s and 1,000 records/s.`
         }
+        continue
       }
-      // Numbers of an older generation (a parent shard) are already below this shard's.
-      const position = shard.nextPosition(now, floor?.generation === shard.doc.generation ? floor : undefined)
+      shards[i] = shard
+      only = only === undefined || only === shard ? shard : null
+    }
+    const batch = this.store.batch()
+    const accepted: Array<{ shard: Shard, position: ShardPosition, entry: PutEntry }> = []
+    const take = (i: number): void => {
+      const shard = shards[i]!
+      const entry = entries[i]!
+      const position = shard.nextPosition(now, stream.nextCounter(shard))
       batch.putRecord(stream.id, shard.index, position.ts, position.counter, entry.partitionKey, entry.data)
       accepted.push({ shard, position, entry })
-      return { ok: true, shardId: shard.id, sequenceNumber: shard.sequenceNumber(position) }
-    })
+      results[i] = { ok: true, shardId: shard.id, sequenceNumber: shard.sequenceNumber(position) }
+    }
+    // As AWS does, a call's records are numbered shard by shard (in the order the shards
+    // first appear), so one shard's records of one call have consecutive counters.
+    if (only === null) {
+      for (const i of groupedByShard(shards)) take(i)
+    } else {
+      for (let i = 0; i < entries.length; i++) if (shards[i] !== undefined) take(i)
+    }
     if (accepted.length > 0) {
       await this.store.commit(batch, () => {
         // Subscribers are woken once per shard per call, before any put is acknowledged,
@@ -153,23 +172,58 @@ export class RecordWriter {
     }
     const key = parseHashKey(entry.explicitHashKey)
     if (key === undefined) {
-      throw new ServiceError('INVALID_HASH_KEY', `Invalid explicit_hash_key ${entry.explicitHashKey}: it must be a decimal integer in [0, 2^128 - 1].`)
+      throw new ServiceError('INVALID_HASH_KEY', `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${entry.explicitHashKey}`)
     }
     return key
   }
 
   /**
-   * The sequence number a record put with SequenceNumberForOrdering must exceed. It must
-   * be one this stream issued (a shard it has, at or before that shard's last position):
-   * a forged number from the future would otherwise push the shard's clock and counter
-   * out of range.
+   * AWS accepts any valid sequence number that is not from the future, whoever issued
+   * it, and refuses anything else.
    */
-  private parseOrdering (stream: Stream, sequenceNumber: string): SequenceParts {
+  private checkOrdering (stream: Stream, sequenceNumber: string, now: number): void {
     const parts = parseSequenceNumber(sequenceNumber)
-    const shard = parts === undefined ? undefined : stream.shards.get(parts.shard)
-    if (parts === undefined || shard === undefined || parts.generation !== shard.doc.generation || comparePositions(parts, shard.tail) > 0) {
-      throw new ServiceError('INVALID_SEQUENCE_NUMBER', `Invalid sequence_number_for_ordering ${sequenceNumber}: it must be a sequence number this stream returned for an earlier put.`)
+    if (parts === undefined || parts.seconds * 1000 > now) {
+      throw new ServiceError('INVALID_SEQUENCE_NUMBER', `ExclusiveMinimumSequenceNumber ${sequenceNumber} used in PutRecord on stream ${stream.name} under account ${stream.scope.accountId} is invalid.`)
     }
-    return parts
   }
+}
+
+/**
+ * The indexes of the accepted entries, grouped by shard in the order the shards first
+ * appear (a counting sort: no allocation per record).
+ */
+function groupedByShard (shards: ReadonlyArray<Shard | undefined>): Int32Array {
+  const slots = new Map<Shard, number>()
+  const slotOf = new Int32Array(shards.length)
+  const counts: number[] = []
+  let accepted = 0
+  for (let i = 0; i < shards.length; i++) {
+    const shard = shards[i]
+    if (shard === undefined) {
+      slotOf[i] = -1
+      continue
+    }
+    let slot = slots.get(shard)
+    if (slot === undefined) {
+      slot = counts.length
+      slots.set(shard, slot)
+      counts.push(0)
+    }
+    slotOf[i] = slot
+    counts[slot]!++
+    accepted++
+  }
+  let start = 0
+  for (let slot = 0; slot < counts.length; slot++) {
+    const count = counts[slot]!
+    counts[slot] = start
+    start += count
+  }
+  const order = new Int32Array(accepted)
+  for (let i = 0; i < shards.length; i++) {
+    const slot = slotOf[i]!
+    if (slot >= 0) order[counts[slot]!++] = i
+  }
+  return order
 }

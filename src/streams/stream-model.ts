@@ -7,7 +7,7 @@ import { comparePositions, type ShardPosition } from '../storage/record-key.js'
 import type { EncryptionChange } from './encryption.js'
 import type { PartitionHash } from './hash-key.js'
 import { isInternalStreamName } from './internal-streams.js'
-import { ShardSequenceFormatter } from './sequence-number.js'
+import { shardEpochSeconds, ShardSequenceFormatter } from './sequence-number.js'
 import type { LoadAverage } from './load-average.js'
 import { ShardThrottle } from './shard-throttle.js'
 
@@ -113,10 +113,27 @@ export function formatShardId (index: number): string {
   return 'shardId-' + String(index).padStart(12, '0')
 }
 
-/** Accepts the canonical form and, as Kinesis does, shorter zero-padding. */
+/** The largest shard index a shard id can name (AWS reads it as a Java int). */
+const MAX_SHARD_INDEX = 2_147_483_647
+
+/**
+ * The index a shard id names, read as Kinesis reads it: the digits after the id's first
+ * `-` (or the whole id when it has none), so `shardId-000000000001`, `shardId-1`,
+ * `shard-1` and `anything-1` all name shard 1. Undefined when they are not digits or
+ * exceed what a Java int holds.
+ */
 export function parseShardId (id: string): number | undefined {
-  const match = /^shardId-(\d{1,12})$/.exec(id)
-  return match === null ? undefined : Number(match[1])
+  const dash = id.indexOf('-')
+  const end = dash < 0 ? id.length : id.indexOf('-', dash + 1)
+  const digits = dash < 0 || dash === id.length - 1 ? id : id.slice(dash + 1, end < 0 ? id.length : end)
+  if (!/^\d+$/.test(digits)) return undefined
+  const index = Number(digits)
+  return index <= MAX_SHARD_INDEX ? index : undefined
+}
+
+/** A shard id as AWS prints one in messages, negative indexes included (`shardId--02147483648`). */
+export function awsShardId (index: number): string {
+  return index < 0 ? 'shardId--' + String(-index).padStart(11, '0') : formatShardId(index)
 }
 
 /** Records one commit wrote to a shard, in order, and what the shard held before it. */
@@ -146,7 +163,7 @@ export class Shard {
     this.id = formatShardId(doc.index)
     this.hashStart = BigInt(doc.hashStart)
     this.hashEnd = BigInt(doc.hashEnd)
-    this.sequenceFormatter = new ShardSequenceFormatter(doc.generation, doc.index)
+    this.sequenceFormatter = new ShardSequenceFormatter(shardEpochSeconds(doc.createdAt, doc.generation), doc.index)
     // Counter 0 is never a record's: a tail there means no record was ever given a number.
     this.tail = last ?? { ts: doc.createdAt, counter: 0 }
     // A closed shard's records were all written before the document that closed it (group
@@ -179,19 +196,19 @@ export class Shard {
   }
 
   /**
-   * The position of the next record: arrival time never goes backwards (a clock step back
-   * keeps the last time) and the counter always grows, so positions strictly increase.
-   * `after` raises the position above a given one (SequenceNumberForOrdering).
+   * The position of the next record, given the next value of the stream's counter:
+   * arrival time never goes backwards (a clock step back keeps the last time) and the
+   * counter always grows, so positions strictly increase, and the counter alone orders a
+   * shard's records as their positions do.
    */
-  nextPosition (now: number, after?: ShardPosition): ShardPosition {
-    let ts = Math.max(now, this.tail.ts)
-    let counter = this.tail.counter + 1
-    if (after !== undefined && comparePositions({ ts, counter }, after) <= 0) {
-      ts = after.ts
-      counter = Math.max(counter, after.counter + 1)
-    }
-    this.tail = { ts, counter }
+  nextPosition (now: number, counter: number): ShardPosition {
+    this.tail = { ts: Math.max(now, this.tail.ts), counter }
     return this.tail
+  }
+
+  /** The second the shard's sequence numbers count from (see sequence-number.ts). */
+  get epochSeconds (): number {
+    return this.sequenceFormatter.epochSeconds
   }
 
   /**
@@ -241,11 +258,13 @@ export class Shard {
   }
 
   get startingSequenceNumber (): string {
-    return this.sequenceNumber({ ts: this.doc.createdAt, counter: 0 })
+    return this.sequenceFormatter.starting
   }
 
+  /** As AWS: the largest counter, at the second the shard closed; above every number the shard holds. */
   get endingSequenceNumber (): string | undefined {
-    return this.doc.closedAt === undefined ? undefined : this.sequenceNumber(this.doc.closedAt)
+    const { closedAt, closedTime } = this.doc
+    return closedAt === undefined ? undefined : this.sequenceFormatter.ending(closedTime ?? closedAt.ts)
   }
 }
 
@@ -254,6 +273,8 @@ export class Stream {
   /** An internal stream (a queue's): readable with the stream API, written only by its owner. */
   readonly internal: boolean
   private openShards: Shard[] = []
+  /** The stream's record counter (see sequence-number.ts); the last value given out. */
+  private counter = 0
 
   constructor (readonly doc: StreamDoc, readonly scope: Scope, readonly arn: string) {
     this.internal = isInternalStreamName(doc.name)
@@ -296,6 +317,21 @@ export class Stream {
 
   get openShardCount (): number {
     return this.openShards.length
+  }
+
+  /**
+   * The next value of the record counter for a record of `shard`: above every counter
+   * given out, and above the shard's tail, which an internal stream's owner may have
+   * raised (Shard.raiseTail) past what loading found.
+   */
+  nextCounter (shard: Shard): number {
+    this.counter = Math.max(this.counter, shard.tail.counter) + 1
+    return this.counter
+  }
+
+  /** After loading: the counter continues above every record the stream's shards hold. */
+  resumeCounter (): void {
+    for (const shard of this.shards.values()) this.counter = Math.max(this.counter, shard.tail.counter)
   }
 
   addShard (shard: Shard): void {

@@ -39,9 +39,10 @@ export interface CreateStreamSpec {
 /**
  * Which stream states an operation accepts, and what a stream in another state gets.
  * `subscribable` is `mutable` for what reads: registering an enhanced fan-out consumer,
- * which internal streams allow.
+ * which internal streams allow. `deletable` is any state (AWS deletes a stream being
+ * created), but, like the writes, not an internal stream.
  */
-export type StatusRule = 'readable' | 'writable' | 'mutable' | 'subscribable' | 'any'
+export type StatusRule = 'readable' | 'writable' | 'mutable' | 'subscribable' | 'deletable' | 'any'
 
 const RULES: Record<StatusRule, readonly StreamStatus[]> = {
   any: ['CREATING', 'DELETING', 'ACTIVE', 'UPDATING'],
@@ -50,7 +51,8 @@ const RULES: Record<StatusRule, readonly StreamStatus[]> = {
   readable: ['ACTIVE', 'UPDATING'],
   writable: ['ACTIVE', 'UPDATING'],
   mutable: ['ACTIVE'],
-  subscribable: ['ACTIVE']
+  subscribable: ['ACTIVE'],
+  deletable: ['CREATING', 'DELETING', 'ACTIVE', 'UPDATING']
 }
 
 function documentKey (stream: Stream): string {
@@ -97,6 +99,7 @@ export class StreamRegistry {
       for (const shardDoc of doc.shards) {
         stream.shards.set(shardDoc.index, new Shard(shardDoc, await store.lastPosition(doc.id, shardDoc.index), config.clock))
       }
+      stream.resumeCounter()
       stream.reindex()
       registry.index(stream)
       registry.scheduleTransition(stream)
@@ -163,14 +166,21 @@ export class StreamRegistry {
     if (this.byId.get(stream.id) !== stream) {
       throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${accountId} not found.`)
     }
-    if (stream.internal && (rule === 'writable' || rule === 'mutable')) {
+    if (stream.internal && (rule === 'writable' || rule === 'mutable' || rule === 'deletable')) {
       throw new ServiceError('STREAM_READ_ONLY', `Stream ${name} under account ${accountId} is the internal stream of a queue: it can be listed, described and read (GetShardIterator, GetRecords, SubscribeToShard), but only the queue writes, reshards or deletes it. Use the queue's own operations instead.`)
     }
     if (RULES[rule].includes(stream.doc.status)) return stream
     if (rule === 'mutable' || rule === 'subscribable') {
-      throw new ServiceError('RESOURCE_IN_USE', `Stream ${name} under account ${accountId} is ${stream.doc.status}; this operation needs it ACTIVE.`)
+      throw new ServiceError('RESOURCE_IN_USE', `Stream ${name} under account ${accountId} not ACTIVE, instead in state ${stream.doc.status}`)
     }
-    throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${accountId} is ${stream.doc.status}, not ACTIVE, so it cannot be read or written yet.`)
+    // Kinesis answers a data-plane call on a stream not yet (or no longer) usable as if it
+    // did not exist.
+    throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${accountId} not found.`)
+  }
+
+  /** Whether a stream found earlier still exists and its state allows calls of `rule`. */
+  isLive (stream: Stream, rule: StatusRule): boolean {
+    return this.byId.get(stream.id) === stream && RULES[rule].includes(stream.doc.status)
   }
 
   /**

@@ -3,7 +3,7 @@ import { ServiceError } from '../../errors.js'
 import { MAX_WARM_THROUGHPUT_MIBPS, ON_DEMAND_MIN_SHARDS, shardsForThroughput } from '../../streams/on-demand-scaler.js'
 import { defineAction } from '../action.js'
 import { checkOnDemandStreamLimit, checkShardLimit } from './account-quota.js'
-import { rejectReservedTagKeys } from './rules.js'
+import { checkTagCharacters, rejectReservedTagKeys } from './rules.js'
 import { MaxRecordSizeKiB, StreamName, TagMap } from './fields.js'
 import { checkShardQuota } from './resharding-checks.js'
 import { checkCommitment } from './warm-throughput.js'
@@ -12,9 +12,9 @@ import { StringEnum } from '../schema.js'
 export const createStream = defineAction({
   name: 'CreateStream',
   input: Type.Object({
-    stream_name: StreamName,
     // AWS validates up to 100,000; more than a stream's 10,000 shards is a LimitExceededException.
     shard_count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    stream_name: StreamName,
     stream_mode_details: Type.Optional(Type.Object({
       stream_mode: Type.Optional(StringEnum(['PROVISIONED', 'ON_DEMAND']))
     })),
@@ -22,12 +22,12 @@ export const createStream = defineAction({
     max_record_size_in_ki_b: Type.Optional(MaxRecordSizeKiB),
     warm_throughput_mi_bps: Type.Optional(Type.Integer({ minimum: 0 })),
     partition_hash: Type.Optional(StringEnum(['MURMUR3', 'MD5']))
+  }, {
+    // A PROVISIONED stream (the default) needs its shard count; an ON_DEMAND one starts with 4.
+    requiredUnless: [{ member: 'shard_count', unless: ['stream_mode_details', 'stream_mode'], is: 'ON_DEMAND' }]
   }),
   async handle (ctx, input) {
     const mode = input.stream_mode_details?.stream_mode ?? 'PROVISIONED'
-    if (mode === 'PROVISIONED' && input.shard_count === undefined) {
-      throw new ServiceError('VALIDATION_FAILED', "1 validation error detected: Value null at 'shard_count' failed to satisfy constraint: Member must not be null (a PROVISIONED stream needs 1 to 10000 shards)")
-    }
     const warm = input.warm_throughput_mi_bps
     if (warm !== undefined && mode !== 'ON_DEMAND') {
       throw new ServiceError('INVALID_ARGUMENT', `warm_throughput_mi_bps is only valid for streams in ON_DEMAND mode; stream ${input.stream_name} would be ${mode}.`)
@@ -36,7 +36,9 @@ export const createStream = defineAction({
     if (warm !== undefined && warm > MAX_WARM_THROUGHPUT_MIBPS) {
       throw new ServiceError('LIMIT_EXCEEDED', `warm_throughput_mi_bps ${warm} is over the most an ON_DEMAND stream can be warmed to, ${MAX_WARM_THROUGHPUT_MIBPS} MiB/s.`)
     }
-    rejectReservedTagKeys(Object.keys(input.tags ?? {}))
+    const tags = input.tags ?? {}
+    rejectReservedTagKeys(Object.keys(tags))
+    checkTagCharacters([...Object.keys(tags), ...Object.values(tags)], `Failed to add tags to stream ${input.stream_name} under account ${ctx.scope.accountId}`)
     // AWS answers an existing name before any quota.
     if (ctx.streams.exists(input.stream_name)) {
       throw new ServiceError('STREAM_EXISTS', `Stream ${input.stream_name} under account ${ctx.scope.accountId} already exists.`)

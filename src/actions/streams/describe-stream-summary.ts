@@ -1,12 +1,11 @@
-import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
-import { StreamRefFields } from './fields.js'
+import { StreamRefInput } from './fields.js'
 import { encryptionShape, enhancedMonitoringShape, streamModeShape } from './shapes.js'
 import { warmThroughputShape } from './warm-throughput.js'
 
 export const describeStreamSummary = defineAction({
   name: 'DescribeStreamSummary',
-  input: Type.Object({ ...StreamRefFields }),
+  input: StreamRefInput({}),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'any')
     return {

@@ -1,18 +1,18 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
-import { ShardId, StreamRefFields } from './fields.js'
+import { ShardId, StreamRefInput } from './fields.js'
 import { encryptionShape, enhancedMonitoringShape, shardShape, shardsAfter, streamModeShape } from './shapes.js'
 
 export const describeStream = defineAction({
   name: 'DescribeStream',
-  input: Type.Object({
-    ...StreamRefFields,
+  input: StreamRefInput({
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
     exclusive_start_shard_id: Type.Optional(ShardId)
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'any')
-    const shards = shardsAfter(stream, input.exclusive_start_shard_id)
+    // AWS lists no shards while a stream is being created or deleted.
+    const shards = stream.doc.status === 'CREATING' || stream.doc.status === 'DELETING' ? [] : shardsAfter(stream, input.exclusive_start_shard_id)
     const page = shards.slice(0, input.limit ?? 100)
     return {
       stream_description: {

@@ -7,12 +7,12 @@ import { childShardShape, recordShape } from './shapes.js'
 export const getRecords = defineAction({
   name: 'GetRecords',
   input: Type.Object({
-    shard_iterator: Type.String({ minLength: 1, maxLength: 512 }),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    shard_iterator: Type.String({ minLength: 1, maxLength: 512 }),
     stream_arn: Type.Optional(StreamArn)
   }),
   async handle (ctx, input) {
-    const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, input.stream_arn, ctx.pageRenderer)
+    const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, ctx.scope.accountId, input.stream_arn, ctx.pageRenderer)
     let records: unknown[]
     if (page.rendered === undefined) {
       const { labels, sequenceNumbers } = page

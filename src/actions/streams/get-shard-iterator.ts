@@ -1,22 +1,21 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
-import { SequenceNumber, ShardId, StreamRefFields } from './fields.js'
-import { StringEnum, Timestamp } from '../schema.js'
+import { SequenceNumber, ShardId, ShardIteratorType, StreamRefInput } from './fields.js'
+import { Timestamp } from '../schema.js'
+import { readableShard } from './shard-lookup.js'
 
 export const getShardIterator = defineAction({
   name: 'GetShardIterator',
-  input: Type.Object({
-    ...StreamRefFields,
+  input: StreamRefInput({
     shard_id: ShardId,
-    shard_iterator_type: StringEnum(['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']),
+    shard_iterator_type: ShardIteratorType,
     starting_sequence_number: Type.Optional(SequenceNumber),
     timestamp: Type.Optional(Timestamp)
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'readable')
-    const shard = ctx.reader.shardOf(stream, input.shard_id)
+    const { stream, shard } = readableShard(ctx, input, input.shard_id)
     return {
-      shard_iterator: ctx.reader.iterator(stream, shard, {
+      shard_iterator: await ctx.reader.iterator(stream, shard, {
         type: input.shard_iterator_type,
         sequenceNumber: input.starting_sequence_number,
         timestamp: input.timestamp

@@ -73,19 +73,24 @@ function continuation (ctx: ActionContext, token: string, now: number): Continua
 export const listShards = defineAction({
   name: 'ListShards',
   input: Type.Object({
-    ...StreamRefFields,
-    next_token: Type.Optional(NextToken),
     exclusive_start_shard_id: Type.Optional(ShardId),
     max_results: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    next_token: Type.Optional(NextToken),
     stream_creation_timestamp: Type.Optional(Timestamp),
+    ...StreamRefFields,
     shard_filter: Type.Optional(ShardFilter)
   }),
   async handle (ctx, input) {
     const now = ctx.config.clock()
     let list: Continuation
+    const named = input.stream_name !== undefined || input.stream_arn !== undefined
+    if (input.next_token === undefined && !named) {
+      throw new ServiceError('INVALID_ARGUMENT', 'Either NextToken or StreamName should be provided.')
+    }
     if (input.next_token !== undefined) {
-      if (input.stream_name !== undefined || input.stream_arn !== undefined || input.exclusive_start_shard_id !== undefined || input.shard_filter !== undefined || input.stream_creation_timestamp !== undefined) {
-        throw new ServiceError('INVALID_ARGUMENT', 'next_token continues an earlier listing: give it without stream_name, stream_arn, stream_creation_timestamp, exclusive_start_shard_id or shard_filter.')
+      if (named) throw new ServiceError('INVALID_ARGUMENT', 'NextToken and StreamName cannot be provided together.')
+      if (input.exclusive_start_shard_id !== undefined || input.shard_filter !== undefined || input.stream_creation_timestamp !== undefined) {
+        throw new ServiceError('INVALID_ARGUMENT', 'next_token continues an earlier listing: give it without stream_creation_timestamp, exclusive_start_shard_id or shard_filter.')
       }
       list = continuation(ctx, input.next_token, now)
     } else {

@@ -1,13 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
-import { StreamRefFields, TagKey } from './fields.js'
+import { StreamRefInput, TagKey } from './fields.js'
 
 export const listTagsForStream = defineAction({
   name: 'ListTagsForStream',
-  input: Type.Object({
-    ...StreamRefFields,
-    exclusive_start_tag_key: Type.Optional(TagKey),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 }))
+  input: StreamRefInput({
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    exclusive_start_tag_key: Type.Optional(TagKey)
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'any')

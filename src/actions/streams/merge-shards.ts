@@ -1,24 +1,25 @@
-import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
-import { adjacent, mergeShards as merge } from '../../streams/resharding.js'
+import { mergeShards as merge } from '../../streams/resharding.js'
 import { defineAction } from '../action.js'
-import { ShardId, StreamRefFields } from './fields.js'
+import { ShardId, StreamRefInput } from './fields.js'
 import { checkReshardable, openShardOf } from './resharding-checks.js'
+import { shardIndexOf } from './shard-lookup.js'
 
 export const mergeShards = defineAction({
   name: 'MergeShards',
-  input: Type.Object({
-    ...StreamRefFields,
+  input: StreamRefInput({
     shard_to_merge: ShardId,
     adjacent_shard_to_merge: ShardId
   }),
   async handle (ctx, input) {
+    const indexes = [shardIndexOf(ctx, input, input.shard_to_merge), shardIndexOf(ctx, input, input.adjacent_shard_to_merge)] as const
     const stream = ctx.streams.require(input, 'mutable')
     checkReshardable(stream, 'MergeShards')
-    const shard = openShardOf(ctx, stream, input.shard_to_merge)
-    const neighbour = openShardOf(ctx, stream, input.adjacent_shard_to_merge)
-    if (shard === neighbour || !adjacent(shard, neighbour)) {
-      throw new ServiceError('INVALID_ARGUMENT', `Shards ${shard.id} and ${neighbour.id} in stream ${stream.name} are not adjacent: one's hash key range must end right before the other's starts.`)
+    const shard = openShardOf(stream, indexes[0])
+    const neighbour = openShardOf(stream, indexes[1])
+    // As AWS: the adjacent shard's range starts right after the shard's.
+    if (shard.hashEnd + 1n !== neighbour.hashStart) {
+      throw new ServiceError('INVALID_ARGUMENT', `Shards ${shard.id} and ${neighbour.id} in stream ${stream.name} under account ${stream.scope.accountId} are not an adjacent pair of shards eligible for merging`)
     }
     await ctx.streams.reshard(stream, () => { merge(stream, shard, neighbour, ctx.config.clock) })
     return {}

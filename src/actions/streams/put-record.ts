@@ -3,16 +3,15 @@ import { ServiceError } from '../../errors.js'
 import { encryptionAt } from '../../streams/encryption.js'
 import { defineAction } from '../action.js'
 import { checkRecordSize } from './rules.js'
-import { HashKey, PartitionKey, RecordData, SequenceNumber, StreamRefFields } from './fields.js'
+import { HashKey, PartitionKey, RecordData, SequenceNumber, StreamRefInput } from './fields.js'
 
 export const putRecord = defineAction({
   name: 'PutRecord',
-  input: Type.Object({
-    ...StreamRefFields,
-    data: RecordData,
+  input: StreamRefInput({
+    sequence_number_for_ordering: Type.Optional(SequenceNumber),
     partition_key: PartitionKey,
     explicit_hash_key: Type.Optional(HashKey),
-    sequence_number_for_ordering: Type.Optional(SequenceNumber)
+    data: RecordData
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'writable')
@@ -31,6 +30,7 @@ export const putRecord = defineAction({
     if (result === undefined || !result.ok) {
       throw new ServiceError('THROUGHPUT_EXCEEDED', result?.errorMessage ?? 'Rate exceeded.')
     }
-    return { shard_id: result.shardId, sequence_number: result.sequenceNumber, encryption_type: encryption ?? 'NONE' }
+    // AWS names the encryption type only for an encrypted stream.
+    return { shard_id: result.shardId, sequence_number: result.sequenceNumber, ...(encryption === undefined ? {} : { encryption_type: encryption }) }
   }
 })

@@ -3,21 +3,23 @@ import { ServiceError } from '../../errors.js'
 import { MIB } from '../../streams/shard-throttle.js'
 import { encryptionAt } from '../../streams/encryption.js'
 import { defineAction } from '../action.js'
-import { HashKey, PartitionKey, RecordData, StreamRefFields } from './fields.js'
+import { HashKey, PartitionKey, RecordData, StreamRefInput } from './fields.js'
 import { checkRecordSize } from './rules.js'
 
 /** AWS raised it from 5 MiB when records could grow to 10 MiB (UpdateMaxRecordSize), for every stream. */
 const MAX_REQUEST_BYTES = 10 * MIB
 
+/** How AWS prints a request entry in a validation message (the Java object's toString). */
+const RECORD_ENTRY_JAVA_NAME = 'com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310'
+
 export const putRecords = defineAction({
   name: 'PutRecords',
-  input: Type.Object({
-    ...StreamRefFields,
+  input: StreamRefInput({
     records: Type.Array(Type.Object({
-      data: RecordData,
+      partition_key: PartitionKey,
       explicit_hash_key: Type.Optional(HashKey),
-      partition_key: PartitionKey
-    }), { minItems: 1, maxItems: 500 })
+      data: RecordData
+    }, { javaName: RECORD_ENTRY_JAVA_NAME }), { minItems: 1, maxItems: 500 })
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'writable')
@@ -36,12 +38,13 @@ export const putRecords = defineAction({
       explicitHashKey: r.explicit_hash_key,
       bytes: sizes[i]!
     })), undefined, now)
+    // AWS names the encryption type only for an encrypted stream.
     return {
       failed_record_count: results.filter((r) => !r.ok).length,
       records: results.map((r) => r.ok
         ? { sequence_number: r.sequenceNumber, shard_id: r.shardId }
         : { error_code: r.errorCode, error_message: r.errorMessage }),
-      encryption_type: encryption ?? 'NONE'
+      ...(encryption === undefined ? {} : { encryption_type: encryption })
     }
   }
 })

@@ -1,15 +1,15 @@
-import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
-import { StreamRefFields, TagKey } from './fields.js'
+import { checkTagCharacters } from './rules.js'
+import { StreamRefInput, TagKeyList } from './fields.js'
 
 export const removeTagsFromStream = defineAction({
   name: 'RemoveTagsFromStream',
-  input: Type.Object({
-    ...StreamRefFields,
-    tag_keys: Type.Array(TagKey, { minItems: 1, maxItems: 10 })
+  input: StreamRefInput({
+    tag_keys: TagKeyList(10)
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'mutable')
+    checkTagCharacters(input.tag_keys, `Failed to remove tags from stream ${stream.name} under account ${stream.scope.accountId}`)
     const tags = { ...stream.doc.tags }
     for (const key of input.tag_keys) delete tags[key]
     stream.doc.tags = tags

@@ -3,14 +3,14 @@
  */
 import { ServiceError } from '../../errors.js'
 import type { Shard, Stream } from '../../streams/stream-model.js'
-import type { ActionContext } from '../action.js'
+import { shardOfStream } from './shard-lookup.js'
 
 /** Kinesis's largest shard count per stream. */
 export const MAX_OPEN_SHARDS = 10_000
 
 /** A shard that can still be split or merged. */
-export function openShardOf (ctx: ActionContext, stream: Stream, shardId: string): Shard {
-  const shard = ctx.reader.shardOf(stream, shardId)
+export function openShardOf (stream: Stream, index: number): Shard {
+  const shard = shardOfStream(stream, index)
   if (!shard.open) {
     throw new ServiceError('INVALID_ARGUMENT', `Shard ${shard.id} in stream ${stream.name} under account ${stream.scope.accountId} has already been merged or split, and thus is not eligible for merging or splitting.`)
   }

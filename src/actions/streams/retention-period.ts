@@ -5,13 +5,12 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import { defineAction } from '../action.js'
-import { StreamRefFields } from './fields.js'
+import { StreamRefInput } from './fields.js'
 
 const MIN_HOURS = 24
 const MAX_HOURS = 8760
 
-const input = Type.Object({
-  ...StreamRefFields,
+const input = StreamRefInput({
   // AWS validates 1..8760 and reports values under 24 as InvalidArgumentException.
   retention_period_hours: Type.Integer({ minimum: 1, maximum: MAX_HOURS })
 })
@@ -28,10 +27,10 @@ function retentionAction (name: string, direction: 'increase' | 'decrease') {
         throw new ServiceError('INVALID_ARGUMENT', `Minimum allowed retention period is ${MIN_HOURS} hours. Requested retention period (${hours} hours) is too short.`)
       }
       if (direction === 'increase' && hours < current) {
-        throw new ServiceError('INVALID_ARGUMENT', `Requested retention period (${hours} hours) for stream ${stream.name} can not be shorter than existing retention period (${current} hours). Use DecreaseStreamRetentionPeriod API.`)
+        throw new ServiceError('INVALID_ARGUMENT', `Requested retention period (${hours} hours) for stream ${stream.name} can not be shorter than existing retention period (${current} hours). Use DecreaseRetentionPeriod API.`)
       }
       if (direction === 'decrease' && hours > current) {
-        throw new ServiceError('INVALID_ARGUMENT', `Requested retention period (${hours} hours) for stream ${stream.name} can not be longer than existing retention period (${current} hours). Use IncreaseStreamRetentionPeriod API.`)
+        throw new ServiceError('INVALID_ARGUMENT', `Requested retention period (${hours} hours) for stream ${stream.name} can not be longer than existing retention period (${current} hours). Use IncreaseRetentionPeriod API.`)
       }
       if (hours > current) stream.doc.expiredBefore = stream.horizon(ctx.config.clock())
       stream.doc.retentionHours = hours

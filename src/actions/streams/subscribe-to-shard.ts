@@ -4,9 +4,11 @@ import { labelOf } from '../../streams/encryption.js'
 import { Subscription, type SubscriptionEvent } from '../../streams/subscription.js'
 import { defineStreamingAction } from '../action.js'
 import { ConsumerArn } from './consumer-fields.js'
-import { SequenceNumber, ShardId } from './fields.js'
-import { StringEnum, Timestamp } from '../schema.js'
+import { SequenceNumber, ShardId, ShardIteratorType } from './fields.js'
+import { Timestamp } from '../schema.js'
 import { recordShape, childShardShape } from './shapes.js'
+import { shardIndexOf } from './shard-lookup.js'
+import { formatShardId } from '../../streams/stream-model.js'
 
 /**
  * One event as AWS shapes it. The last event of a closed shard carries ChildShards and no
@@ -30,7 +32,7 @@ export const subscribeToShard = defineStreamingAction({
     consumer_arn: ConsumerArn,
     shard_id: ShardId,
     starting_position: Type.Object({
-      type: StringEnum(['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']),
+      type: ShardIteratorType,
       sequence_number: Type.Optional(SequenceNumber),
       timestamp: Type.Optional(Timestamp)
     })
@@ -41,9 +43,13 @@ export const subscribeToShard = defineStreamingAction({
       throw new ServiceError('RESOURCE_IN_USE', `Consumer ${consumer.name} is ${consumer.status}; it can subscribe once it is ACTIVE.`)
     }
     ctx.streams.checkState(stream, 'readable')
-    const shard = ctx.reader.shardOf(stream, input.shard_id)
+    const index = shardIndexOf(ctx, { stream_arn: stream.arn }, input.shard_id)
+    const shard = stream.shards.get(index)
+    if (shard === undefined) {
+      throw new ServiceError('SHARD_NOT_FOUND', `Shard ${formatShardId(index)} in stream ${stream.name} under account ${stream.scope.accountId} does not exist`)
+    }
     const { type, sequence_number: sequenceNumber, timestamp } = input.starting_position
-    const position = ctx.reader.startPosition(shard, { type, sequenceNumber, timestamp })
+    const position = await ctx.reader.startPosition(stream, shard, { type, sequenceNumber, timestamp }, 'SubscribeToShard')
     const subscription = new Subscription(ctx.reader, ctx.config, stream, shard, position, {
       send: (event: SubscriptionEvent) => send(eventShape(event))
     }, ctx.config.limits === 'aws' ? ctx.consumers.budget(arn, shard.id) : undefined)

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import { scaleUniformly } from '../../streams/resharding.js'
 import { defineAction } from '../action.js'
-import { StreamRefFields } from './fields.js'
+import { StreamRefInput } from './fields.js'
 import { StringEnum } from '../schema.js'
 import { checkShardLimit } from './account-quota.js'
 import { checkReshardable, checkShardQuota, MAX_OPEN_SHARDS } from './resharding-checks.js'
@@ -11,8 +11,7 @@ const DAY_MS = 86_400_000
 
 export const updateShardCount = defineAction({
   name: 'UpdateShardCount',
-  input: Type.Object({
-    ...StreamRefFields,
+  input: StreamRefInput({
     target_shard_count: Type.Integer({ minimum: 1, maximum: MAX_OPEN_SHARDS }),
     scaling_type: StringEnum(['UNIFORM_SCALING'])
   }),
