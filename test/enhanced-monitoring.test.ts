@@ -75,7 +75,8 @@ describe('enhanced monitoring validation', () => {
 
   it.each(RPCS)('%s names a metric outside AWS\'s set, listing the allowed ones', async (rpc) => {
     const call = rpc === 'EnableEnhancedMonitoring' ? client().enableEnhancedMonitoring.bind(client()) : client().disableEnhancedMonitoring.bind(client())
-    const text = await expectValidation(call({ streamName, shardLevelMetrics: ['IncomingBytes', 'CpuUsage' as ShardLevelMetric] }), 'shard_level_metrics[1]', 'Member must satisfy enum value set: [')
+    // As AWS: one constraint on the list's members, with the list as the value.
+    const text = await expectValidation(call({ streamName, shardLevelMetrics: ['IncomingBytes', 'CpuUsage' as ShardLevelMetric] }), 'shard_level_metrics', 'Member must satisfy constraint: [Member must satisfy enum value set: [')
     expect(text).toContain(`${ALL.join(', ')}, ALL]`)
     expect(await shown(streamName)).toEqual([])
   })
@@ -162,7 +163,7 @@ describe.each(SDK_TARGETS)('enhanced monitoring through the AWS SDK over %s', (t
 
   it('answers AWS\'s errors by their AWS names', async () => {
     const streamName = await newStream()
-    await expectAwsError(kinesis.send(new EnableEnhancedMonitoringCommand({ StreamName: streamName, ShardLevelMetrics: ['Nope' as MetricsName] })), 'ValidationException', /at 'shardLevelMetrics.1.member' failed to satisfy constraint: Member must satisfy enum value set/)
+    await expectAwsError(kinesis.send(new EnableEnhancedMonitoringCommand({ StreamName: streamName, ShardLevelMetrics: ['Nope' as MetricsName] })), 'ValidationException', /^1 validation error detected: Value '\[Nope\]' at 'shardLevelMetrics' failed to satisfy constraint: Member must satisfy constraint: \[Member must satisfy enum value set: \[/)
     await expectAwsError(kinesis.send(new EnableEnhancedMonitoringCommand({ StreamName: streamName, ShardLevelMetrics: [] })), 'ValidationException', /shardLevelMetrics/)
     await expectAwsError(kinesis.send(new DisableEnhancedMonitoringCommand({ StreamName: uniqueName('absent'), ShardLevelMetrics: ['ALL'] })), 'ResourceNotFoundException')
   })

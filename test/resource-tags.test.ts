@@ -81,14 +81,15 @@ describe('resource tag validation', () => {
     await expectValidation(client().tagResource({ resourceArn: streamArn, tags: tagSet('k', 201) }), 'tags', 'Member must have length less than or equal to 200')
     const empty = await expectCode(client().tagResource({ resourceArn: streamArn, tags: {} }), 'VALIDATION_FAILED')
     expect(empty.message).toMatch(/at 'tags' failed to satisfy constraint: Member must (have length greater than or equal to 1|not be null)/)
-    await expectValidation(client().tagResource({ resourceArn: streamArn, tags: { ['k'.repeat(129)]: 'v' } }), 'tags', 'Member must have length less than or equal to 128')
-    await expectValidation(client().tagResource({ resourceArn: streamArn, tags: { long: 'v'.repeat(257) } }), 'tags.long', 'Member must have length less than or equal to 256')
+    // As AWS: one constraint on the map's keys or values, with the map as the value.
+    await expectValidation(client().tagResource({ resourceArn: streamArn, tags: { ['k'.repeat(129)]: 'v' } }), 'tags', 'Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]')
+    await expectValidation(client().tagResource({ resourceArn: streamArn, tags: { long: 'v'.repeat(257) } }), 'tags', 'Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]')
     expect(await tagsOf(streamArn)).toEqual([])
   })
 
   it('UntagResource takes 1 to 50 keys of 1..128 characters', async () => {
     await expectValidation(client().untagResource({ resourceArn: streamArn, tagKeys: Object.keys(tagSet('k', 51)) }), 'tag_keys', 'Member must have length less than or equal to 50')
-    await expectValidation(client().untagResource({ resourceArn: streamArn, tagKeys: ['k'.repeat(129)] }), 'tag_keys[0]', 'Member must have length less than or equal to 128')
+    await expectValidation(client().untagResource({ resourceArn: streamArn, tagKeys: ['k'.repeat(129)] }), 'tag_keys', 'Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]')
     const none = await expectCode(client().untagResource({ resourceArn: streamArn, tagKeys: [] }), 'VALIDATION_FAILED')
     expect(none.message).toMatch(/at 'tag_keys' failed to satisfy constraint: Member must (have length greater than or equal to 1|not be null)/)
   })

@@ -17,6 +17,10 @@ const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n')
 const STREAM_WINDOW_BYTES = 8 * 1024 * 1024
 const SESSION_WINDOW_BYTES = 32 * 1024 * 1024
 
+const UNREADABLE_BODY = '{"__type":"SerializationException"}'
+const UNREADABLE_REQUEST = 'HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.1\r\nx-amzn-ErrorType: SerializationException\r\n' +
+  `connection: close\r\ncontent-length: ${UNREADABLE_BODY.length}\r\n\r\n${UNREADABLE_BODY}`
+
 export type RequestHandler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void
 
 export interface DualProtocolServer extends net.Server {
@@ -39,6 +43,19 @@ export function createDualProtocolServer (handler: RequestHandler): DualProtocol
     // Once closing, a keep-alive connection ends after its current response.
     if (closing) res.setHeader('connection', 'close')
     handler(req, res)
+  })
+  // Bytes that are not HTTP/1.1 (a GET body sent without Content-Length reads as the start
+  // of the next request) leave the connection unusable: it is closed, as node does, but with
+  // an AWS-shaped refusal instead of a bare 400.
+  h1.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy()
+      return
+    }
+    // The request read before the bad bytes still gets its answer first.
+    const inFlight = (socket as net.Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage
+    if (inFlight !== undefined && inFlight !== null && !inFlight.writableFinished) inFlight.once('finish', () => socket.end(UNREADABLE_REQUEST))
+    else socket.end(UNREADABLE_REQUEST)
   })
   // http.Server tracks its connections (for closeIdleConnections and request timeouts)
   // from its 'listening' event; this one never listens itself.

@@ -69,3 +69,39 @@ export function rawHttp2 (port: number, options: { headers?: Record<string, stri
     stream.end(options.body)
   })
 }
+
+/**
+ * HTTP/1.1 requests over one keep-alive connection. `send` fails the test's expectation
+ * (returns `reused: false`) when the server closed the connection it was given, so a test
+ * can see that no request broke the connection for the next one.
+ */
+export class KeepAliveConnection {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  private socket: unknown
+
+  constructor (private readonly port: number) {}
+
+  send (options: { method?: string, path?: string, headers?: Record<string, string>, body?: string | Buffer }): Promise<RawResponse & { sameConnection: boolean }> {
+    const body = options.body === undefined ? undefined : Buffer.from(options.body)
+    const headers = { ...(options.headers ?? {}), ...(body === undefined ? {} : { 'content-length': String(body.byteLength) }) }
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: this.port, method: options.method ?? 'POST', path: options.path ?? '/', headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ ...parse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks)), sameConnection }))
+        res.on('error', reject)
+      })
+      let sameConnection = true
+      req.on('socket', (socket) => {
+        if (this.socket !== undefined && socket !== this.socket) sameConnection = false
+        this.socket = socket
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+  }
+
+  close (): void {
+    this.agent.destroy()
+  }
+}

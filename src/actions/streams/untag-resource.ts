@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
-import { ResourceArn, TagKey } from './fields.js'
+import { ResourceArn, TagKeyList } from './fields.js'
 import { resolveResource } from './resources.js'
 
 export const untagResource = defineAction({
   name: 'UntagResource',
   input: Type.Object({
-    tag_keys: Type.Array(TagKey, { minItems: 1, maxItems: 50 }),
+    tag_keys: TagKeyList(50),
     resource_arn: ResourceArn
   }),
   async handle (ctx, input) {
