@@ -151,7 +151,7 @@ export const ERROR_CODES = {
     grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
     httpStatus: 400,
     retriable: false,
-    description: 'A quota would be exceeded: shards, tags, or similar.'
+    description: 'A quota would be exceeded: shards, consumers, calls per day, or similar.'
   },
   TAG_LIMIT_EXCEEDED: {
     awsType: 'InvalidArgumentException',
