@@ -167,9 +167,10 @@ function isEmpty (output: unknown): boolean {
 const UNREADABLE = 'The request body is not a JSON object (or, for application/x-amz-cbor-1.1, a CBOR map).'
 
 export async function handleKinesisRequest (api: KinesisApi, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const accessDenied = new ServiceError('ACCESS_DENIED', 'Unable to determine service/operation name to be authorized')
+  // Refusals are made when needed: an Error costs its stack trace, on every request.
+  const accessDenied = (): ServiceError => new ServiceError('ACCESS_DENIED', 'Unable to determine service/operation name to be authorized')
   if (request.method !== 'POST') {
-    sendXmlError(reply, accessDenied, 403, true)
+    sendXmlError(reply, accessDenied(), 403, true)
     return
   }
   const type = mediaType(request.headers['content-type'])
@@ -178,17 +179,16 @@ export async function handleKinesisRequest (api: KinesisApi, request: FastifyReq
   const streaming = service === KINESIS_SERVICE ? api.streaming.get(operation) : undefined
   const action = unary ?? streaming
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-  const targetText = String(request.headers['x-amz-target'] ?? '(none)')
-  const unknownTarget = bare('UNKNOWN_OPERATION', `X-Amz-Target ${targetText} names no supported operation: use ${KINESIS_TARGET_PREFIX}<Action>, e.g. ${KINESIS_TARGET_PREFIX}PutRecord.`)
+  const unknownTarget = (): ServiceError => bare('UNKNOWN_OPERATION', `X-Amz-Target ${String(request.headers['x-amz-target'] ?? '(none)')} names no supported operation: use ${KINESIS_TARGET_PREFIX}<Action>, e.g. ${KINESIS_TARGET_PREFIX}PutRecord.`)
   if (body.length === 0) {
     // Before the content type is looked at: answered in AWS JSON for AWS JSON, else CBOR.
     const wire = type === AMZ_JSON ? jsonWire : cborWire
-    sendError(reply, wire, action === undefined ? unknownTarget : bare('SERIALIZATION_FAILED', 'The request body is empty: send a JSON object (at least {}).'))
+    sendError(reply, wire, action === undefined ? unknownTarget() : bare('SERIALIZATION_FAILED', 'The request body is empty: send a JSON object (at least {}).'))
     return
   }
   const wire = wireFor(type)
   if (wire === undefined && type !== 'application/json') {
-    if (service === '' || operation === '') sendXmlError(reply, accessDenied, 403, true)
+    if (service === '' || operation === '') sendXmlError(reply, accessDenied(), 403, true)
     else sendXmlError(reply, new ServiceError('UNKNOWN_OPERATION', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not supported: send ${AMZ_JSON} or application/x-amz-cbor-1.1.`), 404, false)
     return
   }
@@ -200,7 +200,7 @@ export async function handleKinesisRequest (api: KinesisApi, request: FastifyReq
   }
   try {
     if (parsed === undefined) throw bare('SERIALIZATION_FAILED', UNREADABLE)
-    if (action === undefined) throw unknownTarget
+    if (action === undefined) throw unknownTarget()
     if (api.closing()) throw new ServiceError('SHUTTING_DOWN', 'The server is shutting down and takes no new requests; retry against it once it is back.')
     const signer = await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
     const input = decodeRequest(action.input, parsed, wire.types)
