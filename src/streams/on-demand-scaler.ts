@@ -35,7 +35,7 @@ export const ON_DEMAND_MIN_SHARDS = 4
 export const MAX_WARM_THROUGHPUT_MIBPS = 10_240
 /** A stream's most open shards (Kinesis: 10,000). */
 const MAX_OPEN_SHARDS = 10_000
-/** Sequence numbers give the shard generation 6 digits. */
+/** The deepest generation a reshard may make (see resharding-checks.ts). */
 const MAX_GENERATION = 999_999
 
 const HOT = 0.5

@@ -34,7 +34,11 @@ export function checkReshardable (stream: Stream, operation: string): void {
   checkGenerationRoom(stream)
 }
 
-/** Sequence numbers give the shard generation 6 digits; a reshard adds at most 2. */
+/**
+ * A shard's generation is added to the second its sequence numbers count from
+ * (sequence-number.ts), so a bound keeps that second within days of the clock; a reshard
+ * adds at most 2.
+ */
 const MAX_GENERATION = 999_999
 
 export function checkGenerationRoom (stream: Stream): void {
