@@ -188,6 +188,14 @@ export const ERROR_CODES = {
     retriable: false,
     description: 'The X-Amz-Target header names no supported action.'
   },
+  INVALID_ACTION: {
+    awsType: 'InvalidAction',
+    queryCode: 'InvalidAction',
+    grpcStatus: GrpcStatus.UNIMPLEMENTED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'An AWS Query request (a form body with `Action`) names no action of the service it is for, or no service.'
+  },
   ACCESS_DENIED: {
     awsType: 'AccessDeniedException',
     grpcStatus: GrpcStatus.PERMISSION_DENIED,

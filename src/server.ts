@@ -101,7 +101,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
       'shardline.v1.LeaseService': { unary: LEASE_ACTIONS, streaming: LEASE_STREAMING_ACTIONS },
       'shardline.v1.QueueService': { unary: QUEUE_ACTIONS }
     }, config.host, config.grpcPort, log)
-    http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, keys }, config.host, config.httpPort, log)
+    http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, queues: QUEUE_ACTIONS, keys }, config.host, config.httpPort, log)
   } catch (err) {
     await grpc?.close(0)
     await trimmer.stop()

@@ -19,7 +19,7 @@ export interface WireReader {
   readTime (value: unknown): number | undefined
 }
 
-type Kind = 'String' | 'Integer' | 'Long' | 'Double' | 'Boolean' | 'Blob' | 'Timestamp' | 'List' | 'Map' | 'Structure' | 'Any'
+export type Kind = 'String' | 'Integer' | 'Long' | 'Double' | 'Boolean' | 'Blob' | 'Timestamp' | 'List' | 'Map' | 'Structure' | 'Any'
 
 interface Shape {
   type?: string
@@ -31,7 +31,7 @@ interface Shape {
   maxByteLength?: number
 }
 
-function kindOf (schema: TSchema): Kind {
+export function kindOf (schema: TSchema): Kind {
   const s = schema as Shape
   if (s.awsType !== undefined) return s.awsType
   if (s.maxByteLength !== undefined) return 'Blob'
@@ -104,7 +104,7 @@ function isPlainObject (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
 }
 
-function decodeScalar (kind: Kind, value: unknown, wire: WireReader): unknown {
+export function decodeScalar (kind: Kind, value: unknown, wire: WireReader): unknown {
   switch (kind) {
     case 'String':
       if (typeof value === 'string') return value

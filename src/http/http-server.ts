@@ -5,13 +5,16 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Http2ServerRequest } from 'node:http2'
 import type { AddressInfo } from 'node:net'
-import { fastify, type FastifyError } from 'fastify'
+import { fastify, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import type { ActionContexts, AnyAction, AnyStreamingAction } from '../actions/index.js'
 import { ServiceError, toServiceError } from '../errors.js'
 import { createDualProtocolServer, type DualProtocolServer, type RequestHandler } from './dual-protocol.js'
 import { serveEventStream } from './event-stream.js'
 import { handleKinesisRequest, sendError, type KinesisApi } from './kinesis-api.js'
+import { FORM_TYPE, handleQueryRequest, queryParamsOf } from './query-api.js'
+import { QueryRegistry } from './query-services.js'
+import { compileSqsActions, handleSqsJsonRequest, SQS_TARGET_PREFIX, sqsQueryService } from './sqs-api.js'
 import { jsonRecordsRenderer } from './records-renderer.js'
 import type { KeyTable } from './sigv4.js'
 import { AMZ_CBOR, AMZ_JSON, cborWire, wireFor } from './wire-formats.js'
@@ -47,7 +50,16 @@ export interface HttpServer {
 export interface HttpServerOptions {
   readonly unary: readonly AnyAction[]
   readonly streaming: readonly AnyStreamingAction[]
+  /** The SQS actions, served as JSON 1.0 (`AmazonSQS.*`) and Query. */
+  readonly queues: readonly AnyAction[]
   readonly keys: KeyTable | undefined
+}
+
+/** The media type of a Content-Type header, without parameters. */
+function mediaTypeOf (contentType: string | undefined): string {
+  if (contentType === undefined) return ''
+  const semi = contentType.indexOf(';')
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase()
 }
 
 export async function startHttpServer (contexts: ActionContexts, options: HttpServerOptions, host: string, port: number, log: Logger): Promise<HttpServer> {
@@ -76,7 +88,7 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
   // The two Kinesis types by name as well: fastify caches the parser found for a
   // Content-Type, but not a catch-all's, which it found by parsing the header anew on
   // every request.
-  app.addContentTypeParser([AMZ_JSON, AMZ_CBOR], { parseAs: 'buffer' }, rawBody)
+  app.addContentTypeParser([AMZ_JSON, AMZ_CBOR, 'application/x-amz-json-1.0', FORM_TYPE], { parseAs: 'buffer' }, rawBody)
   app.addContentTypeParser('*', { parseAs: 'buffer' }, rawBody)
 
   const api: KinesisApi = {
@@ -88,6 +100,26 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
     log,
     closing: () => closing,
     serveStream: (action, ctx, input, request, reply) => serveEventStream(api, action, ctx, input, request, reply)
+  }
+  const closingNow = (): boolean => closing
+  const sqsJson = { contexts, keys: options.keys, log, closing: closingNow, sqs: compileSqsActions(options.queues) }
+  // The Query protocol's services, by signing name; SNS registers here beside SQS.
+  const queryApi = { contexts, keys: options.keys, log, closing: closingNow, query: new QueryRegistry([sqsQueryService(options.queues)]) }
+  /**
+   * One port, several services: `X-Amz-Target` names Kinesis (`Kinesis_20131202.*`) or
+   * SQS JSON (`AmazonSQS.*`); without one, a form body (or query string) with `Action` is
+   * the Query protocol. Anything else is Kinesis's to refuse, as it always was.
+   */
+  const dispatch = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const target = request.headers['x-amz-target']
+    const mediaType = mediaTypeOf(request.headers['content-type'])
+    if (typeof target === 'string') {
+      if (request.method === 'POST' && target.startsWith(SQS_TARGET_PREFIX)) return handleSqsJsonRequest(sqsJson, mediaType, request, reply)
+      return handleKinesisRequest(api, request, reply)
+    }
+    const params = queryParamsOf(request, mediaType)
+    if (params !== undefined) return handleQueryRequest(queryApi, params, request, reply)
+    return handleKinesisRequest(api, request, reply)
   }
   // The handler answers through `reply` itself, sometimes hijacked (a large body). Returning
   // the reply tells fastify the answer is taken care of, whatever the handler's promise
@@ -103,7 +135,7 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
       if (request.body === undefined && !(await discardBody(request.raw)) && request.raw.httpVersionMajor === 1) {
         void reply.header('connection', 'close')
       }
-      if (!stampAnswer(request, reply)) await handleKinesisRequest(api, request, reply)
+      if (!stampAnswer(request, reply)) await dispatch(request, reply)
       return reply
     }
   })

@@ -48,7 +48,9 @@ export function signerContext (contexts: ActionContexts, signer: Signer): Action
   if (signer.region !== '' && !REGION_PATTERN.test(signer.region)) {
     throw new ServiceError('INVALID_SIGNATURE', `Credential should be scoped to a valid region, not '${signer.region}'.`)
   }
-  const accountId = signer.accountId ?? (ACCOUNT_ID_PATTERN.test(signer.accessKeyId) ? signer.accessKeyId : undefined)
+  // A key file's entry without an account acts in the server's default account: the
+  // access key id's digits name an account only when no key file says anything.
+  const accountId = signer.verified === true ? signer.accountId : (signer.accountId ?? (ACCOUNT_ID_PATTERN.test(signer.accessKeyId) ? signer.accessKeyId : undefined))
   if ((accountId === undefined || accountId === defaults.accountId) && (signer.region === '' || signer.region === defaults.region)) return contexts.for(defaults)
   return contexts.for(requestScope(defaults, accountId, signer.region, 'the credential scope'))
 }

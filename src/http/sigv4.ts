@@ -67,14 +67,40 @@ export interface Signer {
   readonly accessKeyId: string
   /** The credential scope's region. */
   readonly region: string
+  /** The credential scope's service (`kinesis`, `sqs`, `sns`): how the Query protocol tells SQS from SNS. */
+  readonly service: string
   /** The account the key file gives the access key, if any. */
   readonly accountId?: string | undefined
+  /**
+   * True when the key came from the key file: then the key file alone says the account
+   * (its entry's, or the server's default), never the access key id's digits.
+   */
+  readonly verified?: boolean
 }
 
-/** `AKID/20260101/us-east-1/kinesis/aws4_request` -> its access key id and region. */
+/** `AKID/20260101/us-east-1/kinesis/aws4_request` -> its access key id, region and service. */
 function credentialSigner (credential: string): Signer {
   const parts = credential.split('/')
-  return { accessKeyId: parts[0] ?? '', region: parts[2] ?? '' }
+  return { accessKeyId: parts[0] ?? '', region: parts[2] ?? '', service: parts[3] ?? '' }
+}
+
+/**
+ * The credential scope's service of a request, cheaply, without checking anything: the
+ * transport routes by it before the signature is checked.
+ */
+export function scopeServiceOf (headers: SignedRequest['headers'], url: string): string {
+  const authorization = header(headers, 'authorization')
+  let credential: string | undefined
+  if (authorization !== undefined) {
+    const at = authorization.indexOf('Credential=')
+    if (at >= 0) {
+      const end = authorization.slice(at + 11).search(/[,\s]/)
+      credential = end < 0 ? authorization.slice(at + 11) : authorization.slice(at + 11, at + 11 + end)
+    }
+  } else if (url.includes('X-Amz-Credential=')) {
+    credential = queryOf(url)?.get('X-Amz-Credential') ?? undefined
+  }
+  return credential === undefined ? '' : (credential.split('/')[3] ?? '')
 }
 
 function header (headers: SignedRequest['headers'], name: string): string | undefined {
@@ -170,6 +196,32 @@ function parseAmzDate (text: string): Date | undefined {
   return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])))
 }
 
+/**
+ * One SignatureV4 per access key, credential scope and session token: it caches the signing
+ * key it derives (four HMACs) per day, which a fresh signer per request would derive anew.
+ */
+const signers = new Map<string, SignatureV4>()
+const MAX_SIGNERS = 1024
+
+function signerFor (auth: Authorization, secret: string, sessionToken: string | undefined): SignatureV4 {
+  const key = `${auth.accessKeyId}\n${auth.region}\n${auth.service}\n${sessionToken ?? ''}\n${secret}`
+  let signer = signers.get(key)
+  if (signer === undefined) {
+    // Bounded: a client cycling through session tokens must not grow it without end.
+    if (signers.size >= MAX_SIGNERS) signers.clear()
+    signer = new SignatureV4({
+      service: auth.service,
+      region: auth.region,
+      credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: secret, sessionToken },
+      sha256: NodeSha256,
+      // The client decided whether x-amz-content-sha256 is signed; never add it here.
+      applyChecksum: false
+    })
+    signers.set(key, signer)
+  }
+  return signer
+}
+
 async function expectedSignature (request: SignedRequest, auth: Authorization, secret: string, signingDate: Date): Promise<string> {
   const headers: Record<string, string> = {}
   for (const name of auth.signedHeaders) {
@@ -185,14 +237,7 @@ async function expectedSignature (request: SignedRequest, auth: Authorization, s
       query[k] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v]
     }
   }
-  const signer = new SignatureV4({
-    service: auth.service,
-    region: auth.region,
-    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: secret, sessionToken: headers['x-amz-security-token'] },
-    sha256: NodeSha256,
-    // The client decided whether x-amz-content-sha256 is signed; never add it here.
-    applyChecksum: false
-  })
+  const signer = signerFor(auth, secret, headers['x-amz-security-token'])
   const url = new URL(`http://${headers.host ?? 'localhost'}`)
   const signed = await signer.sign({
     method: request.method,
@@ -260,5 +305,5 @@ export async function checkSignature (request: SignedRequest, keys: KeyTable | u
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     throw new ServiceError('INVALID_SIGNATURE', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.')
   }
-  return { accessKeyId: auth.accessKeyId, region: auth.region, accountId: entry.accountId }
+  return { accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service, accountId: entry.accountId, verified: true }
 }
