@@ -68,10 +68,10 @@ export class QueryRegistry {
   pick (signingName: string, version: string | null, action: string): RegisteredService | undefined {
     const bySigner = this.bySigningName.get(signingName)
     if (bySigner !== undefined) return bySigner
-    const byVersion = version === null ? undefined : this.byVersion.get(version)
-    if (byVersion !== undefined) return byVersion
+    if (version !== null) return this.byVersion.get(version)
+    // Neither the scope nor a Version says: an action only one service has.
     const owners = this.all.filter((s) => s.actions.has(action))
-    return owners.length === 1 ? owners[0] : (this.all.length === 1 ? this.all[0] : undefined)
+    return owners.length === 1 ? owners[0] : undefined
   }
 
   /** Any registered service, to word a refusal that names none. */

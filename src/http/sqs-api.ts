@@ -64,10 +64,10 @@ export function sendSqsJsonError (reply: FastifyReply, error: ServiceError): voi
   void reply.code(error.httpStatus).header('content-type', AMZ_JSON_1_0).header('x-amzn-query-error', queryErrorHeader(error))
   if (error.bare) {
     bareErrorHeaders(reply, error)
-    void reply.send(JSON.stringify({ __type: type }))
+    void reply.send(Buffer.from(JSON.stringify({ __type: type })))
     return
   }
-  void reply.send(JSON.stringify({ __type: type, message: error.message }))
+  void reply.send(Buffer.from(JSON.stringify({ __type: type, message: error.message })))
 }
 
 function parseObject (body: Buffer): Record<string, unknown> {
@@ -105,7 +105,7 @@ export async function handleSqsJsonRequest (api: SqsJsonApi, mediaType: string, 
     }
     const output = await invoke(compiled.action, requestContext(api.contexts, signer, request), input) as Record<string, unknown>
     void reply.code(200).header('content-type', AMZ_JSON_1_0)
-    void reply.send(JSON.stringify(encodeJsonStruct(compiled.output, output)))
+    void reply.send(Buffer.from(JSON.stringify(encodeJsonStruct(compiled.output, output))))
   } catch (err) {
     const error = toServiceError(err)
     if (error.code === 'INTERNAL') api.log.error({ err: error.cause ?? error, operation: name }, 'internal failure')

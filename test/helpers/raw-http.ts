@@ -18,6 +18,19 @@ export const DUMMY_AUTH: Record<string, string> = {
   'x-amz-date': '20260101T000000Z'
 }
 
+/** DUMMY_AUTH, scoped to another service (`sqs`, `sns`) and region. */
+export function scopedAuth (service: string, region = 'us-east-1'): Record<string, string> {
+  return { ...DUMMY_AUTH, authorization: DUMMY_AUTH.authorization!.replace('/us-east-1/kinesis/', `/${region}/${service}/`) }
+}
+
+export function sqsJsonHeaders (action: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${action}`, ...scopedAuth('sqs'), ...extra }
+}
+
+export function queryHeaders (extra: Record<string, string> = {}): Record<string, string> {
+  return { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', ...scopedAuth('sqs'), ...extra }
+}
+
 export function kinesisHeaders (action: string, extra: Record<string, string> = {}): Record<string, string> {
   return { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Kinesis_20131202.${action}`, ...DUMMY_AUTH, ...extra }
 }
@@ -33,9 +46,9 @@ function parse (status: number, headers: RawResponse['headers'], body: Buffer): 
 }
 
 /** One HTTP/1.1 request on a fresh connection. */
-export function rawHttp1 (port: number, options: { method?: string, headers?: Record<string, string>, body?: string | Buffer }): Promise<RawResponse> {
+export function rawHttp1 (port: number, options: { method?: string, path?: string, headers?: Record<string, string>, body?: string | Buffer }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: '/', headers: options.headers ?? {}, agent: false }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/', headers: options.headers ?? {}, agent: false }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => resolve(parse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks))))
