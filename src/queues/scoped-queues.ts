@@ -24,7 +24,13 @@ export function parseQueueUrl (url: string): { accountId: string | undefined, na
   const parts = path.split('?')[0]!.split('/').filter((p) => p !== '')
   if (parts.length < 2) return undefined
   const accountId = parts[parts.length - 2]!
-  const name = decodeURIComponent(parts[parts.length - 1]!)
+  let name: string
+  try {
+    name = decodeURIComponent(parts[parts.length - 1]!)
+  } catch {
+    // A stray `%` names no queue (queue names are letters, digits, `-` and `_`).
+    return undefined
+  }
   return ACCOUNT_ID_PATTERN.test(accountId) ? { accountId, name } : undefined
 }
 
