@@ -222,6 +222,18 @@ describe('SQS Query', () => {
   })
 })
 
+describe('bodies the server will not read', () => {
+  it('refuses a body over 16 MiB in the protocol of the request: SQS JSON or Query XML', async () => {
+    const big = 'x'.repeat(16 * 1024 * 1024 + 10)
+    const asJson = await rawHttp1(port, { headers: sqsJsonHeaders('SendMessage'), body: JSON.stringify({ QueueUrl: 'q', MessageBody: big }) })
+    expect(asJson.status).toBe(413)
+    expect(asJson.json?.__type).toBe('com.amazon.coral.service#RequestEntityTooLargeException')
+    const asQuery = await rawHttp1(port, { headers: queryHeaders(), body: `Action=SendMessage&Version=2012-11-05&QueueUrl=q&MessageBody=${big}` })
+    expect(asQuery.status).toBe(413)
+    expect(parsed(asQuery).ErrorResponse!.Error).toMatchObject({ Type: 'Sender', Code: 'RequestEntityTooLargeException' })
+  })
+})
+
 describe('accounts from the key file (--auth)', () => {
   let dir: string
   let authed: TestServer

@@ -12,9 +12,9 @@ import { ServiceError, toServiceError } from '../errors.js'
 import { createDualProtocolServer, type DualProtocolServer, type RequestHandler } from './dual-protocol.js'
 import { serveEventStream } from './event-stream.js'
 import { handleKinesisRequest, sendError, type KinesisApi } from './kinesis-api.js'
-import { FORM_TYPE, handleQueryRequest, queryParamsOf } from './query-api.js'
+import { FORM_TYPE, handleQueryRequest, queryParamsOf, sendQueryError } from './query-api.js'
 import { QueryRegistry } from './query-services.js'
-import { compileSqsActions, handleSqsJsonRequest, SQS_TARGET_PREFIX, sqsQueryService } from './sqs-api.js'
+import { compileSqsActions, handleSqsJsonRequest, sendSqsJsonError, SQS_TARGET_PREFIX, sqsQueryService } from './sqs-api.js'
 import { jsonRecordsRenderer } from './records-renderer.js'
 import type { KeyTable } from './sigv4.js'
 import { AMZ_CBOR, AMZ_JSON, cborWire, wireFor } from './wire-formats.js'
@@ -142,17 +142,24 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (reply.getHeader('x-amzn-RequestId') === undefined) stampHeaders(request, reply)
     const wire = wireFor(request.headers['content-type']) ?? cborWire
+    // A body fastify could not read is refused in the protocol the request spoke.
+    const target = request.headers['x-amz-target']
+    const send = (error: ServiceError): void => {
+      if (typeof target === 'string' && target.startsWith(SQS_TARGET_PREFIX)) sendSqsJsonError(reply, error)
+      else if (target === undefined && mediaTypeOf(request.headers['content-type']) === FORM_TYPE) sendQueryError(reply, queryApi.query.first?.service, error)
+      else sendError(reply, wire, error)
+    }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      sendError(reply, wire, new ServiceError('REQUEST_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes; a PutRecords request holds at most 10 MiB of data and partition keys.`))
+      send(new ServiceError('REQUEST_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes; a PutRecords request holds at most 10 MiB of data and partition keys, a SendMessageBatch 1 MiB of messages.`))
       return
     }
     if (typeof err.statusCode === 'number' && err.statusCode < 500) {
-      sendError(reply, wire, new ServiceError('SERIALIZATION_FAILED', `The request could not be read: ${err.message}.`))
+      send(new ServiceError('SERIALIZATION_FAILED', `The request could not be read: ${err.message}.`))
       return
     }
     const error = toServiceError(err)
     log.error({ err }, 'internal failure in the HTTP transport')
-    sendError(reply, wire, error)
+    send(error)
   })
   await app.listen({ host, port })
   const address = fronts[0]!.address() as AddressInfo

@@ -46,7 +46,7 @@ function requestIdOf (reply: FastifyReply): string {
   return String(reply.getHeader('x-amzn-RequestId') ?? '')
 }
 
-function sendQueryError (reply: FastifyReply, service: QueryService | undefined, error: ServiceError): void {
+export function sendQueryError (reply: FastifyReply, service: QueryService | undefined, error: ServiceError): void {
   const rendered = (service?.queryError ?? defaultQueryError)(error)
   void reply.code(error.httpStatus).header('content-type', 'text/xml').header('x-amzn-ErrorType', rendered.code)
   void reply.send(queryErrorXml(service?.xmlNamespace ?? '', rendered, requestIdOf(reply)))
