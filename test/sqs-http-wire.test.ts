@@ -13,7 +13,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { XMLParser } from 'fast-xml-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queueName } from './helpers/queues.js'
-import { kinesisHeaders, queryHeaders, rawHttp1, scopedAuth, sqsJsonHeaders, type RawResponse } from './helpers/raw-http.js'
+import { kinesisHeaders, queryHeaders, rawHttp1, rawHttp2, scopedAuth, sqsJsonHeaders, type RawResponse } from './helpers/raw-http.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
 let t: TestServer
@@ -95,6 +95,24 @@ describe('SQS JSON 1.0', () => {
     expect(res.json).toEqual({ QueueUrl: `http://sqs.example.test:9324/000000000000/${name}` })
     const viaOther = await json('GetQueueAttributes', { QueueUrl: `https://sqs.us-east-1.amazonaws.com/000000000000/${name}`, AttributeNames: ['QueueArn'] })
     expect(viaOther.json).toEqual({ Attributes: { QueueArn: `arn:aws:sqs:us-east-1:000000000000:${name}` } })
+  })
+
+  it('serves HTTP/2 on the same port, with queue URLs from :authority', async () => {
+    const name = queueName('h2')
+    const res = await rawHttp2(port, { headers: sqsJsonHeaders('CreateQueue'), body: JSON.stringify({ QueueName: name }) })
+    expect(res.status).toBe(200)
+    expect(res.json).toEqual({ QueueUrl: `http://127.0.0.1:${port}/000000000000/${name}` })
+  })
+
+  it('answers a long poll as soon as a message is sent', async () => {
+    const QueueUrl = await createQueue()
+    const started = Date.now()
+    const waiting = json('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 10 })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await json('SendMessage', { QueueUrl, MessageBody: 'wake up' })
+    const res = await waiting
+    expect((res.json!.Messages as Array<{ Body: string }>).map((m) => m.Body)).toEqual(['wake up'])
+    expect(Date.now() - started).toBeLessThan(5000)
   })
 
   it('puts a queue in the credential scope\'s region', async () => {
