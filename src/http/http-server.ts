@@ -13,7 +13,7 @@ import { createDualProtocolServer, type DualProtocolServer, type RequestHandler 
 import { serveEventStream } from './event-stream.js'
 import { handleKinesisRequest, sendError, type KinesisApi } from './kinesis-api.js'
 import { FORM_TYPE, handleQueryRequest, queryParamsOf, sendQueryError } from './query-api.js'
-import { QueryRegistry } from './query-services.js'
+import { QueryRegistry, type QueryService } from './query-services.js'
 import { compileSqsActions, handleSqsJsonRequest, sendSqsJsonError, SQS_TARGET_PREFIX, sqsQueryService } from './sqs-api.js'
 import { jsonRecordsRenderer } from './records-renderer.js'
 import type { KeyTable } from './sigv4.js'
@@ -52,6 +52,8 @@ export interface HttpServerOptions {
   readonly streaming: readonly AnyStreamingAction[]
   /** The SQS actions, served as JSON 1.0 (`AmazonSQS.*`) and Query. */
   readonly queues: readonly AnyAction[]
+  /** Further services of the Query protocol (SNS), beside SQS's. */
+  readonly query?: readonly QueryService[]
   readonly keys: KeyTable | undefined
 }
 
@@ -103,8 +105,8 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
   }
   const closingNow = (): boolean => closing
   const sqsJson = { contexts, keys: options.keys, log, closing: closingNow, sqs: compileSqsActions(options.queues) }
-  // The Query protocol's services, by signing name; SNS registers here beside SQS.
-  const queryApi = { contexts, keys: options.keys, log, closing: closingNow, query: new QueryRegistry([sqsQueryService(options.queues)]) }
+  // The Query protocol's services, by signing name: SQS's, and those the options add (SNS).
+  const queryApi = { contexts, keys: options.keys, log, closing: closingNow, query: new QueryRegistry([sqsQueryService(options.queues), ...(options.query ?? [])]) }
   /**
    * One port, several services: `X-Amz-Target` names Kinesis (`Kinesis_20131202.*`) or
    * SQS JSON (`AmazonSQS.*`); without one, a form body (or query string) with `Action` is

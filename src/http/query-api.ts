@@ -66,16 +66,17 @@ export async function handleQueryRequest (api: QueryApi, params: URLSearchParams
     if (api.closing()) throw new ServiceError('SHUTTING_DOWN', 'The server is shutting down and takes no new requests; retry against it once it is back.')
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
     const signer = await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
+    const { path, xmlNamespace } = registered!.service
     const input = decodeQueryStruct(compiled.input, paramTree(params))
-    const path = registered!.service.path
-    if (path !== undefined && compiled.pathMember !== undefined && input[compiled.pathMember.key] === undefined) {
+    const member = compiled.pathMember
+    if (path !== undefined && member !== undefined && input[member.key] === undefined) {
       const value = path.value(pathOf(request.url), originOf(request))
-      if (value !== undefined) input[compiled.pathMember.key] = value
+      if (value !== undefined) input[member.key] = value
     }
     const output = await invoke(compiled.action, requestContext(api.contexts, signer, request), input) as Record<string, unknown>
     const result = compiled.noOutput ? undefined : encodeXmlStruct(compiled.output, output)
     void reply.code(200).header('content-type', 'text/xml')
-    void reply.send(queryResponseXml(registered!.service.xmlNamespace, actionName, result, requestIdOf(reply)))
+    void reply.send(queryResponseXml(xmlNamespace, actionName, result, requestIdOf(reply)))
   } catch (err) {
     const error = toServiceError(err)
     if (error.code === 'INTERNAL') api.log.error({ err: error.cause ?? error, operation: actionName }, 'internal failure')

@@ -92,10 +92,11 @@ export function compileShape (schema: TSchema, namer: MemberNamer): ShapeNode {
         const flattened = (node.kind === 'List' || node.kind === 'Map') && m.queryName !== undefined
         return { key, json, query: flattened ? m.queryName! : namer(key), node }
       })
+      // Query names first; then the JSON and the plain member names, where no Query name took them.
       const byQuery = new Map<string, MemberNode>()
-      for (const m of members) byQuery.set(m.query, m)
-      for (const m of members) if (!byQuery.has(m.json)) byQuery.set(m.json, m)
-      for (const m of members) { const own = namer(m.key); if (!byQuery.has(own)) byQuery.set(own, m) }
+      for (const names of [(m: MemberNode) => m.query, (m: MemberNode) => m.json, (m: MemberNode) => namer(m.key)]) {
+        for (const m of members) if (!byQuery.has(names(m))) byQuery.set(names(m), m)
+      }
       return { kind, members, byJson: new Map(members.map((m) => [m.json, m])), byQuery }
     }
     case 'List':

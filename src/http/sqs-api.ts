@@ -99,9 +99,10 @@ export async function handleSqsJsonRequest (api: SqsJsonApi, mediaType: string, 
     const parsed = parseObject(body)
     const signer = await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
     const input = decodeJsonStruct(compiled.input, parsed)
-    if (compiled.pathMember !== undefined && input.queue_url === undefined) {
+    const member = compiled.pathMember
+    if (member !== undefined && input[member.key] === undefined) {
       const url = queueUrlOfPath(pathOf(request.url), originOf(request))
-      if (url !== undefined) input.queue_url = url
+      if (url !== undefined) input[member.key] = url
     }
     const output = await invoke(compiled.action, requestContext(api.contexts, signer, request), input) as Record<string, unknown>
     void reply.code(200).header('content-type', AMZ_JSON_1_0)
