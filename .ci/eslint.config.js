@@ -11,5 +11,13 @@ export default [
       // `void promise` marks a deliberately detached promise that handles its own errors.
       'no-void': ['error', { allowAsStatement: true }]
     }
+  },
+  {
+    // The web console's page scripts run in the browser, as plain ES modules.
+    files: ['src/console/assets/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(['window', 'document', 'location', 'localStorage', 'Node', 'EventSource', 'fetch', 'URLSearchParams', 'TextDecoder', 'atob', 'crypto'].map((name) => [name, 'readonly']))
+    },
+    rules: { 'no-void': ['error', { allowAsStatement: true }] }
   }
 ]

@@ -68,6 +68,8 @@ export interface ServerOptions {
   queueSnapshotEvery?: number
   /** ...or this long after the first change since its last snapshot. Default 5 s. */
   queueSnapshotMs?: number
+  /** Serve the web console at `GET /console` on the HTTP port. Default true. */
+  console?: boolean
 }
 
 export interface ServerConfig {
@@ -101,6 +103,7 @@ export interface ServerConfig {
   readonly onDemandScaleDownMs: number
   readonly queueSnapshotEvery: number
   readonly queueSnapshotMs: number
+  readonly console: boolean
 }
 
 export const DEFAULTS = {
@@ -128,7 +131,8 @@ export const DEFAULTS = {
   onDemandScaleUpMs: 60_000,
   onDemandScaleDownMs: 86_400_000,
   queueSnapshotEvery: 20_000,
-  queueSnapshotMs: 5000
+  queueSnapshotMs: 5000,
+  console: true
 } as const
 
 function wholeNumber (name: string, value: number | undefined, min: number): number | undefined {
@@ -179,6 +183,7 @@ export function resolveConfig (options: ServerOptions = {}): ServerConfig {
     onDemandScaleUpMs: wholeNumber('onDemandScaleUpMs', options.onDemandScaleUpMs, 0) ?? DEFAULTS.onDemandScaleUpMs,
     onDemandScaleDownMs: wholeNumber('onDemandScaleDownMs', options.onDemandScaleDownMs, 0) ?? DEFAULTS.onDemandScaleDownMs,
     queueSnapshotEvery: options.queueSnapshotEvery ?? DEFAULTS.queueSnapshotEvery,
-    queueSnapshotMs: options.queueSnapshotMs ?? DEFAULTS.queueSnapshotMs
+    queueSnapshotMs: options.queueSnapshotMs ?? DEFAULTS.queueSnapshotMs,
+    console: options.console ?? DEFAULTS.console
   }
 }

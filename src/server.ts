@@ -7,6 +7,7 @@ import { ActionContexts, LEASE_ACTIONS, LEASE_STREAMING_ACTIONS, QUEUE_ACTIONS, 
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js'
 import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js'
 import { startHttpServer, type HttpServer } from './http/http-server.js'
+import { registerConsole } from './console/console-routes.js'
 import { loadKeyFile } from './http/sigv4.js'
 import { LeaseRegistry } from './leases/lease-registry.js'
 import { QueueRegistry } from './queues/queue-registry.js'
@@ -101,7 +102,11 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
       'shardline.v1.LeaseService': { unary: LEASE_ACTIONS, streaming: LEASE_STREAMING_ACTIONS },
       'shardline.v1.QueueService': { unary: QUEUE_ACTIONS }
     }, config.host, config.grpcPort, log)
-    http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, queues: QUEUE_ACTIONS, keys }, config.host, config.httpPort, log)
+    const scope = contexts.defaultScope
+    const routes = config.console
+      ? (app: Parameters<typeof registerConsole>[0]) => registerConsole(app, { scope, streams, consumers, leases, queues, store, clock: config.clock }, contexts)
+      : undefined
+    http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, queues: QUEUE_ACTIONS, keys, routes }, config.host, config.httpPort, log)
   } catch (err) {
     await grpc?.close(0)
     await trimmer.stop()

@@ -37,6 +37,7 @@ export const SERVE_USAGE = `Usage: shardline serve [flags]
   --on-demand-scale-down-ms MS
                           how long two neighbouring ON_DEMAND shards stay under a quarter of it before they merge
                           (default ${DEFAULTS.onDemandScaleDownMs})
+  --no-console            do not serve the web console at GET /console on the HTTP port (default: served)
   --log-level LEVEL       ${LOG_LEVELS.join('|')} (default info)
   --help                  show this help
 `
@@ -78,6 +79,7 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
         'on-demand-check-ms': { type: 'string' },
         'on-demand-scale-up-ms': { type: 'string' },
         'on-demand-scale-down-ms': { type: 'string' },
+        'no-console': { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
@@ -114,6 +116,7 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
     sync: values.sync ?? false,
     logLevel: (logLevel as LogLevel | undefined) ?? 'info'
   }
+  if (values['no-console'] === true) options.console = false
   if (values.data !== undefined) options.dataDir = values.data
   if (values.host !== undefined) options.host = values.host
   const grpcPort = integer('grpc-port', values['grpc-port'], 0, 65535)

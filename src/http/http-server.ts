@@ -5,7 +5,7 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Http2ServerRequest } from 'node:http2'
 import type { AddressInfo } from 'node:net'
-import { fastify, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
+import { fastify, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import type { ActionContexts, AnyAction, AnyStreamingAction } from '../actions/index.js'
 import { ServiceError, toServiceError } from '../errors.js'
@@ -55,6 +55,8 @@ export interface HttpServerOptions {
   /** Further services of the Query protocol (SNS), beside SQS's. */
   readonly query?: readonly QueryService[]
   readonly keys: KeyTable | undefined
+  /** Routes of other surfaces on this port (the web console), registered before the AWS API's catch-all. */
+  readonly routes?: ((app: FastifyInstance<Server>) => void) | undefined
 }
 
 /** The media type of a Content-Type header, without parameters. */
@@ -123,6 +125,7 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
     if (params !== undefined) return handleQueryRequest(queryApi, params, request, reply)
     return handleKinesisRequest(api, request, reply)
   }
+  options.routes?.(app)
   // The handler answers through `reply` itself, sometimes hijacked (a large body). Returning
   // the reply tells fastify the answer is taken care of, whatever the handler's promise
   // resolves to.

@@ -61,6 +61,12 @@ export class LeaseRegistry {
     return view
   }
 
+  /** The names of the scope's tables used since the server started (a table is opened on first use). */
+  openTables (scope: Scope): string[] {
+    const prefix = storageName(scope, '')
+    return [...this.tables.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)).sort()
+  }
+
   /** The table of that name in the scope; a table that was never written is simply empty. */
   table (scope: Scope, name: string): LeaseTable {
     if (this.closed) throw shuttingDown()

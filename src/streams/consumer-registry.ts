@@ -43,6 +43,12 @@ export class ConsumerRegistry {
     }
   }
 
+  /** The shards a consumer has a live subscription to, in id order. */
+  subscribedShards (consumerArn: string): string[] {
+    const prefix = consumerArn + ' '
+    return [...this.live.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)).sort()
+  }
+
   arnOf (stream: Stream, consumer: ConsumerDoc): string {
     return `${stream.arn}/consumer/${consumer.name}:${Math.floor(consumer.createdAt / 1000)}`
   }

@@ -120,11 +120,13 @@ export class RecordReader {
     // Internal streams are not Kinesis streams: no Kinesis limit applies to reading them.
     const limited = this.config.limits === 'aws' && !stream.internal
     if (limited && !shard.throttle.admitRead()) {
+      shard.traffic.readThrottled++
       throw new ServiceError('THROUGHPUT_EXCEEDED', `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${stream.scope.accountId}: a shard serves 5 GetRecords calls/s and 2 MiB/s.`)
     }
 
     const page = await this.readPage(stream, shard, state.position, limit, MAX_RECORDS_BYTES, { renderer })
     if (limited) shard.throttle.chargeRead(page.bytes)
+    shard.traffic.countOut(page.records.length, page.bytes)
     return {
       records: page.records,
       sequenceNumbers: page.sequenceNumbers,

@@ -116,6 +116,7 @@ export class RecordWriter {
       const shard = stream.route(hashKeys[i]!)
       if (limited && (refused.has(shard) || !shard.throttle.admitWrite(entries[i]!.bytes))) {
         refused.add(shard)
+        shard.traffic.writeThrottled++
         results[i] = {
           ok: false,
           errorCode: 'ProvisionedThroughputExceededException',
@@ -134,6 +135,8 @@ export class RecordWriter {
       const position = shard.nextPosition(now, stream.nextCounter(shard))
       batch.putRecord(stream.id, shard.index, position.ts, position.counter, entry.partitionKey, entry.data)
       accepted.push({ shard, position, entry })
+      shard.traffic.recordsIn++
+      shard.traffic.bytesIn += entry.bytes
       results[i] = { ok: true, shardId: shard.id, sequenceNumber: shard.sequenceNumber(position) }
     }
     // As AWS does, a call's records are numbered shard by shard (in the order the shards

@@ -10,6 +10,7 @@ import { isInternalStreamName } from './internal-streams.js'
 import { shardEpochSeconds, ShardSequenceFormatter } from './sequence-number.js'
 import type { LoadAverage } from './load-average.js'
 import { ShardThrottle } from './shard-throttle.js'
+import { ShardTraffic } from './shard-traffic.js'
 
 export type StreamStatus = 'CREATING' | 'DELETING' | 'ACTIVE' | 'UPDATING'
 export type StreamMode = 'PROVISIONED' | 'ON_DEMAND'
@@ -152,6 +153,8 @@ export class Shard {
   /** Position of the last record known to be written; LATEST starts after it. */
   committed: ShardPosition | undefined
   private throttleState: ShardThrottle | undefined
+  /** Records and bytes in and out, and throttled calls, since the server started. */
+  readonly traffic = new ShardTraffic()
   /** On-demand scaling (in memory only): the shard's write load averaged over the scale-up time, and since when every sample was under a quarter. */
   upLoad: LoadAverage | undefined
   coldSince: number | undefined

@@ -103,6 +103,7 @@ export class Subscription implements LiveSubscription {
         if (page.records.length > 0 || page.ended || clock() - lastSent >= heartbeat) {
           this.position = page.next
           this.rate?.take(page.bytes)
+          this.shard.traffic.countOut(page.records.length, page.bytes)
           await this.latch.race(this.sink.send({
             records: page.records,
             sequenceNumbers: page.sequenceNumbers,
