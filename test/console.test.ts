@@ -5,7 +5,6 @@
  * sent and received. Screenshots of each view go to test/output/ for review. Also, by
  * hand: the console's routes are carved out narrowly, and --no-console removes them.
  */
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -13,6 +12,7 @@ import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LeaseClient } from '../client/index.js'
+import { locateCommand } from '../src/cli/teaching-commands.js'
 import { REPO_ROOT } from './helpers/child-server.js'
 import { kinesisHeaders, rawHttp1 } from './helpers/raw-http.js'
 import { queueName, startQueueServer, type QueueTestServer } from './helpers/queues.js'
@@ -34,18 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close()
 })
-
-function run (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  return new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 describe('the console\'s routes', () => {
   it('serves the page, its assets and its event stream on GET, and leaves everything else to the AWS API', async () => {
@@ -97,7 +85,7 @@ describe('the console in Chromium', () => {
   let profile: string
   let streamName: string
   let md5Stream: string
-  let locates: Promise<Array<{ code: number | null, stdout: string, stderr: string }>>
+  let cli: string[]
   const base = (): string => `http://127.0.0.1:${port}/console`
   const shot = async (name: string): Promise<void> => { await page.screenshot({ path: join(OUTPUT, `console-${name}.png`), fullPage: true }) }
 
@@ -107,10 +95,10 @@ describe('the console in Chromium', () => {
     md5Stream = uniqueName('console-md5')
     await t.client.createStream({ streamName, shardCount: 2 })
     await t.client.createStream({ streamName: md5Stream, shardCount: 3, partitionHash: 'MD5' })
-    // The CLI runs while the browser starts.
-    locates = Promise.all([
-      run(['locate', streamName, KEYS[0]!, '--endpoint', t.endpoint]),
-      run(['locate', md5Stream, 'carol', '--endpoint', t.endpoint])
+    // `shardline locate`'s command, run in this process (the CLI's main only prints what it returns).
+    cli = await Promise.all([
+      locateCommand([streamName, KEYS[0]!, '--endpoint', t.endpoint]),
+      locateCommand([md5Stream, 'carol', '--endpoint', t.endpoint])
     ])
     await mkdir(OUTPUT, { recursive: true })
     profile = await mkdtemp(join(tmpdir(), 'shardline-console-'))
@@ -119,12 +107,6 @@ describe('the console in Chromium', () => {
     page = await context.newPage()
     page.setDefaultTimeout(10_000)
   }, 60_000)
-
-  // Each `shardline locate` starts a node process with tsx: seconds on a loaded machine.
-  let cli: Array<{ code: number | null, stdout: string, stderr: string }>
-  beforeAll(async () => {
-    if (reason === undefined) cli = await locates
-  }, 90_000)
 
   afterAll(async () => {
     await context?.close()
@@ -182,7 +164,6 @@ describe('the console in Chromium', () => {
 
   it.skipIf(reason !== undefined)('places keys where `shardline locate` does, MurmurHash3 and MD5 alike, and says which share a shard', async () => {
     const parse = (out: string): { hash: string, shard: string } => ({ hash: /hash\s+(\d+)/.exec(out)![1]!, shard: /shard\s+(shardId-\d+)/.exec(out)![1]! })
-    for (const r of cli) expect(r.code, r.stderr).toBe(0)
     const locate = async (keys: string[]): Promise<Map<string, { hash: string, shard: string }>> => {
       await page.fill('#locate-keys', keys.join('\n'))
       await page.click('#locate')
@@ -195,7 +176,7 @@ describe('the console in Chromium', () => {
     const placed = await locate(KEYS)
     expect(placed.size).toBe(KEYS.length)
     for (const [i, key] of KEYS.slice(0, 1).entries()) {
-      const fromCli = parse(cli[i]!.stdout)
+      const fromCli = parse(cli[i]!)
       expect(placed.get(key)!.hash).toBe(fromCli.hash)
       const open = shards.find((s) => s.sequenceNumberRange.endingSequenceNumber === undefined && BigInt(s.hashKeyRange.startingHashKey) <= BigInt(fromCli.hash) && BigInt(fromCli.hash) <= BigInt(s.hashKeyRange.endingHashKey))!
       expect(placed.get(key)!.shard).toBe(open.shardId)
@@ -216,7 +197,7 @@ describe('the console in Chromium', () => {
     await page.goto(`${base()}#/shards/${md5Stream}`)
     await page.waitForSelector('#lineage g[data-shard="shardId-000000000002"]', { state: 'attached' })
     const md5 = await locate(['carol'])
-    expect(md5.get('carol')).toEqual(parse(cli[1]!.stdout))
+    expect(md5.get('carol')).toEqual(parse(cli[1]!))
   }, 30_000)
 
   it.skipIf(reason !== undefined)('browses records as JSON and hex, and tails new ones live', async () => {
