@@ -236,7 +236,10 @@ describe('the console in Chromium', () => {
 
   it.skipIf(reason !== undefined)('shows consumers with live subscriptions and a lease table with owners, expiry and lag', async () => {
     const { streamDescription } = await t.client.describeStream({ streamName })
-    await t.client.registerStreamConsumer({ streamArn: streamDescription.streamArn, consumerName: 'dashboard' })
+    const { consumer } = await t.client.registerStreamConsumer({ streamArn: streamDescription.streamArn, consumerName: 'dashboard' })
+    // A live subscription: open once its first event has arrived.
+    const events = t.client.subscribeToShard({ consumerArn: consumer.consumerArn, shardId: 'shardId-000000000003', startingPosition: { type: 'LATEST' } })[Symbol.asyncIterator]()
+    await events.next()
     const leases = new LeaseClient({ endpoint: t.endpoint })
     const table = uniqueName('app')
     try {
@@ -249,6 +252,7 @@ describe('the console in Chromium', () => {
       await page.goto(`${base()}#/consumers/${streamName}`)
       await page.waitForSelector('#consumers tr[data-consumer="dashboard"]')
       expect(await page.locator('#consumers tr[data-consumer="dashboard"] td').nth(1).innerText()).toBe('ACTIVE')
+      await expect.poll(async () => await page.locator('#consumers tr[data-consumer="dashboard"] td').nth(3).innerText()).toBe('shardId-000000000003')
       await page.fill('#lease-table', table)
       await page.click('#lease-show')
       await page.waitForSelector('#leases tr[data-lease="shardId-000000000001"]')
@@ -260,8 +264,12 @@ describe('the console in Chromium', () => {
       expect(cells[5]).toMatch(/^\d+$/)
       expect(await page.locator('#leases tr[data-lease="shardId-000000000002"] td').nth(1).innerText()).toBe('unowned')
       await shot('consumers')
+      // The subscription's end shows too.
+      await events.return?.()
+      await expect.poll(async () => await page.locator('#consumers tr[data-consumer="dashboard"] td').nth(3).innerText(), { timeout: 10_000 }).toBe('–')
     } finally {
       leases.close()
+      await events.return?.()
     }
   }, 30_000)
 
