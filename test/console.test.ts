@@ -159,6 +159,14 @@ describe('the console in Chromium', () => {
     const children = shards.filter((s) => s.parentShardId === 'shardId-000000000000')
     expect(children.map((s) => s.shardId)).toEqual(['shardId-000000000002', 'shardId-000000000003'])
     expect(children[1]!.hashKeyRange.startingHashKey).toBe(((2n ** 128n / 2n) / 2n).toString())
+    // And the children merged back from the page: one shard with two parents.
+    await page.selectOption('#merge-shard', 'shardId-000000000002')
+    await page.selectOption('#merge-adjacent', 'shardId-000000000003')
+    await page.click('#merge')
+    await page.waitForSelector('#lineage g[data-shard="shardId-000000000004"][data-state="OPEN"]')
+    const merged = await page.locator('#lineage path.edge[data-to="shardId-000000000004"]').evaluateAll((paths) => paths.map((p) => p.getAttribute('data-from')))
+    expect(merged.sort()).toEqual(['shardId-000000000002', 'shardId-000000000003'])
+    expect(await page.locator('#lineage g[data-state="OPEN"]').count()).toBe(2)
     await shot('shard-map')
   }, 30_000)
 
@@ -238,7 +246,7 @@ describe('the console in Chromium', () => {
     const { streamDescription } = await t.client.describeStream({ streamName })
     const { consumer } = await t.client.registerStreamConsumer({ streamArn: streamDescription.streamArn, consumerName: 'dashboard' })
     // A live subscription: open once its first event has arrived.
-    const events = t.client.subscribeToShard({ consumerArn: consumer.consumerArn, shardId: 'shardId-000000000003', startingPosition: { type: 'LATEST' } })[Symbol.asyncIterator]()
+    const events = t.client.subscribeToShard({ consumerArn: consumer.consumerArn, shardId: 'shardId-000000000001', startingPosition: { type: 'LATEST' } })[Symbol.asyncIterator]()
     await events.next()
     const leases = new LeaseClient({ endpoint: t.endpoint })
     const table = uniqueName('app')
@@ -252,7 +260,7 @@ describe('the console in Chromium', () => {
       await page.goto(`${base()}#/consumers/${streamName}`)
       await page.waitForSelector('#consumers tr[data-consumer="dashboard"]')
       expect(await page.locator('#consumers tr[data-consumer="dashboard"] td').nth(1).innerText()).toBe('ACTIVE')
-      await expect.poll(async () => await page.locator('#consumers tr[data-consumer="dashboard"] td').nth(3).innerText()).toBe('shardId-000000000003')
+      await expect.poll(async () => await page.locator('#consumers tr[data-consumer="dashboard"] td').nth(3).innerText()).toBe('shardId-000000000001')
       await page.fill('#lease-table', table)
       await page.click('#lease-show')
       await page.waitForSelector('#leases tr[data-lease="shardId-000000000001"]')
