@@ -104,7 +104,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     }, config.host, config.grpcPort, log)
     const scope = contexts.defaultScope
     const routes = config.console
-      ? (app: Parameters<typeof registerConsole>[0]) => registerConsole(app, { scope, streams, consumers, leases, queues, store, clock: config.clock }, contexts)
+      ? (app: Parameters<typeof registerConsole>[0]) => registerConsole(app, { scope, streams, consumers, leases, queues, store, clock: config.clock })
       : undefined
     http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, queues: QUEUE_ACTIONS, keys, routes }, config.host, config.httpPort, log)
   } catch (err) {

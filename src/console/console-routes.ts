@@ -1,8 +1,8 @@
 /**
  * The web console's routes on the HTTP port. AWS clients only POST (and a browser's
  * preflight is an OPTIONS), so these GET routes collide with nothing; every other method
- * and path still reaches the AWS API's catch-all route. The one POST route is the SQS
- * bridge (sqs-bridge.ts), until the SQS HTTP API lands.
+ * and path still reaches the AWS API's catch-all route. The page calls Kinesis and SQS on
+ * `POST /`, as any client does.
  *
  * - `GET /console`: the page; `GET /console/assets/<file>`: its scripts and styles.
  * - `GET /console/events?stream=S&table=T`: server-sent events, one JSON snapshot a
@@ -14,13 +14,11 @@
  */
 import type { Server } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { ActionContexts } from '../actions/index.js'
 import { ServiceError, toServiceError } from '../errors.js'
 import { hashPartitionKey } from '../streams/hash-key.js'
 import { loadAssets } from './console-assets.js'
 import { buildFeed, TrafficSampler, type FeedQuery, type FeedServices } from './console-feed.js'
 import { PEEK_MAX, peekMessages } from './queue-peek.js'
-import { serveSqsBridge } from './sqs-bridge.js'
 
 /** How often open pages get a snapshot. */
 export const FEED_INTERVAL_MS = 1000
@@ -43,7 +41,7 @@ function streamOf (services: FeedServices, name: string | undefined): ReturnType
   return stream
 }
 
-export function registerConsole (app: FastifyInstance<Server>, services: FeedServices, contexts: ActionContexts): void {
+export function registerConsole (app: FastifyInstance<Server>, services: FeedServices): void {
   const assets = loadAssets()
   const sampler = new TrafficSampler()
   const pages = new Set<() => void>()
@@ -88,11 +86,6 @@ export function registerConsole (app: FastifyInstance<Server>, services: FeedSer
       sendError(reply, toServiceError(err))
       return reply
     }
-  })
-
-  app.post('/console/sqs', async (request, reply) => {
-    await serveSqsBridge(contexts.for(contexts.defaultScope), request, reply)
-    return reply
   })
 
   const tick = (): void => {

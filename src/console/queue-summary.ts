@@ -1,8 +1,8 @@
 /**
  * A queue as the console shows it: its exact counts (the numbers GetQueueAttributes
  * reports as ApproximateNumberOfMessages*), every attribute, its dead-letter links both
- * ways, and its move tasks. Read in-process until the SQS HTTP API lands, with the same
- * functions the actions use, so the page sees what an SQS client would.
+ * ways, and its move tasks, pushed with the feed. Read in-process with the same functions
+ * GetQueueAttributes uses, so the page sees the numbers an SQS client would.
  */
 import { renderAttributes, requestedNames } from '../actions/queues/queue-attributes.js'
 import type { MoveTaskState } from '../queues/queue-events.js'

@@ -1,9 +1,9 @@
 // How the page talks to the server: the public Kinesis JSON 1.1 API (same origin, `POST /`
-// with X-Amz-Target), SQS JSON 1.0 (the console's bridge until the HTTP port speaks SQS),
+// with X-Amz-Target), SQS JSON 1.0 (`POST /` with `X-Amz-Target: AmazonSQS.*`),
 // a few console-only reads, and the server-push feed.
 
-/** Where SQS JSON 1.0 requests go; becomes '/' once the SQS HTTP API is on main. */
-export const SQS_ENDPOINT = '/console/sqs'
+/** Where SQS JSON 1.0 requests go: the same port's `POST /`, as for any SQS client. */
+export const SQS_ENDPOINT = '/'
 
 export class ApiError extends Error {
   constructor (type, message) {
@@ -20,7 +20,7 @@ function amzDate () {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')
 }
 
-async function awsCall (endpoint, contentType, target, body) {
+async function awsCall (endpoint, service, contentType, target, body) {
   const date = amzDate()
   // Unsigned: without --auth the server reads only the credential's shape. The empty
   // region in the scope means the server's own region.
@@ -30,7 +30,7 @@ async function awsCall (endpoint, contentType, target, body) {
       'content-type': contentType,
       'x-amz-target': target,
       'x-amz-date': date,
-      authorization: `AWS4-HMAC-SHA256 Credential=console/${date.slice(0, 8)}//kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`
+      authorization: `AWS4-HMAC-SHA256 Credential=console/${date.slice(0, 8)}//${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`
     },
     body: JSON.stringify(body)
   })
@@ -49,11 +49,11 @@ async function answer (res) {
 }
 
 export function kinesis (operation, body = {}) {
-  return awsCall('/', 'application/x-amz-json-1.1', `Kinesis_20131202.${operation}`, body)
+  return awsCall('/', 'kinesis', 'application/x-amz-json-1.1', `Kinesis_20131202.${operation}`, body)
 }
 
 export function sqs (operation, body = {}) {
-  return awsCall(SQS_ENDPOINT, 'application/x-amz-json-1.0', `AmazonSQS.${operation}`, body)
+  return awsCall(SQS_ENDPOINT, 'sqs', 'application/x-amz-json-1.0', `AmazonSQS.${operation}`, body)
 }
 
 export async function consoleGet (path, params) {
