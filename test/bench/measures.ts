@@ -14,16 +14,17 @@ import { CONSUMER_MEASURES } from './consumer-measures.js'
 import { HTTP_MEASURES } from './http-measures.js'
 import { GrpcLoad, grpcFrame, messageType } from './grpc-load.js'
 import { PRODUCER_MEASURES } from './producer-measures.js'
+import { SQS_MEASURES } from './sqs-measures.js'
 
 export interface Target {
-  readonly op: '>=' | '<'
+  readonly op: '>=' | '<' | '<='
   readonly value: number
 }
 
 export interface RowSpec {
   readonly key: string
   readonly label: string
-  readonly unit: 'records/s' | 'ms' | 'MB' | 'x'
+  readonly unit: 'records/s' | 'messages/s' | 'ms' | 'MB' | 'x'
   readonly target?: Target
 }
 
@@ -259,4 +260,4 @@ const rss: Measure = {
   })
 }
 
-export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES, ...HTTP_MEASURES, ...PRODUCER_MEASURES, ...CONSUMER_MEASURES]
+export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES, ...HTTP_MEASURES, ...PRODUCER_MEASURES, ...CONSUMER_MEASURES, ...SQS_MEASURES]

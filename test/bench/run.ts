@@ -82,7 +82,8 @@ function targetText (row: RowSpec): string {
 
 function metText (row: RowSpec, value: number): string {
   if (row.target === undefined) return '-'
-  const met = row.target.op === '>=' ? value >= row.target.value : value < row.target.value
+  const { op, value: bound } = row.target
+  const met = op === '>=' ? value >= bound : op === '<=' ? value <= bound : value < bound
   return met ? 'yes' : 'NO'
 }
 
@@ -96,7 +97,9 @@ for (const measure of selected) {
   for (let run = 1; run <= runs; run++) results.push(await runOnce(measure, run))
   for (const row of measure.rows) {
     const values = results.map((r) => r[row.key]!)
-    const mid = median(values)
+    // NaN is a peer's failed run (its error was logged); the median is of the runs that measured.
+    const measured = values.filter((v) => !Number.isNaN(v))
+    const mid = measured.length === 0 ? Number.NaN : median(measured)
     rows.push({
       measure: row.label,
       median: formatValue(mid, row.unit),

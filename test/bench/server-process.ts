@@ -24,6 +24,8 @@ export interface ServerProcessOptions {
   readonly nodeArgs?: readonly string[]
   /** The checkout whose dist/src/cli/main.js is run (built); default this repository. Lets a change be compared A/B. */
   readonly serverRoot?: string
+  /** A data directory to serve (a restart); default a fresh one. Removed on stop either way. */
+  readonly dataDir?: string
 }
 
 export interface ServerProcess {
@@ -33,8 +35,8 @@ export interface ServerProcess {
   /** http://host:port of the AWS-compatible HTTP API. */
   readonly httpEndpoint: string
   readonly dataDir: string
-  /** SIGTERM, wait for the exit, remove the data directory. Idempotent. */
-  stop (): Promise<void>
+  /** SIGTERM (or `signal`), wait for the exit, remove the data directory unless `keepData`. Idempotent. */
+  stop (options?: { keepData?: boolean, signal?: NodeJS.Signals }): Promise<void>
 }
 
 function exited (child: ChildProcess): Promise<void> {
@@ -43,7 +45,7 @@ function exited (child: ChildProcess): Promise<void> {
 }
 
 export async function startServerProcess (options: ServerProcessOptions = {}): Promise<ServerProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'shardline-bench-'))
+  const dataDir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'shardline-bench-'))
   const args = [
     ...(options.nodeArgs ?? []),
     // The compiled server, as `npm start` runs it: no TypeScript loader in the measured process.
@@ -89,16 +91,16 @@ export async function startServerProcess (options: ServerProcessOptions = {}): P
     endpoint,
     httpEndpoint,
     dataDir,
-    stop () {
+    stop (how = {}) {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM')
+          child.kill(how.signal ?? 'SIGTERM')
           const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS)
           await gone
           clearTimeout(timer)
         }
-        if (child.exitCode !== 0 && stderr.trim() !== '') process.stderr.write(`server ${String(child.pid)} stderr:\n${stderr}\n`)
-        await rm(dataDir, { recursive: true, force: true })
+        if (child.exitCode !== 0 && how.signal !== 'SIGKILL' && stderr.trim() !== '') process.stderr.write(`server ${String(child.pid)} stderr:\n${stderr}\n`)
+        if (how.keepData !== true) await rm(dataDir, { recursive: true, force: true })
       })()
       return stopping
     }

@@ -25,6 +25,8 @@ const decimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maxim
 
 /** Rates and record counts read best whole; milliseconds and megabytes with two places. */
 export function formatValue (value: number, unit: string): string {
-  const text = unit === 'records/s' ? integer.format(value) : (unit === 'MB' && value >= 100 ? integer.format(value) : decimal.format(value))
+  // A peer that failed a measure (its error is in the progress log) has no figure.
+  if (Number.isNaN(value)) return 'failed'
+  const text = unit === 'records/s' || unit === 'messages/s' ? integer.format(value) : (unit === 'MB' && value >= 100 ? integer.format(value) : decimal.format(value))
   return `${text} ${unit}`
 }
