@@ -26,6 +26,7 @@ const SENDS_IN_FLIGHT = 32
 const CONSUMERS = 8
 const PRODUCER_BATCHES_IN_FLIGHT = 8
 const BACKLOG_BEFORE_CONSUMING = 5_000
+const BACKLOG_MAX_MS = 3_000
 const FIFO_GROUPS = 100
 const WAKES = 200
 const BIG_BACKLOG = 1_000_000
@@ -93,14 +94,14 @@ function consumeLoad (fifo: boolean): Load {
     const name = fifo ? `${queue}.fifo` : queue
     const url = await client.createQueue(name, fifo ? { FifoQueue: 'true' } : {})
     const sendCall = (n: number): Promise<number> => client.sendBatch(client.sendBatchBody(url, entries(n, fifo ? { run } : undefined)))
-    let sent = 0
-    await runLoad({ concurrency: PRODUCER_BATCHES_IN_FLIGHT, itemsPerCall: BATCH, durationMs: Infinity, maxItems: BACKLOG_BEFORE_CONSUMING, call: (n) => sendCall(n) })
-    sent += BACKLOG_BEFORE_CONSUMING
+    // Bounded in time too: moto stores about 30 messages/s, and would take minutes to fill it.
+    const backlog = await runLoad({ concurrency: PRODUCER_BATCHES_IN_FLIGHT, itemsPerCall: BATCH, durationMs: BACKLOG_MAX_MS, maxItems: BACKLOG_BEFORE_CONSUMING, call: (n) => sendCall(n) })
+    let sent = backlog.items
     const receiveBody = client.receiveBody(url, 10, 1, 60)
     const result = await timed(async () => {
       const started = performance.now()
       const deadline = started + LOAD_MS
-      let next = BACKLOG_BEFORE_CONSUMING / BATCH
+      let next = backlog.calls
       let deleted = 0
       const producer = async (): Promise<void> => {
         while (performance.now() < deadline) sent += await sendCall(next++)
