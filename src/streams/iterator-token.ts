@@ -43,10 +43,43 @@ export function encodeIterator (signer: TokenSigner, state: IteratorState): stri
   return signer.seal(payload, 'base64')
 }
 
+/**
+ * The layout shardline issued before AWS's: base64url of version u8 | stream id u32 |
+ * shard index u32 | position ms u64 | position counter u64 | issued-at ms u64, then the
+ * MAC. Still read, so iterators handed out just before an upgrade stay usable for the
+ * rest of their five minutes; the stream name is then the empty string.
+ */
+const LEGACY_PAYLOAD_BYTES = 33
+
+function decodeLegacyIterator (signer: TokenSigner, token: string): IteratorState | undefined {
+  const payload = signer.open(token, 'base64url')
+  if (payload === undefined || payload.byteLength !== LEGACY_PAYLOAD_BYTES || payload.readUInt8(0) !== VERSION) return undefined
+  return {
+    streamId: payload.readUInt32BE(1),
+    shard: payload.readUInt32BE(5),
+    position: { ts: readU64(payload, 9), counter: readU64(payload, 17) },
+    issuedAt: readU64(payload, 25),
+    streamName: ''
+  }
+}
+
+/** An iterator as the legacy layout wrote it (tests check that such iterators still read). */
+export function encodeLegacyIterator (signer: TokenSigner, state: Omit<IteratorState, 'streamName'>): string {
+  const payload = Buffer.allocUnsafe(LEGACY_PAYLOAD_BYTES)
+  payload.writeUInt8(VERSION, 0)
+  payload.writeUInt32BE(state.streamId, 1)
+  payload.writeUInt32BE(state.shard, 5)
+  writeU64(payload, state.position.ts, 9)
+  writeU64(payload, state.position.counter, 17)
+  writeU64(payload, state.issuedAt, 25)
+  return signer.seal(payload)
+}
+
 /** Undefined when the token was not issued by this server or was altered. */
 export function decodeIterator (signer: TokenSigner, token: string): IteratorState | undefined {
   const payload = signer.open(token, 'base64')
-  if (payload === undefined || payload.byteLength < FIXED_BYTES || payload.compare(HEADER, 0, HEADER.byteLength, 0, HEADER.byteLength) !== 0) return undefined
+  if (payload === undefined) return decodeLegacyIterator(signer, token)
+  if (payload.byteLength < FIXED_BYTES || payload.compare(HEADER, 0, HEADER.byteLength, 0, HEADER.byteLength) !== 0) return undefined
   const at = HEADER.byteLength
   if (payload.readUInt8(at) !== VERSION) return undefined
   const nameBytes = payload.readUInt8(at + 33)

@@ -115,7 +115,7 @@ export class RecordReader {
     const stream = found !== undefined && this.registry.isLive(found, 'readable') ? found : undefined
     const shard = stream?.shards.get(state.shard)
     if (stream === undefined || shard === undefined) {
-      throw new ServiceError('SHARD_NOT_FOUND', `Shard ${formatShardId(state.shard)} in stream ${state.streamName} under account ${found?.scope.accountId ?? accountId} does not exist`)
+      throw new ServiceError('SHARD_NOT_FOUND', `Shard ${formatShardId(state.shard)} in stream ${state.streamName === '' ? found?.name ?? '' : state.streamName} under account ${found?.scope.accountId ?? accountId} does not exist`)
     }
     // Internal streams are not Kinesis streams: no Kinesis limit applies to reading them.
     const limited = this.config.limits === 'aws' && !stream.internal

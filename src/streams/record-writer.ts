@@ -7,6 +7,7 @@ import { ServiceError } from '../errors.js'
 import type { ShardPosition } from '../storage/record-key.js'
 import type { Store, WriteBatch } from '../storage/store.js'
 import { hashPartitionKey, parseHashKey } from './hash-key.js'
+import { parseLegacySequenceNumber } from './legacy-sequence-number.js'
 import { parseSequenceNumber } from './sequence-number.js'
 import type { Shard, ShardCommit, Stream } from './stream-model.js'
 
@@ -182,11 +183,13 @@ export class RecordWriter {
 
   /**
    * AWS accepts any valid sequence number that is not from the future, whoever issued
-   * it, and refuses anything else.
+   * it, and refuses anything else. A number of shardline's legacy layout, which a
+   * producer may have kept, is below every number issued now, so it too needs no effect.
    */
   private checkOrdering (stream: Stream, sequenceNumber: string, now: number): void {
     const parts = parseSequenceNumber(sequenceNumber)
-    if (parts === undefined || parts.seconds * 1000 > now) {
+    const arrivalMs = parts === undefined ? parseLegacySequenceNumber(sequenceNumber)?.position.ts : parts.seconds * 1000
+    if (arrivalMs === undefined || arrivalMs > now) {
       throw new ServiceError('INVALID_SEQUENCE_NUMBER', `ExclusiveMinimumSequenceNumber ${sequenceNumber} used in PutRecord on stream ${stream.name} under account ${stream.scope.accountId} is invalid.`)
     }
   }

@@ -5,6 +5,7 @@
 import { ServiceError } from '../errors.js'
 import { positionAfter, type ShardPosition } from '../storage/record-key.js'
 import type { Store } from '../storage/store.js'
+import { parseLegacySequenceNumber } from './legacy-sequence-number.js'
 import { parseSequenceNumber } from './sequence-number.js'
 import { awsShardId, type Shard, type Stream } from './stream-model.js'
 
@@ -55,11 +56,30 @@ export class StartPositions {
         return { ts: Math.max(0, timestamp), counter: 0 }
       default: {
         if (!hasSequenceNumber) throw mustEither(type, false)
+        const legacy = this.legacyPosition(stream, shard, sequenceNumber, operation)
+        if (legacy !== undefined) return type === 'AT_SEQUENCE_NUMBER' ? legacy : positionAfter(legacy)
         const counter = this.checked(stream, shard, sequenceNumber, operation)
         const at = type === 'AT_SEQUENCE_NUMBER' ? counter.value : counter.value + 1
         return await this.positionOf(stream, shard, at, counter.seconds)
       }
     }
+  }
+
+  /**
+   * The storage position a number of shardline's legacy layout names (checkpoints and
+   * positions kept from before AWS's layout), checked against the shard as a current
+   * number is; undefined when the number is not of that layout.
+   */
+  private legacyPosition (stream: Stream, shard: Shard, text: string, operation: string): ShardPosition | undefined {
+    const parts = parseLegacySequenceNumber(text)
+    if (parts === undefined) return undefined
+    if (parts.shardIndex !== shard.index) {
+      throw new ServiceError('INVALID_SEQUENCE_NUMBER', `Invalid StartingSequenceNumber. It encodes ${awsShardId(parts.shardIndex)}, while it was used in a call to a shard with ${shard.id}`)
+    }
+    if (parts.generation !== shard.doc.generation) {
+      throw new ServiceError('INVALID_SEQUENCE_NUMBER', `StartingSequenceNumber ${text} used in ${operation} on shard ${shard.id} in stream ${stream.name} under account ${stream.scope.accountId} is invalid because it did not come from this stream.`)
+    }
+    return parts.position
   }
 
   /** The counter and arrival second of a sequence number of this shard; AWS's errors otherwise. */
