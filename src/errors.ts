@@ -245,6 +245,13 @@ export const ERROR_CODES = {
     retriable: false,
     description: 'The stream is a queue\'s internal stream: it can be listed, described and read, never written, resharded, retagged or deleted through the stream API.'
   },
+  RESOURCE_ACCESS_DENIED: {
+    awsType: 'AccessDeniedException',
+    grpcStatus: GrpcStatus.PERMISSION_DENIED,
+    httpStatus: 400,
+    retriable: false,
+    description: 'The stream or consumer belongs to another account, and its resource policy (PutResourcePolicy) does not allow the caller\'s account this action.'
+  },
   QUEUE_NOT_FOUND: {
     awsType: 'QueueDoesNotExist',
     queryCode: 'AWS.SimpleQueueService.NonExistentQueue',

@@ -75,7 +75,7 @@ describe('over gRPC, the region and account come from metadata', () => {
     }
   })
 
-  it('answers an ARN of another region with STREAM_NOT_FOUND, and finds another account\'s stream by its ARN', async () => {
+  it('answers an ARN of another region with STREAM_NOT_FOUND, and another account\'s stream by its ARN with RESOURCE_ACCESS_DENIED', async () => {
     const streamName = uniqueName('by-arn')
     await west.createStream({ streamName, shardCount: 1 })
     const westArn = `arn:aws:kinesis:eu-west-1:000000000000:stream/${streamName}`
@@ -86,10 +86,93 @@ describe('over gRPC, the region and account come from metadata', () => {
     await other.createStream({ streamName, shardCount: 1 })
     const otherArn = `arn:aws:kinesis:us-east-1:111122223333:stream/${streamName}`
     expect((await other.describeStreamSummary({ streamName })).streamDescriptionSummary.streamArn).toBe(otherArn)
-    // The ARN names the account, so a caller of another account reaches it (AWS: through
-    // a resource policy); by name alone, the caller's own account is searched.
-    expect((await east.describeStreamSummary({ streamArn: otherArn })).streamDescriptionSummary.streamArn).toBe(otherArn)
+    // The ARN names the account, but without a resource policy allowing it, a caller of
+    // another account is refused, as AWS refuses it; by name alone, the caller's own
+    // account is searched.
+    const denied = await expectCode(east.describeStreamSummary({ streamArn: otherArn }), 'RESOURCE_ACCESS_DENIED')
+    expect(denied.awsType).toBe('AccessDeniedException')
+    expect(denied.message).toBe(`User: arn:aws:iam::000000000000:root is not authorized to perform: kinesis:DescribeStreamSummary on resource: ${otherArn} because no resource-based policy allows the kinesis:DescribeStreamSummary action`)
     await expectCode(east.describeStreamSummary({ streamName }), 'STREAM_NOT_FOUND')
+    // A stream of another account that does not exist is not found, as one of the caller's own.
+    await expectCode(east.describeStreamSummary({ streamArn: `arn:aws:kinesis:us-east-1:111122223333:stream/${uniqueName('none')}` }), 'STREAM_NOT_FOUND')
+  })
+
+  describe('another account\'s stream, shared by its resource policy', () => {
+    const policy = (statements: unknown[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements })
+    const allow = (principal: string, action: string | string[], resource: string): unknown => ({ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: resource })
+
+    async function sharedStream (): Promise<{ streamName: string, streamArn: string }> {
+      const streamName = uniqueName('shared')
+      await other.createStream({ streamName, shardCount: 1 })
+      return { streamName, streamArn: `arn:aws:kinesis:us-east-1:111122223333:stream/${streamName}` }
+    }
+
+    it('serves exactly the actions the policy allows the caller\'s account, and nothing once it is deleted', async () => {
+      const { streamArn } = await sharedStream()
+      await other.putRecord({ streamArn, partitionKey: 'k', data: 'shared' })
+      await other.putResourcePolicy({
+        resourceArn: streamArn,
+        policy: policy([allow('arn:aws:iam::000000000000:root', ['kinesis:DescribeStreamSummary', 'kinesis:Get*', 'kinesis:ListShards'], streamArn)])
+      })
+      expect((await east.describeStreamSummary({ streamArn })).streamDescriptionSummary.streamArn).toBe(streamArn)
+      const { shardIterator } = await east.getShardIterator({ streamArn, shardId: 'shardId-000000000000', shardIteratorType: 'TRIM_HORIZON' })
+      expect((await east.getRecords({ shardIterator: shardIterator!, streamArn })).records.map((r) => text(r.data))).toEqual(['shared'])
+      // Not allowed: writing, and another account than the one the policy names.
+      const write = await expectCode(east.putRecord({ streamArn, partitionKey: 'k', data: 'x' }), 'RESOURCE_ACCESS_DENIED')
+      expect(write.message).toContain('kinesis:PutRecord on resource')
+      const third = new StreamClient({ endpoint: server.endpoint, accountId: '444455556666' })
+      try {
+        await expectCode(third.describeStreamSummary({ streamArn }), 'RESOURCE_ACCESS_DENIED')
+        // An iterator handed to another account reads only as the policy allows.
+        await expectCode(third.getRecords({ shardIterator: shardIterator! }), 'RESOURCE_ACCESS_DENIED')
+      } finally {
+        third.close()
+      }
+      // The policy operations are the owner's alone, whatever the policy says.
+      await expectCode(east.getResourcePolicy({ resourceArn: streamArn }), 'RESOURCE_ACCESS_DENIED')
+      await other.deleteResourcePolicy({ resourceArn: streamArn })
+      await expectCode(east.describeStreamSummary({ streamArn }), 'RESOURCE_ACCESS_DENIED')
+      await expectCode(east.getRecords({ shardIterator: shardIterator! }), 'RESOURCE_ACCESS_DENIED')
+    })
+
+    it('lets an explicit Deny win, matches a bare account id and wildcards, and ignores statements with a Condition', async () => {
+      const { streamArn } = await sharedStream()
+      await other.putResourcePolicy({
+        resourceArn: streamArn,
+        policy: policy([
+          allow('000000000000', 'kinesis:*', 'arn:aws:kinesis:us-east-1:111122223333:stream/shared-*'),
+          { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kinesis:PutRecords', Resource: streamArn },
+          { ...(allow('*', 'kinesis:ListShards', streamArn) as object), Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } } }
+        ])
+      })
+      expect((await east.putRecord({ streamArn, partitionKey: 'k', data: 'allowed' })).shardId).toBe('shardId-000000000000')
+      const denied = await expectCode(east.putRecords({ streamArn, records: [{ partitionKey: 'k', data: 'x' }] }), 'RESOURCE_ACCESS_DENIED')
+      expect(denied.message).toContain('with an explicit deny in a resource-based policy')
+      const third = new StreamClient({ endpoint: server.endpoint, accountId: '444455556666' })
+      try {
+        await expectCode(third.listShards({ streamArn }), 'RESOURCE_ACCESS_DENIED')
+      } finally {
+        third.close()
+      }
+    })
+
+    it('checks a consumer ARN against the consumer\'s own policy', async () => {
+      const { streamArn } = await sharedStream()
+      const { consumer } = await other.registerStreamConsumer({ streamArn, consumerName: 'shared-app' })
+      await expectCode(east.describeStreamConsumer({ consumerArn: consumer.consumerArn }), 'RESOURCE_ACCESS_DENIED')
+      // The stream's policy does not cover the consumer; the consumer's does.
+      await other.putResourcePolicy({ resourceArn: streamArn, policy: policy([allow('000000000000', 'kinesis:*', '*')]) })
+      await expectCode(east.describeStreamConsumer({ consumerArn: consumer.consumerArn }), 'RESOURCE_ACCESS_DENIED')
+      await other.putResourcePolicy({ resourceArn: consumer.consumerArn, policy: policy([allow('000000000000', 'kinesis:DescribeStreamConsumer', consumer.consumerArn)]) })
+      expect((await east.describeStreamConsumer({ consumerArn: consumer.consumerArn })).consumerDescription.consumerName).toBe('shared-app')
+    })
+
+    it('refuses an iterator of another region\'s stream as invalid', async () => {
+      const streamName = uniqueName('regional')
+      await west.createStream({ streamName, shardCount: 1 })
+      const { shardIterator } = await west.getShardIterator({ streamName, shardId: 'shardId-000000000000', shardIteratorType: 'TRIM_HORIZON' })
+      await expectCode(east.getRecords({ shardIterator: shardIterator! }), 'INVALID_ITERATOR')
+    })
   })
 
   it('gives consumers the ARN of their stream\'s region and account', async () => {
@@ -161,8 +244,8 @@ describe('over HTTP, the region is the SigV4 credential scope\'s', () => {
       expect(eastSummary.OpenShardCount).toBe(1)
       const eastIterator = (await east.send(new GetShardIteratorCommand({ StreamName, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator
       expect((await east.send(new GetRecordsCommand({ ShardIterator: eastIterator }))).Records).toEqual([])
-      // A GetRecords in the east with an iterator of the west stream reads the stream it names.
-      expect((await east.send(new GetRecordsCommand({ ShardIterator }))).Records?.map((r) => text(r.Data))).toEqual(['west only'])
+      // An iterator of the west stream is no iterator of the east endpoint: it reads nothing there.
+      await expectAwsError(east.send(new GetRecordsCommand({ ShardIterator })), 'InvalidArgumentException', /Invalid ShardIterator/)
       expect((await east.send(new ListStreamsCommand({}))).StreamNames).toContain(StreamName)
     } finally {
       east.destroy()
@@ -180,6 +263,9 @@ describe('over HTTP, the region is the SigV4 credential scope\'s', () => {
       const plain = sdkClient(server.server.httpPort, 'http1')
       try {
         await expectAwsError(plain.send(new DescribeStreamSummaryCommand({ StreamName })), 'ResourceNotFoundException', /account 000000000000/)
+        // By ARN, the other account's stream is refused as AWS refuses it: 400, AccessDeniedException.
+        const denied = await expectAwsError(plain.send(new DescribeStreamSummaryCommand({ StreamARN: summary.StreamARN })), 'AccessDeniedException', /not authorized to perform: kinesis:DescribeStreamSummary/)
+        expect(denied.$metadata?.httpStatusCode).toBe(400)
       } finally {
         plain.destroy()
       }

@@ -7,6 +7,7 @@ import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
 import type { Scope } from '../scope.js'
 import type { ConsumerDoc, Stream } from './stream-model.js'
+import { authorize } from './resource-policy.js'
 import { FANOUT_BYTES_PER_SECOND } from './subscription.js'
 import { TokenBucket } from './token-bucket.js'
 import type { StreamRegistry } from './stream-registry.js'
@@ -74,8 +75,12 @@ export class ConsumerRegistry {
     return { stream, consumer, arn: this.arnOf(stream, consumer) }
   }
 
-  /** Finds a consumer by ARN, or by stream ARN and name (both forms may be given if they agree). */
-  resolve (scope: Scope, ref: ConsumerRef): ResolvedConsumer {
+  /**
+   * Finds a consumer by ARN, or by stream ARN and name (both forms may be given if they
+   * agree), for the operation `action`. A consumer ARN of another account needs the
+   * consumer's policy to allow the caller; a stream ARN, the stream's.
+   */
+  resolve (scope: Scope, ref: ConsumerRef, action: string): ResolvedConsumer {
     const { consumer_arn: arn, stream_arn: streamArn, consumer_name: name } = ref
     if (arn !== undefined && arn !== '') {
       const match = /^(.*)\/consumer\/([^/:]+):(\d+)$/.exec(arn)
@@ -84,12 +89,13 @@ export class ConsumerRegistry {
       if (stream === undefined || consumer === undefined || (name !== undefined && name !== '' && name !== consumer.name) || (streamArn !== undefined && streamArn !== '' && streamArn !== stream.arn)) {
         throw new ServiceError('CONSUMER_NOT_FOUND', `Consumer ${arn} not found.`)
       }
+      if (stream.scope !== scope) authorize(scope, stream.scope.accountId, action, arn, consumer.policy)
       return { stream, consumer, arn }
     }
     if (streamArn === undefined || streamArn === '' || name === undefined || name === '') {
       throw new ServiceError('VALIDATION_FAILED', 'Name the consumer with consumer_arn, or with both stream_arn and consumer_name.')
     }
-    const stream = this.streams.require(scope, { stream_arn: streamArn }, 'any')
+    const stream = this.streams.require(scope, { stream_arn: streamArn }, 'any', action)
     const consumer = this.list(stream).find((c) => c.name === name)
     if (consumer === undefined) throw new ServiceError('CONSUMER_NOT_FOUND', `Consumer ${name} under stream ${stream.name} not found.`)
     return { stream, consumer, arn: this.arnOf(stream, consumer) }
@@ -155,9 +161,10 @@ export class ConsumerRegistry {
     this.endSubscriptions('', new ServiceError('SHUTTING_DOWN', 'The server is shutting down; subscribe again once it is back.'))
   }
 
+  /** The stream a consumer ARN's stream part names, in whatever account, without checking access. */
   private findStream (scope: Scope, streamArn: string): Stream | undefined {
     try {
-      return this.streams.require(scope, { stream_arn: streamArn }, 'any')
+      return this.streams.find(scope, { stream_arn: streamArn })
     } catch {
       return undefined
     }

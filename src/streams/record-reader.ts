@@ -3,9 +3,11 @@
  */
 import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
+import type { Scope } from '../scope.js'
 import { comparePositions, positionAfter, type ShardPosition } from '../storage/record-key.js'
 import type { Store, StoredRecord } from '../storage/store.js'
 import { labelsOf, type RecordLabels } from './encryption.js'
+import { authorize } from './resource-policy.js'
 import { decodeIterator, encodeIterator } from './iterator-token.js'
 import { MAX_RECORD_BYTES, ReadAhead, recordBytes, type PageRenderer, type PrefetchedPage } from './read-ahead.js'
 import { StartPositions, type IteratorRequest } from './start-position.js'
@@ -100,14 +102,23 @@ export class RecordReader {
     return this.positions.of(stream, shard, request, this.config.clock(), operation)
   }
 
-  async getRecords (token: string, limit: number, accountId: string, streamArn?: string, renderer?: PageRenderer): Promise<RecordsPage> {
+  /**
+   * GetRecords for a caller of `caller`. An iterator names its stream by id, whatever the
+   * account and region: one of another region's stream is no iterator this regional
+   * endpoint issued, and one of another account's stream reads only as that stream's
+   * policy allows (the same check as for an ARN).
+   */
+  async getRecords (token: string, limit: number, caller: Scope, streamArn?: string, renderer?: PageRenderer): Promise<RecordsPage> {
     const now = this.config.clock()
     const state = decodeIterator(this.signer, token)
-    if (state === undefined) throw new ServiceError('INVALID_ITERATOR', 'Invalid ShardIterator.')
+    const owner = state === undefined ? undefined : this.registry.findById(state.streamId)
+    if (state === undefined || (owner !== undefined && owner.scope.region !== caller.region)) throw new ServiceError('INVALID_ITERATOR', 'Invalid ShardIterator.')
+    const accountId = caller.accountId
+    if (owner !== undefined && owner.scope !== caller) authorize(caller, owner.scope.accountId, 'GetRecords', owner.arn, owner.doc.policy)
     if (now - state.issuedAt > this.config.iteratorTtlMs) {
       throw new ServiceError('ITERATOR_EXPIRED', `Iterator expired. The iterator was created at time ${javaDate(state.issuedAt)} while right now it is ${javaDate(now)} which is further in the future than the tolerated delay of ${this.config.iteratorTtlMs} milliseconds.`)
     }
-    const found = this.registry.findById(state.streamId)
+    const found = owner
     if (found !== undefined && streamArn !== undefined && streamArn !== '' && streamArn !== found.arn) {
       throw new ServiceError('STREAM_NOT_FOUND', `Stream ${streamArn} under account ${accountId} not found: the shard iterator belongs to stream ${found.arn}.`)
     }

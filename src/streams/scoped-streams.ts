@@ -12,9 +12,13 @@ import { streamArn } from './stream-registry.js'
 export class ScopedStreams {
   constructor (private readonly registry: StreamRegistry, readonly scope: Scope) {}
 
-  /** Resolves a stream from a name and/or ARN and checks that its state allows the call. */
-  require (ref: StreamRef, rule: StatusRule): Stream {
-    return this.registry.require(this.scope, ref, rule)
+  /**
+   * Resolves a stream from a name and/or ARN for the operation `action` (its AWS name:
+   * another account's stream needs its policy to allow it), and checks that its state
+   * allows the call.
+   */
+  require (ref: StreamRef, rule: StatusRule, action: string): Stream {
+    return this.registry.require(this.scope, ref, rule, action)
   }
 
   /** Checks that a stream found earlier still exists and that its state allows the call. */

@@ -10,6 +10,7 @@ import { scopeOf, type Scope } from '../scope.js'
 import type { Store, WriteBatch } from '../storage/store.js'
 import { evenHashRanges, type PartitionHash } from './hash-key.js'
 import { INTERNAL_STREAM_PREFIXES, isInternalStreamName } from './internal-streams.js'
+import { authorize } from './resource-policy.js'
 import { ScopedStreams } from './scoped-streams.js'
 import { Shard, Stream, type ShardDoc, type StreamDoc, type StreamMode, type StreamStatus } from './stream-model.js'
 
@@ -150,14 +151,30 @@ export class StreamRegistry {
     return this.byId.get(id)
   }
 
-  /** Resolves a stream from a name and/or ARN and checks that its state allows the call. */
-  require (scope: Scope, ref: StreamRef, rule: StatusRule): Stream {
+  /**
+   * Resolves a stream from a name and/or ARN for the operation `action` (its AWS name),
+   * and checks that its state allows the call. Every stream an ARN names passes here, so
+   * this is where another account's stream is refused unless its policy allows the
+   * caller (resource-policy.ts), before its state is told. A missing stream of another
+   * account is ResourceNotFoundException, as for one of the caller's own.
+   */
+  require (scope: Scope, ref: StreamRef, rule: StatusRule, action: string): Stream {
     const { scope: owner, name } = this.resolve(scope, ref)
     const stream = this.byKey.get(`${owner.key}/${name}`)
     if (stream === undefined) {
       throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${owner.accountId} not found.`)
     }
+    if (owner !== scope) authorize(scope, owner.accountId, action, stream.arn, stream.doc.policy)
     return this.checkState(stream, rule)
+  }
+
+  /**
+   * The stream a name or ARN names, in whatever account, without checking access: for
+   * the consumer registry, which checks a consumer ARN against the consumer's policy.
+   */
+  find (scope: Scope, ref: StreamRef): Stream | undefined {
+    const { scope: owner, name } = this.resolve(scope, ref)
+    return this.byKey.get(`${owner.key}/${name}`)
   }
 
   /** Checks that a stream found earlier (by an iterator, say) still exists and that its state allows the call. */
@@ -186,8 +203,8 @@ export class StreamRegistry {
   /**
    * The scope and name a reference names. An ARN names its own account, which may be
    * another than the caller's (AWS lets resource policies share a stream across
-   * accounts; shardline keeps policies but does not enforce them), and must name the
-   * caller's region: a regional endpoint only knows its own region's streams.
+   * accounts; `require` enforces them), and must name the caller's region: a regional
+   * endpoint only knows its own region's streams.
    */
   private resolve (scope: Scope, ref: StreamRef): { scope: Scope, name: string } {
     const { stream_name: name, stream_arn: arn } = ref

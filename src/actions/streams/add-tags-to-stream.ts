@@ -12,7 +12,7 @@ export const addTagsToStream = defineAction({
     tags: TagMap(10, 1)
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'mutable')
+    const stream = ctx.streams.require(input, 'mutable', 'AddTagsToStream')
     const keys = Object.keys(input.tags)
     const failed = `Failed to add tags to stream ${stream.name} under account ${stream.scope.accountId}`
     rejectReservedTagKeys(keys)

@@ -10,7 +10,7 @@ export const deleteStream = defineAction({
   }),
   async handle (ctx, input) {
     // As AWS, a stream may be deleted in any state, while it is being created included.
-    const stream = ctx.streams.require(input, 'deletable')
+    const stream = ctx.streams.require(input, 'deletable', 'DeleteStream')
     if (stream.doc.status === 'DELETING') return {}
     const consumers = ctx.consumers.list(stream).length
     if (consumers > 0 && input.enforce_consumer_deletion !== true) {

@@ -11,7 +11,7 @@ export const deregisterStreamConsumer = defineAction({
     consumer_arn: Type.Optional(ConsumerArn)
   }),
   async handle (ctx, input) {
-    await ctx.consumers.deregister(ctx.consumers.resolve(ctx.scope, input))
+    await ctx.consumers.deregister(ctx.consumers.resolve(ctx.scope, input, 'DeregisterStreamConsumer'))
     return {}
   }
 })

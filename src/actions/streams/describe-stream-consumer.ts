@@ -11,7 +11,7 @@ export const describeStreamConsumer = defineAction({
     consumer_arn: Type.Optional(ConsumerArn)
   }),
   async handle (ctx, input) {
-    const { stream, consumer } = ctx.consumers.resolve(ctx.scope, input)
+    const { stream, consumer } = ctx.consumers.resolve(ctx.scope, input, 'DescribeStreamConsumer')
     return { consumer_description: consumerShape(ctx.consumers, stream, consumer, true) }
   }
 })

@@ -7,7 +7,7 @@ export const describeStreamSummary = defineAction({
   name: 'DescribeStreamSummary',
   input: StreamRefInput({}),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'any')
+    const stream = ctx.streams.require(input, 'any', 'DescribeStreamSummary')
     return {
       stream_description_summary: {
         stream_name: stream.name,

@@ -10,7 +10,7 @@ export const describeStream = defineAction({
     exclusive_start_shard_id: Type.Optional(ShardId)
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'any')
+    const stream = ctx.streams.require(input, 'any', 'DescribeStream')
     // AWS lists no shards while a stream is being created or deleted.
     const shards = stream.doc.status === 'CREATING' || stream.doc.status === 'DELETING' ? [] : shardsAfter(stream, input.exclusive_start_shard_id)
     const page = shards.slice(0, input.limit ?? 100)

@@ -20,7 +20,7 @@ function monitoringAction (name: string, enable: boolean) {
     name,
     input,
     async handle (ctx, request) {
-      const stream = ctx.streams.require(request, 'mutable')
+      const stream = ctx.streams.require(request, 'mutable', name)
       const named = new Set<string>(request.shard_level_metrics)
       const current = stream.doc.shardLevelMetrics ?? []
       const touched = (metric: ShardLevelMetric): boolean => named.has('ALL') || named.has(metric)

@@ -12,7 +12,7 @@ export const getRecords = defineAction({
     stream_arn: Type.Optional(StreamArn)
   }),
   async handle (ctx, input) {
-    const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, ctx.scope.accountId, input.stream_arn, ctx.pageRenderer)
+    const page = await ctx.reader.getRecords(input.shard_iterator, input.limit ?? 10_000, ctx.scope, input.stream_arn, ctx.pageRenderer)
     let records: unknown[]
     if (page.rendered === undefined) {
       const { labels, sequenceNumbers } = page

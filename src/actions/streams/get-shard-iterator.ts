@@ -13,7 +13,7 @@ export const getShardIterator = defineAction({
     timestamp: Type.Optional(Timestamp)
   }),
   async handle (ctx, input) {
-    const { stream, shard } = readableShard(ctx, input, input.shard_id)
+    const { stream, shard } = readableShard(ctx, input, input.shard_id, 'GetShardIterator')
     return {
       shard_iterator: await ctx.reader.iterator(stream, shard, {
         type: input.shard_iterator_type,

@@ -94,7 +94,7 @@ export const listShards = defineAction({
       }
       list = continuation(ctx, input.next_token, now)
     } else {
-      const stream = ctx.streams.require(input, 'any')
+      const stream = ctx.streams.require(input, 'any', 'ListShards')
       if (input.stream_creation_timestamp !== undefined && input.stream_creation_timestamp !== stream.doc.createdAt) {
         throw new ServiceError('STREAM_NOT_FOUND', `Stream ${stream.name} was not created at ${input.stream_creation_timestamp}.`)
       }

@@ -16,7 +16,7 @@ export const listStreamConsumers = defineAction({
   }),
   async handle (ctx, input) {
     const now = ctx.config.clock()
-    const stream = ctx.streams.require(input, 'any')
+    const stream = ctx.streams.require(input, 'any', 'ListStreamConsumers')
     if (input.stream_creation_timestamp !== undefined && input.stream_creation_timestamp !== stream.doc.createdAt) {
       throw new ServiceError('STREAM_NOT_FOUND', `Stream ${stream.name} was not created at ${input.stream_creation_timestamp}.`)
     }

@@ -9,7 +9,7 @@ export const listTagsForStream = defineAction({
     exclusive_start_tag_key: Type.Optional(TagKey)
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'any')
+    const stream = ctx.streams.require(input, 'any', 'ListTagsForStream')
     const start = input.exclusive_start_tag_key
     const tags = Object.entries(stream.doc.tags)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -13,7 +13,7 @@ export const mergeShards = defineAction({
   }),
   async handle (ctx, input) {
     const indexes = [shardIndexOf(ctx, input, input.shard_to_merge), shardIndexOf(ctx, input, input.adjacent_shard_to_merge)] as const
-    const stream = ctx.streams.require(input, 'mutable')
+    const stream = ctx.streams.require(input, 'mutable', 'MergeShards')
     checkReshardable(stream, 'MergeShards')
     const shard = openShardOf(stream, indexes[0])
     const neighbour = openShardOf(stream, indexes[1])

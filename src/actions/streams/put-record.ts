@@ -14,7 +14,7 @@ export const putRecord = defineAction({
     data: RecordData
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'writable')
+    const stream = ctx.streams.require(input, 'writable', 'PutRecord')
     const bytes = checkRecordSize(input.partition_key, input.data, undefined, stream.maxRecordBytes)
     // The record arrives at `now` (or at its shard's last arrival, if later), and a change
     // of encryption takes effect after every arrival so far (encryption.ts): this is the

@@ -22,7 +22,7 @@ export const putRecords = defineAction({
     }, { javaName: RECORD_ENTRY_JAVA_NAME }), { minItems: 1, maxItems: 500 })
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'writable')
+    const stream = ctx.streams.require(input, 'writable', 'PutRecords')
     const max = stream.maxRecordBytes
     const sizes = input.records.map((r, i) => checkRecordSize(r.partition_key, r.data, i, max))
     const total = sizes.reduce((sum, bytes) => sum + bytes, 0)

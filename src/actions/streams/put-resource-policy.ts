@@ -24,7 +24,7 @@ export const putResourcePolicy = defineAction({
     policy: Type.String()
   }),
   async handle (ctx, input) {
-    const resource = resolveResource(ctx, input.resource_arn, true)
+    const resource = resolveResource(ctx, input.resource_arn, true, 'PutResourcePolicy')
     checkPolicy(input.policy)
     resource.state.policy = input.policy
     await ctx.streams.save(resource.stream)

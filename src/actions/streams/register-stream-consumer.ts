@@ -12,7 +12,7 @@ export const registerStreamConsumer = defineAction({
     tags: Type.Optional(TagMap(200, 1))
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'subscribable')
+    const stream = ctx.streams.require(input, 'subscribable', 'RegisterStreamConsumer')
     let tags: Record<string, string> | undefined
     if (input.tags !== undefined) {
       checkTags(input.tags)

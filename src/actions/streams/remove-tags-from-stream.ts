@@ -8,7 +8,7 @@ export const removeTagsFromStream = defineAction({
     tag_keys: TagKeyList(10)
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'mutable')
+    const stream = ctx.streams.require(input, 'mutable', 'RemoveTagsFromStream')
     checkTagCharacters(input.tag_keys, `Failed to remove tags from stream ${stream.name} under account ${stream.scope.accountId}`)
     const tags = { ...stream.doc.tags }
     for (const key of input.tag_keys) delete tags[key]

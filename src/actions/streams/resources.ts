@@ -24,15 +24,16 @@ export interface Resource {
 const CONSUMER_ARN = /\/consumer\/[^/:]+:\d+$/
 
 /**
- * Resolves a stream or consumer ARN. `mutable` asks, as the stream operations do, for an
- * ACTIVE stream (RESOURCE_IN_USE otherwise), and a consumer that is not being deregistered.
+ * Resolves a stream or consumer ARN for the operation `action`. `mutable` asks, as the
+ * stream operations do, for an ACTIVE stream (RESOURCE_IN_USE otherwise), and a consumer
+ * that is not being deregistered.
  */
-export function resolveResource (ctx: ActionContext, arn: string, mutable: boolean): Resource {
+export function resolveResource (ctx: ActionContext, arn: string, mutable: boolean, action: string): Resource {
   if (!CONSUMER_ARN.test(arn)) {
-    const stream = ctx.streams.require({ stream_arn: arn }, mutable ? 'mutable' : 'any')
+    const stream = ctx.streams.require({ stream_arn: arn }, mutable ? 'mutable' : 'any', action)
     return { stream, state: stream.doc, description: `stream ${stream.name}` }
   }
-  const { stream, consumer } = ctx.consumers.resolve(ctx.scope, { consumer_arn: arn })
+  const { stream, consumer } = ctx.consumers.resolve(ctx.scope, { consumer_arn: arn }, action)
   if (mutable) requireChangeable(stream, consumer)
   return { stream, state: consumer, description: `consumer ${consumer.name} of stream ${stream.name}` }
 }

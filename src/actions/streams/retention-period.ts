@@ -20,7 +20,7 @@ function retentionAction (name: string, direction: 'increase' | 'decrease') {
     name,
     input,
     async handle (ctx, request) {
-      const stream = ctx.streams.require(request, 'mutable')
+      const stream = ctx.streams.require(request, 'mutable', name)
       const hours = request.retention_period_hours
       const current = stream.doc.retentionHours
       if (hours < MIN_HOURS) {

@@ -28,13 +28,13 @@ export function shardIndexOf (ctx: ActionContext, ref: StreamRef, shardId: strin
  * The stream and shard a data-plane call reads (GetShardIterator, SubscribeToShard). A
  * stream that is missing or not readable yet is answered as a missing shard, as AWS does.
  */
-export function readableShard (ctx: ActionContext, ref: StreamRef, shardId: string): { stream: Stream, shard: Shard } {
+export function readableShard (ctx: ActionContext, ref: StreamRef, shardId: string, action: string): { stream: Stream, shard: Shard } {
   const index = shardIndexOf(ctx, ref, shardId)
   const missing = (accountId: string): ServiceError =>
     new ServiceError('SHARD_NOT_FOUND', `Shard ${formatShardId(index)} in stream ${streamNameOf(ref)} under account ${accountId} does not exist`)
   let stream: Stream
   try {
-    stream = ctx.streams.require(ref, 'readable')
+    stream = ctx.streams.require(ref, 'readable', action)
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'STREAM_NOT_FOUND') throw missing(ctx.scope.accountId)
     throw err

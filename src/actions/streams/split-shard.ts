@@ -15,7 +15,7 @@ export const splitShard = defineAction({
   }),
   async handle (ctx, input) {
     const index = shardIndexOf(ctx, input, input.shard_to_split)
-    const stream = ctx.streams.require(input, 'mutable')
+    const stream = ctx.streams.require(input, 'mutable', 'SplitShard')
     checkReshardable(stream, 'SplitShard')
     const parent = openShardOf(stream, index)
     checkShardLimit(ctx, 1)

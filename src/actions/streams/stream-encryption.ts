@@ -39,7 +39,7 @@ function encryptionAction (name: string, kind: 'start' | 'stop') {
     name,
     input,
     async handle (ctx, request) {
-      const stream = ctx.streams.require(request, 'mutable')
+      const stream = ctx.streams.require(request, 'mutable', name)
       if (request.encryption_type !== 'KMS') {
         throw new ServiceError('INVALID_ARGUMENT', `${name} takes encryption_type KMS, the only server-side encryption Kinesis has; ${request.encryption_type} was given.`)
       }

@@ -38,7 +38,7 @@ export const subscribeToShard = defineStreamingAction({
     })
   }),
   async handle (ctx, input, send: (event: Record<string, unknown>) => Promise<void>, signal) {
-    const { stream, consumer, arn } = ctx.consumers.resolve(ctx.scope, { consumer_arn: input.consumer_arn })
+    const { stream, consumer, arn } = ctx.consumers.resolve(ctx.scope, { consumer_arn: input.consumer_arn }, 'SubscribeToShard')
     if (consumer.status !== 'ACTIVE') {
       throw new ServiceError('RESOURCE_IN_USE', `Consumer ${consumer.name} is ${consumer.status}; it can subscribe once it is ACTIVE.`)
     }

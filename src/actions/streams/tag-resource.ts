@@ -12,7 +12,7 @@ export const tagResource = defineAction({
     resource_arn: ResourceArn
   }),
   async handle (ctx, input) {
-    const resource = resolveResource(ctx, input.resource_arn, true)
+    const resource = resolveResource(ctx, input.resource_arn, true, 'TagResource')
     checkTags(input.tags)
     resource.state.tags = mergeTags(resource.state.tags, input.tags, resource.description)
     await ctx.streams.save(resource.stream)

@@ -10,7 +10,7 @@ export const untagResource = defineAction({
     resource_arn: ResourceArn
   }),
   async handle (ctx, input) {
-    const resource = resolveResource(ctx, input.resource_arn, true)
+    const resource = resolveResource(ctx, input.resource_arn, true, 'UntagResource')
     const tags = { ...resource.state.tags }
     for (const key of input.tag_keys) delete tags[key]
     resource.state.tags = tags

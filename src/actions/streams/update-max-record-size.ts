@@ -11,7 +11,7 @@ export const updateMaxRecordSize = defineAction({
     max_record_size_in_ki_b: MaxRecordSizeKiB
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'mutable')
+    const stream = ctx.streams.require(input, 'mutable', 'UpdateMaxRecordSize')
     // Takes effect at once: records already stored stay readable whatever their size.
     stream.doc.maxRecordSizeKiB = input.max_record_size_in_ki_b
     await ctx.streams.save(stream)

@@ -16,7 +16,7 @@ export const updateShardCount = defineAction({
     scaling_type: StringEnum(['UNIFORM_SCALING'])
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'mutable')
+    const stream = ctx.streams.require(input, 'mutable', 'UpdateShardCount')
     checkReshardable(stream, 'UpdateShardCount')
     const current = stream.openShardCount
     const target = input.target_shard_count

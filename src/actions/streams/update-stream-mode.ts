@@ -23,7 +23,7 @@ export const updateStreamMode = defineAction({
     warm_throughput_mi_bps: Type.Optional(WarmThroughputMiBps)
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require({ stream_arn: input.stream_arn }, 'mutable')
+    const stream = ctx.streams.require({ stream_arn: input.stream_arn }, 'mutable', 'UpdateStreamMode')
     const mode = input.stream_mode_details.stream_mode
     const warm = input.warm_throughput_mi_bps
     if (mode === stream.doc.mode) {

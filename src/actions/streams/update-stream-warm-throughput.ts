@@ -17,7 +17,7 @@ export const updateStreamWarmThroughput = defineAction({
     warm_throughput_mi_bps: WarmThroughputMiBps
   }),
   async handle (ctx, input) {
-    const stream = ctx.streams.require(input, 'mutable')
+    const stream = ctx.streams.require(input, 'mutable', 'UpdateStreamWarmThroughput')
     if (stream.doc.mode !== 'ON_DEMAND') {
       throw new ServiceError('INVALID_ARGUMENT', `Stream ${stream.name} under account ${stream.scope.accountId} is in ${stream.doc.mode} mode; warm throughput is only supported for streams in ON_DEMAND mode.`)
     }
