@@ -39,7 +39,7 @@ export interface ConsumerDoc {
   dueAt?: number | undefined
   /** TagResource's tags; insertion order is kept, ListTagsForResource sorts by key. */
   tags?: Record<string, string> | undefined
-  /** PutResourcePolicy's policy, as given (JSON text): kept and returned, not enforced. */
+  /** PutResourcePolicy's policy, as given (JSON text): what other accounts may do (resource-policy.ts). */
   policy?: string | undefined
 }
 
@@ -106,7 +106,7 @@ export interface StreamDoc {
   shardLevelMetrics?: ShardLevelMetric[] | undefined
   /** The largest record (data plus partition key) in KiB; DEFAULT_MAX_RECORD_SIZE_KIB when absent. */
   maxRecordSizeKiB?: number | undefined
-  /** PutResourcePolicy's policy, as given (JSON text): kept and returned, not enforced. */
+  /** PutResourcePolicy's policy, as given (JSON text): what other accounts may do (resource-policy.ts). */
   policy?: string | undefined
 }
 

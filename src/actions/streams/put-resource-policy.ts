@@ -4,7 +4,7 @@ import { defineAction } from '../action.js'
 import { ResourceArn } from './fields.js'
 import { resolveResource } from './resources.js'
 
-/** A policy must be a JSON document (an object); it is kept as given, not enforced. */
+/** A policy must be a JSON document (an object); it is kept as given, and decides what other accounts may do (resource-policy.ts). */
 function checkPolicy (policy: string): void {
   let parsed: unknown
   try {
