@@ -1,7 +1,7 @@
 /**
  * DescribeLimits over gRPC (the HTTP API's side is in http-sdk-core.test.ts): the account's
- * quotas as configured or AWS's defaults, and open shards and on-demand streams counted over
- * every stream.
+ * quotas as configured or AWS's defaults, open shards counted over the PROVISIONED streams and
+ * on-demand streams counted.
  */
 import * as grpc from '@grpc/grpc-js'
 import type { ServiceDefinition } from '@grpc/proto-loader'
@@ -50,14 +50,15 @@ async function limitsOf (options: TestServerOptions): Promise<Limits> {
   }
 }
 
-it('counts open shards and on-demand streams over every stream', async () => {
+it('counts the open shards of PROVISIONED streams, and the ON_DEMAND streams', async () => {
   const before = await describeLimits()
   // With limits off the quotas are not enforced, but still reported.
   expect(before).toEqual({ shard_limit: 500, open_shard_count: 0, on_demand_stream_count: 0, on_demand_stream_count_limit: 50 })
   await ts.client.createStream({ streamName: uniqueName('limits'), shardCount: 3 })
   await ts.client.createStream({ streamName: uniqueName('limits'), streamModeDetails: { streamMode: 'ON_DEMAND' } })
   const after = await describeLimits()
-  expect(after).toMatchObject({ open_shard_count: 3 + 4, on_demand_stream_count: 1 })
+  // The shard quota counts PROVISIONED streams only: the ON_DEMAND one's 4 shards are not in it.
+  expect(after).toMatchObject({ open_shard_count: 3, on_demand_stream_count: 1 })
 })
 
 it("reports AWS's default shard quota of the region: 500 in the three largest, 200 elsewhere", async () => {

@@ -121,8 +121,8 @@ describe('ON_DEMAND scaling', () => {
     // The throttled records were all taken once the stream had grown.
     expect(load.backlog).toHaveLength(0)
     expect(load.ackedCount).toBe(25 * 6000)
-    // What DescribeLimits counts against the account's quota.
-    expect((await server.client.describeLimits()).openShardCount).toBe(16)
+    // An ON_DEMAND stream's shards are not counted against the account's shard quota.
+    expect((await server.client.describeLimits()).openShardCount).toBe(0)
 
     // Quiet: after the scale-down time equal neighbours merge, 16 -> 8, and 8 -> 4 another period later; never below 4.
     const shrink: Array<[number, number]> = []
@@ -229,19 +229,19 @@ describe('ON_DEMAND scaling', () => {
     expect(await openShards(server, streamName)).toBe(1)
   })
 
-  it('stops at the account shard quota', async () => {
+  it('is not held to the account shard quota, which AWS applies to PROVISIONED streams only', async () => {
     const clock = new ManualClock()
     const server = await start(clock, { shardLimit: 6 })
     const streamName = uniqueName('od')
     await server.client.createStream({ streamName, streamModeDetails: { streamMode: 'ON_DEMAND' } })
-    // 750 records/s a shard: hot, and not throttled. Only two of the four may split.
+    // 750 records/s a shard: hot, and not throttled. All four split, past the quota of 6.
     const load = new Load(server, streamName, 3000)
     for (let s = 0; s <= 2 * SCALE_UP_MS / SECOND + 2; s++) {
       await load.second(s)
       await server.server.scaleNow()
       clock.advance(SECOND)
     }
-    expect(await openShards(server, streamName)).toBe(6)
-    expect((await server.client.describeLimits()).openShardCount).toBe(6)
+    expect(await openShards(server, streamName)).toBe(8)
+    expect((await server.client.describeLimits()).openShardCount).toBe(0)
   })
 })

@@ -1,7 +1,8 @@
 /**
- * The account shard quota: open shards over every stream of the account (on-demand ones
- * too), enforced on CreateStream, SplitShard, UpdateShardCount and warm throughput with
- * AWS's LimitExceededException and message, over gRPC and the AWS SDK; lifted by limits off.
+ * The account shard quota: open shards over the account's PROVISIONED streams (AWS caps
+ * ON_DEMAND ones by throughput instead), enforced on CreateStream, SplitShard,
+ * UpdateShardCount and a switch to PROVISIONED with AWS's LimitExceededException and
+ * message, over gRPC and the AWS SDK; lifted by limits off.
  * And the quota of ON_DEMAND streams.
  */
 import { CreateStreamCommand, DescribeLimitsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis'
@@ -70,16 +71,25 @@ describe('the account shard quota (shardLimit 10, as kinesalite runs)', () => {
     expect(await openShards(ts.client)).toBe(0)
   })
 
-  it('counts ON_DEMAND streams: their 4 shards and their splits', async () => {
+  it('does not count ON_DEMAND streams, which AWS caps by throughput, not by the shard quota', async () => {
+    const provisioned = uniqueName('quota')
+    await ts.client.createStream({ streamName: provisioned, shardCount: 8 })
     const onDemand = uniqueName('quota-od')
+    // 4 on-demand shards beside 8 provisioned ones: over 10 if they counted.
     await ts.client.createStream({ streamName: onDemand, streamModeDetails: { streamMode: 'ON_DEMAND' } })
-    const err = await expectCode(ts.client.createStream({ streamName: uniqueName('quota'), shardCount: 7 }), 'LIMIT_EXCEEDED')
-    expect(err.message).toBe(quotaMessage(4, 10, 7))
-    const warm = await expectCode(ts.client.updateStreamWarmThroughput({ streamName: onDemand, warmThroughputMiBps: 11 }), 'LIMIT_EXCEEDED')
-    expect(warm.message).toBe(quotaMessage(4, 10, 7))
-    await ts.client.updateStreamWarmThroughput({ streamName: onDemand, warmThroughputMiBps: 10 })
-    expect(await openShards(ts.client)).toBe(10)
+    expect(await openShards(ts.client)).toBe(8)
+    // Warming it to 20 MiB/s (20 shards) is not held to the quota either.
+    await ts.client.updateStreamWarmThroughput({ streamName: onDemand, warmThroughputMiBps: 20 })
+    expect((await ts.client.describeStreamSummary({ streamName: onDemand })).streamDescriptionSummary.openShardCount).toBe(20)
+    expect(await openShards(ts.client)).toBe(8)
+    // Its shards count once it is PROVISIONED: a switch that would go over is refused.
+    const { streamArn } = (await ts.client.describeStreamSummary({ streamName: onDemand })).streamDescriptionSummary
+    const err = await expectCode(ts.client.updateStreamMode({ streamArn, streamModeDetails: { streamMode: 'PROVISIONED' } }), 'LIMIT_EXCEEDED')
+    expect(err.message).toBe(quotaMessage(8, 10, 20))
+    expect((await ts.client.describeStreamSummary({ streamName: onDemand })).streamDescriptionSummary.streamModeDetails.streamMode).toBe('ON_DEMAND')
+    await ts.client.deleteStream({ streamName: provisioned })
     await ts.client.deleteStream({ streamName: onDemand })
+    expect(await openShards(ts.client)).toBe(0)
   })
 
   it('refuses a SplitShard past the quota and leaves the stream alone; a merge frees a shard', async () => {

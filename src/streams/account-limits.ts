@@ -1,6 +1,7 @@
 /**
- * Account quotas: open shards and ON_DEMAND streams per account and region, counted over
- * every stream of the account (on-demand ones too, whatever their state), as AWS counts them.
+ * Account quotas, per account and region, as AWS counts them: open shards over the
+ * PROVISIONED streams (whatever their state), and the number of ON_DEMAND streams, whose
+ * shards AWS caps by throughput instead of by the shard quota.
  */
 import type { ServerConfig } from '../config.js'
 import type { ScopedStreams } from './scoped-streams.js'
@@ -15,5 +16,5 @@ export function shardQuota (config: ServerConfig, region: string): number {
 
 /** Whether `additional` more open shards stay within the quota of the streams' scope (always, with limits off). */
 export function shardsFit (streams: ScopedStreams, config: ServerConfig, additional: number): boolean {
-  return config.limits === 'off' || additional <= 0 || streams.openShardTotal() + additional <= shardQuota(config, streams.scope.region)
+  return config.limits === 'off' || additional <= 0 || streams.provisionedShardTotal() + additional <= shardQuota(config, streams.scope.region)
 }

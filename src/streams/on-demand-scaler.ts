@@ -16,14 +16,14 @@
  *   their limit for the scale-down time (24 h by default) are merged; the merged shard then
  *   carries under half, so it is not split again. A stream never goes below 4 open shards
  *   (AWS's on-demand start: 4 MiB/s and 4,000 records/s) nor below its warm throughput.
- * - Splits stay within the account's shard quota and the stream's 10,000 shards.
+ * - Splits stay within the stream's 10,000 shards (10 GiB/s of writes: AWS caps on-demand
+ *   streams by throughput). The account's shard quota is for PROVISIONED streams only.
  *
  * Splits and merges are the real ones (resharding.ts), with lineage; consumers follow them
  * as any reshard. Load history is kept in memory only: a restart starts the timings afresh.
  */
 import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
-import { shardsFit } from './account-limits.js'
 import { LoadAverage } from './load-average.js'
 import { mergeShards, middleOf, splitShard } from './resharding.js'
 import type { Shard, Stream, StreamDoc } from './stream-model.js'
@@ -112,7 +112,7 @@ export class OnDemandScaler {
     }
   }
 
-  /** The shards whose load over the scale-up time is over half their limit, hottest first, as many as the quotas allow. */
+  /** The shards whose load over the scale-up time is over half their limit, hottest first, as many as the stream may still add. */
   private due (stream: Stream, open: readonly Shard[], now: number): Shard[] {
     const loads = new Map<Shard, number>()
     for (const shard of open) {
@@ -120,10 +120,7 @@ export class OnDemandScaler {
       if (load !== undefined && load > HOT && shard.doc.generation + 1 <= MAX_GENERATION && shard.width >= 4n) loads.set(shard, load)
     }
     const hot = [...loads.keys()].sort((a, b) => loads.get(b)! - loads.get(a)!)
-    const account = this.streams.in(stream.scope)
-    let count = Math.min(hot.length, MAX_OPEN_SHARDS - open.length)
-    while (count > 0 && !shardsFit(account, this.config, count)) count -= 1
-    return hot.slice(0, Math.max(0, count))
+    return hot.slice(0, Math.max(0, Math.min(hot.length, MAX_OPEN_SHARDS - open.length)))
   }
 
   private sample (shard: Shard, now: number): void {

@@ -35,9 +35,9 @@ export class ScopedStreams {
     return this.registry.exists(this.scope, name)
   }
 
-  /** Open shards over this scope's streams: what the account shard quota counts. */
-  openShardTotal (): number {
-    return this.registry.openShardTotal(this.scope)
+  /** Open shards over this scope's PROVISIONED streams: what the account shard quota counts. */
+  provisionedShardTotal (): number {
+    return this.registry.provisionedShardTotal(this.scope)
   }
 
   /** This scope's streams, by name. */

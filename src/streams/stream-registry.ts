@@ -377,12 +377,14 @@ export class StreamRegistry {
   }
 
   /**
-   * Open shards over every stream of an account and region, whatever their state: what the
-   * account shard quota counts. Queues' internal streams are not Kinesis shards and do not count.
+   * Open shards over the PROVISIONED streams of an account and region, whatever their
+   * state: what the account shard quota counts.
    */
-  openShardTotal (scope: Scope): number {
+  provisionedShardTotal (scope: Scope): number {
     let total = 0
-    for (const stream of this.byId.values()) if (stream.scope === scope && !stream.internal) total += stream.openShardCount
+    // AWS holds only PROVISIONED streams to the shard quota: ON_DEMAND ones are capped by
+    // throughput (and their number), and internal streams are no Kinesis streams.
+    for (const stream of this.byId.values()) if (stream.scope === scope && !stream.internal && stream.doc.mode === 'PROVISIONED') total += stream.openShardCount
     return total
   }
 

@@ -5,12 +5,12 @@ import { ServiceError } from '../../errors.js'
 import { shardQuota, shardsFit } from '../../streams/account-limits.js'
 import type { ActionContext } from '../action.js'
 
-/** Refuses a request that would take the account over its open-shard quota, in AWS's words. */
+/** Refuses a request that would take the account's PROVISIONED streams over the shard quota, in AWS's words. */
 export function checkShardLimit (ctx: ActionContext, additional: number): void {
   if (shardsFit(ctx.streams, ctx.config, additional)) return
   const { accountId, region } = ctx.scope
   throw new ServiceError('LIMIT_EXCEEDED', `This request would exceed the shard limit for the account ${accountId} in ${region}. ` +
-    `Current shard count for the account: ${ctx.streams.openShardTotal()}. Limit: ${shardQuota(ctx.config, region)}. ` +
+    `Current shard count for the account: ${ctx.streams.provisionedShardTotal()}. Limit: ${shardQuota(ctx.config, region)}. ` +
     `Number of additional shards that would have resulted from this request: ${additional}. ` +
     'Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) ' +
     'for current limits and how to request higher limits.')

@@ -44,7 +44,7 @@ export const createStream = defineAction({
       throw new ServiceError('STREAM_EXISTS', `Stream ${input.stream_name} under account ${ctx.scope.accountId} already exists.`)
     }
     const shardCount = mode === 'ON_DEMAND' ? Math.max(ON_DEMAND_MIN_SHARDS, shardsForThroughput(warm ?? 0)) : input.shard_count!
-    checkShardLimit(ctx, shardCount)
+    if (mode === 'PROVISIONED') checkShardLimit(ctx, shardCount)
     checkShardQuota(input.stream_name, shardCount)
     if (mode === 'ON_DEMAND') checkOnDemandStreamLimit(ctx)
     await ctx.streams.create({

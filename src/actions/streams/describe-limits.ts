@@ -14,7 +14,7 @@ export const describeLimits = defineAction({
   async handle (ctx) {
     return {
       shard_limit: shardQuota(ctx.config, ctx.scope.region),
-      open_shard_count: ctx.streams.openShardTotal(),
+      open_shard_count: ctx.streams.provisionedShardTotal(),
       on_demand_stream_count: onDemandStreamCount(ctx),
       on_demand_stream_count_limit: ctx.config.onDemandStreamLimit
     }

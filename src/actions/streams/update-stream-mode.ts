@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import { defineAction } from '../action.js'
-import { checkOnDemandStreamLimit } from './account-quota.js'
+import { checkOnDemandStreamLimit, checkShardLimit } from './account-quota.js'
 import { StreamArn } from './fields.js'
 import { StringEnum } from '../schema.js'
 import { applyWarmThroughput, WarmThroughputMiBps, warmShardsFor } from './warm-throughput.js'
@@ -38,6 +38,8 @@ export const updateStreamMode = defineAction({
       throw new ServiceError('LIMIT_EXCEEDED', `Stream ${stream.name} has switched modes ${recent.length} times in the last 24 hours; a stream may switch between PROVISIONED and ON_DEMAND ${SWITCHES_PER_DAY} times per rolling 24 hours.`)
     }
     if (mode === 'ON_DEMAND') checkOnDemandStreamLimit(ctx)
+    // Its shards join the account's shard quota once it is PROVISIONED.
+    else checkShardLimit(ctx, stream.openShardCount)
     const shards = warm === undefined ? stream.openShardCount : warmShardsFor(ctx, stream, warm)
     await ctx.streams.reshard(stream, () => {
       stream.doc.mode = mode

@@ -10,7 +10,6 @@ import { splitWidest } from '../../streams/resharding.js'
 import { capacityMiBps, MAX_WARM_THROUGHPUT_MIBPS, shardsForThroughput } from '../../streams/on-demand-scaler.js'
 import type { Stream } from '../../streams/stream-model.js'
 import type { ActionContext } from '../action.js'
-import { checkShardLimit } from './account-quota.js'
 import { checkShardQuota } from './resharding-checks.js'
 
 export const WarmThroughputMiBps = Type.Integer({ minimum: 0 })
@@ -28,8 +27,8 @@ export function warmShardsFor (ctx: ActionContext, stream: Stream, mibps: number
     throw new ServiceError('LIMIT_EXCEEDED', `warm_throughput_mi_bps ${mibps} for stream ${stream.name} is over the most an ON_DEMAND stream can be warmed to, ${MAX_WARM_THROUGHPUT_MIBPS} MiB/s.`)
   }
   const shards = Math.max(stream.openShardCount, shardsForThroughput(mibps))
+  // An ON_DEMAND stream's shards are not held to the account's shard quota.
   checkShardQuota(stream.name, shards)
-  checkShardLimit(ctx, shards - stream.openShardCount)
   return shards
 }
 
