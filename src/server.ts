@@ -84,7 +84,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     streams,
     consumers,
     leases,
-    accounts: await AccountSettings.load(store, config.clock),
+    accounts: await AccountSettings.load(store, config.clock, config.region),
     queues,
     signer,
     writer,

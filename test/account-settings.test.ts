@@ -1,6 +1,6 @@
 /**
  * DescribeAccountSettings and UpdateAccountSettings: the minimum throughput billing
- * commitment per account, its 24-hour minimum (ENABLED_UNTIL_EARLIEST_ALLOWED_END, then
+ * commitment per account and region, its 24-hour minimum (ENABLED_UNTIL_EARLIEST_ALLOWED_END, then
  * DISABLED), cancelling a pending end, decoding, validation, and persistence; over gRPC
  * and the AWS SDK v3, with a clock the test moves.
  */
@@ -12,6 +12,7 @@ import { expectValidation, startRestartableServer, type RestartableServer } from
 import { bytesField, expectRawError, expectSerializationFailed, GARBAGE, message, stringField, varintField } from './helpers/protowire.js'
 import { kinesisHeaders, rawHttp1 } from './helpers/raw-http.js'
 import { ManualClock, rawCall } from './helpers/server.js'
+import { LevelStore } from '../src/storage/level-store.js'
 
 const DAY_MS = 24 * 3_600_000
 
@@ -113,12 +114,17 @@ describe('the minimum throughput billing commitment', () => {
     expect((await commitment()).status).toBe('ENABLED_UNTIL_EARLIEST_ALLOWED_END')
   })
 
-  it('belongs to the account, whatever the region: another account has its own', async () => {
+  it('belongs to the account and region, as Kinesis is regional: another region or account has its own', async () => {
     const mine = (await commitment()).status
     const otherRegion = new StreamClient({ endpoint: srv.current.endpoint, region: 'eu-west-1' })
     const otherAccount = new StreamClient({ endpoint: srv.current.endpoint, accountId: '111122223333' })
     try {
-      expect((await otherRegion.describeAccountSettings()).minimumThroughputBillingCommitment.status).toBe(mine)
+      expect(mine).not.toBe('DISABLED')
+      expect((await otherRegion.describeAccountSettings()).minimumThroughputBillingCommitment).toEqual({ status: 'DISABLED' })
+      await otherRegion.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
+      await otherRegion.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'DISABLED' } })
+      expect((await otherRegion.describeAccountSettings()).minimumThroughputBillingCommitment.status).toBe('ENABLED_UNTIL_EARLIEST_ALLOWED_END')
+      expect((await commitment()).status).toBe(mine)
       expect((await otherAccount.describeAccountSettings()).minimumThroughputBillingCommitment).toEqual({ status: 'DISABLED' })
       await otherAccount.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
       expect((await otherAccount.describeAccountSettings()).minimumThroughputBillingCommitment.status).toBe('ENABLED')
@@ -126,6 +132,29 @@ describe('the minimum throughput billing commitment', () => {
     } finally {
       otherRegion.close()
       otherAccount.close()
+    }
+  })
+
+  it('gives a commitment kept from before regions to the server\'s region', async () => {
+    const other = await startRestartableServer({ clock: clock.now, region: 'eu-west-1' })
+    try {
+      await other.current.close()
+      // The document as the server wrote it while settings were per account only.
+      const store = await LevelStore.open({ location: other.dataDir, memory: false, sync: false })
+      const batch = store.batch()
+      batch.putDocument('account/000000000000/settings', { commitment: { startedAt: clock.time, earliestAllowedEndAt: clock.time + DAY_MS } })
+      await store.commit(batch)
+      await store.close()
+      const server = await other.restart()
+      expect((await server.client.describeAccountSettings()).minimumThroughputBillingCommitment).toEqual({ status: 'ENABLED', startedAt: clock.time, earliestAllowedEndAt: clock.time + DAY_MS })
+      const east = new StreamClient({ endpoint: server.endpoint, region: 'us-east-1' })
+      try {
+        expect((await east.describeAccountSettings()).minimumThroughputBillingCommitment).toEqual({ status: 'DISABLED' })
+      } finally {
+        east.close()
+      }
+    } finally {
+      await other.close()
     }
   })
 })

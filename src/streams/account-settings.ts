@@ -1,12 +1,14 @@
 /**
  * Account-level Kinesis settings (DescribeAccountSettings, UpdateAccountSettings): today
- * the minimum throughput billing commitment. One document per account, kept through the
- * same group commit as everything else. Nothing is billed; the commitment's state machine
+ * the minimum throughput billing commitment. Kinesis is regional, so they are an account's
+ * in one region, as every resource is (scope.ts): one document per account and region,
+ * kept through the same group commit as everything else. Nothing is billed; the commitment's state machine
  * is AWS's, so a class can watch it: once ENABLED it lasts at least 24 hours, a DISABLED
  * asked for sooner waits for that time (ENABLED_UNTIL_EARLIEST_ALLOWED_END), and ENABLED
  * again before then cancels the wait.
  */
 import type { Clock } from '../clock.js'
+import { scopeOf, type Scope } from '../scope.js'
 import type { Store } from '../storage/store.js'
 
 const ACCOUNT_PREFIX = 'account/'
@@ -35,8 +37,9 @@ export interface CommitmentState {
   readonly earliestAllowedEndAt?: number | undefined
 }
 
-function keyOf (accountId: string): string {
-  return `${ACCOUNT_PREFIX}${accountId}/settings`
+/** `account/<account>/<region>/settings`; before regions, `account/<account>/settings`. */
+function keyOf (scope: Scope): string {
+  return `${ACCOUNT_PREFIX}${scope.key}/settings`
 }
 
 function stateOf (commitment: CommitmentDoc | undefined, now: number): CommitmentState {
@@ -48,31 +51,39 @@ function stateOf (commitment: CommitmentDoc | undefined, now: number): Commitmen
 }
 
 export class AccountSettings {
-  private readonly accounts = new Map<string, AccountDoc>()
+  /** By scope: only scopes whose settings were ever changed have an entry. */
+  private readonly accounts = new Map<Scope, AccountDoc>()
 
   private constructor (private readonly store: Store, private readonly clock: Clock) {}
 
-  static async load (store: Store, clock: Clock): Promise<AccountSettings> {
+  /**
+   * `defaultRegion`: where settings written before they were per region belong (the
+   * server's region, where the streams of that time were moved too).
+   */
+  static async load (store: Store, clock: Clock, defaultRegion: string): Promise<AccountSettings> {
     const settings = new AccountSettings(store, clock)
     for (const [key, doc] of await store.listDocuments<AccountDoc>(ACCOUNT_PREFIX)) {
-      const accountId = key.slice(ACCOUNT_PREFIX.length).split('/')[0]!
-      settings.accounts.set(accountId, doc)
+      const parts = key.slice(ACCOUNT_PREFIX.length).split('/')
+      const scope = parts.length === 2 ? scopeOf(parts[0]!, defaultRegion) : scopeOf(parts[0]!, parts[1]!)
+      // A per-region document wins over one from before regions.
+      if (parts.length === 2 && settings.accounts.has(scope)) continue
+      settings.accounts.set(scope, doc)
     }
     return settings
   }
 
-  commitment (accountId: string): CommitmentState {
-    return stateOf(this.accounts.get(accountId)?.commitment, this.clock())
+  commitment (scope: Scope): CommitmentState {
+    return stateOf(this.accounts.get(scope)?.commitment, this.clock())
   }
 
-  /** Whether the account's commitment is in force now (warm throughput needs it). */
-  commitmentActive (accountId: string): boolean {
-    return this.commitment(accountId).status !== 'DISABLED'
+  /** Whether the commitment of the account in that region is in force now (warm throughput needs it). */
+  commitmentActive (scope: Scope): boolean {
+    return this.commitment(scope).status !== 'DISABLED'
   }
 
-  async updateCommitment (accountId: string, wanted: 'ENABLED' | 'DISABLED'): Promise<CommitmentState> {
+  async updateCommitment (scope: Scope, wanted: 'ENABLED' | 'DISABLED'): Promise<CommitmentState> {
     const now = this.clock()
-    const doc = this.accounts.get(accountId) ?? {}
+    const doc = this.accounts.get(scope) ?? {}
     const current = doc.commitment
     const status = stateOf(current, now).status
     let next = current
@@ -86,9 +97,9 @@ export class AccountSettings {
     if (next !== current) {
       const updated: AccountDoc = { ...doc, commitment: next }
       // In memory first, as the stream catalog does: a call that follows sees this one.
-      this.accounts.set(accountId, updated)
+      this.accounts.set(scope, updated)
       const batch = this.store.batch()
-      batch.putDocument(keyOf(accountId), updated)
+      batch.putDocument(keyOf(scope), updated)
       await this.store.commit(batch)
     }
     return stateOf(next, now)

@@ -32,7 +32,7 @@ export const createStream = defineAction({
     if (warm !== undefined && mode !== 'ON_DEMAND') {
       throw new ServiceError('INVALID_ARGUMENT', `warm_throughput_mi_bps is only valid for streams in ON_DEMAND mode; stream ${input.stream_name} would be ${mode}.`)
     }
-    if (warm !== undefined) checkCommitment(ctx, ctx.scope.accountId)
+    if (warm !== undefined) checkCommitment(ctx, ctx.scope)
     if (warm !== undefined && warm > MAX_WARM_THROUGHPUT_MIBPS) {
       throw new ServiceError('LIMIT_EXCEEDED', `warm_throughput_mi_bps ${warm} is over the most an ON_DEMAND stream can be warmed to, ${MAX_WARM_THROUGHPUT_MIBPS} MiB/s.`)
     }

@@ -6,6 +6,6 @@ export const describeAccountSettings = defineAction({
   name: 'DescribeAccountSettings',
   input: Type.Object({}),
   async handle (ctx) {
-    return { minimum_throughput_billing_commitment: commitmentShape(ctx.accounts.commitment(ctx.scope.accountId)) }
+    return { minimum_throughput_billing_commitment: commitmentShape(ctx.accounts.commitment(ctx.scope)) }
   }
 })

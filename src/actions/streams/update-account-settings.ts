@@ -11,7 +11,7 @@ export const updateAccountSettings = defineAction({
     })
   }),
   async handle (ctx, input) {
-    const state = await ctx.accounts.updateCommitment(ctx.scope.accountId, input.minimum_throughput_billing_commitment.status)
+    const state = await ctx.accounts.updateCommitment(ctx.scope, input.minimum_throughput_billing_commitment.status)
     return { minimum_throughput_billing_commitment: commitmentShape(state) }
   }
 })
