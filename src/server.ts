@@ -79,12 +79,13 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   const leases = await LeaseRegistry.open(store, config, scopeOf(config.accountId, config.region))
   const writer = new RecordWriter(store, config)
   const queues = await QueueRegistry.load(store, streams, writer, signer, config, log)
+  const accounts = await AccountSettings.load(store, config.clock, config.region)
   const contexts = new ActionContexts({
     config,
     streams,
     consumers,
     leases,
-    accounts: await AccountSettings.load(store, config.clock, config.region),
+    accounts,
     queues,
     signer,
     writer,
@@ -92,7 +93,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   })
   const trimmer = new RetentionTrimmer(store, streams, config, log)
   trimmer.start()
-  const scaler = new OnDemandScaler(streams, config, log)
+  const scaler = new OnDemandScaler(streams, accounts, config, log)
   scaler.start()
   let grpc: GrpcServer | undefined
   let http: HttpServer

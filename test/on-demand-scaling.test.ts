@@ -199,6 +199,24 @@ describe('ON_DEMAND scaling', () => {
     expectRealLineage((await server.client.listShards({ streamName, maxResults: 10_000 })).shards)
   })
 
+  it('lets the warm throughput lapse with the commitment: not shown, and no floor, once the commitment has ended', async () => {
+    const clock = new ManualClock()
+    const server = await start(clock)
+    const streamName = uniqueName('od')
+    await server.client.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'ENABLED' } })
+    await server.client.createStream({ streamName, streamModeDetails: { streamMode: 'ON_DEMAND' }, warmThroughputMiBps: 8 })
+    expect(await openShards(server, streamName)).toBe(8)
+    await server.client.updateAccountSettings({ minimumThroughputBillingCommitment: { status: 'DISABLED' } })
+    clock.advance(24 * 3_600_000 + SECOND)
+    expect((await server.client.describeStreamSummary({ streamName })).streamDescriptionSummary.warmThroughput).toBeUndefined()
+    for (let s = 0; s < 4 * SCALE_DOWN_MS / SECOND; s++) {
+      await server.server.scaleNow()
+      clock.advance(SECOND)
+    }
+    // Without the commitment there is no warm throughput: 8 -> 4, the on-demand floor.
+    expect(await openShards(server, streamName)).toBe(4)
+  })
+
   it('scales nothing with limits off: shards then take any load', async () => {
     const clock = new ManualClock()
     const server = await start(clock, { limits: 'off' })

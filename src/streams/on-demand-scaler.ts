@@ -15,7 +15,8 @@
  * - Two neighbouring shards of the same size whose every sample has been under a quarter of
  *   their limit for the scale-down time (24 h by default) are merged; the merged shard then
  *   carries under half, so it is not split again. A stream never goes below 4 open shards
- *   (AWS's on-demand start: 4 MiB/s and 4,000 records/s) nor below its warm throughput.
+ *   (AWS's on-demand start: 4 MiB/s and 4,000 records/s) nor below its warm throughput,
+ *   which holds only while the account's throughput billing commitment does.
  * - Splits stay within the stream's 10,000 shards (10 GiB/s of writes: AWS caps on-demand
  *   streams by throughput). The account's shard quota is for PROVISIONED streams only.
  *
@@ -24,6 +25,7 @@
  */
 import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
+import type { AccountSettings } from './account-settings.js'
 import { LoadAverage } from './load-average.js'
 import { mergeShards, middleOf, splitShard } from './resharding.js'
 import type { Shard, Stream, StreamDoc } from './stream-model.js'
@@ -51,16 +53,20 @@ export function shardsForThroughput (mibps: number): number {
   return Math.ceil(mibps)
 }
 
-/** The fewest open shards an ON_DEMAND stream keeps: 4, or what its warm throughput needs. */
-export function onDemandFloor (doc: StreamDoc): number {
-  return Math.max(ON_DEMAND_MIN_SHARDS, shardsForThroughput(doc.warmThroughputMiBps ?? 0))
+/**
+ * The fewest open shards an ON_DEMAND stream keeps: 4, or what its warm throughput needs.
+ * Warm throughput exists only while the account's MinimumThroughputBillingCommitment is in
+ * force (`committed`), as in AWS: without it the stream's is 0.
+ */
+export function onDemandFloor (doc: StreamDoc, committed: boolean): number {
+  return Math.max(ON_DEMAND_MIN_SHARDS, committed ? shardsForThroughput(doc.warmThroughputMiBps ?? 0) : 0)
 }
 
 export class OnDemandScaler {
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
 
-  constructor (private readonly streams: StreamRegistry, private readonly config: ServerConfig, private readonly log: Logger) {}
+  constructor (private readonly streams: StreamRegistry, private readonly accounts: AccountSettings, private readonly config: ServerConfig, private readonly log: Logger) {}
 
   /** Samples on a timer; without the limits (`off`) shards take any load and nothing scales. */
   start (): void {
@@ -134,7 +140,7 @@ export class OnDemandScaler {
   /** Disjoint neighbouring pairs of equal size, both cold for long enough, down to the floor. */
   private coldPairs (stream: Stream, open: readonly Shard[], now: number): Array<[Shard, Shard]> {
     const cold = (s: Shard): boolean => s.coldSince !== undefined && now - s.coldSince >= this.config.onDemandScaleDownMs
-    let spare = open.length - onDemandFloor(stream.doc)
+    let spare = open.length - onDemandFloor(stream.doc, this.accounts.commitmentActive(stream.scope))
     const pairs: Array<[Shard, Shard]> = []
     for (let i = 0; i + 1 < open.length && spare > 0; i++) {
       const [a, b] = [open[i]!, open[i + 1]!]
