@@ -148,6 +148,8 @@ describe('PutRecords validation', () => {
     expect(err.message).toMatch(/10 MiB/)
     expect(err.message).toMatch(/10485761/)
     expect(await readShard(over)).toHaveLength(0)
+    // The request's size is checked before the stream is looked up, as AWS checks it.
+    await expectCode(client.putRecords({ streamName: uniqueName('missing'), records: [...ten, { partitionKey: 'x', data: new Uint8Array(0) }] }), 'INVALID_ARGUMENT')
   })
 
   it('needs a stream name or ARN, and finds no unknown stream', async () => {

@@ -3,13 +3,17 @@
  */
 import { ServiceError } from '../../errors.js'
 
+/** What a record counts toward the limits: its data plus its partition key's UTF-8 bytes. */
+export function recordSize (partitionKey: string, data: Uint8Array): number {
+  return data.byteLength + Buffer.byteLength(partitionKey, 'utf8')
+}
+
 /**
  * A record (data plus partition key) may not exceed the stream's largest record (1 MiB
  * unless UpdateMaxRecordSize raised it). `entry` is the record's index in PutRecords.
  * Data over the limit by itself is reported as the schema reports a field too long.
  */
-export function checkRecordSize (partitionKey: string, data: Uint8Array, entry: number | undefined, maxBytes: number): number {
-  const bytes = data.byteLength + Buffer.byteLength(partitionKey, 'utf8')
+export function checkRecordSize (partitionKey: string, data: Uint8Array, entry: number | undefined, maxBytes: number, bytes = recordSize(partitionKey, data)): number {
   if (bytes > maxBytes) {
     if (data.byteLength > maxBytes) {
       const field = entry === undefined ? 'data' : `records[${entry}].data`
