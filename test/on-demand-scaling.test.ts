@@ -217,6 +217,29 @@ describe('ON_DEMAND scaling', () => {
     expect(await openShards(server, streamName)).toBe(4)
   })
 
+  it('counts the bytes of records over 1 MiB: a shard kept busy by large records is hot and splits', async () => {
+    const clock = new ManualClock()
+    const server = await start(clock)
+    const streamName = uniqueName('od-large')
+    await server.client.createStream({ streamName, streamModeDetails: { streamMode: 'ON_DEMAND' } })
+    const { streamArn } = (await server.client.describeStreamSummary({ streamName })).streamDescriptionSummary
+    await server.client.updateMaxRecordSize({ streamArn, maxRecordSizeInKiB: 2048 })
+    // A 2 MiB record every 2 s into shard 0: 1 MiB/s, its whole write limit, in 1 record/2 s.
+    const big = Buffer.alloc(2 * 1024 * 1024 - 1, 7)
+    for (let s = 0; s <= SCALE_UP_MS / SECOND + 2; s++) {
+      if (s % 2 === 0) {
+        const { records } = await server.client.putRecords({ streamName, records: [{ partitionKey: 'p', explicitHashKey: '0', data: big }] })
+        expect(records[0]!.sequenceNumber).toBeDefined()
+      }
+      await server.server.scaleNow()
+      clock.advance(SECOND)
+    }
+    // Shard 0 split once its scale-up time was over; the idle three did not.
+    expect(await openShards(server, streamName)).toBe(5)
+    const { shards } = await server.client.listShards({ streamName })
+    expect(shards.find((s) => s.shardId === 'shardId-000000000000')!.sequenceNumberRange.endingSequenceNumber).toBeDefined()
+  })
+
   it('scales nothing with limits off: shards then take any load', async () => {
     const clock = new ManualClock()
     const server = await start(clock, { limits: 'off' })

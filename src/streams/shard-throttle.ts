@@ -62,8 +62,11 @@ export class ShardThrottle {
   /**
    * The share of the write limit used over the trailing second (the larger of bytes and
    * records), read by the on-demand scaler rather than counted again on the write path.
+   * While a large record's burst is paid back the shard's whole write limit is taken by
+   * it: full use, though its bytes are in no window.
    */
   writeUse (): number {
+    if (this.burstUntil !== 0 && this.clock() < this.burstUntil) return 1
     return Math.max(this.writeBytes.current() / SHARD_LIMITS.writeBytesPerSecond, this.writeRecords.current() / SHARD_LIMITS.writeRecordsPerSecond)
   }
 
