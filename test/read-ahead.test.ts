@@ -260,6 +260,15 @@ describe('read-ahead memory', () => {
     }
   })
 
+  it('charges a read in flight for records as large as the stream takes, not 1 MiB: no more 10 MiB reads than the budget holds', async () => {
+    const readAhead = new ReadAhead()
+    // Never settling: each read stays in flight, charged what it may hold.
+    const pending = async (): Promise<StoredRecord[]> => await new Promise<StoredRecord[]>(() => {})
+    // A stream of 10 MiB records, read one record a call: each read may bring 10 MiB.
+    for (let shard = 0; shard < 20; shard++) readAhead.start(1, shard, { ts: 1, counter: 0 }, { ts: 1, counter: 0 }, 1, 10 * MIB, false, pending, numbers, undefined, undefined, 10 * MIB)
+    expect(readAhead.size).toBe(6)
+  })
+
   it('counts a prefetch by what it holds once read, so small pages leave room for more', async () => {
     const readAhead = new ReadAhead()
     for (let shard = 0; shard < 6; shard++) readAhead.start(1, shard, { ts: 1, counter: 0 }, { ts: 1, counter: 0 }, 10_000, 10 * MIB, false, reading(records(3)), numbers)

@@ -59,7 +59,11 @@ function held (records: readonly StoredRecord[], runBytes: number, rendered: boo
 }
 /** A consumer asks again within milliseconds of a full page; one that does not, gets no prefetch. */
 const PREFETCH_TTL_MS = 2_000
-/** The largest record: 1 MiB of data plus a 256-character key (ASCII; a rare larger key only makes a miss). */
+/**
+ * The largest record of a stream at AWS's default size: 1 MiB of data plus a 256-character
+ * key (ASCII; a rare larger key only makes a miss). A stream whose records may be larger
+ * (UpdateMaxRecordSize, up to 10 MiB) says so: see Stream.largestRecordBytes.
+ */
 export const MAX_RECORD_BYTES = MIB + 256
 
 /** Marks a GetRecords output's `records` array with its rendering (a transport writes it as is). */
@@ -133,15 +137,18 @@ export class ReadAhead {
    * Starts reading the page after one that came back full, unless the budget is spent.
    * `read` gets the limit and byte cap to read with, and a callback for each batch read
    * (the store's onBatch), whose sequence numbers `numbers` works out and encryption
-   * `labels`; `renderer`, if given, renders the batches.
+   * `labels`; `renderer`, if given, renders the batches. `largestRecord`: the bytes the
+   * stream's largest record may have, for the read's cap and what it is charged in flight.
    */
   start (streamId: number, shard: number, position: ShardPosition, from: ShardPosition, limit: number, maxBytes: number, sealed: boolean,
     read: (limit: number, maxBytes: number, onBatch: (records: StoredRecord[], sizes: number[]) => void) => Promise<StoredRecord[]>,
-    numbers: (records: readonly StoredRecord[]) => string[], renderer?: PageRenderer, labels: (records: readonly StoredRecord[]) => RecordLabels = () => undefined): void {
+    numbers: (records: readonly StoredRecord[]) => string[], renderer?: PageRenderer, labels: (records: readonly StoredRecord[]) => RecordLabels = () => undefined,
+    largestRecord = MAX_RECORD_BYTES): void {
     const key = keyOf(streamId, shard, position)
-    const cap = maxBytes + MAX_RECORD_BYTES
+    // One record past the page, so that a page the cap cut short is known to be complete.
+    const cap = maxBytes + largestRecord
     // A small limit cannot fill the cap: it is charged what it can hold at most.
-    const most = Math.min(cap, limit * MAX_RECORD_BYTES)
+    const most = Math.min(cap, limit * largestRecord)
     const budget = renderer === undefined ? most : most * (1 + RENDERED_EXTRA)
     if (this.entries.has(key) || this.held + budget > PREFETCH_BUDGET_BYTES) return
     const sequenceNumbers: string[] = []

@@ -9,7 +9,7 @@ import type { Store, StoredRecord } from '../storage/store.js'
 import { labelsOf, type RecordLabels } from './encryption.js'
 import { authorize } from './resource-policy.js'
 import { decodeIterator, encodeIterator } from './iterator-token.js'
-import { MAX_RECORD_BYTES, ReadAhead, recordBytes, type PageRenderer, type PrefetchedPage } from './read-ahead.js'
+import { ReadAhead, recordBytes, type PageRenderer, type PrefetchedPage } from './read-ahead.js'
 import { StartPositions, type IteratorRequest } from './start-position.js'
 import { MIB } from './shard-throttle.js'
 import { formatShardId, type Shard, type Stream } from './stream-model.js'
@@ -53,9 +53,12 @@ export interface RecordsPage {
   readonly rendered?: unknown
 }
 
-/** Whether a page was cut short by its limit or byte cap: the sign of a consumer catching up. */
-function isFull (records: readonly StoredRecord[], limit: number, maxBytes: number, bytes: number): boolean {
-  return records.length >= limit || bytes + MAX_RECORD_BYTES > maxBytes
+/**
+ * Whether a page was cut short by its limit or byte cap: the sign of a consumer catching
+ * up. `largestRecord`: the bytes the stream's largest record may have (up to 10 MiB).
+ */
+function isFull (records: readonly StoredRecord[], limit: number, maxBytes: number, bytes: number, largestRecord: number): boolean {
+  return records.length >= limit || bytes + largestRecord > maxBytes
 }
 
 /** GetRecords returns at most 10 MiB and 10,000 records. */
@@ -183,7 +186,7 @@ export class RecordReader {
     const closedAt = shard.doc.closedAt
     const ended = sealed && closedAt !== undefined && (last === undefined || comparePositions(last, closedAt) >= 0)
     bytes ??= records.reduce((sum, r) => sum + recordBytes(r), 0)
-    if (readAhead !== undefined && !ended && isFull(records, limit, maxBytes, bytes)) {
+    if (readAhead !== undefined && !ended && isFull(records, limit, maxBytes, bytes, stream.largestRecordBytes)) {
       this.readAheadFrom(stream, shard, next, next, limit, maxBytes, readAhead.renderer)
     }
     return {
@@ -215,7 +218,7 @@ export class RecordReader {
     renderer: PageRenderer | undefined): void {
     this.readAhead.start(stream.id, shard.index, position, from, limit, maxBytes, shard.sealed, (readLimit, readBytes, onBatch) =>
       this.store.readRecords({ streamId: stream.id, shard: shard.index, from, limit: readLimit, maxBytes: readBytes, onBatch }),
-    (records) => records.map((r) => shard.sequenceNumber(r)), renderer, (records) => labelsOf(stream.doc.encryptionHistory, records))
+    (records) => records.map((r) => shard.sequenceNumber(r)), renderer, (records) => labelsOf(stream.doc.encryptionHistory, records), stream.largestRecordBytes)
   }
 
   /** A page that used up a prefetched run, completed with what storage holds after the run. */

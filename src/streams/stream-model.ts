@@ -7,6 +7,7 @@ import { comparePositions, type ShardPosition } from '../storage/record-key.js'
 import type { EncryptionChange } from './encryption.js'
 import type { PartitionHash } from './hash-key.js'
 import { isInternalStreamName } from './internal-streams.js'
+import { MAX_RECORD_BYTES } from './read-ahead.js'
 import { shardEpochSeconds, ShardSequenceFormatter } from './sequence-number.js'
 import type { LoadAverage } from './load-average.js'
 import { ShardThrottle } from './shard-throttle.js'
@@ -106,6 +107,8 @@ export interface StreamDoc {
   shardLevelMetrics?: ShardLevelMetric[] | undefined
   /** The largest record (data plus partition key) in KiB; DEFAULT_MAX_RECORD_SIZE_KIB when absent. */
   maxRecordSizeKiB?: number | undefined
+  /** The largest maxRecordSizeKiB the stream ever had, once it was lowered: its records may still be that large. */
+  peakRecordSizeKiB?: number | undefined
   /** PutResourcePolicy's policy, as given (JSON text): what other accounts may do (resource-policy.ts). */
   policy?: string | undefined
 }
@@ -294,6 +297,15 @@ export class Stream {
   /** The largest record this stream takes, data plus partition key, in bytes. */
   get maxRecordBytes (): number {
     return (this.doc.maxRecordSizeKiB ?? DEFAULT_MAX_RECORD_SIZE_KIB) * 1024
+  }
+
+  /**
+   * The largest record this stream may hold, for reading (read-ahead.ts): the largest size
+   * it ever took, as a lowered limit leaves larger records stored, and at least AWS's
+   * default record with a 256-character key.
+   */
+  get largestRecordBytes (): number {
+    return Math.max(this.maxRecordBytes, (this.doc.peakRecordSizeKiB ?? 0) * 1024, MAX_RECORD_BYTES)
   }
 
   /** The arrival time of the newest record given a position in any shard (0 when none). */

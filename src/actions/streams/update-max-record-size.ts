@@ -12,7 +12,10 @@ export const updateMaxRecordSize = defineAction({
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'mutable', 'UpdateMaxRecordSize')
-    // Takes effect at once: records already stored stay readable whatever their size.
+    // Takes effect at once: records already stored stay readable whatever their size, and
+    // readers keep room for the largest (the peak outlives a lowering).
+    const before = stream.doc.maxRecordSizeKiB
+    if (before !== undefined && before > input.max_record_size_in_ki_b) stream.doc.peakRecordSizeKiB = Math.max(before, stream.doc.peakRecordSizeKiB ?? 0)
     stream.doc.maxRecordSizeKiB = input.max_record_size_in_ki_b
     await ctx.streams.save(stream)
     return {}
