@@ -23,7 +23,22 @@ export const ACCOUNT_ID_PATTERN = /^\d{12}$/
 /** AWS's region names (`us-east-1`, `eu-central-2`) and the short names emulators use (`local`). */
 export const REGION_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/
 
-const interned = new Map<string, Scope>()
+/**
+ * Interned weakly: a scope stays while anything holds it (a stream, a lease table, a queue,
+ * a request in progress), so identity holds for as long as it can be observed, and a scope
+ * only ever named by requests (any 12-digit access key id is an account, any credential
+ * scope a region) is released with them. Per-scope caches are WeakMaps for the same reason.
+ */
+const interned = new Map<string, WeakRef<Scope>>()
+const released = new FinalizationRegistry<string>((key) => {
+  // Another scope of the same key may have been interned since this one was released.
+  if (interned.get(key)?.deref() === undefined) interned.delete(key)
+})
+
+/** How many scopes are interned now (diagnostics and tests). */
+export function internedScopeCount (): number {
+  return interned.size
+}
 
 /**
  * The one Scope object of an account and region, so that scopes compare by identity and
@@ -32,10 +47,11 @@ const interned = new Map<string, Scope>()
  */
 export function scopeOf (accountId: string, region: string): Scope {
   const key = `${accountId}/${region}`
-  let scope = interned.get(key)
+  let scope = interned.get(key)?.deref()
   if (scope === undefined) {
     scope = Object.freeze({ accountId, region, key })
-    interned.set(key, scope)
+    interned.set(key, new WeakRef(scope))
+    released.register(scope, key)
   }
   return scope
 }

@@ -1,6 +1,7 @@
 /**
- * Action contexts, one per account and region, made on first use and kept: a request
- * only has to name its scope for its context to be found, with no allocation per call.
+ * Action contexts, one per account and region, made on first use and kept while the scope
+ * lives: a request only has to name its scope for its context to be found, with no
+ * allocation per call.
  */
 import type { ServerConfig } from '../config.js'
 import type { LeaseRegistry } from '../leases/lease-registry.js'
@@ -31,7 +32,8 @@ export interface Services {
 export class ActionContexts {
   /** The server's own account and region (`--account-id`, `--region`), for requests that name none. */
   readonly defaultScope: Scope
-  private readonly cache = new Map<Scope, ActionContext>()
+  /** Weak: a scope that nothing else holds any more takes its context with it (scope.ts). */
+  private readonly cache = new WeakMap<Scope, ActionContext>()
 
   constructor (private readonly services: Services, private readonly pageRenderer?: PageRenderer) {
     this.defaultScope = scopeOf(services.config.accountId, services.config.region)

@@ -28,7 +28,8 @@ export interface ScopedLeases {
 
 export class LeaseRegistry {
   private readonly tables = new Map<string, LeaseTable>()
-  private readonly views = new Map<Scope, ScopedLeases>()
+  /** Weak, as scopes are (scope.ts): a scope nothing holds takes its view with it. */
+  private readonly views = new WeakMap<Scope, ScopedLeases>()
   private readonly watches = new Set<LeaseWatch>()
   private closed = false
 

@@ -36,7 +36,8 @@ export function streamRetentionSeconds (settings: QueueSettings): number {
 export class QueueRegistry {
   private readonly byKey = new Map<string, Queue>()
   private readonly deletedAt = new Map<string, number>()
-  private readonly views = new Map<Scope, ScopedQueues>()
+  /** Weak, as scopes are (scope.ts): a scope nothing holds takes its view with it. */
+  private readonly views = new WeakMap<Scope, ScopedQueues>()
   readonly tasks: MoveTasks
   private readonly deps: QueueDeps
   /** Where gRPC callers are told queue URLs point: the server's HTTP API. */

@@ -78,7 +78,8 @@ export class StreamRegistry {
   /** By `<account>/<region>/<name>`. */
   private readonly byKey = new Map<string, Stream>()
   private readonly byId = new Map<number, Stream>()
-  private readonly views = new Map<Scope, ScopedStreams>()
+  /** Weak, as scopes are (scope.ts): a scope nothing holds takes its view with it. */
+  private readonly views = new WeakMap<Scope, ScopedStreams>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private nextId = 1
 
