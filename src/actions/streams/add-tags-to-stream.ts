@@ -1,10 +1,9 @@
 import { ServiceError } from '../../errors.js'
 import { defineAction } from '../action.js'
-import { checkTagCharacters, rejectReservedTagKeys } from './rules.js'
 import { StreamRefInput, TagMap } from './fields.js'
+import { checkTags, MAX_TAGS } from './tag-rules.js'
 
-/** Kinesis allows 50 tags per stream and 10 per call. */
-export const MAX_TAGS = 50
+/** Kinesis allows 50 tags per stream (tag-rules.ts) and 10 per call. */
 
 export const addTagsToStream = defineAction({
   name: 'AddTagsToStream',
@@ -13,10 +12,8 @@ export const addTagsToStream = defineAction({
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'mutable', 'AddTagsToStream')
-    const keys = Object.keys(input.tags)
     const failed = `Failed to add tags to stream ${stream.name} under account ${stream.scope.accountId}`
-    rejectReservedTagKeys(keys)
-    checkTagCharacters([...keys, ...Object.values(input.tags)], failed)
+    checkTags(input.tags, failed)
     const merged = { ...stream.doc.tags, ...input.tags }
     if (Object.keys(merged).length > MAX_TAGS) {
       // AWS's words, which name an older limit; the limit is MAX_TAGS.

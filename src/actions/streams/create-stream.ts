@@ -3,7 +3,7 @@ import { ServiceError } from '../../errors.js'
 import { MAX_WARM_THROUGHPUT_MIBPS, ON_DEMAND_MIN_SHARDS, shardsForThroughput } from '../../streams/on-demand-scaler.js'
 import { defineAction } from '../action.js'
 import { checkOnDemandStreamLimit, checkShardLimit } from './account-quota.js'
-import { checkTagCharacters, rejectReservedTagKeys } from './rules.js'
+import { checkTags } from './tag-rules.js'
 import { MaxRecordSizeKiB, StreamName, TagMap } from './fields.js'
 import { checkShardQuota } from './resharding-checks.js'
 import { checkCommitment } from './warm-throughput.js'
@@ -37,8 +37,7 @@ export const createStream = defineAction({
       throw new ServiceError('LIMIT_EXCEEDED', `warm_throughput_mi_bps ${warm} is over the most an ON_DEMAND stream can be warmed to, ${MAX_WARM_THROUGHPUT_MIBPS} MiB/s.`)
     }
     const tags = input.tags ?? {}
-    rejectReservedTagKeys(Object.keys(tags))
-    checkTagCharacters([...Object.keys(tags), ...Object.values(tags)], `Failed to add tags to stream ${input.stream_name} under account ${ctx.scope.accountId}`)
+    checkTags(tags, `Failed to add tags to stream ${input.stream_name} under account ${ctx.scope.accountId}`)
     // AWS answers an existing name before any quota.
     if (ctx.streams.exists(input.stream_name)) {
       throw new ServiceError('STREAM_EXISTS', `Stream ${input.stream_name} under account ${ctx.scope.accountId} already exists.`)

@@ -15,7 +15,7 @@ export const registerStreamConsumer = defineAction({
     const stream = ctx.streams.require(input, 'subscribable', 'RegisterStreamConsumer')
     let tags: Record<string, string> | undefined
     if (input.tags !== undefined) {
-      checkTags(input.tags)
+      checkTags(input.tags, `Failed to add tags to consumer ${input.consumer_name} of stream ${stream.name} under account ${stream.scope.accountId}`)
       tags = mergeTags(undefined, input.tags, `consumer ${input.consumer_name} of stream ${stream.name}`)
     }
     const { consumer } = await ctx.consumers.register(stream, input.consumer_name, tags)

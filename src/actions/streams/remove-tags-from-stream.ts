@@ -1,5 +1,5 @@
 import { defineAction } from '../action.js'
-import { checkTagCharacters } from './rules.js'
+import { checkTagKeys } from './tag-rules.js'
 import { StreamRefInput, TagKeyList } from './fields.js'
 
 export const removeTagsFromStream = defineAction({
@@ -9,7 +9,7 @@ export const removeTagsFromStream = defineAction({
   }),
   async handle (ctx, input) {
     const stream = ctx.streams.require(input, 'mutable', 'RemoveTagsFromStream')
-    checkTagCharacters(input.tag_keys, `Failed to remove tags from stream ${stream.name} under account ${stream.scope.accountId}`)
+    checkTagKeys(input.tag_keys, `Failed to remove tags from stream ${stream.name} under account ${stream.scope.accountId}`)
     const tags = { ...stream.doc.tags }
     for (const key of input.tag_keys) delete tags[key]
     stream.doc.tags = tags

@@ -26,40 +26,6 @@ export function checkRecordSize (partitionKey: string, data: Uint8Array, entry: 
 }
 
 /**
- * AWS's rules for the characters of tag keys and values, in the order it applies them
- * (once the stream is found): first what any AWS tag may hold, then Kinesis's own refusal
- * of `%`. Tabs and line breaks are not among the white space allowed.
- */
-const TAG_CHARACTER_RULES: ReadonlyArray<{ allowed: RegExp, message: (failed: string) => string }> = [
-  {
-    allowed: /^[\p{L}\p{N} _./=+\-@%]*$/u,
-    message: () => 'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @.'
-  },
-  {
-    allowed: /^[^%]*$/,
-    message: (failed) => `${failed} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'.`
-  }
-]
-
-/**
- * Refuses tag keys or values with characters AWS does not allow. `failed` starts AWS's
- * message, e.g. `Failed to add tags to stream s under account 000000000000`.
- */
-export function checkTagCharacters (texts: readonly string[], failed: string): void {
-  for (const rule of TAG_CHARACTER_RULES) {
-    if (texts.some((text) => !rule.allowed.test(text))) throw new ServiceError('INVALID_ARGUMENT', rule.message(failed))
-  }
-}
-
-/** Tag keys starting with 'aws:' belong to AWS. */
-export function rejectReservedTagKeys (keys: readonly string[]): void {
-  const reserved = keys.find((k) => k.toLowerCase().startsWith('aws:'))
-  if (reserved !== undefined) {
-    throw new ServiceError('INVALID_ARGUMENT', `Tag key ${reserved} uses the reserved prefix 'aws:'; choose a key without it.`)
-  }
-}
-
-/**
  * The forms a KMS key id takes (AWS's StartStreamEncryption documentation): a key ARN, an
  * alias ARN, an alias name (`alias/aws/kinesis` is Kinesis's own key), or a key id (a
  * UUID, or `mrk-` and 32 hex digits for a multi-Region key).

@@ -13,7 +13,7 @@ export const tagResource = defineAction({
   }),
   async handle (ctx, input) {
     const resource = resolveResource(ctx, input.resource_arn, true, 'TagResource')
-    checkTags(input.tags)
+    checkTags(input.tags, `Failed to add tags to ${resource.description} under account ${resource.stream.scope.accountId}`)
     resource.state.tags = mergeTags(resource.state.tags, input.tags, resource.description)
     await ctx.streams.save(resource.stream)
     return {}
