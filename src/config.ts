@@ -70,6 +70,13 @@ export interface ServerOptions {
   queueSnapshotMs?: number
   /** Serve the web console at `GET /console` on the HTTP port. Default true. */
   console?: boolean
+  /** Serve Prometheus metrics at `GET /metrics` on the HTTP port. Default true. */
+  metrics?: boolean
+  /**
+   * Label stream and lease metrics by shard. Off, they are summed per stream (per lease
+   * table), so streams with thousands of shards keep a bounded number of series. Default true.
+   */
+  metricsShardLabels?: boolean
 }
 
 export interface ServerConfig {
@@ -104,6 +111,8 @@ export interface ServerConfig {
   readonly queueSnapshotEvery: number
   readonly queueSnapshotMs: number
   readonly console: boolean
+  readonly metrics: boolean
+  readonly metricsShardLabels: boolean
 }
 
 export const DEFAULTS = {
@@ -132,7 +141,9 @@ export const DEFAULTS = {
   onDemandScaleDownMs: 86_400_000,
   queueSnapshotEvery: 20_000,
   queueSnapshotMs: 5000,
-  console: true
+  console: true,
+  metrics: true,
+  metricsShardLabels: true
 } as const
 
 function wholeNumber (name: string, value: number | undefined, min: number): number | undefined {
@@ -184,6 +195,8 @@ export function resolveConfig (options: ServerOptions = {}): ServerConfig {
     onDemandScaleDownMs: wholeNumber('onDemandScaleDownMs', options.onDemandScaleDownMs, 0) ?? DEFAULTS.onDemandScaleDownMs,
     queueSnapshotEvery: options.queueSnapshotEvery ?? DEFAULTS.queueSnapshotEvery,
     queueSnapshotMs: options.queueSnapshotMs ?? DEFAULTS.queueSnapshotMs,
-    console: options.console ?? DEFAULTS.console
+    console: options.console ?? DEFAULTS.console,
+    metrics: options.metrics ?? DEFAULTS.metrics,
+    metricsShardLabels: options.metricsShardLabels ?? DEFAULTS.metricsShardLabels
   }
 }

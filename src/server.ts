@@ -9,6 +9,11 @@ import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js'
 import { startHttpServer, type HttpServer } from './http/http-server.js'
 import { registerConsole } from './console/console-routes.js'
 import { loadKeyFile } from './http/sigv4.js'
+import { registerOpsRoutes, type Readiness } from './http/ops-routes.js'
+import { registerDomainMetrics } from './metrics/domain-metrics.js'
+import { Metrics } from './metrics/metrics.js'
+import type { FastifyInstance } from 'fastify'
+import type { Server as HttpNodeServer } from 'node:http'
 import { LeaseRegistry } from './leases/lease-registry.js'
 import { QueueRegistry } from './queues/queue-registry.js'
 import { createLogger } from './logger.js'
@@ -36,6 +41,8 @@ export interface ShardlineServer {
   readonly httpPort: number
   readonly host: string
   readonly config: ServerConfig
+  /** The server's metrics (rendered at GET /metrics); other domains register theirs here. */
+  readonly metrics: Metrics
   /** Runs the retention trimmer once, now. */
   trimNow (): Promise<void>
   /** Samples the shard loads of ON_DEMAND streams and scales them, once, now. */
@@ -61,13 +68,16 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   // Read before anything is opened, so a bad key file fails fast with nothing to undo.
   const keys = config.auth === undefined ? undefined : await loadKeyFile(config.auth)
   if (!config.memory) await mkdir(config.dataDir, { recursive: true })
+  const metrics = new Metrics({ enabled: config.metrics, shardLabels: config.metricsShardLabels })
+  let readiness: Readiness = 'opening'
   let store: LevelStore
   try {
     store = await LevelStore.open({
       location: config.dataDir,
       memory: config.memory,
       sync: config.sync,
-      onObserverError: (err) => log.error({ err }, 'a commit observer failed')
+      onObserverError: (err) => log.error({ err }, 'a commit observer failed'),
+      onWrite: (submissions, seconds) => metrics.commits.committed(submissions, seconds)
     })
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message
@@ -89,8 +99,10 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     queues,
     signer,
     writer,
-    reader: new RecordReader(store, streams, signer, config)
+    reader: new RecordReader(store, streams, signer, config),
+    metrics
   })
+  registerDomainMetrics(metrics, { streams, consumers, leases, queues })
   const trimmer = new RetentionTrimmer(store, streams, config, log)
   trimmer.start()
   const scaler = new OnDemandScaler(streams, accounts, config, log)
@@ -104,9 +116,15 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
       'shardline.v1.QueueService': { unary: QUEUE_ACTIONS }
     }, config.host, config.grpcPort, log)
     const scope = contexts.defaultScope
-    const routes = config.console
-      ? (app: Parameters<typeof registerConsole>[0]) => registerConsole(app, { scope, streams, consumers, leases, queues, store, clock: config.clock })
-      : undefined
+    // The operator's paths (/metrics, /health, /ready) and, unless turned off, the console.
+    const routes = (app: FastifyInstance<HttpNodeServer>): void => {
+      registerOpsRoutes(app as unknown as FastifyInstance, {
+        metrics: config.metrics ? metrics : undefined,
+        readiness: () => readiness,
+        storageOpen: () => store.isOpen
+      })
+      if (config.console) registerConsole(app, { scope, streams, consumers, leases, queues, store, clock: config.clock })
+    }
     http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, queues: QUEUE_ACTIONS, keys, routes }, config.host, config.httpPort, log)
   } catch (err) {
     await grpc?.close(0)
@@ -124,16 +142,19 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   queues.origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}`
   log.info({ host: config.host, grpcPort: grpc.port, httpPort: http.port, data: config.memory ? ':memory:' : config.dataDir }, 'shardline started')
 
+  readiness = 'serving'
   let closing: Promise<void> | undefined
   return {
     grpcPort: grpc.port,
     httpPort: http.port,
     host: config.host,
     config,
+    metrics,
     trimNow: () => trimmer.trimNow(),
     scaleNow: () => scaler.scaleNow(),
     close () {
       closing ??= (async () => {
+        readiness = 'closing'
         // Subscriptions and lease watches never finish by themselves; end them first so the
         // transport's graceful shutdown only waits for unary calls.
         consumers.close()

@@ -5,6 +5,7 @@
  */
 import type { ServerConfig } from '../config.js'
 import type { LeaseRegistry } from '../leases/lease-registry.js'
+import { Metrics } from '../metrics/metrics.js'
 import type { AccountSettings } from '../streams/account-settings.js'
 import type { QueueRegistry } from '../queues/queue-registry.js'
 import { scopeOf, type Scope } from '../scope.js'
@@ -27,16 +28,21 @@ export interface Services {
   readonly signer: TokenSigner
   readonly consumers: ConsumerRegistry
   readonly accounts: AccountSettings
+  /** Where transports count calls; without it, meters nobody reads. */
+  readonly metrics?: Metrics
 }
 
 export class ActionContexts {
   /** The server's own account and region (`--account-id`, `--region`), for requests that name none. */
   readonly defaultScope: Scope
+  /** The server's metrics, which the transports count calls in. */
+  readonly metrics: Metrics
   /** Weak: a scope that nothing else holds any more takes its context with it (scope.ts). */
   private readonly cache = new WeakMap<Scope, ActionContext>()
 
   constructor (private readonly services: Services, private readonly pageRenderer?: PageRenderer) {
     this.defaultScope = scopeOf(services.config.accountId, services.config.region)
+    this.metrics = services.metrics ?? new Metrics({ enabled: false, shardLabels: false })
   }
 
   for (scope: Scope): ActionContext {

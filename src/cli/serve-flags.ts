@@ -38,6 +38,10 @@ export const SERVE_USAGE = `Usage: shardline serve [flags]
                           how long two neighbouring ON_DEMAND shards stay under a quarter of it before they merge
                           (default ${DEFAULTS.onDemandScaleDownMs})
   --no-console            do not serve the web console at GET /console on the HTTP port (default: served)
+  --metrics on|off        serve Prometheus metrics at GET /metrics on the HTTP port (default on)
+  --metrics-shard-labels on|off
+                          label stream and lease metrics by shard; off sums them per stream, for streams
+                          with thousands of shards (default on)
   --log-level LEVEL       ${LOG_LEVELS.join('|')} (default info)
   --help                  show this help
 `
@@ -81,6 +85,8 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
         'on-demand-scale-down-ms': { type: 'string' },
         'no-console': { type: 'boolean' },
         'log-level': { type: 'string' },
+        metrics: { type: 'string' },
+        'metrics-shard-labels': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     }))
@@ -142,5 +148,15 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
   if (up !== undefined) options.onDemandScaleUpMs = up
   const down = integer('on-demand-scale-down-ms', values['on-demand-scale-down-ms'], 0, 2_592_000_000)
   if (down !== undefined) options.onDemandScaleDownMs = down
+  const metrics = onOff('metrics', values.metrics)
+  if (metrics !== undefined) options.metrics = metrics
+  const shardLabels = onOff('metrics-shard-labels', values['metrics-shard-labels'])
+  if (shardLabels !== undefined) options.metricsShardLabels = shardLabels
   return options
+}
+
+function onOff (flag: string, text: string | undefined): boolean | undefined {
+  if (text === undefined) return undefined
+  if (text !== 'on' && text !== 'off') throw new UsageError(`--${flag} must be 'on' or 'off', got '${text}'`)
+  return text === 'on'
 }

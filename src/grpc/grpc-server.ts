@@ -146,7 +146,9 @@ function contextOf (contexts: ActionContexts, metadata: grpc.Metadata): ActionCo
 }
 
 function unaryHandler (contexts: ActionContexts, action: AnyAction, log: Logger, root: protobuf.Root): grpc.handleUnaryCall<object, object> {
+  const meters = contexts.metrics.grpc.of(action.name)
   return (call, callback) => {
+    const started = performance.now()
     const request = call.request
     let result: Promise<unknown>
     try {
@@ -155,8 +157,15 @@ function unaryHandler (contexts: ActionContexts, action: AnyAction, log: Logger,
       result = Promise.reject(err)
     }
     result.then(
-      (output) => callback(null, output as object),
-      (err: unknown) => callback(toGrpcError(reportFailure(log, action.name, err), root))
+      (output) => {
+        meters.done(started)
+        callback(null, output as object)
+      },
+      (err: unknown) => {
+        const error = reportFailure(log, action.name, err)
+        meters.done(started, error.awsType)
+        callback(toGrpcError(error, root))
+      }
     )
   }
 }
@@ -167,7 +176,9 @@ function unaryHandler (contexts: ActionContexts, action: AnyAction, log: Logger,
  * instead of growing a buffer. A client that goes away aborts the action.
  */
 function streamingHandler (contexts: ActionContexts, action: AnyStreamingAction, log: Logger, root: protobuf.Root): grpc.handleServerStreamingCall<object, object> {
+  const meters = contexts.metrics.grpc.of(action.name)
   return (call) => {
+    meters.started()
     const gone = new AbortController()
     call.on('cancelled', () => gone.abort())
     const send = (event: unknown): Promise<void> => new Promise<void>((resolve) => {
@@ -195,6 +206,7 @@ function streamingHandler (contexts: ActionContexts, action: AnyStreamingAction,
       () => { if (!gone.signal.aborted) call.end() },
       (err: unknown) => {
         const error = reportFailure(log, action.name, err)
+        meters.failed(error.awsType)
         if (!gone.signal.aborted) call.emit('error', toGrpcError(error, root))
       }
     )

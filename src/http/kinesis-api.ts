@@ -200,6 +200,9 @@ export async function handleKinesisRequest (api: KinesisApi, request: FastifyReq
     sendDeprecatedJson(reply, parsed === undefined ? 400 : 404, parsed === undefined ? 'SerializationException' : 'UnknownOperationException')
     return
   }
+  // Requests naming no operation share one meter, so junk cannot add series.
+  const meters = api.contexts.metrics.http.of(action?.name ?? 'unknown')
+  const started = performance.now()
   try {
     if (parsed === undefined) throw bare('SERIALIZATION_FAILED', UNREADABLE)
     if (action === undefined) throw unknownTarget()
@@ -207,10 +210,12 @@ export async function handleKinesisRequest (api: KinesisApi, request: FastifyReq
     const signer = await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
     const input = decodeRequest(action.input, parsed, wire.types)
     if (streaming !== undefined) {
+      meters.started()
       api.serveStream(streaming, signerContext(api.contexts, signer), input, request, reply)
       return
     }
     const output = await invoke(unary!, signerContext(wire === jsonWire ? api.jsonContexts : api.contexts, signer), input, awsFieldPath)
+    meters.done(started)
     void reply.code(200).header('content-type', wire.contentType)
     if (isEmpty(output)) {
       // AWS answers an operation with no output members with an empty body, not `{}`.
@@ -222,6 +227,8 @@ export async function handleKinesisRequest (api: KinesisApi, request: FastifyReq
     if (bytes >= LARGE_BODY_BYTES) sendChunks(reply, encoded, bytes)
     else void reply.send(encoded.length === 1 ? encoded[0] : Buffer.concat(encoded, bytes))
   } catch (err) {
-    sendError(reply, wire, reportFailure(api.log, operation === '' ? '(unknown)' : operation, err))
+    const error = reportFailure(api.log, operation === '' ? '(unknown)' : operation, err)
+    meters.done(started, error.awsType)
+    sendError(reply, wire, error)
   }
 }

@@ -28,6 +28,8 @@ export interface ScopedLeases {
 
 export class LeaseRegistry {
   private readonly tables = new Map<string, LeaseTable>()
+  /** The scope of each table in `tables`, by storage name (held as long as its table is). */
+  private readonly scopes = new Map<string, Scope>()
   /** Weak, as scopes are (scope.ts): a scope nothing holds takes its view with it. */
   private readonly views = new WeakMap<Scope, ScopedLeases>()
   private readonly watches = new Set<LeaseWatch>()
@@ -76,8 +78,14 @@ export class LeaseRegistry {
     if (table === undefined) {
       table = new LeaseTable(name, stored, this.store, this.config.clock)
       this.tables.set(stored, table)
+      this.scopes.set(stored, scope)
     }
     return table
+  }
+
+  /** The tables used since the server started, with their scopes (for /metrics). */
+  loaded (): Array<{ readonly scope: Scope, readonly table: LeaseTable }> {
+    return [...this.tables].map(([stored, table]) => ({ scope: this.scopes.get(stored)!, table }))
   }
 
   /** Runs a watch until the client leaves (`signal`) or the server shuts down. */

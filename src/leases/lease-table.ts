@@ -155,6 +155,11 @@ export class LeaseTable {
     return run
   }
 
+  /** The leases as last loaded, without reading storage; none before the table is first used. */
+  cached (): Iterable<Lease> {
+    return this.leases?.values() ?? []
+  }
+
   private load (): Promise<Map<string, Lease>> {
     if (this.leases !== undefined) return Promise.resolve(this.leases)
     this.loading ??= this.store.listLeases<Lease>(this.storageName).then((entries) => {

@@ -8,6 +8,7 @@
  * The queue owns its projection while it is open (the registry opens it on load and
  * closes it on delete or shutdown); nothing else writes its streams.
  */
+import { QueueMeters } from '../metrics/meters.js'
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
@@ -119,6 +120,8 @@ export class Queue {
   private snapshotTimer: NodeJS.Timeout | undefined
   private readonly buckets = new Map<string, TokenBucket>()
   private closed = false
+  /** Sends, receives, deletes and dead-letter moves, for /metrics. */
+  readonly meters = new QueueMeters()
   /** Extra state a snapshot carries (move tasks); set by the registry. */
   snapshotExtras: () => import('./queue-events.js').MoveTaskState[] = () => []
 
@@ -243,6 +246,7 @@ export class Queue {
     if (committed.length > 0) {
       try {
         await staged.commit(() => this.onCommitted(committed))
+        this.meters.sent += committed.length
         durable.resolve()
       } catch (err) {
         durable.reject(err)
@@ -388,6 +392,8 @@ export class Queue {
     }
     if (staged.size === 0) return []
     await staged.commit(() => { for (const run of afterCommit) run() })
+    this.meters.received += delivered.length
+    this.meters.movedToDeadLetter += moved.length
     this.noteChanges((moved.length > 0 ? 1 : 0) + (received.length > 0 ? 1 : 0))
     return delivered.map(({ data: record, item }) => this.delivery(decodeMessage(record), item))
   }
@@ -548,6 +554,7 @@ export class Queue {
       const staged = this.deps.writer.stage()
       this.appendEvent(staged, { e: 'deleted', at: now, c: deleted }, now)
       await staged.commit()
+      this.meters.deleted += deleted.length
       this.noteChanges(1)
       if (this.fifo) this.wake()
     }

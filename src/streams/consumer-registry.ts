@@ -5,6 +5,7 @@
 import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
+import { ConsumerMeters } from '../metrics/meters.js'
 import type { Scope } from '../scope.js'
 import type { ConsumerDoc, Stream } from './stream-model.js'
 import { authorize } from './resource-policy.js'
@@ -33,9 +34,16 @@ function pairKey (consumerArn: string, shardId: string): string {
   return `${consumerArn} ${shardId}`
 }
 
+/** The consumer ARN of a pair key (an ARN has no space). */
+function consumerOfPair (key: string): string {
+  return key.slice(0, key.lastIndexOf(' '))
+}
+
 export class ConsumerRegistry {
   private readonly live = new Map<string, LiveSubscription>()
   private readonly budgets = new Map<string, TokenBucket>()
+  /** Delivery meters by consumer ARN, for /metrics. */
+  private readonly meters = new Map<string, ConsumerMeters>()
   private readonly timers = new Set<NodeJS.Timeout>()
 
   constructor (private readonly streams: StreamRegistry, private readonly config: ServerConfig, private readonly log: Logger) {
@@ -141,6 +149,30 @@ export class ConsumerRegistry {
     return () => { if (this.live.get(key) === subscription) this.live.delete(key) }
   }
 
+  /** The consumer's delivery meters, made on its first subscription. */
+  metersFor (consumerArn: string): ConsumerMeters {
+    let meters = this.meters.get(consumerArn)
+    if (meters === undefined) {
+      meters = new ConsumerMeters()
+      this.meters.set(consumerArn, meters)
+    }
+    return meters
+  }
+
+  metersOf (consumerArn: string): ConsumerMeters | undefined {
+    return this.meters.get(consumerArn)
+  }
+
+  /** Live subscriptions by consumer ARN. */
+  liveCounts (): Map<string, number> {
+    const counts = new Map<string, number>()
+    for (const key of this.live.keys()) {
+      const arn = consumerOfPair(key)
+      counts.set(arn, (counts.get(arn) ?? 0) + 1)
+    }
+    return counts
+  }
+
   /** Ends every live subscription whose consumer ARN starts with `prefix`. */
   endSubscriptions (prefix: string, reason: ServiceError): void {
     for (const [key, subscription] of [...this.live]) {
@@ -153,6 +185,7 @@ export class ConsumerRegistry {
     const prefix = `${stream.arn}/consumer/`
     this.endSubscriptions(prefix, new ServiceError('STREAM_NOT_FOUND', `Stream ${stream.name} was deleted; its subscriptions have ended.`))
     for (const key of [...this.budgets.keys()]) if (key.startsWith(prefix)) this.budgets.delete(key)
+    for (const arn of [...this.meters.keys()]) if (arn.startsWith(prefix)) this.meters.delete(arn)
   }
 
   close (): void {
@@ -173,6 +206,7 @@ export class ConsumerRegistry {
   private async remove (stream: Stream, consumer: ConsumerDoc): Promise<void> {
     const prefix = this.arnOf(stream, consumer) + ' '
     for (const key of [...this.budgets.keys()]) if (key.startsWith(prefix)) this.budgets.delete(key)
+    this.meters.delete(this.arnOf(stream, consumer))
     stream.doc.consumers = this.list(stream).filter((c) => c !== consumer)
     await this.streams.save(stream)
   }

@@ -7,6 +7,7 @@
  * after the previous one has been accepted by the transport's flow control, so at most
  * one event per subscription is ever held.
  */
+import type { ConsumerMeters } from '../metrics/meters.js'
 import { setTimeout as sleepFor } from 'node:timers/promises'
 import type { ServerConfig } from '../config.js'
 import type { ServiceError } from '../errors.js'
@@ -60,7 +61,9 @@ export class Subscription implements LiveSubscription {
     private position: ShardPosition,
     private readonly sink: EventSink,
     /** The pair's 2 MiB/s budget; undefined with limits off. */
-    rate: TokenBucket | undefined
+    rate: TokenBucket | undefined,
+    /** The consumer's delivery meters, for /metrics. */
+    private readonly meters?: ConsumerMeters
   ) {
     this.rate = rate
   }
@@ -104,6 +107,7 @@ export class Subscription implements LiveSubscription {
           this.position = page.next
           this.rate?.take(page.bytes)
           this.shard.traffic.countOut(page.records.length, page.bytes)
+          if (page.records.length > 0) this.meters?.delivered(page.records.length, page.bytes)
           await this.latch.race(this.sink.send({
             records: page.records,
             sequenceNumbers: page.sequenceNumbers,

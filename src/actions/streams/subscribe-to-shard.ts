@@ -52,7 +52,7 @@ export const subscribeToShard = defineStreamingAction({
     const position = await ctx.reader.startPosition(stream, shard, { type, sequenceNumber, timestamp }, 'SubscribeToShard')
     const subscription = new Subscription(ctx.reader, ctx.config, stream, shard, position, {
       send: (event: SubscriptionEvent) => send(eventShape(event))
-    }, ctx.config.limits === 'aws' ? ctx.consumers.budget(arn, shard.id) : undefined)
+    }, ctx.config.limits === 'aws' ? ctx.consumers.budget(arn, shard.id) : undefined, ctx.consumers.metersFor(arn))
     const release = ctx.consumers.claim(arn, shard.id, subscription)
     const leave = (): void => subscription.stop()
     signal.addEventListener('abort', leave)
