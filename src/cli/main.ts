@@ -5,12 +5,26 @@
 import { createServer } from '../server.js'
 import { SERVE_USAGE, UsageError, parseServeFlags } from './serve-flags.js'
 import { TEACHING_USAGE, locateCommand, shardsCommand } from './teaching-commands.js'
+import { QUEUES_USAGE, queuesCommand } from './queues-command.js'
+import { TRANSFER_USAGE, exportCommand, importCommand } from './stream-transfer.js'
+import { TAIL_USAGE, tailCommand } from './tail-command.js'
 
 const USAGE = `Usage: shardline <command> [flags]
 
 Commands:
   serve                                      run the server (shardline serve --help for flags)
-${TEACHING_USAGE}`
+${TEACHING_USAGE}${TAIL_USAGE}${QUEUES_USAGE}${TRANSFER_USAGE}
+The client commands take --endpoint HOST:PORT (the gRPC port, default 127.0.0.1:4568) and --region R.
+`
+
+/** An AbortSignal that Ctrl-C (or SIGTERM) aborts, for commands that run until stopped. */
+function interruptSignal (): AbortSignal {
+  const controller = new AbortController()
+  const stop = (): void => controller.abort()
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  return controller.signal
+}
 
 /** The process must be gone within 5 s of a signal, even if something hangs. */
 const HARD_EXIT_MS = 4500
@@ -49,6 +63,18 @@ async function main (argv: string[]): Promise<void> {
       return
     case 'locate':
       process.stdout.write(await locateCommand(rest))
+      return
+    case 'tail':
+      await tailCommand(rest, (line) => process.stdout.write(line), interruptSignal())
+      return
+    case 'queues':
+      process.stdout.write(await queuesCommand(rest))
+      return
+    case 'export':
+      process.stderr.write(await exportCommand(rest, { stdout: process.stdout, stderr: process.stderr, signal: interruptSignal() }))
+      return
+    case 'import':
+      process.stderr.write(await importCommand(rest, { stdout: process.stdout, stderr: process.stderr, signal: interruptSignal() }))
       return
     case undefined:
     case '--help':

@@ -15,7 +15,7 @@ export const TEACHING_USAGE = `  shards STREAM [--endpoint HOST:PORT] [--region 
                                              (--endpoint defaults to ${DEFAULT_ENDPOINT}, --region to the server's)
 `
 
-interface Target {
+export interface Target {
   readonly endpoint: string
   readonly region: string | undefined
 }
@@ -33,7 +33,7 @@ function parse (args: string[], positionals: string[]): Target & { values: strin
   return { endpoint: parsed.values.endpoint ?? DEFAULT_ENDPOINT, region: parsed.values.region, values: parsed.positionals }
 }
 
-async function allShards (client: StreamClient, streamName: string): Promise<Shard[]> {
+export async function allShards (client: StreamClient, streamName: string): Promise<Shard[]> {
   const shards: Shard[] = []
   let page = await client.listShards({ streamName })
   shards.push(...page.shards)
@@ -44,7 +44,7 @@ async function allShards (client: StreamClient, streamName: string): Promise<Sha
   return shards
 }
 
-async function withClient<T> ({ endpoint, region }: Target, run: (client: StreamClient) => Promise<T>): Promise<T> {
+export async function withClient<T> ({ endpoint, region }: Target, run: (client: StreamClient) => Promise<T>): Promise<T> {
   const client = new StreamClient({ endpoint, deadlineMs: 10_000, ...(region === undefined ? {} : { region }) })
   try {
     return await run(client)
