@@ -8,12 +8,13 @@ import { TEACHING_USAGE, locateCommand, shardsCommand } from './teaching-command
 import { QUEUES_USAGE, queuesCommand } from './queues-command.js'
 import { TRANSFER_USAGE, exportCommand, importCommand } from './stream-transfer.js'
 import { TAIL_USAGE, tailCommand } from './tail-command.js'
+import { HEALTH_USAGE, healthCommand } from './health-command.js'
 
 const USAGE = `Usage: shardline <command> [flags]
 
 Commands:
   serve                                      run the server (shardline serve --help for flags)
-${TEACHING_USAGE}${TAIL_USAGE}${QUEUES_USAGE}${TRANSFER_USAGE}
+${TEACHING_USAGE}${TAIL_USAGE}${QUEUES_USAGE}${TRANSFER_USAGE}${HEALTH_USAGE}
 The client commands take --endpoint HOST:PORT (the gRPC port, default 127.0.0.1:4568) and --region R.
 `
 
@@ -66,6 +67,9 @@ async function main (argv: string[]): Promise<void> {
       return
     case 'tail':
       await tailCommand(rest, (line) => process.stdout.write(line), interruptSignal())
+      return
+    case 'health':
+      process.stdout.write(await healthCommand(rest))
       return
     case 'queues':
       process.stdout.write(await queuesCommand(rest))
