@@ -412,6 +412,195 @@ export const ERROR_CODES = {
     retriable: false,
     description: 'A message move task, or the queue an ARN of a move task names, does not exist.'
   },
+  SNS_NOT_FOUND: {
+    awsType: 'NotFoundException',
+    queryCode: 'NotFound',
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 404,
+    retriable: false,
+    senderFault: true,
+    description: 'No topic, subscription, platform application or endpoint of that ARN exists.'
+  },
+  SNS_INVALID_PARAMETER: {
+    awsType: 'InvalidParameterException',
+    queryCode: 'InvalidParameter',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'An SNS request parameter is missing, malformed, or not valid for the topic or subscription.'
+  },
+  SNS_INVALID_PARAMETER_VALUE: {
+    awsType: 'InvalidParameterValueException',
+    queryCode: 'ParameterValueInvalid',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'An SNS parameter value is not valid (a message attribute, a message too long).'
+  },
+  SNS_AUTHORIZATION_ERROR: {
+    awsType: 'AuthorizationErrorException',
+    queryCode: 'AuthorizationError',
+    grpcStatus: GrpcStatus.PERMISSION_DENIED,
+    httpStatus: 403,
+    retriable: false,
+    senderFault: true,
+    description: 'The caller may not do this (SNS: a queue URL given as an SQS endpoint, a resource of another account).'
+  },
+  SNS_SUBSCRIPTION_LIMIT: {
+    awsType: 'SubscriptionLimitExceededException',
+    queryCode: 'SubscriptionLimitExceeded',
+    grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
+    httpStatus: 403,
+    retriable: false,
+    senderFault: true,
+    description: 'The topic has as many subscriptions as SNS allows.'
+  },
+  SNS_TOPIC_LIMIT: {
+    awsType: 'TopicLimitExceededException',
+    queryCode: 'TopicLimitExceeded',
+    grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
+    httpStatus: 403,
+    retriable: false,
+    senderFault: true,
+    description: 'The account has as many topics as SNS allows (100,000).'
+  },
+  SNS_FILTER_POLICY_LIMIT: {
+    awsType: 'FilterPolicyLimitExceededException',
+    queryCode: 'FilterPolicyLimitExceeded',
+    grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
+    httpStatus: 403,
+    retriable: false,
+    senderFault: true,
+    description: 'The topic has 200 subscriptions with filter policies, the most SNS allows.'
+  },
+  SNS_RESOURCE_NOT_FOUND: {
+    awsType: 'ResourceNotFoundException',
+    queryCode: 'ResourceNotFound',
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 404,
+    retriable: false,
+    senderFault: true,
+    description: 'The resource a tag operation or data protection policy names does not exist.'
+  },
+  SNS_TAG_LIMIT: {
+    awsType: 'TagLimitExceededException',
+    queryCode: 'TagLimitExceeded',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'A topic takes at most 50 tags.'
+  },
+  SNS_TAG_POLICY: {
+    awsType: 'TagPolicyException',
+    queryCode: 'TagPolicy',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'A tag key or value is not valid.'
+  },
+  SNS_BATCH_IDS_NOT_DISTINCT: {
+    awsType: 'BatchEntryIdsNotDistinctException',
+    queryCode: 'BatchEntryIdsNotDistinct',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'Two entries of a PublishBatch have the same Id.'
+  },
+  SNS_EMPTY_BATCH: {
+    awsType: 'EmptyBatchRequestException',
+    queryCode: 'EmptyBatchRequest',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'A PublishBatch has no entries.'
+  },
+  SNS_TOO_MANY_ENTRIES: {
+    awsType: 'TooManyEntriesInBatchRequestException',
+    queryCode: 'TooManyEntriesInBatchRequest',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'A PublishBatch has more than 10 entries.'
+  },
+  SNS_INVALID_BATCH_ENTRY_ID: {
+    awsType: 'InvalidBatchEntryIdException',
+    queryCode: 'InvalidBatchEntryId',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'A PublishBatch entry Id is not 1 to 80 letters, digits, hyphens and underscores.'
+  },
+  SNS_BATCH_REQUEST_TOO_LONG: {
+    awsType: 'BatchRequestTooLongException',
+    queryCode: 'BatchRequestTooLong',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'The messages of a PublishBatch add up to more than 256 KiB.'
+  },
+  SNS_VALIDATION: {
+    awsType: 'ValidationException',
+    queryCode: 'ValidationException',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'An SNS input fails validation (data protection policies, SMS sandbox numbers).'
+  },
+  SNS_INVALID_STATE: {
+    awsType: 'InvalidStateException',
+    queryCode: 'InvalidState',
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'The resource is not in a state that allows this (a replay while one runs).'
+  },
+  SNS_OPTED_OUT: {
+    awsType: 'OptedOutException',
+    queryCode: 'OptedOut',
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'The phone number opted out of SMS.'
+  },
+  SNS_VERIFICATION: {
+    awsType: 'VerificationException',
+    queryCode: 'VerificationException',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'A one-time password does not verify the SMS sandbox phone number.'
+  },
+  SNS_ENDPOINT_DISABLED: {
+    awsType: 'EndpointDisabledException',
+    queryCode: 'EndpointDisabled',
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'The platform endpoint is disabled.'
+  },
+  SNS_PLATFORM_APPLICATION_DISABLED: {
+    awsType: 'PlatformApplicationDisabledException',
+    queryCode: 'PlatformApplicationDisabled',
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'The platform application is disabled.'
+  },
   SHUTTING_DOWN: {
     awsType: 'ServiceUnavailable',
     grpcStatus: GrpcStatus.UNAVAILABLE,

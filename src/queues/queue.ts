@@ -285,6 +285,49 @@ export class Queue {
     }
   }
 
+  /**
+   * Stages one message sent by another projection (an SNS topic's delivery) into the
+   * caller's batch, so that the caller's own records (a subscription's cursor) commit
+   * atomically with it. A FIFO duplicate within the deduplication interval is not staged
+   * (undefined), as a duplicate SendMessage is not. Returns what to run once the caller's
+   * batch is committed.
+   */
+  stageSend (staged: StagedRecords, spec: SendSpec, now: number): (() => void) | undefined {
+    if (this.closed) return undefined
+    const message: QueueMessage = {
+      messageId: randomUUID(),
+      body: spec.body,
+      attributes: spec.attributes,
+      md5OfBody: md5Hex(spec.body),
+      md5OfMessageAttributes: md5OfAttributes(spec.attributes),
+      md5OfMessageSystemAttributes: spec.md5OfMessageSystemAttributes,
+      sentTimestamp: now,
+      visibleAt: spec.delaySeconds > 0 ? now + spec.delaySeconds * 1000 : 0,
+      priorReceiveCount: 0,
+      senderId: spec.senderId,
+      groupId: spec.groupId,
+      deduplicationId: this.fifo ? spec.deduplicationId : undefined,
+      traceHeader: spec.traceHeader
+    }
+    const scope = this.doc.settings.deduplicationScope
+    const key = this.fifo ? (scope === 'messageGroup' ? `${message.groupId ?? ''}\n${message.deduplicationId ?? ''}` : message.deduplicationId ?? '') : ''
+    if (this.dedup?.find(key, now) !== undefined) return undefined
+    const data = encodeMessage(message)
+    const position = staged.append(this.messages, this.messageShard, this.fifo ? message.groupId ?? '' : message.messageId, data, now)
+    // A duplicate sent meanwhile is answered once this delivery is durable. (A failed
+    // commit stops the store, so the promise is never left waiting on a later success.)
+    const durable = deferred()
+    if (this.dedup !== undefined) {
+      this.dedup.remember(key, { messageId: message.messageId, sequenceNumber: this.messageShard.sequenceNumber(position), counter: position.counter, committed: durable.promise }, now)
+    }
+    const committed: Committed = { position, group: this.fifo ? message.groupId : undefined, visibleAt: message.visibleAt, data }
+    return () => {
+      durable.resolve()
+      this.onCommitted([committed])
+      this.noteChanges(1)
+    }
+  }
+
   // ---- receive ---------------------------------------------------------------------------
 
   async receive (options: ReceiveOptions): Promise<Delivery[]> {

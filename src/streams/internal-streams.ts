@@ -5,7 +5,7 @@
  */
 
 /** Name prefixes no user stream may take. */
-export const INTERNAL_STREAM_PREFIXES = ['__queue.', '__queue-log.', '__topic.'] as const
+export const INTERNAL_STREAM_PREFIXES = ['__queue.', '__queue-log.', '__topic.', '__topic-log.'] as const
 
 export function isInternalStreamName (name: string): boolean {
   return INTERNAL_STREAM_PREFIXES.some((prefix) => name.startsWith(prefix))
@@ -19,4 +19,14 @@ export function queueStreamName (queueName: string): string {
 /** A queue's state log: one record per change of a message's state. */
 export function queueLogStreamName (queueName: string): string {
   return `__queue-log.${queueName}`
+}
+
+/** A topic's message stream: one record per message published (its archive). */
+export function topicStreamName (topicName: string): string {
+  return `__topic.${topicName}`
+}
+
+/** A topic's state log: its control plane (attributes, tags, subscriptions) and its subscriptions' cursors. */
+export function topicLogStreamName (topicName: string): string {
+  return `__topic-log.${topicName}`
 }

@@ -1,0 +1,274 @@
+/**
+ * SNS subscription filter policies, compiled once (when set, and on load) into a tree of
+ * small matcher closures, so matching a message costs a walk over the policy's keys and
+ * no parsing. Scope MessageAttributes matches the message's attributes (String, Number,
+ * String.Array as a JSON array); scope MessageBody matches the JSON body, with nested
+ * keys. An array in the message matches when any element does. AWS's limits: 5 keys at
+ * the top level, 150 combinations of values, 256 KB; messages are AWS's wording.
+ */
+import { isIPv4 } from 'node:net'
+import { ServiceError } from '../errors.js'
+import type { PublishedMessage } from './topic-model.js'
+
+export type FilterScope = 'MessageAttributes' | 'MessageBody'
+
+/** One value as the policy sees it: a string, a number, a boolean or null. */
+type Leaf = string | number | boolean | null
+
+/** A matcher of one key: the key's values in the message (empty: absent). */
+type ValueTest = (values: readonly Leaf[], present: boolean) => boolean
+type Node = (subject: unknown) => boolean
+
+export interface CompiledFilter {
+  readonly scope: FilterScope
+  readonly match: (message: PublishedMessage) => boolean
+}
+
+export const MAX_POLICY_BYTES = 256 * 1024
+const MAX_KEYS = 5
+const MAX_COMBINATIONS = 150
+
+function invalid (prefix: string, reason: string): ServiceError {
+  return new ServiceError('SNS_INVALID_PARAMETER', `${prefix}FilterPolicy: ${reason}`)
+}
+
+function isObject (v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Numbers compare as AWS does: to 5 decimal places. */
+function numeric (v: Leaf): number | undefined {
+  if (typeof v === 'number') return v
+  if (typeof v === 'string' && v.trim() !== '' && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v.trim())) return Number(v)
+  return undefined
+}
+
+function sameNumber (a: number, b: number): boolean {
+  return Math.round(a * 1e5) === Math.round(b * 1e5)
+}
+
+function ipv4ToInt (ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0)
+}
+
+class Compiler {
+  constructor (private readonly prefix: string, private readonly scope: FilterScope) {}
+
+  fail (reason: string): never {
+    throw invalid(this.prefix, reason)
+  }
+
+  /** A policy object: every key must match (a `$or` key: one of its branches). */
+  object (policy: Record<string, unknown>, depth: number): { node: Node, combinations: number } {
+    if (depth > 64) this.fail('Filter policy is nested too deeply')
+    const tests: Node[] = []
+    let combinations = 1
+    for (const [key, value] of Object.entries(policy)) {
+      if (key === '$or') {
+        if (!Array.isArray(value) || value.length < 2) this.fail('$or must be an array of at least two filter policies')
+        const branches = value.map((branch) => {
+          if (!isObject(branch)) this.fail('$or must be an array of at least two filter policies')
+          return this.object(branch, depth)
+        })
+        combinations *= branches.reduce((n, b) => n + b.combinations, 0)
+        const nodes = branches.map((b) => b.node)
+        tests.push((subject) => nodes.some((n) => n(subject)))
+        continue
+      }
+      if (Array.isArray(value)) {
+        if (value.length === 0) this.fail('Empty arrays are not allowed')
+        combinations *= value.length
+        const test = this.values(value)
+        tests.push((subject) => {
+          const { values, present } = lookup(subject, key)
+          return test(values, present)
+        })
+        continue
+      }
+      if (isObject(value)) {
+        if (this.scope === 'MessageAttributes') this.fail(`"${key}" must be an object or an array`)
+        const nested = this.object(value, depth + 1)
+        combinations *= nested.combinations
+        tests.push((subject) => {
+          const child = isObject(subject) ? subject[key] : undefined
+          if (Array.isArray(child)) return child.some((c) => nested.node(c))
+          return nested.node(child)
+        })
+        continue
+      }
+      this.fail(`"${key}" must be an object or an array`)
+    }
+    return { node: (subject) => tests.every((t) => t(subject)), combinations }
+  }
+
+  /** A key's list of conditions: any may match. */
+  values (conditions: readonly unknown[]): ValueTest {
+    const tests = conditions.map((c) => this.condition(c))
+    return (values, present) => tests.some((t) => t(values, present))
+  }
+
+  condition (c: unknown): ValueTest {
+    if (c === null || typeof c === 'string' || typeof c === 'boolean') {
+      return (values) => values.some((v) => v === c)
+    }
+    if (typeof c === 'number') {
+      return (values) => values.some((v) => { const n = numeric(v); return n !== undefined && sameNumber(n, c) })
+    }
+    if (!isObject(c)) this.fail('Match value must be String, number, true, false, or null')
+    const keys = Object.keys(c)
+    if (keys.length !== 1) this.fail('Only one key allowed in match expression')
+    const operator = keys[0]!
+    const operand = c[operator]
+    switch (operator) {
+      case 'prefix':
+      case 'suffix':
+      case 'equals-ignore-case': {
+        if (typeof operand !== 'string') this.fail(`${operator} match pattern must be a string`)
+        const test = stringTest(operator, operand)
+        return (values) => values.some((v) => typeof v === 'string' && test(v))
+      }
+      case 'exists':
+        if (typeof operand !== 'boolean') this.fail('exists match pattern must be either true or false.')
+        return (_values, present) => present === operand
+      case 'anything-but':
+        return this.anythingBut(operand)
+      case 'numeric':
+        return this.numericRange(operand)
+      case 'cidr':
+        return this.cidr(operand)
+      default:
+        this.fail(`Unrecognized match type ${operator}`)
+    }
+  }
+
+  anythingBut (operand: unknown): ValueTest {
+    let excluded: (v: Leaf) => boolean
+    if (isObject(operand)) {
+      const keys = Object.keys(operand)
+      const op = keys[0]
+      if (keys.length !== 1 || (op !== 'prefix' && op !== 'suffix' && op !== 'equals-ignore-case')) this.fail(`Unsupported anything-but pattern: ${op ?? ''}`)
+      const inner = operand[op]
+      const list = Array.isArray(inner) ? inner : [inner]
+      if (list.length === 0 || list.some((s) => typeof s !== 'string')) this.fail(`${op} match pattern must be a string`)
+      const tests = (list as string[]).map((s) => stringTest(op, s))
+      excluded = (v) => typeof v === 'string' && tests.some((t) => t(v))
+    } else {
+      const list = Array.isArray(operand) ? operand : [operand]
+      if (list.length === 0) this.fail('Empty arrays are not allowed')
+      for (const v of list) if (typeof v !== 'string' && typeof v !== 'number') this.fail('Match value must be String, number, true, false, or null')
+      excluded = (v) => list.some((x) => (typeof x === 'number' ? (numeric(v) !== undefined && sameNumber(numeric(v)!, x)) : v === x))
+    }
+    // AWS: anything-but matches a present value that is not excluded; an absent key never.
+    return (values, present) => present && values.some((v) => !excluded(v))
+  }
+
+  numericRange (operand: unknown): ValueTest {
+    if (!Array.isArray(operand) || operand.length === 0) this.fail('Value of numeric must be an array.')
+    const checks: Array<(n: number) => boolean> = []
+    const ops = new Set<string>()
+    for (let i = 0; i < operand.length; i += 2) {
+      const op = operand[i]
+      const bound = operand[i + 1]
+      if (typeof op !== 'string' || !['<', '<=', '=', '>', '>='].includes(op)) this.fail(`Unrecognized numeric range operator: ${String(op)}`)
+      if (typeof bound !== 'number') this.fail(`Value of ${op} must be numeric`)
+      if (Math.abs(bound) > 1e9) this.fail(`Value of ${op} must be between -1000000000 and 1000000000`)
+      if (ops.has(op) || (op === '=' && operand.length > 2)) this.fail('Bad numeric range operator')
+      ops.add(op)
+      checks.push(op === '<' ? (n) => n < bound : op === '<=' ? (n) => n <= bound : op === '=' ? (n) => sameNumber(n, bound) : op === '>' ? (n) => n > bound : (n) => n >= bound)
+    }
+    if (operand.length > 4) this.fail('Too many elements in numeric expression')
+    const lower = operand[0] === '>' || operand[0] === '>='
+    if (checks.length === 2 && (!lower || (operand[2] !== '<' && operand[2] !== '<='))) this.fail('Too many terms in numeric range expression')
+    if (checks.length === 2 && (operand[1] as number) >= (operand[3] as number)) this.fail('Bottom must be less than top')
+    return (values) => values.some((v) => { const n = numeric(v); return n !== undefined && checks.every((c) => c(n)) })
+  }
+
+  cidr (operand: unknown): ValueTest {
+    if (typeof operand !== 'string') this.fail('Malformed CIDR, one \'/\' required')
+    const [ip, bits, extra] = operand.split('/')
+    const width = Number(bits)
+    if (extra !== undefined || ip === undefined || bits === undefined || !isIPv4(ip) || !Number.isInteger(width) || width < 0 || width > 32) {
+      this.fail('Malformed CIDR, one \'/\' required')
+    }
+    const mask = width === 0 ? 0 : (~0 << (32 - width)) >>> 0
+    const net = (ipv4ToInt(ip) & mask) >>> 0
+    return (values) => values.some((v) => typeof v === 'string' && isIPv4(v) && ((ipv4ToInt(v) & mask) >>> 0) === net)
+  }
+}
+
+function stringTest (operator: string, operand: string): (v: string) => boolean {
+  if (operator === 'prefix') return (v) => v.startsWith(operand)
+  if (operator === 'suffix') return (v) => v.endsWith(operand)
+  const lower = operand.toLowerCase()
+  return (v) => v.toLowerCase() === lower
+}
+
+/** The values of `key` in a subject (an object: the body's level, or the attributes as leaves). */
+function lookup (subject: unknown, key: string): { values: Leaf[], present: boolean } {
+  if (!isObject(subject) || !(key in subject)) return { values: [], present: false }
+  const v = subject[key]
+  if (Array.isArray(v)) return { values: v.filter((x) => x === null || typeof x !== 'object') as Leaf[], present: true }
+  if (isObject(v)) return { values: [], present: true }
+  return { values: [v as Leaf], present: true }
+}
+
+/** The attributes as the attribute scope matches them: String and Number values, String.Array as its elements. */
+function attributeSubject (message: PublishedMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of message.attributes ?? []) {
+    const type = value.DataType.split('.')[0]
+    if (value.DataType === 'String.Array') {
+      try {
+        const parsed: unknown = JSON.parse(value.StringValue ?? '')
+        out[name] = Array.isArray(parsed) ? parsed : [value.StringValue]
+      } catch {
+        out[name] = [value.StringValue]
+      }
+    } else if (type === 'Number') {
+      out[name] = Number(value.StringValue)
+    } else if (type === 'String') {
+      out[name] = value.StringValue ?? ''
+    } else {
+      // Binary attributes cannot be matched, but they exist.
+      out[name] = {}
+    }
+  }
+  return out
+}
+
+/**
+ * Compiles a policy (its JSON text); throws InvalidParameter with AWS's text when it is not
+ * valid. `prefix` is how the calling operation words it ("Invalid parameter: " or
+ * "Invalid parameter: Attributes Reason: ").
+ */
+export function compileFilterPolicy (text: string, scope: FilterScope, prefix: string): CompiledFilter {
+  if (Buffer.byteLength(text, 'utf8') > MAX_POLICY_BYTES) throw invalid(prefix, `Filter policy is too large: ${Buffer.byteLength(text, 'utf8')} bytes, at most ${MAX_POLICY_BYTES}`)
+  let policy: unknown
+  try {
+    policy = JSON.parse(text)
+  } catch (err) {
+    throw invalid(prefix, `failed to parse JSON. ${(err as Error).message}`)
+  }
+  if (!isObject(policy)) throw invalid(prefix, 'Filter policy must be a JSON object')
+  const compiler = new Compiler(prefix, scope)
+  if (Object.keys(policy).length > MAX_KEYS) compiler.fail(`Filter policy can not have more than ${MAX_KEYS} keys`)
+  const { node, combinations } = compiler.object(policy, 0)
+  if (combinations > MAX_COMBINATIONS) {
+    compiler.fail('Filter policy is too complex')
+  }
+  if (scope === 'MessageAttributes') {
+    return { scope, match: (message) => node(attributeSubject(message)) }
+  }
+  return {
+    scope,
+    match: (message) => {
+      let body: unknown
+      try {
+        body = JSON.parse(message.message)
+      } catch {
+        return false
+      }
+      return isObject(body) && node(body)
+    }
+  }
+}

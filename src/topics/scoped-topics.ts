@@ -1,0 +1,69 @@
+/**
+ * The topics of one account and region: what an action sees as `ctx.topics`. Topics and
+ * subscriptions are named by ARN; an ARN of another region is not found here, as in AWS.
+ */
+import { ServiceError } from '../errors.js'
+import type { Scope } from '../scope.js'
+import type { Outbox } from './outbox.js'
+import { parseSubscriptionArn, parseTopicArn, topicArn, type SubscriptionState } from './topic-model.js'
+import type { Topic } from './topic.js'
+import type { TopicRegistry } from './topic-registry.js'
+
+export function topicNotFound (): ServiceError {
+  return new ServiceError('SNS_NOT_FOUND', 'Topic does not exist')
+}
+
+export class ScopedTopics {
+  constructor (private readonly registry: TopicRegistry, readonly scope: Scope) {}
+
+  get (name: string): Topic | undefined {
+    return this.registry.find(this.scope, name)
+  }
+
+  /** The topic an ARN names, or InvalidParameter (not an ARN) / NotFound. */
+  require (arn: string, parameter = 'TopicArn'): Topic {
+    const parsed = parseTopicArn(arn)
+    if (parsed === undefined) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: ${parameter}`)
+    const topic = parsed.region === this.scope.region ? this.registry.findByArn(arn) : undefined
+    if (topic === undefined || !topic.isOpen) throw topicNotFound()
+    return topic
+  }
+
+  /** The subscription an ARN names, with its topic; InvalidParameter or NotFound. */
+  subscription (arn: string): { topic: Topic, sub: SubscriptionState } {
+    const parsed = parseSubscriptionArn(arn)
+    if (parsed === undefined) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: SubscriptionArn')
+    const topic = parsed.region === this.scope.region ? this.registry.findByArn(`arn:aws:sns:${parsed.region}:${parsed.accountId}:${parsed.name}`) : undefined
+    const sub = topic?.state.subscriptions.get(parsed.id)
+    if (topic === undefined || sub === undefined) throw new ServiceError('SNS_NOT_FOUND', 'Subscription does not exist')
+    return { topic, sub }
+  }
+
+  create (name: string, attributes: Record<string, string>, tags: Record<string, string>): Promise<{ topic: Topic, created: boolean }> {
+    return this.registry.create(this.scope, name, attributes, tags)
+  }
+
+  list (): Topic[] {
+    return this.registry.list(this.scope)
+  }
+
+  arnOf (name: string): string {
+    return topicArn(this.scope, name)
+  }
+
+  delete (topic: Topic): Promise<void> {
+    return this.registry.delete(topic)
+  }
+
+  retain (topic: Topic): Promise<void> {
+    return this.registry.retain(topic)
+  }
+
+  get outbox (): Outbox {
+    return this.registry.outbox
+  }
+
+  get signer (): TopicRegistry['signer'] {
+    return this.registry.signer
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * Delivery: one pump per confirmed subscription, reading the topic's stream after the
+ * subscription's cursor, in publish order. A slow or failing endpoint holds up only its
+ * own pump.
+ *
+ * - SQS: a page of matching messages is appended to the queue's stream in the same
+ *   StagedRecords (one LevelDB batch) as the `cursor` event that moves past them, so each
+ *   message reaches the queue exactly once, crashes included.
+ * - HTTP/S and Lambda: POSTed one at a time, retried per the delivery policy, then sent
+ *   to the subscription's dead-letter queue (or dropped); the cursor moves once a message
+ *   is settled, so a crash re-delivers at most the message in flight (at least once).
+ * - email, email-json, sms, application, firehose: recorded in the outbox.
+ */
+import { randomUUID } from 'node:crypto'
+import { comparePositions, positionAfter } from '../storage/record-key.js'
+import type { StoredRecord } from '../storage/store.js'
+import type { Queue, SendSpec } from '../queues/queue.js'
+import { confirmation, lambdaEvent, messageFor, notification, sqsAttributes, type EnvelopeContext } from './envelope.js'
+import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './filter-policy.js'
+import { decodePublished } from './message-record.js'
+import { effectiveRetryPolicy, retryDelays } from './delivery-policy.js'
+import type { PublishedMessage, SubscriptionState } from './topic-model.js'
+import type { Topic } from './topic.js'
+
+const PAGE = { limit: 500, maxBytes: 4 * 1024 * 1024 }
+const HTTP_TIMEOUT_MS = 15_000
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
+  if (signal.aborted) return resolve()
+  const timer = setTimeout(resolve, ms)
+  signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
+})
+
+/** The outcome of one attempt at an endpoint. */
+type Attempt = { ok: true } | { ok: false, code: string, message: string }
+
+async function post (url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Attempt> {
+  try {
+    const response = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.any([signal, AbortSignal.timeout(HTTP_TIMEOUT_MS)]) })
+    await response.arrayBuffer().catch(() => undefined)
+    // AWS: any status below 500 is a delivery (4xx are the endpoint's problem, not retried).
+    if (response.status < 500) return { ok: true }
+    return { ok: false, code: `HTTP ${response.status}`, message: `The endpoint answered ${response.status}.` }
+  } catch (err) {
+    return { ok: false, code: 'ConnectionFailure', message: err instanceof Error ? err.message : String(err) }
+  }
+}
+
+class Pump {
+  private running = false
+  private again = false
+  private filter: CompiledFilter | undefined
+  private readonly abort = new AbortController()
+
+  constructor (private readonly topic: Topic, readonly sub: SubscriptionState) {
+    this.configure()
+  }
+
+  /** Compiles the subscription's filter once per change of its attributes. */
+  configure (): void {
+    const text = this.sub.attributes.FilterPolicy
+    const scope = (this.sub.attributes.FilterPolicyScope ?? 'MessageAttributes') as FilterScope
+    try {
+      this.filter = text === undefined || text === '' ? undefined : compileFilterPolicy(text, scope, '')
+    } catch {
+      // Validated when set; a policy that no longer compiles filters nothing out.
+      this.filter = undefined
+    }
+  }
+
+  private get live (): boolean {
+    return !this.abort.signal.aborted && this.topic.isOpen && this.topic.state.subscriptions.get(this.sub.id) === this.sub && this.sub.status === 'confirmed'
+  }
+
+  close (): void {
+    this.abort.abort()
+  }
+
+  wake (): void {
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = true
+    void (async () => {
+      try {
+        do {
+          this.again = false
+          await this.drain()
+        } while (this.again && this.live)
+      } catch (err) {
+        this.topic.deps.log.warn({ err, subscription: this.topic.subscriptionArn(this.sub) }, 'a subscription\'s delivery failed; it resumes on the next publish')
+      } finally {
+        this.running = false
+      }
+    })()
+  }
+
+  private async drain (): Promise<void> {
+    const topic = this.topic
+    while (this.live) {
+      const committed = topic.messageShard.committed
+      const cursor = { ts: this.sub.cursor[0], counter: this.sub.cursor[1] }
+      if (committed === undefined || comparePositions(cursor, committed) >= 0) return
+      const records = await topic.deps.store.readRecords({ streamId: topic.messages.id, shard: 0, from: positionAfter(cursor), ...PAGE })
+      if (!this.live) return
+      if (records.length === 0) {
+        // Retention trimmed what was not delivered yet.
+        await this.advance(committed.ts, committed.counter)
+        return
+      }
+      if (this.sub.protocol === 'sqs') await this.toQueue(records)
+      else {
+        for (const record of records) {
+          if (!this.live) return
+          await this.one(record)
+        }
+      }
+    }
+  }
+
+  private matches (message: PublishedMessage): boolean {
+    return this.filter === undefined || this.filter.match(message)
+  }
+
+  private async advance (ts: number, counter: number): Promise<void> {
+    const staged = this.topic.deps.writer.stage()
+    this.topic.stageEvent(staged, { e: 'cursor', at: this.topic.deps.config.clock(), c: [[this.sub.id, ts, counter]] })
+    await staged.commit()
+    this.topic.noteChanges(1)
+  }
+
+  envelopeContext (record: StoredRecord): EnvelopeContext {
+    const topic = this.topic
+    return {
+      topicArn: topic.arn,
+      subscriptionArn: topic.subscriptionArn(this.sub),
+      protocol: this.sub.protocol,
+      origin: topic.deps.origin(),
+      signer: topic.deps.signer,
+      signatureVersion: topic.attributes.SignatureVersion === '2' ? '2' : '1',
+      fifo: topic.fifo,
+      sequenceNumber: topic.fifo ? topic.messageShard.sequenceNumber(record) : undefined,
+      timestamp: record.ts
+    }
+  }
+
+  private get raw (): boolean {
+    return this.sub.attributes.RawMessageDelivery === 'true'
+  }
+
+  /** The SQS message a topic message becomes in `queue`. */
+  private sqsSpec (message: PublishedMessage, record: StoredRecord, queue: Queue): SendSpec {
+    const raw = this.raw
+    return {
+      body: raw ? messageFor(message, 'sqs') : JSON.stringify(notification(message, this.envelopeContext(record))),
+      attributes: raw ? sqsAttributes(message) : [],
+      delaySeconds: 0,
+      groupId: queue.fifo ? message.group : undefined,
+      deduplicationId: queue.fifo ? message.dedup ?? message.id : undefined,
+      senderId: this.topic.scope.accountId
+    }
+  }
+
+  /** Exactly once: the queue's messages and the cursor event in one batch. */
+  private async toQueue (records: readonly StoredRecord[]): Promise<void> {
+    const topic = this.topic
+    const queue = topic.deps.findQueue(this.sub.endpoint)
+    const now = topic.deps.config.clock()
+    const staged = topic.deps.writer.stage()
+    const after: Array<() => void> = []
+    for (const record of records) {
+      const message = decodePublished(record.data)
+      if (!this.matches(message)) continue
+      // A missing queue, or a FIFO queue given a message without a group, is a failed
+      // delivery: AWS drops it (or, with a RedrivePolicy, dead-letters it).
+      const target = queue !== undefined && queue.isOpen && !(queue.fifo && message.group === undefined) ? queue : undefined
+      if (target !== undefined) {
+        const run = target.stageSend(staged, this.sqsSpec(message, record, target), now)
+        if (run !== undefined) after.push(run)
+        continue
+      }
+      const dlq = this.deadLetterQueue()
+      if (dlq !== undefined) {
+        const run = dlq.stageSend(staged, this.deadLetterSpec(message, record, dlq, 'NonExistentQueue', `The queue ${this.sub.endpoint} does not exist.`), now)
+        if (run !== undefined) after.push(run)
+      }
+    }
+    const last = records[records.length - 1]!
+    topic.stageEvent(staged, { e: 'cursor', at: now, c: [[this.sub.id, last.ts, last.counter]] })
+    await staged.commit(() => { for (const run of after) run() })
+    topic.noteChanges(1)
+  }
+
+  private deadLetterQueue (): Queue | undefined {
+    const text = this.sub.attributes.RedrivePolicy
+    if (text === undefined) return undefined
+    try {
+      const arn = (JSON.parse(text) as { deadLetterTargetArn?: string }).deadLetterTargetArn
+      const queue = arn === undefined ? undefined : this.topic.deps.findQueue(arn)
+      return queue?.isOpen === true ? queue : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /** AWS's dead-letter message: the envelope (or raw message), with the failure as message attributes. */
+  private deadLetterSpec (message: PublishedMessage, record: StoredRecord, dlq: Queue, code: string, reason: string): SendSpec {
+    const raw = this.raw
+    const attributes = [
+      ['ErrorCode', { dataType: 'String', stringValue: code }],
+      ['ErrorMessage', { dataType: 'String', stringValue: reason }],
+      ['RequestID', { dataType: 'String', stringValue: randomUUID() }],
+      ['TopicArn', { dataType: 'String', stringValue: this.topic.arn }]
+    ] as Array<[string, { dataType: string, stringValue: string }]>
+    return {
+      body: raw ? messageFor(message, this.sub.protocol) : JSON.stringify(notification(message, this.envelopeContext(record))),
+      attributes,
+      delaySeconds: 0,
+      groupId: dlq.fifo ? message.group ?? 'dead-letter' : undefined,
+      deduplicationId: dlq.fifo ? message.id : undefined,
+      senderId: this.topic.scope.accountId
+    }
+  }
+
+  /** At least once: deliver (with retries), dead-letter or drop, then move the cursor. */
+  private async one (record: StoredRecord): Promise<void> {
+    const topic = this.topic
+    const message = decodePublished(record.data)
+    if (this.matches(message)) {
+      const envelope = notification(message, this.envelopeContext(record))
+      const protocol = this.sub.protocol
+      if (protocol === 'http' || protocol === 'https' || protocol === 'lambda') {
+        const failure = await this.withRetries(message, envelope)
+        if (failure !== undefined) {
+          if (!this.live) return
+          const dlq = this.deadLetterQueue()
+          if (dlq !== undefined) {
+            const staged = topic.deps.writer.stage()
+            const run = dlq.stageSend(staged, this.deadLetterSpec(message, record, dlq, failure.code, failure.message), topic.deps.config.clock())
+            topic.stageEvent(staged, { e: 'cursor', at: topic.deps.config.clock(), c: [[this.sub.id, record.ts, record.counter]] })
+            await staged.commit(run)
+            topic.noteChanges(1)
+            return
+          }
+        }
+      } else {
+        topic.deps.outbox({
+          at: topic.deps.config.clock(),
+          topicArn: topic.arn,
+          subscriptionArn: topic.subscriptionArn(this.sub),
+          protocol,
+          endpoint: this.sub.endpoint,
+          messageId: message.id,
+          body: protocol === 'email-json' || (protocol === 'firehose' && !this.raw) ? JSON.stringify(envelope) : messageFor(message, protocol),
+          ...(message.subject === undefined ? {} : { subject: message.subject })
+        })
+      }
+    }
+    if (!this.live) return
+    await this.advance(record.ts, record.counter)
+  }
+
+  private async withRetries (message: PublishedMessage, envelope: Record<string, unknown>): Promise<{ code: string, message: string } | undefined> {
+    const delays = retryDelays(effectiveRetryPolicy(this.topic.attributes.DeliveryPolicy, this.sub.attributes.DeliveryPolicy))
+    let last: Attempt = { ok: false, code: 'NotAttempted', message: '' }
+    for (let attempt = 0; attempt <= delays.length; attempt++) {
+      if (attempt > 0) await sleep(delays[attempt - 1]! * 1000, this.abort.signal)
+      if (!this.live) return undefined
+      last = await this.attempt(message, envelope)
+      if (last.ok) return undefined
+    }
+    return last.ok ? undefined : { code: last.code, message: last.message }
+  }
+
+  private attempt (message: PublishedMessage, envelope: Record<string, unknown>): Promise<Attempt> {
+    const sub = this.sub
+    const arn = this.topic.subscriptionArn(sub)
+    if (sub.protocol === 'lambda') {
+      const fn = /^arn:aws:lambda:[^:]+:\d{12}:function:([^:]+)/.exec(sub.endpoint)?.[1]
+      const url = fn === undefined ? undefined : this.topic.deps.lambdaEndpoints.get(fn)
+      if (url === undefined) return Promise.resolve({ ok: false, code: 'FunctionNotFound', message: `No --lambda-endpoint is configured for function ${fn ?? sub.endpoint}.` })
+      return post(url, JSON.stringify(lambdaEvent(envelope, arn)), { 'content-type': 'application/json' }, this.abort.signal)
+    }
+    const headers: Record<string, string> = {
+      'content-type': 'text/plain; charset=UTF-8',
+      'x-amz-sns-message-type': 'Notification',
+      'x-amz-sns-message-id': message.id,
+      'x-amz-sns-topic-arn': this.topic.arn,
+      'x-amz-sns-subscription-arn': arn,
+      ...(this.raw ? { 'x-amz-sns-rawdelivery': 'true' } : {})
+    }
+    return post(sub.endpoint, this.raw ? messageFor(message, sub.protocol) : JSON.stringify(envelope), headers, this.abort.signal)
+  }
+}
+
+export class SubscriptionPumps {
+  private readonly pumps = new Map<string, Pump>()
+  private readonly abort = new AbortController()
+
+  constructor (private readonly topic: Topic) {}
+
+  /** Re-reads the subscriptions after a control-plane change, then wakes every pump. */
+  refresh (): void {
+    if (this.abort.signal.aborted) return
+    const subs = this.topic.state.subscriptions
+    for (const [id, pump] of this.pumps) {
+      if (subs.get(id) !== pump.sub || pump.sub.status !== 'confirmed') {
+        pump.close()
+        this.pumps.delete(id)
+      }
+    }
+    for (const sub of subs.values()) {
+      if (sub.status !== 'confirmed') continue
+      const pump = this.pumps.get(sub.id)
+      if (pump === undefined) this.pumps.set(sub.id, new Pump(this.topic, sub))
+      else pump.configure()
+    }
+    this.wake()
+  }
+
+  wake (): void {
+    for (const pump of this.pumps.values()) pump.wake()
+  }
+
+  /** Sends an http/https subscription its SubscriptionConfirmation (email ones go to the outbox). */
+  sendConfirmation (sub: SubscriptionState): void {
+    const topic = this.topic
+    if (sub.token === undefined) return
+    const version = topic.attributes.SignatureVersion === '2' ? '2' : '1'
+    const body = confirmation(topic.arn, sub.token, topic.deps.origin(), topic.deps.signer, version, randomUUID(), topic.deps.config.clock())
+    if (sub.protocol === 'email' || sub.protocol === 'email-json') {
+      topic.deps.outbox({ at: topic.deps.config.clock(), topicArn: topic.arn, subscriptionArn: topic.subscriptionArn(sub), protocol: sub.protocol, endpoint: sub.endpoint, messageId: String(body.MessageId), body: JSON.stringify(body), subject: 'AWS Notification - Subscription Confirmation' })
+      return
+    }
+    const headers = {
+      'content-type': 'text/plain; charset=UTF-8',
+      'x-amz-sns-message-type': 'SubscriptionConfirmation',
+      'x-amz-sns-message-id': String(body.MessageId),
+      'x-amz-sns-topic-arn': topic.arn
+    }
+    void post(sub.endpoint, JSON.stringify(body), headers, this.abort.signal).then((result) => {
+      if (!result.ok) topic.deps.log.info({ endpoint: sub.endpoint, reason: result.message }, 'a subscription confirmation was not delivered')
+    })
+  }
+
+  close (): void {
+    this.abort.abort()
+    for (const pump of this.pumps.values()) pump.close()
+    this.pumps.clear()
+  }
+}
