@@ -167,3 +167,30 @@ export function queueService (): ServiceDefinition {
 export function queueMethod (name: QueueMethodName): UnaryMethod {
   return methodOf(queueService(), QUEUE_SERVICE_NAME, name)
 }
+
+const TOPIC_PROTO_FILE = 'shardline/v1/topics.proto'
+const TOPIC_SERVICE_NAME = 'shardline.v1.TopicService'
+
+/** The RPCs of TopicService: the SNS action names (and ListOutbox). */
+export type TopicMethodName =
+  | 'CreateTopic' | 'DeleteTopic' | 'GetTopicAttributes' | 'SetTopicAttributes' | 'ListTopics'
+  | 'Subscribe' | 'ConfirmSubscription' | 'Unsubscribe' | 'GetSubscriptionAttributes' | 'SetSubscriptionAttributes'
+  | 'ListSubscriptions' | 'ListSubscriptionsByTopic' | 'Publish' | 'PublishBatch'
+  | 'TagResource' | 'UntagResource' | 'ListTagsForResource' | 'AddPermission' | 'RemovePermission'
+  | 'GetDataProtectionPolicy' | 'PutDataProtectionPolicy'
+  | 'CreatePlatformApplication' | 'DeletePlatformApplication' | 'GetPlatformApplicationAttributes' | 'SetPlatformApplicationAttributes' | 'ListPlatformApplications'
+  | 'CreatePlatformEndpoint' | 'DeleteEndpoint' | 'GetEndpointAttributes' | 'SetEndpointAttributes' | 'ListEndpointsByPlatformApplication'
+  | 'SetSMSAttributes' | 'GetSMSAttributes' | 'CheckIfPhoneNumberIsOptedOut' | 'ListPhoneNumbersOptedOut' | 'OptInPhoneNumber'
+  | 'CreateSMSSandboxPhoneNumber' | 'VerifySMSSandboxPhoneNumber' | 'DeleteSMSSandboxPhoneNumber' | 'ListSMSSandboxPhoneNumbers'
+  | 'GetSMSSandboxAccountStatus' | 'ListOriginationNumbers' | 'ListOutbox'
+
+let topics: ServiceDefinition | undefined
+
+export function topicService (): ServiceDefinition {
+  topics ??= loadService(TOPIC_PROTO_FILE, TOPIC_SERVICE_NAME)
+  return topics
+}
+
+export function topicMethod (name: TopicMethodName): UnaryMethod {
+  return methodOf(topicService(), TOPIC_SERVICE_NAME, name)
+}

@@ -77,6 +77,8 @@ export interface ServerOptions {
    * table), so streams with thousands of shards keep a bounded number of series. Default true.
    */
   metricsShardLabels?: boolean
+  /** Lambda function name to the URL its SNS subscriptions POST their events to (`--lambda-endpoint NAME=URL`). */
+  lambdaEndpoints?: Record<string, string>
 }
 
 export interface ServerConfig {
@@ -113,6 +115,7 @@ export interface ServerConfig {
   readonly console: boolean
   readonly metrics: boolean
   readonly metricsShardLabels: boolean
+  readonly lambdaEndpoints: ReadonlyMap<string, string>
 }
 
 export const DEFAULTS = {
@@ -197,6 +200,7 @@ export function resolveConfig (options: ServerOptions = {}): ServerConfig {
     queueSnapshotMs: options.queueSnapshotMs ?? DEFAULTS.queueSnapshotMs,
     console: options.console ?? DEFAULTS.console,
     metrics: options.metrics ?? DEFAULTS.metrics,
-    metricsShardLabels: options.metricsShardLabels ?? DEFAULTS.metricsShardLabels
+    metricsShardLabels: options.metricsShardLabels ?? DEFAULTS.metricsShardLabels,
+    lambdaEndpoints: new Map(Object.entries(options.lambdaEndpoints ?? {}))
   }
 }

@@ -430,6 +430,15 @@ export const ERROR_CODES = {
     senderFault: true,
     description: 'An SNS request parameter is missing, malformed, or not valid for the topic or subscription.'
   },
+  SNS_MISSING_PARAMETER: {
+    awsType: 'ValidationError',
+    queryCode: 'ValidationError',
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    retriable: false,
+    senderFault: true,
+    description: 'An SNS request lacks a member it must carry.'
+  },
   SNS_INVALID_PARAMETER_VALUE: {
     awsType: 'InvalidParameterValueException',
     queryCode: 'ParameterValueInvalid',
@@ -446,7 +455,7 @@ export const ERROR_CODES = {
     httpStatus: 403,
     retriable: false,
     senderFault: true,
-    description: 'The caller may not do this (SNS: a queue URL given as an SQS endpoint, a resource of another account).'
+    description: 'The caller may not do this (SNS: a resource of another account).'
   },
   SNS_SUBSCRIPTION_LIMIT: {
     awsType: 'SubscriptionLimitExceededException',

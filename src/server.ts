@@ -3,7 +3,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
-import { ActionContexts, LEASE_ACTIONS, LEASE_STREAMING_ACTIONS, QUEUE_ACTIONS, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS } from './actions/index.js'
+import { ActionContexts, LEASE_ACTIONS, LEASE_STREAMING_ACTIONS, QUEUE_ACTIONS, STREAM_ACTIONS, STREAM_STREAMING_ACTIONS, TOPIC_ACTIONS } from './actions/index.js'
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js'
 import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js'
 import { startHttpServer, type HttpServer } from './http/http-server.js'
@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Server as HttpNodeServer } from 'node:http'
 import { LeaseRegistry } from './leases/lease-registry.js'
 import { QueueRegistry } from './queues/queue-registry.js'
+import { TopicRegistry } from './topics/topic-registry.js'
 import { createLogger } from './logger.js'
 import { scopeOf } from './scope.js'
 import { LevelStore } from './storage/level-store.js'
@@ -90,6 +91,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   const writer = new RecordWriter(store, config)
   const queues = await QueueRegistry.load(store, streams, writer, signer, config, log)
   const accounts = await AccountSettings.load(store, config.clock, config.region)
+  const topics = await TopicRegistry.load(store, streams, writer, config, log, queues, config.lambdaEndpoints)
   const contexts = new ActionContexts({
     config,
     streams,
@@ -97,6 +99,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     leases,
     accounts,
     queues,
+    topics,
     signer,
     writer,
     reader: new RecordReader(store, streams, signer, config),
@@ -113,7 +116,8 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     grpc = await startGrpcServer(contexts, {
       'shardline.v1.StreamService': { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS },
       'shardline.v1.LeaseService': { unary: LEASE_ACTIONS, streaming: LEASE_STREAMING_ACTIONS },
-      'shardline.v1.QueueService': { unary: QUEUE_ACTIONS }
+      'shardline.v1.QueueService': { unary: QUEUE_ACTIONS },
+      'shardline.v1.TopicService': { unary: TOPIC_ACTIONS }
     }, config.host, config.grpcPort, log)
     const scope = contexts.defaultScope
     // The operator's paths (/metrics, /health, /ready) and, unless turned off, the console.
@@ -125,11 +129,12 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
       })
       if (config.console) registerConsole(app, { scope, streams, consumers, leases, queues, store, clock: config.clock })
     }
-    http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, queues: QUEUE_ACTIONS, keys, routes }, config.host, config.httpPort, log)
+    http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, queues: QUEUE_ACTIONS, keys, routes, topics }, config.host, config.httpPort, log)
   } catch (err) {
     await grpc?.close(0)
     await trimmer.stop()
     await scaler.stop()
+    await topics.close()
     await queues.close()
     consumers.close()
     leases.close()
@@ -140,6 +145,9 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
   const started = grpc
   // gRPC callers are told queue URLs on the HTTP API's real address.
   queues.origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}`
+  topics.origin = queues.origin
+  // Deliveries start once every projection is open and the HTTP API serves the URLs they name.
+  topics.start()
   log.info({ host: config.host, grpcPort: grpc.port, httpPort: http.port, data: config.memory ? ':memory:' : config.dataDir }, 'shardline started')
 
   readiness = 'serving'
@@ -163,6 +171,8 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
         await Promise.all([started.close(SHUTDOWN_GRACE_MS), http.close(SHUTDOWN_GRACE_MS)])
         await trimmer.stop()
         await scaler.stop()
+        // Topics first: their pumps write into queues.
+        await topics.close()
         await queues.close()
         streams.close()
         // Closing drains the group commit first, so every acknowledged write is on disk.

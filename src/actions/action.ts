@@ -9,6 +9,7 @@ import { toServiceError } from '../errors.js'
 import type { ScopedLeases } from '../leases/lease-registry.js'
 import type { ScopedQueues } from '../queues/scoped-queues.js'
 import type { Scope } from '../scope.js'
+import type { ScopedTopics } from '../topics/scoped-topics.js'
 import type { AccountSettings } from '../streams/account-settings.js'
 import type { ConsumerRegistry } from '../streams/consumer-registry.js'
 import type { PageRenderer } from '../streams/read-ahead.js'
@@ -35,6 +36,8 @@ export interface ActionContext {
   readonly accounts: AccountSettings
   /** The queues of `scope`. */
   readonly queues: ScopedQueues
+  /** The topics of `scope`. */
+  readonly topics: ScopedTopics
   /**
    * `scheme://host[:port]` the client reached this server at (the SQS HTTP transport sets
    * it per request, from the Host header), so that queue URLs work for its next call.

@@ -8,6 +8,7 @@ import type { LeaseRegistry } from '../leases/lease-registry.js'
 import { Metrics } from '../metrics/metrics.js'
 import type { AccountSettings } from '../streams/account-settings.js'
 import type { QueueRegistry } from '../queues/queue-registry.js'
+import type { TopicRegistry } from '../topics/topic-registry.js'
 import { scopeOf, type Scope } from '../scope.js'
 import type { ConsumerRegistry } from '../streams/consumer-registry.js'
 import type { PageRenderer } from '../streams/read-ahead.js'
@@ -23,6 +24,7 @@ export interface Services {
   readonly streams: StreamRegistry
   readonly leases: LeaseRegistry
   readonly queues: QueueRegistry
+  readonly topics: TopicRegistry
   readonly writer: RecordWriter
   readonly reader: RecordReader
   readonly signer: TokenSigner
@@ -48,13 +50,14 @@ export class ActionContexts {
   for (scope: Scope): ActionContext {
     let ctx = this.cache.get(scope)
     if (ctx === undefined) {
-      const { config, streams, leases, queues, writer, reader, signer, consumers, accounts } = this.services
+      const { config, streams, leases, queues, topics, writer, reader, signer, consumers, accounts } = this.services
       ctx = {
         config,
         scope,
         streams: streams.in(scope),
         leases: leases.in(scope),
         queues: queues.in(scope),
+        topics: topics.in(scope),
         writer,
         reader,
         signer,

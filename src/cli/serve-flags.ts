@@ -42,6 +42,8 @@ export const SERVE_USAGE = `Usage: shardline serve [flags]
   --metrics-shard-labels on|off
                           label stream and lease metrics by shard; off sums them per stream, for streams
                           with thousands of shards (default on)
+  --lambda-endpoint NAME=URL
+                          invoke Lambda function NAME (subscribed to a topic) with a POST to URL; repeatable
   --log-level LEVEL       ${LOG_LEVELS.join('|')} (default info)
   --help                  show this help
 `
@@ -84,6 +86,7 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
         'on-demand-scale-up-ms': { type: 'string' },
         'on-demand-scale-down-ms': { type: 'string' },
         'no-console': { type: 'boolean' },
+        'lambda-endpoint': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
         metrics: { type: 'string' },
         'metrics-shard-labels': { type: 'string' },
@@ -152,6 +155,15 @@ export function parseServeFlags (args: string[]): ServerOptions & { help: boolea
   if (metrics !== undefined) options.metrics = metrics
   const shardLabels = onOff('metrics-shard-labels', values['metrics-shard-labels'])
   if (shardLabels !== undefined) options.metricsShardLabels = shardLabels
+  for (const spec of values['lambda-endpoint'] ?? []) {
+    const eq = spec.indexOf('=')
+    const name = spec.slice(0, eq)
+    const url = spec.slice(eq + 1)
+    if (eq <= 0 || !/^[A-Za-z0-9_-]{1,64}$/.test(name) || !/^https?:\/\/\S+$/.test(url)) {
+      throw new UsageError(`--lambda-endpoint must be NAME=URL (a function name, an http:// or https:// URL), got '${spec}'`)
+    }
+    options.lambdaEndpoints = { ...options.lambdaEndpoints, [name]: url }
+  }
   return options
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader'
 import protobuf from 'protobufjs'
 
-export const PROTO_FILES = ['shardline/v1/streams.proto', 'shardline/v1/leases.proto', 'shardline/v1/queues.proto']
+export const PROTO_FILES = ['shardline/v1/streams.proto', 'shardline/v1/leases.proto', 'shardline/v1/queues.proto', 'shardline/v1/topics.proto']
 
 export function findProtoRoot (): string {
   let dir = dirname(fileURLToPath(import.meta.url))

@@ -19,6 +19,8 @@ import { jsonRecordsRenderer } from './records-renderer.js'
 import type { KeyTable } from './sigv4.js'
 import { AMZ_CBOR, AMZ_JSON, cborWire, wireFor } from './wire-formats.js'
 import { stampAnswer, stampHeaders } from './aws-answers.js'
+import type { TopicRegistry } from '../topics/topic-registry.js'
+import { serveSnsLink } from './sns-links.js'
 
 /**
  * A 10 MiB PutRecords (or PutRecord of a 10 MiB record) is about 13.4 MiB as base64 in
@@ -57,6 +59,8 @@ export interface HttpServerOptions {
   readonly keys: KeyTable | undefined
   /** Routes of other surfaces on this port (the web console), registered before the AWS API's catch-all. */
   readonly routes?: ((app: FastifyInstance<Server>) => void) | undefined
+  /** SNS's SubscribeURL, UnsubscribeURL, SigningCertURL and the outbox are GETs on this port. */
+  readonly topics?: TopicRegistry
 }
 
 /** The media type of a Content-Type header, without parameters. */
@@ -140,6 +144,7 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
       if (request.body === undefined && !(await discardBody(request.raw)) && request.raw.httpVersionMajor === 1) {
         void reply.header('connection', 'close')
       }
+      if (options.topics !== undefined && await serveSnsLink(options.topics, request, reply)) return reply
       if (!stampAnswer(request, reply)) await dispatch(request, reply)
       return reply
     }

@@ -4,6 +4,7 @@
  */
 import { ServiceError } from '../errors.js'
 import type { Scope } from '../scope.js'
+import type { AccountResources } from './account-resources.js'
 import type { Outbox } from './outbox.js'
 import { parseSubscriptionArn, parseTopicArn, topicArn, type SubscriptionState } from './topic-model.js'
 import type { Topic } from './topic.js'
@@ -61,6 +62,16 @@ export class ScopedTopics {
 
   get outbox (): Outbox {
     return this.registry.outbox
+  }
+
+  /** The account's platform applications, endpoints and SMS settings. */
+  get resources (): AccountResources {
+    return this.registry.accountResources.of(this.scope)
+  }
+
+  /** Changes the account's resources durably. */
+  changeResources<T> (change: (resources: AccountResources) => T): Promise<T> {
+    return this.registry.accountResources.change(this.scope, change)
   }
 
   get signer (): TopicRegistry['signer'] {

@@ -13,6 +13,7 @@ import type { Store } from '../storage/store.js'
 import { topicLogStreamName, topicStreamName } from '../streams/internal-streams.js'
 import type { RecordWriter } from '../streams/record-writer.js'
 import type { StreamRegistry } from '../streams/stream-registry.js'
+import { AccountResourceStore } from './account-resources.js'
 import { MessageSigner } from './message-signer.js'
 import { Outbox } from './outbox.js'
 import { loadTopic } from './topic-loader.js'
@@ -49,7 +50,7 @@ export class TopicRegistry {
   /** Where SigningCertURL, SubscribeURL and UnsubscribeURL point: the server's HTTP API. */
   origin: string
 
-  private constructor (readonly store: Store, private readonly streams: StreamRegistry, private readonly writer: RecordWriter, readonly config: ServerConfig, log: Logger, queues: QueueRegistry, readonly signer: MessageSigner, lambdaEndpoints: ReadonlyMap<string, string>) {
+  private constructor (readonly store: Store, private readonly streams: StreamRegistry, private readonly writer: RecordWriter, readonly config: ServerConfig, log: Logger, queues: QueueRegistry, readonly signer: MessageSigner, lambdaEndpoints: ReadonlyMap<string, string>, readonly accountResources: AccountResourceStore) {
     this.origin = `http://${config.host}:${config.httpPort}`
     this.deps = {
       store,
@@ -66,7 +67,7 @@ export class TopicRegistry {
 
   static async load (store: Store, streams: StreamRegistry, writer: RecordWriter, config: ServerConfig, log: Logger, queues: QueueRegistry, lambdaEndpoints: ReadonlyMap<string, string> = new Map()): Promise<TopicRegistry> {
     const signer = await MessageSigner.open(config.memory ? undefined : join(config.dataDir, 'sns-signing'))
-    const registry = new TopicRegistry(store, streams, writer, config, log, queues, signer, lambdaEndpoints)
+    const registry = new TopicRegistry(store, streams, writer, config, log, queues, signer, lambdaEndpoints, await AccountResourceStore.load(store, writer))
     const now = config.clock()
     for (const [key, doc] of await store.listDocuments<TopicDoc>(TOPIC_PREFIX)) {
       const messages = streams.findById(doc.messageStreamId)

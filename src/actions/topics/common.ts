@@ -1,0 +1,50 @@
+/**
+ * What several SNS operations share: paging (100 per page, sealed NextTokens), the
+ * PublishBatch failure shape, and the resource ARN a tag operation names.
+ */
+import { ERROR_CODES, ServiceError, type ErrorSpec } from '../../errors.js'
+import { decodePageToken, encodePageToken } from '../../streams/page-token.js'
+import type { Topic } from '../../topics/topic.js'
+import type { ActionContext } from '../action.js'
+
+const TOKEN_TTL_MS = 3_600_000
+export const PAGE_SIZE = 100
+
+/** One page of `items`, sorted by `keyOf`, after the token's key. */
+export function pageOf<T> (ctx: ActionContext, kind: string, items: readonly T[], keyOf: (item: T) => string, nextToken: string | undefined): { page: T[], next?: string } {
+  const now = ctx.config.clock()
+  let after: string | undefined
+  if (nextToken !== undefined && nextToken !== '') {
+    try {
+      after = decodePageToken(ctx.signer, nextToken, kind, now).after
+    } catch {
+      throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: NextToken')
+    }
+  }
+  const rest = after === undefined ? items : items.filter((item) => keyOf(item) > after)
+  const page = rest.slice(0, PAGE_SIZE)
+  if (page.length === rest.length) return { page }
+  return { page, next: encodePageToken(ctx.signer, { kind, after: keyOf(page[page.length - 1]!), expiresAt: now + TOKEN_TTL_MS }) }
+}
+
+export interface BatchFailure {
+  readonly id: string
+  readonly code: string
+  readonly message: string
+  readonly sender_fault: boolean
+}
+
+export function batchFailure (id: string, err: ServiceError): BatchFailure {
+  const spec: ErrorSpec = ERROR_CODES[err.code]
+  return { id, code: spec.queryCode ?? spec.awsType, message: err.message, sender_fault: spec.senderFault ?? spec.httpStatus < 500 }
+}
+
+/** The topic a tag operation's ResourceArn names; ResourceNotFound otherwise. */
+export function taggedTopic (ctx: ActionContext, arn: string): Topic {
+  try {
+    return ctx.topics.require(arn, 'ResourceArn')
+  } catch (err) {
+    if (err instanceof ServiceError && err.code === 'SNS_NOT_FOUND') throw new ServiceError('SNS_RESOURCE_NOT_FOUND', 'Resource does not exist')
+    throw err
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Subscription attributes: which Subscribe and SetSubscriptionAttributes take, how each is
+ * checked (filter policies are compiled here, so an invalid one is refused with AWS's
+ * text and changes nothing), and what GetSubscriptionAttributes shows.
+ */
+import { ServiceError } from '../../errors.js'
+import { parseQueueArn } from '../../queues/queue-model.js'
+import { compileFilterPolicy, type FilterScope } from '../../topics/filter-policy.js'
+import type { SubscriptionState } from '../../topics/topic-model.js'
+import type { Topic } from '../../topics/topic.js'
+import { effectiveDeliveryPolicy } from './topic-attributes.js'
+
+export const SETTABLE = ['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy'] as const
+
+function bad (prefix: string, name: string, reason: string): ServiceError {
+  return new ServiceError('SNS_INVALID_PARAMETER', `${prefix}${name}: ${reason}`)
+}
+
+/**
+ * Checks attributes as they would be after the change (`next`, the whole set), for a
+ * subscription of `protocol`. `prefix`: "Invalid parameter: Attributes Reason: " for
+ * Subscribe, "Invalid parameter: " for SetSubscriptionAttributes.
+ */
+export function checkSubscriptionAttributes (next: Record<string, string>, protocol: string, prefix: string): void {
+  for (const [name, value] of Object.entries(next)) {
+    switch (name) {
+      case 'RawMessageDelivery':
+        if (value !== 'true' && value !== 'false') throw bad(prefix, name, `Invalid value [${value}]. Must be true or false.`)
+        if (value === 'true' && !['sqs', 'http', 'https', 'firehose'].includes(protocol)) throw bad(prefix, name, `Invalid value [${value}]. Must be false.`)
+        break
+      case 'FilterPolicyScope':
+        if (value !== 'MessageAttributes' && value !== 'MessageBody') throw bad(prefix, name, `Invalid filter policy scope: ${value}`)
+        break
+      case 'FilterPolicy':
+        if (value !== '') compileFilterPolicy(value, (next.FilterPolicyScope ?? 'MessageAttributes') as FilterScope, prefix)
+        break
+      case 'DeliveryPolicy':
+      case 'ReplayPolicy':
+        try {
+          JSON.parse(value)
+        } catch {
+          throw bad(prefix, name, 'Invalid JSON')
+        }
+        break
+      case 'RedrivePolicy': {
+        let target: unknown
+        try {
+          target = (JSON.parse(value) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn
+        } catch {
+          throw bad(prefix, name, 'Invalid JSON')
+        }
+        if (typeof target !== 'string' || parseQueueArn(target) === undefined) throw bad(prefix, name, 'deadLetterTargetArn is an invalid arn')
+        break
+      }
+      case 'SubscriptionRoleArn':
+        break
+      default:
+        throw new ServiceError('SNS_INVALID_PARAMETER', `${prefix.replace(/Attributes Reason: $/, '')}AttributeName`)
+    }
+  }
+}
+
+export function renderSubscriptionAttributes (topic: Topic, sub: SubscriptionState): Record<string, string> {
+  const out: Record<string, string> = {
+    Owner: sub.owner,
+    RawMessageDelivery: 'false',
+    TopicArn: topic.arn,
+    Endpoint: sub.endpoint,
+    Protocol: sub.protocol,
+    PendingConfirmation: String(sub.status === 'pending'),
+    ConfirmationWasAuthenticated: String(sub.status === 'confirmed'),
+    SubscriptionArn: topic.subscriptionArn(sub),
+    SubscriptionPrincipal: `arn:aws:iam::${sub.owner}:root`
+  }
+  if (sub.protocol === 'http' || sub.protocol === 'https') {
+    out.EffectiveDeliveryPolicy = effectiveDeliveryPolicy(topic.attributes.DeliveryPolicy)
+  }
+  for (const [name, value] of Object.entries(sub.attributes)) out[name] = value
+  if (sub.attributes.FilterPolicy !== undefined && out.FilterPolicyScope === undefined) out.FilterPolicyScope = 'MessageAttributes'
+  return out
+}

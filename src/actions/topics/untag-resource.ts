@@ -1,0 +1,17 @@
+import { Type } from '@sinclair/typebox'
+import { defineAction } from '../action.js'
+import { taggedTopic } from './common.js'
+import { Empty, invalid, MemberList } from './fields.js'
+
+export const untagResource = defineAction({
+  name: 'UntagResource',
+  input: Type.Object({ resource_arn: Type.String(), tag_keys: MemberList() }),
+  output: Empty,
+  invalid,
+  async handle (ctx, input) {
+    const topic = taggedTopic(ctx, input.resource_arn)
+    // Keys the topic does not have are ignored (AWS).
+    await topic.untag(input.tag_keys)
+    return {}
+  }
+})
