@@ -1,0 +1,300 @@
+/**
+ * SNS's control plane over gRPC: topics (names, idempotent creation, attributes and their
+ * exact subscription counts, paging), subscriptions (protocols, endpoints, attributes,
+ * confirmation), tags, permissions, data protection policies, and the account-level
+ * resources (platform applications and endpoints, SMS), each with serialization,
+ * validation and functionality.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectCode } from './helpers/server.js'
+import { makeQueue, startTopicServer, topicName, type TopicTestServer } from './helpers/topics.js'
+
+let s: TopicTestServer
+beforeAll(async () => { s = await startTopicServer() })
+afterAll(async () => { await s.close() })
+
+describe('CreateTopic', () => {
+  it('answers the ARN, and the same ARN again for the same attributes', async () => {
+    const name = topicName()
+    const first = await s.topics.createTopic({ name, attributes: { DisplayName: 'shown' } })
+    expect(first.topicArn).toBe(`arn:aws:sns:us-east-1:000000000000:${name}`)
+    const again = await s.topics.createTopic({ name, attributes: { DisplayName: 'shown' } })
+    expect(again.topicArn).toBe(first.topicArn)
+  })
+
+  it('refuses the same name with different attributes or tags, and changes nothing', async () => {
+    const name = topicName()
+    const { topicArn } = await s.topics.createTopic({ name, attributes: { DisplayName: 'a' }, tags: [{ key: 'k', value: 'v' }] })
+    const err = await expectCode(s.topics.createTopic({ name, attributes: { DisplayName: 'b' } }), 'SNS_INVALID_PARAMETER')
+    expect(err.message).toBe('Invalid parameter: Attributes Reason: Topic already exists with different attributes')
+    expect(err.awsType).toBe('InvalidParameterException')
+    const tagErr = await expectCode(s.topics.createTopic({ name, tags: [{ key: 'k', value: 'other' }] }), 'SNS_INVALID_PARAMETER')
+    expect(tagErr.message).toBe('Invalid parameter: Tags Reason: Topic already exists with different tags')
+    expect((await s.topics.getTopicAttributes({ topicArn })).attributes.DisplayName).toBe('a')
+  })
+
+  it('takes FIFO topics only with a .fifo name and FifoTopic true', async () => {
+    const name = `${topicName()}.fifo`
+    await expectCode(s.topics.createTopic({ name }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.createTopic({ name: topicName(), attributes: { FifoTopic: 'true' } }), 'SNS_INVALID_PARAMETER')
+    const { topicArn } = await s.topics.createTopic({ name, attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'true' } })
+    const { attributes } = await s.topics.getTopicAttributes({ topicArn })
+    expect(attributes.FifoTopic).toBe('true')
+    expect(attributes.ContentBasedDeduplication).toBe('true')
+  })
+
+  it('refuses bad names, unknown attributes and bad values', async () => {
+    expect((await expectCode(s.topics.createTopic({ name: 'has space' }), 'SNS_INVALID_PARAMETER')).message).toBe('Invalid parameter: Topic Name')
+    await expectCode(s.topics.createTopic({ name: 'x'.repeat(257) }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.createTopic({ name: topicName(), attributes: { Nope: '1' } }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.createTopic({ name: topicName(), attributes: { SignatureVersion: '3' } }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.createTopic({ name: topicName(), attributes: { ContentBasedDeduplication: 'true' } }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.createTopic({ name: topicName(), attributes: { MaximumMessageSize: '1023' } }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.createTopic({ name: topicName(), attributes: { ArchivePolicy: '{"MessageRetentionPeriod":400}' } }), 'SNS_INVALID_PARAMETER')
+  })
+
+  it('reports a missing name as SNS does', async () => {
+    const err = await expectCode(s.topics.createTopic({} as never), 'SNS_MISSING_PARAMETER')
+    expect(err.message).toBe("1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null")
+  })
+})
+
+describe('topic attributes', () => {
+  it('sets, returns and removes them; read-only ones are refused', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    for (const [name, value] of [['DisplayName', 'Shown'], ['SignatureVersion', '2'], ['TracingConfig', 'Active'], ['KmsMasterKeyId', 'alias/aws/sns'], ['MaximumMessageSize', '2048'], ['ArchivePolicy', '{"MessageRetentionPeriod":"7"}']] as const) {
+      await s.topics.setTopicAttributes({ topicArn, attributeName: name, attributeValue: value })
+    }
+    await s.topics.setTopicAttributes({ topicArn, attributeName: 'DeliveryPolicy', attributeValue: '{"http":{"defaultHealthyRetryPolicy":{"numRetries":5}}}' })
+    const { attributes } = await s.topics.getTopicAttributes({ topicArn })
+    expect(attributes).toMatchObject({ DisplayName: 'Shown', SignatureVersion: '2', TracingConfig: 'Active', KmsMasterKeyId: 'alias/aws/sns', MaximumMessageSize: '2048', TopicArn: topicArn, Owner: '000000000000' })
+    expect(JSON.parse(attributes.EffectiveDeliveryPolicy!).http.defaultHealthyRetryPolicy).toEqual({ numRetries: 5 })
+    await s.topics.setTopicAttributes({ topicArn, attributeName: 'KmsMasterKeyId', attributeValue: '' })
+    expect((await s.topics.getTopicAttributes({ topicArn })).attributes.KmsMasterKeyId).toBeUndefined()
+    for (const readOnly of ['TopicArn', 'Owner', 'SubscriptionsConfirmed', 'FifoTopic']) {
+      expect((await expectCode(s.topics.setTopicAttributes({ topicArn, attributeName: readOnly, attributeValue: 'x' }), 'SNS_INVALID_PARAMETER')).message).toBe('Invalid parameter: AttributeName')
+    }
+  })
+
+  it('counts confirmed, pending and deleted subscriptions exactly', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const q1 = await makeQueue(s, topicName('q'))
+    const q2 = await makeQueue(s, topicName('q'))
+    const a = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q1.arn })
+    await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q2.arn })
+    // An http endpoint that answers nothing stays pending.
+    const pending = await s.topics.subscribe({ topicArn, protocol: 'http', endpoint: 'http://127.0.0.1:9/hook' })
+    expect(pending.subscriptionArn).toBe('pending confirmation')
+    await s.topics.unsubscribe({ subscriptionArn: a.subscriptionArn })
+    const { attributes } = await s.topics.getTopicAttributes({ topicArn })
+    expect([attributes.SubscriptionsConfirmed, attributes.SubscriptionsPending, attributes.SubscriptionsDeleted]).toEqual(['1', '1', '1'])
+  })
+
+  it('NotFound for a topic that does not exist, InvalidParameter for a malformed ARN', async () => {
+    const err = await expectCode(s.topics.getTopicAttributes({ topicArn: 'arn:aws:sns:us-east-1:000000000000:nope' }), 'SNS_NOT_FOUND')
+    expect(err.message).toBe('Topic does not exist')
+    expect(err.awsType).toBe('NotFoundException')
+    await expectCode(s.topics.getTopicAttributes({ topicArn: 'not-an-arn' }), 'SNS_INVALID_PARAMETER')
+  })
+})
+
+describe('ListTopics and DeleteTopic', () => {
+  it('pages 100 at a time and lists each topic once', async () => {
+    const local = await startTopicServer()
+    try {
+      const made = new Set<string>()
+      for (let i = 0; i < 230; i++) made.add((await local.topics.createTopic({ name: `page-${String(i).padStart(3, '0')}` })).topicArn)
+      const pages: number[] = []
+      const seen = new Set<string>()
+      let token: string | undefined
+      do {
+        const page = await local.topics.listTopics(token === undefined ? {} : { nextToken: token })
+        pages.push(page.topics.length)
+        for (const t of page.topics) seen.add(t.topicArn)
+        token = page.nextToken
+      } while (token !== undefined)
+      expect(pages).toEqual([100, 100, 30])
+      expect(seen).toEqual(made)
+      await expectCode(local.topics.listTopics({ nextToken: 'forged' }), 'SNS_INVALID_PARAMETER')
+    } finally {
+      await local.close()
+    }
+  })
+
+  it('deletes a topic with its subscriptions; deleting again succeeds', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const q = await makeQueue(s, topicName('q'))
+    const { subscriptionArn } = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn })
+    await s.topics.deleteTopic({ topicArn })
+    await s.topics.deleteTopic({ topicArn })
+    await expectCode(s.topics.getTopicAttributes({ topicArn }), 'SNS_NOT_FOUND')
+    await expectCode(s.topics.getSubscriptionAttributes({ subscriptionArn }), 'SNS_NOT_FOUND')
+    expect((await s.topics.listTopics()).topics.map((t) => t.topicArn)).not.toContain(topicArn)
+  })
+})
+
+describe('Subscribe and subscription attributes', () => {
+  it('refuses a queue URL as an SQS endpoint, as AWS does', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const q = await makeQueue(s, topicName('q'))
+    const err = await expectCode(s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.queueUrl }), 'SNS_INVALID_PARAMETER')
+    expect(err.message).toBe('Invalid parameter: SQS endpoint ARN')
+    expect((await s.topics.listSubscriptionsByTopic({ topicArn })).subscriptions).toEqual([])
+  })
+
+  it('refuses unknown protocols and endpoints that do not fit theirs', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    expect((await expectCode(s.topics.subscribe({ topicArn, protocol: 'ftp', endpoint: 'x' }), 'SNS_INVALID_PARAMETER')).message).toBe('Invalid parameter: Amazon SNS does not support this protocol string: ftp')
+    await expectCode(s.topics.subscribe({ topicArn, protocol: 'https', endpoint: 'http://example.com' }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.subscribe({ topicArn, protocol: 'email', endpoint: 'nobody' }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.subscribe({ topicArn, protocol: 'lambda', endpoint: 'arn:aws:sqs:us-east-1:000000000000:q' }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.subscribe({ topicArn, protocol: 'sqs' }), 'SNS_INVALID_PARAMETER')
+  })
+
+  it('FIFO topics take only SQS subscriptions', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: `${topicName()}.fifo`, attributes: { FifoTopic: 'true' } })
+    await expectCode(s.topics.subscribe({ topicArn, protocol: 'https', endpoint: 'https://example.com/x' }), 'SNS_INVALID_PARAMETER')
+    const q = await makeQueue(s, topicName('q'))
+    expect((await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn })).subscriptionArn).toMatch(/^arn:aws:sns:/)
+  })
+
+  it('is idempotent for the same endpoint and attributes, refuses different ones', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const q = await makeQueue(s, topicName('q'))
+    const a = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, attributes: { RawMessageDelivery: 'true' } })
+    const b = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, attributes: { RawMessageDelivery: 'true' } })
+    expect(b.subscriptionArn).toBe(a.subscriptionArn)
+    await expectCode(s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, attributes: { RawMessageDelivery: 'false' } }), 'SNS_INVALID_PARAMETER')
+  })
+
+  it('gets and sets subscription attributes, refusing bad ones', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const q = await makeQueue(s, topicName('q'))
+    const dlq = await makeQueue(s, topicName('dlq'))
+    const { subscriptionArn } = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn })
+    await s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'RawMessageDelivery', attributeValue: 'true' })
+    await s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'FilterPolicy', attributeValue: '{"a":["b"]}' })
+    await s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'RedrivePolicy', attributeValue: JSON.stringify({ deadLetterTargetArn: dlq.arn }) })
+    const { attributes } = await s.topics.getSubscriptionAttributes({ subscriptionArn })
+    expect(attributes).toMatchObject({
+      SubscriptionArn: subscriptionArn,
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: q.arn,
+      Owner: '000000000000',
+      PendingConfirmation: 'false',
+      RawMessageDelivery: 'true',
+      FilterPolicy: '{"a":["b"]}',
+      FilterPolicyScope: 'MessageAttributes'
+    })
+    await expectCode(s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'Protocol', attributeValue: 'http' }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'RawMessageDelivery', attributeValue: 'yes' }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'RedrivePolicy', attributeValue: '{"deadLetterTargetArn":"nope"}' }), 'SNS_INVALID_PARAMETER')
+    const bad = await expectCode(s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'FilterPolicy', attributeValue: '{"a":[{"wildcard":"x*"}]}' }), 'SNS_INVALID_PARAMETER')
+    expect(bad.message).toBe('Invalid parameter: FilterPolicy: Unrecognized match type wildcard')
+    expect((await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes.FilterPolicy).toBe('{"a":["b"]}')
+  })
+
+  it('lists subscriptions, pending ones as PendingConfirmation', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const q = await makeQueue(s, topicName('q'))
+    await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn })
+    await s.topics.subscribe({ topicArn, protocol: 'email', endpoint: 'me@example.com' })
+    const { subscriptions } = await s.topics.listSubscriptionsByTopic({ topicArn })
+    expect(subscriptions.map((x) => [x.protocol, x.subscriptionArn === 'PendingConfirmation'])).toEqual(expect.arrayContaining([['sqs', false], ['email', true]]))
+    const all = await s.topics.listSubscriptions()
+    expect(all.subscriptions.filter((x) => x.topicArn === topicArn)).toHaveLength(2)
+  })
+
+  it('confirms with the token an email confirmation carried (read from the outbox)', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const endpoint = `${topicName('user')}@example.com`
+    await s.topics.subscribe({ topicArn, protocol: 'email', endpoint })
+    const { entries } = await s.topics.listOutbox({ endpoint })
+    const message = JSON.parse(entries[0]!.body)
+    expect(message.Type).toBe('SubscriptionConfirmation')
+    await expectCode(s.topics.confirmSubscription({ topicArn, token: 'wrong' }), 'SNS_INVALID_PARAMETER')
+    const { subscriptionArn } = await s.topics.confirmSubscription({ topicArn, token: message.Token })
+    expect((await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes.PendingConfirmation).toBe('false')
+    await s.topics.publish({ topicArn, message: 'to you', subject: 'Hi' })
+    await expect.poll(async () => (await s.topics.listOutbox({ endpoint })).entries.map((e) => e.body)).toContain('to you')
+  })
+})
+
+describe('tags, permissions and data protection', () => {
+  it('tags, lists and untags; too many tags and unknown resources are refused', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName(), tags: [{ key: 'a', value: '1' }] })
+    await s.topics.tagResource({ resourceArn: topicArn, tags: [{ key: 'b', value: '2' }, { key: 'a', value: '3' }] })
+    expect((await s.topics.listTagsForResource({ resourceArn: topicArn })).tags).toEqual([{ key: 'a', value: '3' }, { key: 'b', value: '2' }])
+    await s.topics.untagResource({ resourceArn: topicArn, tagKeys: ['a', 'missing'] })
+    expect((await s.topics.listTagsForResource({ resourceArn: topicArn })).tags).toEqual([{ key: 'b', value: '2' }])
+    const many = Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: 'v' }))
+    await expectCode(s.topics.tagResource({ resourceArn: topicArn, tags: many }), 'SNS_TAG_LIMIT')
+    expect((await s.topics.listTagsForResource({ resourceArn: topicArn })).tags).toHaveLength(1)
+    const missing = await expectCode(s.topics.listTagsForResource({ resourceArn: 'arn:aws:sns:us-east-1:000000000000:none' }), 'SNS_RESOURCE_NOT_FOUND')
+    expect(missing.awsType).toBe('ResourceNotFoundException')
+  })
+
+  it('keeps AddPermission and RemovePermission in the Policy', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    await s.topics.addPermission({ topicArn, label: 'share', awsAccountId: ['111122223333'], actionName: ['Publish', 'Subscribe'] })
+    await expectCode(s.topics.addPermission({ topicArn, label: 'share', awsAccountId: ['111122223333'], actionName: ['Publish'] }), 'SNS_INVALID_PARAMETER')
+    await expectCode(s.topics.addPermission({ topicArn, label: 'bad', awsAccountId: ['111122223333'], actionName: ['Fly'] }), 'SNS_INVALID_PARAMETER')
+    let policy = JSON.parse((await s.topics.getTopicAttributes({ topicArn })).attributes.Policy!)
+    expect(policy.Statement.find((st: { Sid: string }) => st.Sid === 'share')).toEqual({ Sid: 'share', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['SNS:Publish', 'SNS:Subscribe'], Resource: topicArn })
+    await s.topics.removePermission({ topicArn, label: 'share' })
+    policy = JSON.parse((await s.topics.getTopicAttributes({ topicArn })).attributes.Policy!)
+    expect(policy.Statement.map((st: { Sid: string }) => st.Sid)).toEqual(['__default_statement_ID'])
+  })
+
+  it('keeps and returns a data protection policy', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    expect(await s.topics.getDataProtectionPolicy({ resourceArn: topicArn })).toEqual({})
+    const doc = JSON.stringify({ Name: 'p', Version: '2021-06-01', Statement: [] })
+    await s.topics.putDataProtectionPolicy({ resourceArn: topicArn, dataProtectionPolicy: doc })
+    expect(await s.topics.getDataProtectionPolicy({ resourceArn: topicArn })).toEqual({ dataProtectionPolicy: doc })
+    expect((await s.topics.getTopicAttributes({ topicArn })).attributes).not.toHaveProperty('__DataProtectionPolicy')
+    await expectCode(s.topics.putDataProtectionPolicy({ resourceArn: topicArn, dataProtectionPolicy: 'nope' }), 'SNS_INVALID_PARAMETER')
+  })
+})
+
+describe('platform applications, endpoints and SMS', () => {
+  it('keeps applications and endpoints; publishing to an endpoint goes to the outbox', async () => {
+    const { platformApplicationArn } = await s.topics.call('CreatePlatformApplication', { name: 'app', platform: 'GCM', attributes: { PlatformCredential: 'secret' } }) as { platformApplicationArn: string }
+    expect(platformApplicationArn).toBe('arn:aws:sns:us-east-1:000000000000:app/GCM/app')
+    await expectCode(s.topics.call('CreatePlatformApplication', { name: 'app', platform: 'NOPE', attributes: { PlatformCredential: 'x' } }), 'SNS_INVALID_PARAMETER')
+    const { attributes: appAttributes } = await s.topics.call('GetPlatformApplicationAttributes', { platformApplicationArn }) as { attributes: Record<string, string> }
+    expect(appAttributes).toEqual({ Enabled: 'true' })
+    const { endpointArn } = await s.topics.call('CreatePlatformEndpoint', { platformApplicationArn, token: 'device-1', customUserData: 'me' }) as { endpointArn: string }
+    const again = await s.topics.call('CreatePlatformEndpoint', { platformApplicationArn, token: 'device-1', customUserData: 'me' }) as { endpointArn: string }
+    expect(again.endpointArn).toBe(endpointArn)
+    const { attributes } = await s.topics.call('GetEndpointAttributes', { endpointArn }) as { attributes: Record<string, string> }
+    expect(attributes).toEqual({ Enabled: 'true', Token: 'device-1', CustomUserData: 'me' })
+    const { endpoints } = await s.topics.call('ListEndpointsByPlatformApplication', { platformApplicationArn }) as { endpoints: Array<{ endpointArn: string }> }
+    expect(endpoints.map((e) => e.endpointArn)).toEqual([endpointArn])
+    const { messageId } = await s.topics.publish({ targetArn: endpointArn, message: 'push!' })
+    expect((await s.topics.listOutbox({ endpoint: endpointArn })).entries).toMatchObject([{ protocol: 'application', messageId, body: 'push!' }])
+    await s.topics.call('SetEndpointAttributes', { endpointArn, attributes: { Enabled: 'false' } })
+    await expectCode(s.topics.publish({ targetArn: endpointArn, message: 'again' }), 'SNS_ENDPOINT_DISABLED')
+    await s.topics.call('DeletePlatformApplication', { platformApplicationArn })
+    await expectCode(s.topics.call('GetEndpointAttributes', { endpointArn }), 'SNS_NOT_FOUND')
+  })
+
+  it('keeps SMS attributes and the sandbox; an SMS publish goes to the outbox', async () => {
+    await s.topics.call('SetSMSAttributes', { attributes: { DefaultSMSType: 'Transactional', DefaultSenderID: 'me' } })
+    expect(await s.topics.call('GetSMSAttributes', { attributes: ['DefaultSMSType'] })).toEqual({ attributes: { DefaultSMSType: 'Transactional' } })
+    await expectCode(s.topics.call('SetSMSAttributes', { attributes: { DefaultSMSType: 'Loud' } }), 'SNS_INVALID_PARAMETER')
+    await s.topics.call('CreateSMSSandboxPhoneNumber', { phoneNumber: '+15550100' })
+    const otp = (await s.topics.listOutbox({ endpoint: '+15550100' })).entries[0]!.messageId
+    await expectCode(s.topics.call('VerifySMSSandboxPhoneNumber', { phoneNumber: '+15550100', oneTimePassword: 'nope' }), 'SNS_VERIFICATION')
+    await s.topics.call('VerifySMSSandboxPhoneNumber', { phoneNumber: '+15550100', oneTimePassword: otp })
+    expect(await s.topics.call('ListSMSSandboxPhoneNumbers', {})).toEqual({ phoneNumbers: [{ phoneNumber: '+15550100', status: 'Verified' }] })
+    expect(await s.topics.call('GetSMSSandboxAccountStatus', {})).toEqual({ isInSandbox: true })
+    expect(await s.topics.call('CheckIfPhoneNumberIsOptedOut', { phoneNumber: '+15550100' })).toEqual({ isOptedOut: false })
+    await s.topics.publish({ phoneNumber: '+15550100', message: 'text' })
+    expect((await s.topics.listOutbox({ endpoint: '+15550100', protocol: 'sms' })).entries.map((e) => e.body)).toContain('text')
+    await s.topics.call('DeleteSMSSandboxPhoneNumber', { phoneNumber: '+15550100' })
+    await expectCode(s.topics.call('DeleteSMSSandboxPhoneNumber', { phoneNumber: '+15550100' }), 'SNS_RESOURCE_NOT_FOUND')
+    expect(await s.topics.call('ListOriginationNumbers', {})).toEqual({})
+  })
+})
