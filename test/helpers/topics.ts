@@ -43,8 +43,8 @@ export async function makeQueue (server: TopicTestServer, name: string, attribut
 }
 
 /** Receives until `count` messages arrived (or `timeoutMs` passed), deleting each; returns their bodies in order. */
-export async function drain (server: TopicTestServer, queueUrl: string, count: number, timeoutMs = 5000): Promise<Array<{ body: string, messageAttributes: Record<string, { dataType: string, stringValue?: string }> }>> {
-  const out: Array<{ body: string, messageAttributes: Record<string, { dataType: string, stringValue?: string }> }> = []
+export async function drain (server: TopicTestServer, queueUrl: string, count: number, timeoutMs = 5000): Promise<Array<{ body: string, messageAttributes: Record<string, { dataType: string, stringValue?: string, binaryValue?: Uint8Array }> }>> {
+  const out: Array<{ body: string, messageAttributes: Record<string, { dataType: string, stringValue?: string, binaryValue?: Uint8Array }> }> = []
   const end = Date.now() + timeoutMs
   while (out.length < count && Date.now() < end) {
     const { messages } = await server.queues.receiveMessage({ queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: 1, messageAttributeNames: ['All'] })

@@ -13,7 +13,8 @@ export const publishBatch = defineAction({
   name: 'PublishBatch',
   input: Type.Object({
     topic_arn: Type.String(),
-    publish_batch_request_entries: Type.Array(Type.Object({ id: Type.String(), ...MessageFields }), { queryName: 'member' })
+    // Optional in the schema: gRPC cannot tell an empty list from none, and AWS answers both with EmptyBatchRequest.
+    publish_batch_request_entries: Type.Optional(Type.Array(Type.Object({ id: Type.String(), ...MessageFields }), { queryName: 'member' }))
   }),
   output: Type.Object({
     successful: Type.Optional(Type.Array(Type.Object({ id: Type.String(), message_id: Type.String(), sequence_number: Type.Optional(Type.String()) }), { queryName: 'member' })),
@@ -22,7 +23,7 @@ export const publishBatch = defineAction({
   invalid,
   async handle (ctx, input) {
     const topic = ctx.topics.require(input.topic_arn)
-    const entries = input.publish_batch_request_entries
+    const entries = input.publish_batch_request_entries ?? []
     if (entries.length === 0) throw new ServiceError('SNS_EMPTY_BATCH', 'The batch request doesn\'t contain any entries')
     if (entries.length > 10) throw new ServiceError('SNS_TOO_MANY_ENTRIES', 'The batch request contains more entries than permissible.')
     const ids = new Set<string>()
