@@ -1,0 +1,134 @@
+/**
+ * Filter policies: every operator in both scopes (MessageAttributes and MessageBody with
+ * nested keys), arrays in the message, $or, AWS's limits and messages for invalid policies,
+ * and the end-to-end effect on a subscribed queue.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ServiceError } from '../src/errors.js'
+import { compileFilterPolicy, type FilterScope } from '../src/topics/filter-policy.js'
+import type { PublishedMessage, TopicAttributeValue } from '../src/topics/topic-model.js'
+import { expectCode } from './helpers/server.js'
+import { drain, makeQueue, startTopicServer, topicName, type TopicTestServer } from './helpers/topics.js'
+
+function withAttributes (attrs: Record<string, TopicAttributeValue>): PublishedMessage {
+  return { id: 'm', message: 'x', attributes: Object.entries(attrs) }
+}
+
+const str = (v: string): TopicAttributeValue => ({ DataType: 'String', StringValue: v })
+const num = (v: string): TopicAttributeValue => ({ DataType: 'Number', StringValue: v })
+
+function matches (policy: unknown, message: PublishedMessage, scope: FilterScope = 'MessageAttributes'): boolean {
+  return compileFilterPolicy(JSON.stringify(policy), scope, 'Invalid parameter: ').match(message)
+}
+
+describe('operators on message attributes', () => {
+  const cases: Array<[string, unknown, Record<string, TopicAttributeValue>, boolean]> = [
+    ['exact string', { c: ['red', 'blue'] }, { c: str('blue') }, true],
+    ['exact string, other value', { c: ['red'] }, { c: str('green') }, false],
+    ['absent key', { c: ['red'] }, {}, false],
+    ['exact number, numerically', { n: [5] }, { n: num('5.0') }, true],
+    ['prefix', { c: [{ prefix: 'bl' }] }, { c: str('blue') }, true],
+    ['prefix, no', { c: [{ prefix: 'gr' }] }, { c: str('blue') }, false],
+    ['suffix', { c: [{ suffix: 'ue' }] }, { c: str('blue') }, true],
+    ['equals-ignore-case', { c: [{ 'equals-ignore-case': 'BLUE' }] }, { c: str('Blue') }, true],
+    ['anything-but value', { c: [{ 'anything-but': 'red' }] }, { c: str('blue') }, true],
+    ['anything-but value, excluded', { c: [{ 'anything-but': 'red' }] }, { c: str('red') }, false],
+    ['anything-but list', { c: [{ 'anything-but': ['red', 'blue'] }] }, { c: str('blue') }, false],
+    ['anything-but number', { n: [{ 'anything-but': [1, 2] }] }, { n: num('3') }, true],
+    ['anything-but prefix', { c: [{ 'anything-but': { prefix: 'bl' } }] }, { c: str('blue') }, false],
+    ['anything-but suffix', { c: [{ 'anything-but': { suffix: 'ed' } }] }, { c: str('blue') }, true],
+    ['anything-but absent key', { c: [{ 'anything-but': 'red' }] }, {}, false],
+    ['numeric range', { n: [{ numeric: ['>', 0, '<=', 10] }] }, { n: num('10') }, true],
+    ['numeric range, out', { n: [{ numeric: ['>', 0, '<=', 10] }] }, { n: num('10.5') }, false],
+    ['numeric =', { n: [{ numeric: ['=', 3.5] }] }, { n: num('3.5') }, true],
+    ['numeric on a string', { n: [{ numeric: ['>', 0] }] }, { n: str('abc') }, false],
+    ['exists true', { c: [{ exists: true }] }, { c: str('x') }, true],
+    ['exists false, absent', { c: [{ exists: false }] }, {}, true],
+    ['exists false, present', { c: [{ exists: false }] }, { c: str('x') }, false],
+    ['cidr', { ip: [{ cidr: '10.0.0.0/24' }] }, { ip: str('10.0.0.77') }, true],
+    ['cidr, outside', { ip: [{ cidr: '10.0.0.0/24' }] }, { ip: str('10.0.1.1') }, false],
+    ['String.Array matches any element', { c: ['b'] }, { c: { DataType: 'String.Array', StringValue: '["a","b"]' } }, true],
+    ['every key must match', { c: ['red'], n: [1] }, { c: str('red'), n: num('2') }, false],
+    ['$or', { $or: [{ c: ['red'] }, { n: [1] }] }, { n: num('1') }, true],
+    ['$or, neither', { $or: [{ c: ['red'] }, { n: [1] }] }, { n: num('2') }, false]
+  ]
+  for (const [name, policy, attrs, expected] of cases) {
+    it(name, () => expect(matches(policy, withAttributes(attrs))).toBe(expected))
+  }
+})
+
+describe('operators on the message body', () => {
+  const body = (value: unknown): PublishedMessage => ({ id: 'm', message: JSON.stringify(value) })
+  it('matches nested keys', () => {
+    expect(matches({ order: { status: ['paid'] } }, body({ order: { status: 'paid' } }), 'MessageBody')).toBe(true)
+    expect(matches({ order: { status: ['paid'] } }, body({ order: { status: 'open' } }), 'MessageBody')).toBe(false)
+  })
+  it('matches any element of an array, at any level', () => {
+    expect(matches({ items: { sku: [{ prefix: 'A-' }] } }, body({ items: [{ sku: 'B-1' }, { sku: 'A-2' }] }), 'MessageBody')).toBe(true)
+    expect(matches({ tags: ['x'] }, body({ tags: ['y', 'x'] }), 'MessageBody')).toBe(true)
+  })
+  it('numbers, booleans, null, exists and $or in a body', () => {
+    expect(matches({ price: [{ numeric: ['>=', 100] }], vip: [true] }, body({ price: 150, vip: true }), 'MessageBody')).toBe(true)
+    expect(matches({ note: [null] }, body({ note: null }), 'MessageBody')).toBe(true)
+    expect(matches({ a: { b: [{ exists: false }] } }, body({ a: {} }), 'MessageBody')).toBe(true)
+    expect(matches({ $or: [{ a: [1] }, { b: { c: ['x'] } }] }, body({ b: { c: 'x' } }), 'MessageBody')).toBe(true)
+  })
+  it('a body that is not a JSON object matches nothing', () => {
+    expect(matches({ a: ['b'] }, { id: 'm', message: 'plain text' }, 'MessageBody')).toBe(false)
+  })
+})
+
+describe('invalid policies', () => {
+  const refusals: Array<[string, unknown, string, FilterScope?]> = [
+    ['more than 5 keys', { a: [1], b: [1], c: [1], d: [1], e: [1], f: [1] }, 'Filter policy can not have more than 5 keys'],
+    ['more than 150 combinations', { a: Array.from({ length: 20 }, (_, i) => i), b: Array.from({ length: 8 }, (_, i) => i) }, 'Filter policy is too complex'],
+    ['an unknown operator', { a: [{ wildcard: 'x*' }] }, 'Unrecognized match type wildcard'],
+    ['two operators in one', { a: [{ prefix: 'x', suffix: 'y' }] }, 'Only one key allowed in match expression'],
+    ['a prefix that is not a string', { a: [{ prefix: 1 }] }, 'prefix match pattern must be a string'],
+    ['exists not a boolean', { a: [{ exists: 'yes' }] }, 'exists match pattern must be either true or false.'],
+    ['a bad numeric operator', { a: [{ numeric: ['!=', 1] }] }, 'Unrecognized numeric range operator: !='],
+    ['a non-numeric bound', { a: [{ numeric: ['>', 'x'] }] }, 'Value of > must be numeric'],
+    ['a reversed range', { a: [{ numeric: ['>', 10, '<', 1] }] }, 'Bottom must be less than top'],
+    ['a malformed CIDR', { a: [{ cidr: '10.0.0.0' }] }, "Malformed CIDR, one '/' required"],
+    ['a nested key with attribute scope', { a: { b: ['c'] } }, '"a" must be an object or an array'],
+    ['a value that is not a list', { a: 'b' }, '"a" must be an object or an array']
+  ]
+  for (const [name, policy, reason, scope] of refusals) {
+    it(name, () => {
+      let error: unknown
+      try {
+        compileFilterPolicy(JSON.stringify(policy), scope ?? 'MessageAttributes', 'Invalid parameter: ')
+      } catch (err) {
+        error = err
+      }
+      expect(error).toBeInstanceOf(ServiceError)
+      expect((error as ServiceError).message).toBe(`Invalid parameter: FilterPolicy: ${reason}`)
+      expect((error as ServiceError).awsType).toBe('InvalidParameterException')
+    })
+  }
+  it('refuses a policy over 256 KB', () => {
+    expect(() => compileFilterPolicy(JSON.stringify({ a: ['x'.repeat(262_144)] }), 'MessageAttributes', '')).toThrow(/too large/)
+  })
+})
+
+describe('filter policies on a subscription', () => {
+  let s: TopicTestServer
+  beforeAll(async () => { s = await startTopicServer() })
+  afterAll(async () => { await s.close() })
+
+  it('delivers only matching messages, per scope, and refuses an invalid policy at Subscribe with AWS\'s prefix', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const byAttr = await makeQueue(s, topicName('q'))
+    const byBody = await makeQueue(s, topicName('q'))
+    await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: byAttr.arn, attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ kind: ['order'], amount: [{ numeric: ['>', 10] }] }) } })
+    await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: byBody.arn, attributes: { RawMessageDelivery: 'true', FilterPolicyScope: 'MessageBody', FilterPolicy: JSON.stringify({ order: { region: [{ prefix: 'eu-' }] } }) } })
+    const attrs = (kind: string, amount: string) => ({ kind: { dataType: 'String', stringValue: kind }, amount: { dataType: 'Number', stringValue: amount } })
+    await s.topics.publish({ topicArn, message: JSON.stringify({ order: { region: 'us-east-1' }, n: 1 }), messageAttributes: attrs('order', '50') })
+    await s.topics.publish({ topicArn, message: JSON.stringify({ order: { region: 'eu-west-1' }, n: 2 }), messageAttributes: attrs('order', '5') })
+    await s.topics.publish({ topicArn, message: JSON.stringify({ order: { region: 'eu-central-1' }, n: 3 }), messageAttributes: attrs('refund', '50') })
+    expect((await drain(s, byAttr.queueUrl, 1)).map((m) => JSON.parse(m.body).n)).toEqual([1])
+    expect((await drain(s, byBody.queueUrl, 2)).map((m) => JSON.parse(m.body).n).sort()).toEqual([2, 3])
+    const err = await expectCode(s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: byAttr.arn.replace(/q-/, 'other-'), attributes: { FilterPolicy: '{"a":[{"bogus":1}]}' } }), 'SNS_INVALID_PARAMETER')
+    expect(err.message).toBe('Invalid parameter: Attributes Reason: FilterPolicy: Unrecognized match type bogus')
+  })
+})
