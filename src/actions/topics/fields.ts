@@ -1,9 +1,8 @@
 /**
- * Field schemas the SNS operations share, with the marks the codecs read: `queryName`
- * (SNS's Query names a list's items `member` and a map's entries `entry`),
- * `queryKey`/`queryValue` (a map entry's parts: `key`/`value` for Attributes,
- * `Name`/`Value` for MessageAttributes), and `awsName` where the naming rule does not
- * give the member's AWS name.
+ * Field schemas the SNS operations share. SNS's Query layout is the unflattened one
+ * (`Topics.member.N`, `Attributes.entry.N.key`/`.value`), which the Query codec writes for
+ * lists and maps without a `queryName` mark; MessageAttributes' entries name their parts
+ * `Name` and `Value` (`queryKey`/`queryValue`).
  */
 import { Type } from '@sinclair/typebox'
 import { Bytes } from '../schema.js'
@@ -13,9 +12,9 @@ export const MAX_MESSAGE_BYTES = 1_048_576
 
 export { snsInvalid as invalid } from './sns-validation.js'
 
-/** A string map flattened in Query as `<Member>.entry.N.key` / `.value`. */
+/** A string map: `<Member>.entry.N.key` / `.value` in Query. */
 export function AttributeMap () {
-  return Type.Record(Type.String(), Type.String(), { queryName: 'entry', queryKey: 'key', queryValue: 'value' })
+  return Type.Record(Type.String(), Type.String())
 }
 
 export const Tag = Type.Object({
@@ -23,10 +22,10 @@ export const Tag = Type.Object({
   value: Type.String({ maxLength: 256 })
 })
 
-export const TagList = Type.Array(Tag, { queryName: 'member' })
+export const TagList = Type.Array(Tag)
 
 export function MemberList () {
-  return Type.Array(Type.String(), { queryName: 'member' })
+  return Type.Array(Type.String())
 }
 
 export const SnsMessageAttributeValue = Type.Object({
@@ -37,7 +36,7 @@ export const SnsMessageAttributeValue = Type.Object({
 
 /** MessageAttributes: `MessageAttributes.entry.N.Name`, `MessageAttributes.entry.N.Value.DataType`, ... */
 export function MessageAttributeMap () {
-  return Type.Record(Type.String(), SnsMessageAttributeValue, { queryName: 'entry', queryKey: 'Name', queryValue: 'Value' })
+  return Type.Record(Type.String(), SnsMessageAttributeValue, { queryKey: 'Name', queryValue: 'Value' })
 }
 
 export const TopicArnField = Type.String()

@@ -18,7 +18,7 @@ const Subscription = Type.Object({
 })
 
 const Output = Type.Object({
-  subscriptions: Type.Optional(Type.Array(Subscription, { queryName: 'member' })),
+  subscriptions: Type.Optional(Type.Array(Subscription)),
   next_token: Type.Optional(Type.String())
 })
 

@@ -7,7 +7,7 @@ export const listTopics = defineAction({
   name: 'ListTopics',
   input: Type.Object({ next_token: Type.Optional(NextToken) }),
   output: Type.Object({
-    topics: Type.Optional(Type.Array(Type.Object({ topic_arn: Type.String() }), { queryName: 'member' })),
+    topics: Type.Optional(Type.Array(Type.Object({ topic_arn: Type.String() }))),
     next_token: Type.Optional(Type.String())
   }),
   invalid,

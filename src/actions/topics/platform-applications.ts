@@ -80,7 +80,7 @@ export const listPlatformApplications = defineAction({
   name: 'ListPlatformApplications',
   input: Type.Object({ next_token: Type.Optional(NextToken) }),
   output: Type.Object({
-    platform_applications: Type.Optional(Type.Array(Type.Object({ platform_application_arn: Type.String(), attributes: AttributeMap() }), { queryName: 'member' })),
+    platform_applications: Type.Optional(Type.Array(Type.Object({ platform_application_arn: Type.String(), attributes: AttributeMap() }))),
     next_token: Type.Optional(Type.String())
   }),
   invalid,

@@ -79,7 +79,7 @@ export const listEndpointsByPlatformApplication = defineAction({
   name: 'ListEndpointsByPlatformApplication',
   input: Type.Object({ platform_application_arn: Type.String(), next_token: Type.Optional(NextToken) }),
   output: Type.Object({
-    endpoints: Type.Optional(Type.Array(Type.Object({ endpoint_arn: Type.String(), attributes: AttributeMap() }), { queryName: 'member' })),
+    endpoints: Type.Optional(Type.Array(Type.Object({ endpoint_arn: Type.String(), attributes: AttributeMap() }))),
     next_token: Type.Optional(Type.String())
   }),
   invalid,

@@ -14,11 +14,11 @@ export const publishBatch = defineAction({
   input: Type.Object({
     topic_arn: Type.String(),
     // Optional in the schema: gRPC cannot tell an empty list from none, and AWS answers both with EmptyBatchRequest.
-    publish_batch_request_entries: Type.Optional(Type.Array(Type.Object({ id: Type.String(), ...MessageFields }), { queryName: 'member' }))
+    publish_batch_request_entries: Type.Optional(Type.Array(Type.Object({ id: Type.String(), ...MessageFields })))
   }),
   output: Type.Object({
-    successful: Type.Optional(Type.Array(Type.Object({ id: Type.String(), message_id: Type.String(), sequence_number: Type.Optional(Type.String()) }), { queryName: 'member' })),
-    failed: Type.Optional(Type.Array(Type.Object({ id: Type.String(), code: Type.String(), message: Type.Optional(Type.String()), sender_fault: Type.Boolean() }), { queryName: 'member' }))
+    successful: Type.Optional(Type.Array(Type.Object({ id: Type.String(), message_id: Type.String(), sequence_number: Type.Optional(Type.String()) }))),
+    failed: Type.Optional(Type.Array(Type.Object({ id: Type.String(), code: Type.String(), message: Type.Optional(Type.String()), sender_fault: Type.Boolean() })))
   }),
   invalid,
   async handle (ctx, input) {

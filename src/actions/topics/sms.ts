@@ -124,7 +124,7 @@ export const deleteSMSSandboxPhoneNumber = defineAction({
 export const listSMSSandboxPhoneNumbers = defineAction({
   name: 'ListSMSSandboxPhoneNumbers',
   input: Type.Object({ next_token: Type.Optional(NextToken), max_results: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }),
-  output: Type.Object({ phone_numbers: Type.Array(Type.Object({ phone_number: Type.String(), status: Type.String() }), { queryName: 'member' }), next_token: Type.Optional(Type.String()) }),
+  output: Type.Object({ phone_numbers: Type.Array(Type.Object({ phone_number: Type.String(), status: Type.String() })), next_token: Type.Optional(Type.String()) }),
   invalid,
   async handle (ctx, input) {
     const all = Object.values(ctx.topics.resources.sandbox).sort((a, b) => (a.phoneNumber < b.phoneNumber ? -1 : 1))
@@ -146,7 +146,7 @@ export const getSMSSandboxAccountStatus = defineAction({
 export const listOriginationNumbers = defineAction({
   name: 'ListOriginationNumbers',
   input: Type.Object({ next_token: Type.Optional(NextToken), max_results: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 })) }),
-  output: Type.Object({ phone_numbers: Type.Optional(Type.Array(Type.Object({ phone_number: Type.String() }), { queryName: 'member' })), next_token: Type.Optional(Type.String()) }),
+  output: Type.Object({ phone_numbers: Type.Optional(Type.Array(Type.Object({ phone_number: Type.String() }))), next_token: Type.Optional(Type.String()) }),
   invalid,
   async handle () {
     return { phone_numbers: [] }
