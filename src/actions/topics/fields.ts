@@ -13,8 +13,8 @@ export const MAX_MESSAGE_BYTES = 1_048_576
 export { snsInvalid as invalid } from './sns-validation.js'
 
 /** A string map: `<Member>.entry.N.key` / `.value` in Query. */
-export function AttributeMap () {
-  return Type.Record(Type.String(), Type.String())
+export function AttributeMap (options: Record<string, unknown> = {}) {
+  return Type.Record(Type.String(), Type.String(), options)
 }
 
 export const Tag = Type.Object({
@@ -24,8 +24,8 @@ export const Tag = Type.Object({
 
 export const TagList = Type.Array(Tag)
 
-export function MemberList () {
-  return Type.Array(Type.String())
+export function MemberList (options: Record<string, unknown> = {}) {
+  return Type.Array(Type.String(), options)
 }
 
 export const SnsMessageAttributeValue = Type.Object({

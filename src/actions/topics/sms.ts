@@ -2,7 +2,9 @@
  * SMS settings, opt-outs, the SMS sandbox and origination numbers: kept and returned.
  * shardline sends no SMS: a sandbox number's one-time password goes to the outbox (protocol
  * sms), where a test reads it to call VerifySMSSandboxPhoneNumber. The account stays in
- * the sandbox (as a new AWS account is) and owns no origination numbers.
+ * the sandbox (as a new AWS account is) and owns no origination numbers. Some of these
+ * operations name their members in lowerCamelCase in AWS's model (`phoneNumber`,
+ * `isOptedOut`, `attributes`): `awsName` says so.
  */
 import { randomInt } from 'node:crypto'
 import { Type } from '@sinclair/typebox'
@@ -20,7 +22,7 @@ function checkNumber (phoneNumber: string): void {
 
 export const setSMSAttributes = defineAction({
   name: 'SetSMSAttributes',
-  input: Type.Object({ attributes: AttributeMap() }),
+  input: Type.Object({ attributes: AttributeMap({ awsName: 'attributes' }) }),
   output: Empty,
   invalid,
   async handle (ctx, input) {
@@ -35,8 +37,8 @@ export const setSMSAttributes = defineAction({
 
 export const getSMSAttributes = defineAction({
   name: 'GetSMSAttributes',
-  input: Type.Object({ attributes: Type.Optional(MemberList()) }),
-  output: Type.Object({ attributes: Type.Optional(AttributeMap()) }),
+  input: Type.Object({ attributes: Type.Optional(MemberList({ awsName: 'attributes' })) }),
+  output: Type.Object({ attributes: Type.Optional(AttributeMap({ awsName: 'attributes' })) }),
   invalid,
   async handle (ctx, input) {
     const all = ctx.topics.resources.smsAttributes
@@ -47,8 +49,8 @@ export const getSMSAttributes = defineAction({
 
 export const checkIfPhoneNumberIsOptedOut = defineAction({
   name: 'CheckIfPhoneNumberIsOptedOut',
-  input: Type.Object({ phone_number: Type.String() }),
-  output: Type.Object({ is_opted_out: Type.Boolean() }),
+  input: Type.Object({ phone_number: Type.String({ awsName: 'phoneNumber' }) }),
+  output: Type.Object({ is_opted_out: Type.Boolean({ awsName: 'isOptedOut' }) }),
   invalid,
   async handle (ctx, input) {
     checkNumber(input.phone_number)
@@ -58,8 +60,8 @@ export const checkIfPhoneNumberIsOptedOut = defineAction({
 
 export const listPhoneNumbersOptedOut = defineAction({
   name: 'ListPhoneNumbersOptedOut',
-  input: Type.Object({ next_token: Type.Optional(NextToken) }),
-  output: Type.Object({ phone_numbers: Type.Optional(MemberList()), next_token: Type.Optional(Type.String()) }),
+  input: Type.Object({ next_token: Type.Optional(Type.String({ awsName: 'nextToken' })) }),
+  output: Type.Object({ phone_numbers: Type.Optional(MemberList({ awsName: 'phoneNumbers' })), next_token: Type.Optional(Type.String({ awsName: 'nextToken' })) }),
   invalid,
   async handle (ctx, input) {
     const { page, next } = pageOf(ctx, 'ListPhoneNumbersOptedOut', [...ctx.topics.resources.optedOut].sort(), (n) => n, input.next_token)
@@ -69,7 +71,7 @@ export const listPhoneNumbersOptedOut = defineAction({
 
 export const optInPhoneNumber = defineAction({
   name: 'OptInPhoneNumber',
-  input: Type.Object({ phone_number: Type.String() }),
+  input: Type.Object({ phone_number: Type.String({ awsName: 'phoneNumber' }) }),
   output: Empty,
   invalid,
   async handle (ctx, input) {
