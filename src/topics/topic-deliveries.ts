@@ -119,7 +119,11 @@ class Pump {
     }
   }
 
-  private matches (message: PublishedMessage): boolean {
+  private matches (message: PublishedMessage, record: StoredRecord): boolean {
+    const replay = this.sub.replay
+    // During a replay, what was published after its EndingPoint (and before the replay
+    // started) is not delivered again.
+    if (replay?.until !== undefined && record.ts > replay.until && comparePositions(record, { ts: replay.resume[0], counter: replay.resume[1] }) <= 0) return false
     return this.filter === undefined || this.filter.match(message)
   }
 
@@ -171,7 +175,7 @@ class Pump {
     const after: Array<() => void> = []
     for (const record of records) {
       const message = decodePublished(record.data)
-      if (!this.matches(message)) continue
+      if (!this.matches(message, record)) continue
       // A missing queue, or a FIFO queue given a message without a group, is a failed
       // delivery: AWS drops it (or, with a RedrivePolicy, dead-letters it).
       const target = queue !== undefined && queue.isOpen && !(queue.fifo && message.group === undefined) ? queue : undefined
@@ -227,7 +231,7 @@ class Pump {
   private async one (record: StoredRecord): Promise<void> {
     const topic = this.topic
     const message = decodePublished(record.data)
-    if (this.matches(message)) {
+    if (this.matches(message, record)) {
       const envelope = notification(message, this.envelopeContext(record))
       const protocol = this.sub.protocol
       if (protocol === 'http' || protocol === 'https' || protocol === 'lambda') {

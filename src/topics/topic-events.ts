@@ -29,6 +29,11 @@ export type TopicEvent =
   | { readonly e: 'confirmed', readonly at: number, readonly id: string }
   | { readonly e: 'unsubscribed', readonly at: number, readonly id: string }
   | { readonly e: 'subscription-attribute', readonly at: number, readonly id: string, readonly name: string, readonly value?: string | undefined }
+  /**
+   * A replay (ReplayPolicy): the cursor moves back to `from`; messages published after
+   * `until` (ms) are skipped until the cursor is back at `resume`, where it was.
+   */
+  | { readonly e: 'replay', readonly at: number, readonly id: string, readonly from: [number, number], readonly until?: number | undefined, readonly resume: [number, number] }
   /** Subscriptions done with the topic's messages up to these positions: [id, ts, counter]. */
   | { readonly e: 'cursor', readonly at: number, readonly c: Array<[string, number, number]> }
 

@@ -32,6 +32,8 @@ export interface SubscriptionState {
   /** Position [ts, counter] of the last topic message this subscription is done with. */
   cursor: [number, number]
   readonly createdAt: number
+  /** A replay in progress: skip what was published after `until` (ms) until the cursor is back at `resume`. */
+  replay?: { readonly until?: number | undefined, readonly resume: [number, number] } | undefined
 }
 
 /** A message as published (one record of the topic's stream). */

@@ -68,10 +68,20 @@ export class TopicState {
         else sub.attributes[event.name] = event.value
         return
       }
+      case 'replay': {
+        const sub = this.subscriptions.get(event.id)
+        if (sub === undefined) return
+        sub.cursor = [...event.from]
+        sub.replay = { ...(event.until === undefined ? {} : { until: event.until }), resume: [...event.resume] }
+        return
+      }
       case 'cursor':
         for (const [id, ts, counter] of event.c) {
           const sub = this.subscriptions.get(id)
           if (sub !== undefined && (ts > sub.cursor[0] || (ts === sub.cursor[0] && counter > sub.cursor[1]))) sub.cursor = [ts, counter]
+          // A replay ends once the cursor is back where it started from.
+          const resume = sub?.replay?.resume
+          if (sub !== undefined && resume !== undefined && (sub.cursor[0] > resume[0] || (sub.cursor[0] === resume[0] && sub.cursor[1] >= resume[1]))) sub.replay = undefined
         }
     }
   }
@@ -94,7 +104,7 @@ export class TopicState {
       tail,
       attributes: { ...this.attributes },
       tags: { ...this.tags },
-      subscriptions: [...this.subscriptions.values()].map((s) => ({ ...s, attributes: { ...s.attributes }, cursor: [...s.cursor] })),
+      subscriptions: [...this.subscriptions.values()].map((s) => ({ ...s, attributes: { ...s.attributes }, cursor: [...s.cursor], ...(s.replay === undefined ? {} : { replay: { ...s.replay, resume: [...s.replay.resume] as [number, number] } }) })),
       deleted: this.deleted
     }
   }

@@ -204,6 +204,20 @@ export class Topic {
     this.pumps.refresh()
   }
 
+  /**
+   * Starts a replay: the subscription's cursor moves back before the first message
+   * published at or after `fromMs`; messages published after `untilMs` are skipped until
+   * it is back where it was. The topic's stream is the archive.
+   */
+  async replay (id: string, fromMs: number, untilMs: number | undefined): Promise<void> {
+    const sub = this.state.subscriptions.get(id)
+    if (sub === undefined) return
+    const resume = sub.replay?.resume ?? sub.cursor
+    const at = this.deps.config.clock()
+    await this.record([{ e: 'replay', at, id, from: [fromMs - 1, Number.MAX_SAFE_INTEGER], ...(untilMs === undefined ? {} : { until: untilMs }), resume: [...resume] }])
+    this.pumps.refresh()
+  }
+
   // ---- publish -------------------------------------------------------------------------
 
   async publish (specs: readonly PublishSpec[]): Promise<PublishResult[]> {

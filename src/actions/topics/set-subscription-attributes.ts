@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
 import { Empty, invalid } from './fields.js'
-import { checkSubscriptionAttributes } from './subscription-attributes.js'
+import { checkSubscriptionAttributes, replayWindow } from './subscription-attributes.js'
 
 export const setSubscriptionAttributes = defineAction({
   name: 'SetSubscriptionAttributes',
@@ -20,6 +20,10 @@ export const setSubscriptionAttributes = defineAction({
     else next[input.attribute_name] = value
     checkSubscriptionAttributes(value === '' ? { ...next, [input.attribute_name]: next[input.attribute_name] ?? '' } : next, sub.protocol, 'Invalid parameter: ')
     await topic.setSubscriptionAttribute(sub.id, input.attribute_name, value === '' ? undefined : value)
+    if (input.attribute_name === 'ReplayPolicy' && value !== '') {
+      const { from, until } = replayWindow(value, 'Invalid parameter: ')
+      await topic.replay(sub.id, from, until)
+    }
     return {}
   }
 })

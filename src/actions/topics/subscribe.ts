@@ -4,7 +4,7 @@ import { parseQueueArn } from '../../queues/queue-model.js'
 import { MAX_SUBSCRIPTIONS_PER_TOPIC, PROTOCOLS } from '../../topics/topic-model.js'
 import { defineAction } from '../action.js'
 import { AttributeMap, invalid } from './fields.js'
-import { checkSubscriptionAttributes } from './subscription-attributes.js'
+import { checkSubscriptionAttributes, replayWindow } from './subscription-attributes.js'
 
 /** What each protocol's endpoint must look like, and AWS's words when it does not. */
 const ENDPOINTS: Record<string, { test: (e: string) => boolean, message: string }> = {
@@ -54,6 +54,10 @@ export const subscribe = defineAction({
         if (filtered >= 200) throw new ServiceError('SNS_FILTER_POLICY_LIMIT', 'Filter policy limit exceeded: a topic takes 200 subscriptions with filter policies.')
       }
       sub = await topic.subscribe(protocol, endpoint, attributes, ctx.scope.accountId)
+      if (attributes.ReplayPolicy !== undefined && sub.status === 'confirmed') {
+        const { from, until } = replayWindow(attributes.ReplayPolicy, '')
+        await topic.replay(sub.id, from, until)
+      }
     }
     if (sub!.status === 'pending' && input.return_subscription_arn !== true) return { subscription_arn: 'pending confirmation' }
     return { subscription_arn: topic.subscriptionArn(sub!) }

@@ -34,8 +34,10 @@ export function checkSubscriptionAttributes (next: Record<string, string>, proto
       case 'FilterPolicy':
         if (value !== '') compileFilterPolicy(value, (next.FilterPolicyScope ?? 'MessageAttributes') as FilterScope, prefix)
         break
-      case 'DeliveryPolicy':
       case 'ReplayPolicy':
+        replayWindow(value, prefix)
+        break
+      case 'DeliveryPolicy':
         try {
           JSON.parse(value)
         } catch {
@@ -60,6 +62,35 @@ export function checkSubscriptionAttributes (next: Record<string, string>, proto
   }
 }
 
+function pointOf (value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value
+  if (typeof value === 'string' && value !== '') {
+    const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+    return Number.isNaN(ms) ? undefined : ms
+  }
+  return undefined
+}
+
+/**
+ * A ReplayPolicy's window in ms: `{"PointType": "Timestamp", "StartingPoint": ISO 8601 or
+ * epoch ms, "EndingPoint": optional}`.
+ */
+export function replayWindow (value: string, prefix: string): { from: number, until?: number } {
+  let policy: Record<string, unknown>
+  try {
+    policy = JSON.parse(value) as Record<string, unknown>
+  } catch {
+    throw bad(prefix, 'ReplayPolicy', 'Invalid JSON')
+  }
+  if (policy.PointType !== 'Timestamp') throw bad(prefix, 'ReplayPolicy', 'PointType must be Timestamp')
+  const from = pointOf(policy.StartingPoint)
+  if (from === undefined) throw bad(prefix, 'ReplayPolicy', 'StartingPoint must be a timestamp')
+  if (policy.EndingPoint === undefined) return { from }
+  const until = pointOf(policy.EndingPoint)
+  if (until === undefined || until < from) throw bad(prefix, 'ReplayPolicy', 'EndingPoint must be a timestamp after StartingPoint')
+  return { from, until }
+}
+
 export function renderSubscriptionAttributes (topic: Topic, sub: SubscriptionState): Record<string, string> {
   const out: Record<string, string> = {
     Owner: sub.owner,
@@ -77,5 +108,6 @@ export function renderSubscriptionAttributes (topic: Topic, sub: SubscriptionSta
   }
   for (const [name, value] of Object.entries(sub.attributes)) out[name] = value
   if (sub.attributes.FilterPolicy !== undefined && out.FilterPolicyScope === undefined) out.FilterPolicyScope = 'MessageAttributes'
+  if (sub.attributes.ReplayPolicy !== undefined) out.ReplayStatus = sub.replay !== undefined ? 'In progress' : 'Completed'
   return out
 }
