@@ -24,8 +24,19 @@ describe('README', () => {
     const table = readme.split('<!-- sqs-error-table:start -->')[1]!.split('<!-- sqs-error-table:end -->')[0]!
     const rows = table.trim().split('\n').slice(2)
     const expected = Object.entries(ERROR_CODES)
-      .filter(([, spec]) => 'queryCode' in spec)
+      .filter(([code, spec]) => 'queryCode' in spec && !code.startsWith('SNS_'))
       .map(([code, spec]) => `| \`${code}\` | ${spec.awsType} | ${(spec as { queryCode: string }).queryCode} | ${spec.httpStatus} | ${spec.retriable ? 'yes' : 'no'} |`)
+    expect(expected.length).toBeGreaterThan(15)
+    expect(rows).toEqual(expected)
+  })
+
+  it('lists every SNS code with its exception name, Query code and HTTP status', async () => {
+    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8')
+    const table = readme.split('<!-- sns-error-table:start -->')[1]!.split('<!-- sns-error-table:end -->')[0]!
+    const rows = table.trim().split('\n').slice(2)
+    const expected = Object.entries(ERROR_CODES)
+      .filter(([code]) => code.startsWith('SNS_'))
+      .map(([code, spec]) => `| \`${code}\` | ${spec.awsType} | ${(spec as { queryCode: string }).queryCode} | ${spec.httpStatus} | ${spec.description} |`)
     expect(expected.length).toBeGreaterThan(15)
     expect(rows).toEqual(expected)
   })
