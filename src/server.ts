@@ -17,6 +17,7 @@ import type { Server as HttpNodeServer } from 'node:http'
 import { LeaseRegistry } from './leases/lease-registry.js'
 import { QueueRegistry } from './queues/queue-registry.js'
 import { TopicRegistry } from './topics/topic-registry.js'
+import { snsQueryService } from './http/sns-query.js'
 import { createLogger } from './logger.js'
 import { scopeOf } from './scope.js'
 import { LevelStore } from './storage/level-store.js'
@@ -129,7 +130,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
       })
       if (config.console) registerConsole(app, { scope, streams, consumers, leases, queues, store, clock: config.clock })
     }
-    http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, queues: QUEUE_ACTIONS, keys, routes, topics }, config.host, config.httpPort, log)
+    http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, queues: QUEUE_ACTIONS, query: [snsQueryService(TOPIC_ACTIONS)], keys, routes, topics }, config.host, config.httpPort, log)
   } catch (err) {
     await grpc?.close(0)
     await trimmer.stop()

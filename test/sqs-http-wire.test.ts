@@ -221,12 +221,16 @@ describe('SQS Query', () => {
   it('tells SQS from SNS by the credential scope, then by Version', async () => {
     // Signed for sqs: SQS, whatever the Version says.
     expect((await query({ Action: 'ListQueues' }, { version: null })).status).toBe(200)
-    // Signed for another service: the Version decides; SNS's is not served here (yet).
+    // Signed for sns: SNS (served here too), whatever the Version says; SQS's actions are not SNS's.
     const other = { headers: scopedAuth('sns') }
-    expect((await query({ Action: 'ListQueues' }, { ...other, version: '2012-11-05' })).status).toBe(200)
-    const sns = await query({ Action: 'ListTopics' }, { ...other, version: '2010-03-31' })
-    expect(sns.status).toBe(400)
-    expect(parsed(sns).ErrorResponse!.Error).toMatchObject({ Code: 'InvalidAction' })
+    const wrong = await query({ Action: 'ListQueues' }, { ...other, version: '2012-11-05' })
+    expect(wrong.status).toBe(400)
+    expect(parsed(wrong).ErrorResponse!.Error).toMatchObject({ Code: 'InvalidAction' })
+    expect((await query({ Action: 'ListTopics' }, { ...other, version: '2010-03-31' })).status).toBe(200)
+    // Signed for neither: the Version decides.
+    const unknown = { headers: scopedAuth('iam') }
+    expect((await query({ Action: 'ListTopics' }, { ...unknown, version: '2010-03-31' })).status).toBe(200)
+    expect((await query({ Action: 'ListQueues' }, { ...unknown, version: '2012-11-05' })).status).toBe(200)
   })
 
   it('leaves requests that are not SQS to Kinesis as before: a form body without Action, GET without one', async () => {

@@ -90,7 +90,8 @@ export function compileShape (schema: TSchema, namer: MemberNamer): ShapeNode {
         const node = compileShape(member, namer)
         // A flattened list or map is named by its items or entries; anything else by the member.
         const flattened = (node.kind === 'List' || node.kind === 'Map') && m.queryName !== undefined
-        return { key, json, query: flattened ? m.queryName! : namer(key), node }
+        // `awsName` is the member's name in the model, which Query uses too (SNS's `phoneNumber`).
+        return { key, json, query: flattened ? m.queryName! : (m.awsName ?? namer(key)), node }
       })
       // Query names first; then the JSON and the plain member names, where no Query name took them.
       const byQuery = new Map<string, MemberNode>()
