@@ -80,10 +80,13 @@ describe.each(SDK_TARGETS)('AWS SDK over %s: capacity', (target) => {
     await expectAwsError(kinesis.send(new CreateStreamCommand({ StreamName: uniqueName('cap'), ShardCount: 1, WarmThroughputMiBps: 2 })), 'InvalidArgumentException', /WarmThroughputMiBps is only valid for streams in ON_DEMAND mode/)
   })
 
-  it('reports the account quotas with DescribeLimits', async () => {
+  it('reports the account quotas with DescribeLimits: open shards count as the shard quota does, PROVISIONED only', async () => {
     const before = await kinesis.send(new DescribeLimitsCommand({}))
     await kinesis.send(new CreateStreamCommand({ StreamName: uniqueName(`cap-${target}`), StreamModeDetails: { StreamMode: 'ON_DEMAND' } }))
-    const after = await kinesis.send(new DescribeLimitsCommand({}))
-    expect(after).toMatchObject({ ShardLimit: 500, OnDemandStreamCountLimit: 50, OpenShardCount: before.OpenShardCount! + 4, OnDemandStreamCount: before.OnDemandStreamCount! + 1 })
+    const onDemand = await kinesis.send(new DescribeLimitsCommand({}))
+    expect(onDemand).toMatchObject({ ShardLimit: 500, OnDemandStreamCountLimit: 50, OpenShardCount: before.OpenShardCount!, OnDemandStreamCount: before.OnDemandStreamCount! + 1 })
+    await kinesis.send(new CreateStreamCommand({ StreamName: uniqueName(`cap-${target}`), ShardCount: 3 }))
+    const provisioned = await kinesis.send(new DescribeLimitsCommand({}))
+    expect(provisioned).toMatchObject({ OpenShardCount: before.OpenShardCount! + 3, OnDemandStreamCount: before.OnDemandStreamCount! + 1 })
   })
 })
