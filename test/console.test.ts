@@ -326,7 +326,7 @@ describe('the console in Chromium', () => {
   it.skipIf(reason !== undefined)('shows the topics placeholder', async () => {
     await page.goto(`${base()}#/topics`)
     await page.waitForSelector('#topics-placeholder')
-    expect(await page.locator('#topics-placeholder').innerText()).toContain('not in this server yet')
+    expect(await page.locator('#topics-placeholder').innerText()).toContain('does not show SNS topics yet')
     await shot('topics')
   })
 })
