@@ -44,7 +44,8 @@ export function topicRetentionSeconds (archivePolicy: string | undefined): numbe
 
 export class TopicRegistry {
   private readonly byKey = new Map<string, Topic>()
-  private readonly views = new Map<Scope, ScopedTopics>()
+  // Weak, as the queue and stream registries keep theirs: a scope holding nothing is released.
+  private readonly views = new WeakMap<Scope, ScopedTopics>()
   readonly outbox = new Outbox()
   readonly deps: TopicDeps
   /** Where SigningCertURL, SubscribeURL and UnsubscribeURL point: the server's HTTP API. */
