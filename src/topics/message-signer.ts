@@ -46,7 +46,12 @@ function oid (dotted: string): Buffer {
 }
 
 function integer (bytes: Buffer): Buffer {
-  return tlv(0x02, (bytes[0]! & 0x80) !== 0 ? Buffer.concat([Buffer.of(0), bytes]) : bytes)
+  // DER wants the shortest form: OpenSSL refuses a redundant leading zero ("illegal
+  // padding"), which a random serial starting 0x00 would otherwise give one key in 128.
+  let start = 0
+  while (start < bytes.length - 1 && bytes[start] === 0 && (bytes[start + 1]! & 0x80) === 0) start++
+  const minimal = bytes.subarray(start)
+  return tlv(0x02, (minimal[0]! & 0x80) !== 0 ? Buffer.concat([Buffer.of(0), minimal]) : minimal)
 }
 
 function utcTime (date: Date): Buffer {
