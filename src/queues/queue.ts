@@ -201,21 +201,7 @@ export class Queue {
     const messages: QueueMessage[] = []
     let bytes = 0
     for (const spec of specs) {
-      const message: QueueMessage = {
-        messageId: randomUUID(),
-        body: spec.body,
-        attributes: spec.attributes,
-        md5OfBody: md5Hex(spec.body),
-        md5OfMessageAttributes: md5OfAttributes(spec.attributes),
-        md5OfMessageSystemAttributes: spec.md5OfMessageSystemAttributes,
-        sentTimestamp: now,
-        visibleAt: spec.delaySeconds > 0 ? now + spec.delaySeconds * 1000 : 0,
-        priorReceiveCount: 0,
-        senderId: spec.senderId,
-        groupId: spec.groupId,
-        deduplicationId: this.fifo ? spec.deduplicationId : undefined,
-        traceHeader: spec.traceHeader
-      }
+      const message = this.newMessage(spec, now)
       messages.push(message)
       bytes += encodedSize(message)
     }
@@ -285,16 +271,9 @@ export class Queue {
     }
   }
 
-  /**
-   * Stages one message sent by another projection (an SNS topic's delivery) into the
-   * caller's batch, so that the caller's own records (a subscription's cursor) commit
-   * atomically with it. A FIFO duplicate within the deduplication interval is not staged
-   * (undefined), as a duplicate SendMessage is not. Returns what to run once the caller's
-   * batch is committed.
-   */
-  stageSend (staged: StagedRecords, spec: SendSpec, now: number): (() => void) | undefined {
-    if (this.closed) return undefined
-    const message: QueueMessage = {
+  /** A new message of `spec`, sent at `now`: what SendMessage(Batch) and a topic's delivery store. */
+  private newMessage (spec: SendSpec, now: number): QueueMessage {
+    return {
       messageId: randomUUID(),
       body: spec.body,
       attributes: spec.attributes,
@@ -309,6 +288,18 @@ export class Queue {
       deduplicationId: this.fifo ? spec.deduplicationId : undefined,
       traceHeader: spec.traceHeader
     }
+  }
+
+  /**
+   * Stages one message sent by another projection (an SNS topic's delivery) into the
+   * caller's batch, so that the caller's own records (a subscription's cursor) commit
+   * atomically with it. A FIFO duplicate within the deduplication interval is not staged
+   * (undefined), as a duplicate SendMessage is not. Returns what to run once the caller's
+   * batch is committed.
+   */
+  stageSend (staged: StagedRecords, spec: SendSpec, now: number): (() => void) | undefined {
+    if (this.closed) return undefined
+    const message = this.newMessage(spec, now)
     const scope = this.doc.settings.deduplicationScope
     const key = this.fifo ? (scope === 'messageGroup' ? `${message.groupId ?? ''}\n${message.deduplicationId ?? ''}` : message.deduplicationId ?? '') : ''
     if (this.dedup?.find(key, now) !== undefined) return undefined
