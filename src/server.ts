@@ -106,7 +106,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
     reader: new RecordReader(store, streams, signer, config),
     metrics
   })
-  registerDomainMetrics(metrics, { streams, consumers, leases, queues })
+  registerDomainMetrics(metrics, { streams, consumers, leases, queues, topics })
   const trimmer = new RetentionTrimmer(store, streams, config, log)
   trimmer.start()
   const scaler = new OnDemandScaler(streams, accounts, config, log)

@@ -1,6 +1,6 @@
 /**
- * The series of the domain: streams and shards, enhanced fan-out consumers, lease tables
- * and queues, all read at scrape time from the registries and the meters on their objects.
+ * The series of the domain: streams and shards, enhanced fan-out consumers, lease tables,
+ * queues and topics, all read at scrape time from the registries and the meters on their objects.
  */
 import type { LeaseRegistry } from '../leases/lease-registry.js'
 import type { QueueRegistry } from '../queues/queue-registry.js'
@@ -9,6 +9,7 @@ import { parseSequenceNumber, shardEpochSeconds } from '../streams/sequence-numb
 import type { Shard, Stream } from '../streams/stream-model.js'
 import type { StreamRegistry } from '../streams/stream-registry.js'
 import type { ShardTraffic } from '../streams/shard-traffic.js'
+import type { TopicRegistry } from '../topics/topic-registry.js'
 import type { Metrics } from './metrics.js'
 import type { Labels, Sample } from './scraped.js'
 
@@ -17,6 +18,7 @@ export interface MetricSources {
   readonly consumers: ConsumerRegistry
   readonly leases: LeaseRegistry
   readonly queues: QueueRegistry
+  readonly topics: TopicRegistry
 }
 
 type ShardField = Exclude<{ [K in keyof ShardTraffic]: ShardTraffic[K] extends number ? K : never }[keyof ShardTraffic], undefined>
@@ -64,7 +66,7 @@ function checkpointLag (checkpoint: string, shards: ReadonlyMap<string, Shard>):
 }
 
 export function registerDomainMetrics (metrics: Metrics, sources: MetricSources): void {
-  const { streams, consumers, leases, queues } = sources
+  const { streams, consumers, leases, queues, topics } = sources
   const { shardLabels } = metrics.options
   metrics.counter('stream_records_in_total', 'Records stored by PutRecord and PutRecords.', () => shardSamples(streams, shardLabels, 'recordsIn'))
   metrics.counter('stream_bytes_in_total', 'Bytes (data and partition keys) stored by PutRecord and PutRecords.', () => shardSamples(streams, shardLabels, 'bytesIn'))
@@ -138,4 +140,20 @@ export function registerDomainMetrics (metrics: Metrics, sources: MetricSources)
   queueCounter('queue_received_messages_total', 'Messages delivered by ReceiveMessage.', 'received')
   queueCounter('queue_deleted_messages_total', 'Messages deleted by DeleteMessage and DeleteMessageBatch.', 'deleted')
   queueCounter('queue_dead_letter_moves_total', 'Messages moved from this queue to its dead-letter queue after maxReceiveCount receives.', 'movedToDeadLetter')
+
+  const topicLabels = (topic: ReturnType<TopicRegistry['all']>[number]): Labels => ({ account: topic.scope.accountId, region: topic.scope.region, topic: topic.name })
+  metrics.counter('topic_published_messages_total', 'Messages published to a topic (Publish, PublishBatch; duplicates of a FIFO deduplication id not counted). Durable: counted by the topic\'s message stream.', () =>
+    topics.all().filter((t) => t.isOpen).map((topic) => [topicLabels(topic), topic.published] as const))
+  const protocolCounter = (name: string, help: string, field: 'deliveries' | 'failures'): void => {
+    metrics.counter(name, help, () => {
+      const samples: Sample[] = []
+      for (const topic of topics.all()) {
+        if (!topic.isOpen) continue
+        for (const [protocol, meters] of topic.meters.protocols) samples.push([{ ...topicLabels(topic), protocol }, meters[field]])
+      }
+      return samples
+    })
+  }
+  protocolCounter('topic_deliveries_total', 'Messages a topic delivered, by protocol: enqueued (sqs), answered below 500 (http, https, lambda), or recorded in the outbox (email, email-json, sms, application, firehose).', 'deliveries')
+  protocolCounter('topic_delivery_failures_total', 'Messages a topic gave up delivering after its retries, by protocol: sent to the subscription\'s dead-letter queue, or dropped.', 'failures')
 }

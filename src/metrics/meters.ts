@@ -76,3 +76,68 @@ export class ActionMeters {
     this.errors.set(errorType, (this.errors.get(errorType) ?? 0) + 1)
   }
 }
+
+/** A topic's deliveries to one protocol, over all its subscriptions (past ones included). */
+export class ProtocolMeters {
+  /** Messages delivered: enqueued, POSTed and answered below 500, or recorded in the outbox. */
+  deliveries = 0
+  /** Messages given up on after the retries: dead-lettered or dropped. */
+  failures = 0
+}
+
+/** The retry under way of one subscription: attempt `attempt` of `of` has failed. */
+export interface RetryState {
+  readonly attempt: number
+  readonly of: number
+  readonly nextAt: number
+}
+
+/**
+ * One subscription's delivery since the server started: what the console shows as its
+ * delivery state. Every bump also counts in its protocol's meters, which outlive it.
+ */
+export class SubscriptionMeters {
+  delivered = 0
+  failed = 0
+  deadLettered = 0
+  failedAttempts = 0
+  lastDeliveryAt: number | undefined
+  lastFailure: { readonly at: number, readonly code: string, readonly message: string } | undefined
+  retrying: RetryState | undefined
+
+  constructor (private readonly protocol: ProtocolMeters) {}
+
+  deliveredOne (n: number, at: number): void {
+    if (n === 0) return
+    this.delivered += n
+    this.protocol.deliveries += n
+    this.lastDeliveryAt = at
+  }
+
+  /** A message given up on; `deadLettered` when it went to the subscription's DLQ. */
+  failedOne (deadLettered: boolean, at: number, code: string, message: string): void {
+    this.failed++
+    this.protocol.failures++
+    if (deadLettered) this.deadLettered++
+    this.lastFailure = { at, code, message }
+  }
+
+  attemptFailed (at: number, code: string, message: string): void {
+    this.failedAttempts++
+    this.lastFailure = { at, code, message }
+  }
+}
+
+/** A topic's delivery meters by protocol; its publishes are counted by its stream (topic.ts). */
+export class TopicMeters {
+  readonly protocols = new Map<string, ProtocolMeters>()
+
+  subscription (protocol: string): SubscriptionMeters {
+    let meters = this.protocols.get(protocol)
+    if (meters === undefined) {
+      meters = new ProtocolMeters()
+      this.protocols.set(protocol, meters)
+    }
+    return new SubscriptionMeters(meters)
+  }
+}

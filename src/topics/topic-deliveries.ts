@@ -12,6 +12,7 @@
  * - email, email-json, sms, application, firehose: recorded in the outbox.
  */
 import { randomUUID } from 'node:crypto'
+import type { SubscriptionMeters } from '../metrics/meters.js'
 import { comparePositions, positionAfter } from '../storage/record-key.js'
 import type { StoredRecord } from '../storage/store.js'
 import type { Queue, SendSpec } from '../queues/queue.js'
@@ -51,8 +52,10 @@ class Pump {
   private again = false
   private filter: CompiledFilter | undefined
   private readonly abort = new AbortController()
+  readonly meters: SubscriptionMeters
 
   constructor (private readonly topic: Topic, readonly sub: SubscriptionState) {
+    this.meters = topic.meters.subscription(sub.protocol)
     this.configure()
   }
 
@@ -173,6 +176,9 @@ class Pump {
     const now = topic.deps.config.clock()
     const staged = topic.deps.writer.stage()
     const after: Array<() => void> = []
+    let delivered = 0
+    let deadLettered = 0
+    let dropped = 0
     for (const record of records) {
       const message = decodePublished(record.data)
       if (!this.matches(message, record)) continue
@@ -182,18 +188,30 @@ class Pump {
       if (target !== undefined) {
         const run = target.stageSend(staged, this.sqsSpec(message, record, target), now)
         if (run !== undefined) after.push(run)
+        delivered++
         continue
       }
       const dlq = this.deadLetterQueue()
       if (dlq !== undefined) {
         const run = dlq.stageSend(staged, this.deadLetterSpec(message, record, dlq, 'NonExistentQueue', `The queue ${this.sub.endpoint} does not exist.`), now)
         if (run !== undefined) after.push(run)
+        deadLettered++
+      } else {
+        dropped++
       }
     }
     const last = records[records.length - 1]!
     topic.stageEvent(staged, { e: 'cursor', at: now, c: [[this.sub.id, last.ts, last.counter]] })
     await staged.commit(() => { for (const run of after) run() })
     topic.noteChanges(1)
+    this.meters.deliveredOne(delivered, now)
+    if (deadLettered + dropped > 0) {
+      const missing = queue === undefined || !queue.isOpen
+      const code = missing ? 'NonExistentQueue' : 'MissingMessageGroupId'
+      const reason = missing ? `The queue ${this.sub.endpoint} does not exist.` : 'A FIFO queue takes only messages published with a MessageGroupId.'
+      for (let i = 0; i < deadLettered; i++) this.meters.failedOne(true, now, code, reason)
+      for (let i = 0; i < dropped; i++) this.meters.failedOne(false, now, code, reason)
+    }
   }
 
   private deadLetterQueue (): Queue | undefined {
@@ -245,8 +263,12 @@ class Pump {
             topic.stageEvent(staged, { e: 'cursor', at: topic.deps.config.clock(), c: [[this.sub.id, record.ts, record.counter]] })
             await staged.commit(run)
             topic.noteChanges(1)
+            this.meters.failedOne(true, topic.deps.config.clock(), failure.code, failure.message)
             return
           }
+          this.meters.failedOne(false, topic.deps.config.clock(), failure.code, failure.message)
+        } else if (this.live) {
+          this.meters.deliveredOne(1, topic.deps.config.clock())
         }
       } else {
         topic.deps.outbox({
@@ -259,6 +281,7 @@ class Pump {
           body: protocol === 'email-json' || (protocol === 'firehose' && !this.raw) ? JSON.stringify(envelope) : messageFor(message, protocol),
           ...(message.subject === undefined ? {} : { subject: message.subject })
         })
+        this.meters.deliveredOne(1, topic.deps.config.clock())
       }
     }
     if (!this.live) return
@@ -268,11 +291,18 @@ class Pump {
   private async withRetries (message: PublishedMessage, envelope: Record<string, unknown>): Promise<{ code: string, message: string } | undefined> {
     const delays = retryDelays(effectiveRetryPolicy(this.topic.attributes.DeliveryPolicy, this.sub.attributes.DeliveryPolicy))
     let last: Attempt = { ok: false, code: 'NotAttempted', message: '' }
-    for (let attempt = 0; attempt <= delays.length; attempt++) {
-      if (attempt > 0) await sleep(delays[attempt - 1]! * 1000, this.abort.signal)
-      if (!this.live) return undefined
-      last = await this.attempt(message, envelope)
-      if (last.ok) return undefined
+    try {
+      for (let attempt = 0; attempt <= delays.length; attempt++) {
+        if (attempt > 0) await sleep(delays[attempt - 1]! * 1000, this.abort.signal)
+        if (!this.live) return undefined
+        last = await this.attempt(message, envelope)
+        if (last.ok) return undefined
+        const now = this.topic.deps.config.clock()
+        this.meters.attemptFailed(now, last.code, last.message)
+        if (attempt < delays.length) this.meters.retrying = { attempt: attempt + 1, of: delays.length + 1, nextAt: now + delays[attempt]! * 1000 }
+      }
+    } finally {
+      this.meters.retrying = undefined
     }
     return last.ok ? undefined : { code: last.code, message: last.message }
   }
@@ -325,6 +355,11 @@ export class SubscriptionPumps {
 
   wake (): void {
     for (const pump of this.pumps.values()) pump.wake()
+  }
+
+  /** A confirmed subscription's delivery meters (pending ones have no pump yet). */
+  metersOf (id: string): SubscriptionMeters | undefined {
+    return this.pumps.get(id)?.meters
   }
 
   /** Sends an http/https subscription its SubscriptionConfirmation (email ones go to the outbox). */

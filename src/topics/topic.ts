@@ -10,6 +10,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
+import { TopicMeters } from '../metrics/meters.js'
 import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
 import { FifoDedup } from '../queues/fifo-dedup.js'
@@ -81,6 +82,8 @@ export class Topic {
   /** Position of the last state-log record staged. */
   logPosition: ShardPosition | undefined
   readonly pumps: SubscriptionPumps
+  /** Deliveries and failures by protocol, read at scrape time (metrics/domain-metrics.ts). */
+  readonly meters = new TopicMeters()
   private changes = 0
   private snapshotTimer: NodeJS.Timeout | undefined
   private closed = false
@@ -104,6 +107,15 @@ export class Topic {
 
   get snapshotKey (): string {
     return TOPIC_SNAPSHOT_PREFIX + String(this.messages.id)
+  }
+
+  /**
+   * Messages ever published (duplicates of a FIFO deduplication id not counted): the
+   * message stream's one shard numbers its records 1, 2, 3... and the numbering survives
+   * restarts and trimming (topic-loader.ts), so this durable count costs the hot path nothing.
+   */
+  get published (): number {
+    return this.messageShard.committed?.counter ?? 0
   }
 
   get attributes (): Readonly<Record<string, string>> {
