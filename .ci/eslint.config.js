@@ -16,7 +16,7 @@ export default [
     // The web console's page scripts run in the browser, as plain ES modules.
     files: ['src/console/assets/**/*.js'],
     languageOptions: {
-      globals: Object.fromEntries(['window', 'document', 'location', 'localStorage', 'Node', 'EventSource', 'fetch', 'URLSearchParams', 'TextDecoder', 'atob', 'crypto'].map((name) => [name, 'readonly']))
+      globals: Object.fromEntries(['window', 'document', 'location', 'localStorage', 'Node', 'EventSource', 'DOMParser', 'fetch', 'URLSearchParams', 'TextDecoder', 'atob', 'crypto'].map((name) => [name, 'readonly']))
     },
     rules: { 'no-void': ['error', { allowAsStatement: true }] }
   }

@@ -2,8 +2,9 @@
  * The web console in a real browser (Debian's chromium, driven by playwright-core): every
  * view loads and shows live numbers, a split done from the page appears in the lineage,
  * the key locator agrees with `shardline locate`, and queue counts move as messages are
- * sent and received. Screenshots of each view go to test/output/ for review. Also, by
- * hand: the console's routes are carved out narrowly, and --no-console removes them.
+ * sent and received (the topics view: console-topics.test.ts). Screenshots of each view
+ * go to test/output/ for review. Also, by hand: the console's routes are carved out
+ * narrowly, and --no-console removes them.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
@@ -322,11 +323,4 @@ describe('the console in Chromium', () => {
     expect(received.messages.map((m) => [m.body, m.attributes?.ApproximateReceiveCount ?? '1'])).toEqual(expect.arrayContaining([['three', '1'], ['from the page', '1']]))
     await expect.poll(counts, { timeout: 10_000 }).toBe('0 4 1')
   }, 30_000)
-
-  it.skipIf(reason !== undefined)('shows the topics placeholder', async () => {
-    await page.goto(`${base()}#/topics`)
-    await page.waitForSelector('#topics-placeholder')
-    expect(await page.locator('#topics-placeholder').innerText()).toContain('does not show SNS topics yet')
-    await shot('topics')
-  })
 })

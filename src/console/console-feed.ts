@@ -2,7 +2,8 @@
  * The console's live numbers, pushed to each open page once a second (server-sent
  * events): per stream and shard the records and bytes per second in and out (sampled from
  * each shard's running totals, shard-traffic.ts), throttled calls, the last sequence
- * number, live subscriptions, lease tables with lag, and queue counts. Structure (shards,
+ * number, live subscriptions, lease tables with lag, queue counts, and topics (with one
+ * topic's subscriptions, delivery state and outbox, topic-summary.ts). Structure (shards,
  * parents, hash ranges) the page reads itself with the Kinesis API; `shape` tells it
  * when to read it again.
  */
@@ -15,7 +16,9 @@ import { parseSequenceNumber } from '../streams/sequence-number.js'
 import { parseShardId, type Shard, type Stream } from '../streams/stream-model.js'
 import type { StreamRegistry } from '../streams/stream-registry.js'
 import type { ShardTraffic } from '../streams/shard-traffic.js'
+import type { TopicRegistry } from '../topics/topic-registry.js'
 import { queueSummary, type QueueSummary } from './queue-summary.js'
+import { topicDetail, topicSummary } from './topic-summary.js'
 
 export interface FeedServices {
   readonly scope: Scope
@@ -23,14 +26,16 @@ export interface FeedServices {
   readonly consumers: ConsumerRegistry
   readonly leases: LeaseRegistry
   readonly queues: QueueRegistry
+  readonly topics: TopicRegistry
   readonly store: Store
   readonly clock: () => number
 }
 
-/** What one page asks to follow: a stream's shards and consumers, a lease table. */
+/** What one page asks to follow: a stream's shards and consumers, a lease table, a topic. */
 export interface FeedQuery {
   readonly stream?: string | undefined
   readonly table?: string | undefined
+  readonly topic?: string | undefined
 }
 
 interface Rates {
@@ -87,7 +92,7 @@ function lastSequenceNumber (shard: Shard): string | undefined {
 }
 
 export async function buildFeed (services: FeedServices, sampler: TrafficSampler, query: FeedQuery): Promise<unknown> {
-  const { scope, streams, consumers, leases, queues } = services
+  const { scope, streams, consumers, leases, queues, topics } = services
   const list = streams.list(scope).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   const summaries = list.map((stream) => {
     const rates = { recordsIn: 0, bytesIn: 0 }
@@ -115,13 +120,17 @@ export async function buildFeed (services: FeedServices, sampler: TrafficSampler
     if (!queue.isOpen) continue
     queueList.push(await queueSummary(queue, queues))
   }
+  const topicList = topics.list(scope).filter((t) => t.isOpen)
+  const followed = query.topic === undefined ? undefined : topicList.find((t) => t.name === query.topic)
   return {
     at: services.clock(),
     streams: summaries,
     stream: selected === undefined ? undefined : streamDetail(selected, sampler, consumers),
     tables,
     leases: query.table === undefined || query.table === '' ? undefined : await leaseDetail(services, query.table, selected),
-    queues: queueList
+    queues: queueList,
+    topics: topicList.map(topicSummary),
+    topic: followed === undefined ? undefined : topicDetail(followed, topics, queues)
   }
 }
 

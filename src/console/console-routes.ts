@@ -1,11 +1,11 @@
 /**
  * The web console's routes on the HTTP port. AWS clients only POST (and a browser's
  * preflight is an OPTIONS), so these GET routes collide with nothing; every other method
- * and path still reaches the AWS API's catch-all route. The page calls Kinesis and SQS on
- * `POST /`, as any client does.
+ * and path still reaches the AWS API's catch-all route. The page calls Kinesis, SQS and SNS
+ * on `POST /`, as any client does.
  *
  * - `GET /console`: the page; `GET /console/assets/<file>`: its scripts and styles.
- * - `GET /console/events?stream=S&table=T`: server-sent events, one JSON snapshot a
+ * - `GET /console/events?stream=S&table=T&topic=N`: server-sent events, one JSON snapshot a
  *   second (console-feed.ts).
  * - `GET /console/hash?stream=S&key=K&key=...`: partition keys' hash keys, computed as the
  *   server places records (the page finds the shard from ListShards, as `shardline
@@ -94,7 +94,7 @@ export function registerConsole (app: FastifyInstance<Server>, services: FeedSer
   }
 
   app.get('/console/events', (request, reply) => {
-    const query: FeedQuery = { stream: queryValues(request, 'stream')[0], table: queryValues(request, 'table')[0] }
+    const query: FeedQuery = { stream: queryValues(request, 'stream')[0], table: queryValues(request, 'table')[0], topic: queryValues(request, 'topic')[0] }
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' })

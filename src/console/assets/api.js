@@ -1,6 +1,7 @@
 // How the page talks to the server: the public Kinesis JSON 1.1 API (same origin, `POST /`
-// with X-Amz-Target), SQS JSON 1.0 (`POST /` with `X-Amz-Target: AmazonSQS.*`),
-// a few console-only reads, and the server-push feed.
+// with X-Amz-Target), SQS JSON 1.0 (`POST /` with `X-Amz-Target: AmazonSQS.*`), SNS on
+// the Query protocol (a form-encoded `POST /`, answered in XML), a few console-only
+// reads, and the server-push feed.
 
 /** Where SQS JSON 1.0 requests go: the same port's `POST /`, as for any SQS client. */
 export const SQS_ENDPOINT = '/'
@@ -20,18 +21,20 @@ function amzDate () {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')
 }
 
-async function awsCall (endpoint, service, contentType, target, body) {
+function signedHeaders (service) {
   const date = amzDate()
   // Unsigned: without --auth the server reads only the credential's shape. The empty
-  // region in the scope means the server's own region.
+  // region in the scope means the server's own region; the service picks the API.
+  return {
+    'x-amz-date': date,
+    authorization: `AWS4-HMAC-SHA256 Credential=console/${date.slice(0, 8)}//${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`
+  }
+}
+
+async function awsCall (endpoint, service, contentType, target, body) {
   const res = await fetch(endpoint, {
     method: 'POST',
-    headers: {
-      'content-type': contentType,
-      'x-amz-target': target,
-      'x-amz-date': date,
-      authorization: `AWS4-HMAC-SHA256 Credential=console/${date.slice(0, 8)}//${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`
-    },
+    headers: { 'content-type': contentType, 'x-amz-target': target, ...signedHeaders(service) },
     body: JSON.stringify(body)
   })
   return await answer(res)
@@ -54,6 +57,28 @@ export function kinesis (operation, body = {}) {
 
 export function sqs (operation, body = {}) {
   return awsCall(SQS_ENDPOINT, 'sqs', 'application/x-amz-json-1.0', `AmazonSQS.${operation}`, body)
+}
+
+/**
+ * An SNS call on the Query protocol: `params` are the flattened Query names
+ * (`MessageAttributes.entry.1.Name`...). Resolves to the answer's XML document; an error
+ * answer throws SNS's Code and Message.
+ */
+export async function sns (action, params = {}) {
+  const form = new URLSearchParams({ Action: action, Version: '2010-03-31' })
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) form.append(k, String(v))
+  const res = await fetch('/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...signedHeaders('sns') },
+    body: form.toString()
+  })
+  const text = await res.text()
+  const doc = new DOMParser().parseFromString(text, 'application/xml')
+  if (!res.ok) {
+    const code = doc.querySelector('Error > Code')?.textContent ?? res.headers.get('x-amzn-ErrorType') ?? `HTTP ${res.status}`
+    throw new ApiError(code, doc.querySelector('Error > Message')?.textContent ?? text)
+  }
+  return doc
 }
 
 export async function consoleGet (path, params) {
@@ -81,11 +106,12 @@ let sourceKey
 const listeners = new Set()
 let latest
 
-/** Follows the feed for this stream and lease table; reconnects only when they change. */
-export function follow ({ stream, table } = {}) {
+/** Follows the feed for this stream, lease table or topic; reconnects only when they change. */
+export function follow ({ stream, table, topic } = {}) {
   const params = new URLSearchParams()
   if (stream) params.set('stream', stream)
   if (table) params.set('table', table)
+  if (topic) params.set('topic', topic)
   const key = params.toString()
   if (source !== undefined && key === sourceKey) return
   source?.close()

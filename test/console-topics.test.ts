@@ -1,0 +1,120 @@
+/**
+ * The console's Topics view in a real browser (Debian's chromium, driven by
+ * playwright-core): a topic's subscriptions with protocol, filter policy, confirmation
+ * and delivery state and dead-letter queue; a message published from the page arriving
+ * in a subscribed SQS queue and in the outbox; a failed delivery dead-lettered and shown;
+ * a bad publish showing SNS's error. Screenshots go to test/output/ for review.
+ */
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REPO_ROOT } from './helpers/child-server.js'
+import { drain, makeQueue, startTopicServer, topicName, type TopicTestServer } from './helpers/topics.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const OUTPUT = join(REPO_ROOT, 'test', 'output')
+
+describe('the console\'s topics view in Chromium', () => {
+  const reason = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`
+  if (reason !== undefined) console.warn(`skipping the console's topics browser tests: ${reason}`)
+
+  let s: TopicTestServer
+  let context: BrowserContext
+  let page: Page
+  let profile: string
+  const base = (): string => `http://127.0.0.1:${s.server.httpPort}/console`
+  const shot = async (name: string): Promise<void> => { await page.screenshot({ path: join(OUTPUT, `console-${name}.png`), fullPage: true }) }
+
+  beforeAll(async () => {
+    if (reason !== undefined) return
+    s = await startTopicServer()
+    await mkdir(OUTPUT, { recursive: true })
+    profile = await mkdtemp(join(tmpdir(), 'shardline-console-topics-'))
+    const { chromium } = await import('playwright-core')
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 1000 } })
+    page = await context.newPage()
+    page.setDefaultTimeout(10_000)
+  }, 60_000)
+
+  afterAll(async () => {
+    await context?.close()
+    if (profile !== undefined) await rm(profile, { recursive: true, force: true })
+    await s?.close()
+  })
+
+  it.skipIf(reason !== undefined)('shows subscriptions and their state, publishes from the page, and shows the delivery in the queue, the outbox and the dead-letter queue', async () => {
+    const name = topicName('console')
+    const { topicArn } = await s.topics.createTopic({ name })
+    const blue = await makeQueue(s, topicName('blue'))
+    const dlq = await makeQueue(s, topicName('dlq'))
+    const gone = await makeQueue(s, topicName('gone'))
+    const filterPolicy = JSON.stringify({ color: ['blue'] })
+    const { subscriptionArn: blueArn } = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: blue.arn, attributes: { FilterPolicy: filterPolicy, RawMessageDelivery: 'true' } })
+    const { subscriptionArn: goneArn } = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: gone.arn, attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }) } })
+    const { subscriptionArn: smsArn } = await s.topics.subscribe({ topicArn, protocol: 'sms', endpoint: '+15555550100' })
+    await s.topics.subscribe({ topicArn, protocol: 'email', endpoint: 'learner@example.com' })
+    // Its queue is gone: deliveries to it fail and go to the subscription's dead-letter queue.
+    await s.queues.deleteQueue({ queueUrl: gone.queueUrl })
+
+    await page.goto(`${base()}#/topics/${name}`)
+    const row = (arn: string): string => `#subscriptions tr[data-subscription="${arn}"]`
+    await page.waitForSelector(row(blueArn))
+    const topicCells = async (): Promise<string[]> => await page.locator(`#topics tr[data-topic="${name}"] td`).allInnerTexts()
+    expect((await topicCells()).slice(1)).toEqual(['3', '1', '0', '0'])
+    expect(await page.locator(`${row(blueArn)} [data-field="status"]`).innerText()).toBe('confirmed')
+    expect(await page.locator('#subscriptions tr[data-protocol="email"] [data-field="status"]').innerText()).toBe('PendingConfirmation')
+    expect(await page.locator('#subscriptions tr[data-protocol="email"]').innerText()).toContain('waiting for ConfirmSubscription')
+    expect(await page.locator(row(blueArn)).innerText()).toContain('"color":["blue"]')
+    expect(await page.locator(`${row(goneArn)} [data-field="dlq"]`).innerText()).toBe(dlq.arn.split(':').pop())
+    // The pending email subscription's confirmation request is in the outbox already.
+    await page.waitForSelector('#outbox tr[data-message]')
+    expect(await page.locator('#outbox').innerText()).toContain('learner@example.com')
+
+    await page.fill('#publish-message', 'from the page')
+    await page.fill('#publish-subject', 'Hello')
+    await page.fill('#publish-attr-name', 'color')
+    await page.fill('#publish-attr-value', 'blue')
+    await page.click('#publish')
+    await page.waitForSelector('#publish-form + div .ok')
+    const messageId = (await page.locator('#publish-form + div .ok').innerText()).replace('published ', '')
+    expect(messageId).toMatch(/^[0-9a-f-]{36}$/)
+
+    // The message reaches the filtered queue, raw; the dead-letter queue gets the failed one.
+    const [got] = await drain(s, blue.queueUrl, 1)
+    expect(got?.body).toBe('from the page')
+    const [dead] = await drain(s, dlq.queueUrl, 1)
+    expect(JSON.parse(dead!.body)).toMatchObject({ Type: 'Notification', MessageId: messageId, Message: 'from the page' })
+    expect(dead!.messageAttributes.ErrorCode?.stringValue).toBe('NonExistentQueue')
+
+    // And the page shows it all, live.
+    await expect.poll(async () => (await topicCells())[4], { timeout: 10_000 }).toBe('1')
+    expect(await page.locator('#topic-count-published').innerText()).toBe('1')
+    await expect.poll(async () => await page.locator(`${row(blueArn)} [data-field="delivered"]`).innerText(), { timeout: 10_000 }).toBe('1 delivered')
+    expect(await page.locator(`${row(blueArn)} [data-field="behind"]`).innerText()).toBe('0 behind')
+    await expect.poll(async () => await page.locator(`${row(goneArn)} [data-field="failed"]`).innerText(), { timeout: 10_000 }).toBe('1 failed')
+    expect(await page.locator(`${row(goneArn)} [data-field="last-failure"]`).innerText()).toContain('NonExistentQueue')
+    await expect.poll(async () => await page.locator(`#outbox tr[data-message="${messageId}"]`).count(), { timeout: 10_000 }).toBe(1)
+    const outboxRow = await page.locator(`#outbox tr[data-message="${messageId}"] td`).allInnerTexts()
+    expect(outboxRow.slice(1)).toEqual(['sms', '+15555550100', 'Hello', 'from the page'])
+    expect(await page.locator(`${row(smsArn)} [data-field="delivered"]`).innerText()).toBe('1 delivered')
+
+    // A bad publish shows SNS's own error, and publishes nothing.
+    await page.fill('#publish-message', '')
+    await page.click('#publish')
+    await expect.poll(async () => await page.locator('#publish-form + div .error').innerText()).toContain('Invalid parameter: Empty message')
+    await shot('topics')
+    expect((await topicCells())[4]).toBe('1')
+  }, 40_000)
+
+  it.skipIf(reason !== undefined)('lists topics, and says so when the named one does not exist', async () => {
+    await page.goto(`${base()}#/topics`)
+    await page.waitForSelector('#topics tr[data-topic]')
+    await page.goto(`${base()}#/topics/${topicName('missing')}`)
+    await page.waitForSelector('#topic-detail .error')
+    expect(await page.locator('#topic-detail .error').innerText()).toContain('does not exist')
+  })
+})
