@@ -1,7 +1,7 @@
 /**
  * The client commands against a real server: `tail` follows every shard live and goes on
  * into the children of a split, with its decodings; `queues` lists queues with their
- * counts; `export` and `import` move a stream through newline-delimited JSON, keeping
+ * counts, `topics` topics with theirs; `export` and `import` move a stream through newline-delimited JSON, keeping
  * each partition key's order. The commands run in this process (their exported
  * functions, as main.ts calls them), and once each as a user runs them, in a child
  * process, where the progress bar is drawn (--progress) and the exit codes are checked.
@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { QueueClient } from '../client/index.js'
+import { QueueClient, TopicClient } from '../client/index.js'
 import { queuesCommand } from '../src/cli/queues-command.js'
 import { decodeData, formatRecord } from '../src/cli/record-format.js'
 import { exportCommand, importCommand, type ExportedRecord } from '../src/cli/stream-transfer.js'
 import { tailCommand } from '../src/cli/tail-command.js'
+import { topicsCommand } from '../src/cli/topics-command.js'
 import { REPO_ROOT } from './helpers/child-server.js'
 import { shardId } from './helpers/control-plane.js'
 import { startServer, uniqueName, type TestServer } from './helpers/server.js'
@@ -227,5 +228,46 @@ describe('as a user runs them', () => {
     expect(tail.code).toBe(0)
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain("tail: --from must be one of latest, trim-horizon, got 'sideways'")
+  })
+})
+
+describe('shardline topics', () => {
+  it('lists topics with confirmed, pending and deleted subscriptions and messages published', async () => {
+    const topics = new TopicClient({ endpoint: t.endpoint })
+    const queues = new QueueClient({ endpoint: t.endpoint })
+    try {
+      const prefix = uniqueName('clit')
+      const { topicArn: orders } = await topics.createTopic({ name: `${prefix}-orders` })
+      const { topicArn: events } = await topics.createTopic({ name: `${prefix}-events.fifo`, attributes: { FifoTopic: 'true' } })
+      const queueUrl = (await queues.createQueue({ queueName: `${prefix}-q` })).queueUrl
+      const queueArn = (await queues.getQueueAttributes({ queueUrl, attributeNames: ['QueueArn'] })).attributes.QueueArn!
+      await topics.subscribe({ topicArn: orders, protocol: 'sqs', endpoint: queueArn })
+      await topics.subscribe({ topicArn: orders, protocol: 'email', endpoint: 'ops@example.com' })
+      const { subscriptionArn } = await topics.subscribe({ topicArn: orders, protocol: 'sms', endpoint: '+15555550101' })
+      await topics.unsubscribe({ subscriptionArn })
+      for (const message of ['a', 'b', 'c']) await topics.publish({ topicArn: orders, message })
+      await topics.publish({ topicArn: events, message: 'e', messageGroupId: 'g', messageDeduplicationId: 'd1' })
+      // A duplicate of a deduplication id is not published again.
+      await topics.publish({ topicArn: events, message: 'e', messageGroupId: 'g', messageDeduplicationId: 'd1' })
+
+      const http = `http://127.0.0.1:${t.server.httpPort}`
+      const out = await topicsCommand(['--endpoint', t.endpoint, '--prefix', prefix, '--http', http])
+      const [header, ...rows] = out.trimEnd().split('\n')
+      expect(header).toMatch(/^TOPIC\s+CONFIRMED\s+PENDING\s+DELETED\s+PUBLISHED\s+TYPE$/)
+      expect(rows.map((r) => r.split(/\s{2,}/))).toEqual([
+        [`${prefix}-events.fifo`, '0', '0', '0', '1', 'fifo'],
+        [`${prefix}-orders`, '1', '1', '1', '3', 'standard']
+      ])
+
+      // Without the HTTP port's /metrics the counts still show, and the line says why not the rest.
+      const blind = await topicsCommand(['--endpoint', t.endpoint, '--prefix', `${prefix}-orders`, '--http', 'http://127.0.0.1:9'])
+      const lines = blind.trimEnd().split('\n')
+      expect(lines[1]!.split(/\s{2,}/)).toEqual([`${prefix}-orders`, '1', '1', '1', '?', 'standard'])
+      expect(lines[2]).toMatch(/^published counts unknown: http:\/\/127\.0\.0\.1:9\/metrics: no answer/)
+      expect(await topicsCommand(['--endpoint', t.endpoint, '--prefix', uniqueName('nothing')])).toBe('no topics\n')
+    } finally {
+      topics.close()
+      queues.close()
+    }
   })
 })

@@ -1,5 +1,5 @@
 /**
- * Flag parsing shared by the client-side commands (tail, queues, import, export): the
+ * Flag parsing shared by the client-side commands (tail, queues, topics, import, export): the
  * server's endpoint and region, the command's positionals, and its own flags.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'

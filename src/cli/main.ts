@@ -6,6 +6,7 @@ import { createServer } from '../server.js'
 import { SERVE_USAGE, UsageError, parseServeFlags } from './serve-flags.js'
 import { TEACHING_USAGE, locateCommand, shardsCommand } from './teaching-commands.js'
 import { QUEUES_USAGE, queuesCommand } from './queues-command.js'
+import { TOPICS_USAGE, topicsCommand } from './topics-command.js'
 import { TRANSFER_USAGE, exportCommand, importCommand } from './stream-transfer.js'
 import { TAIL_USAGE, tailCommand } from './tail-command.js'
 import { HEALTH_USAGE, healthCommand } from './health-command.js'
@@ -14,7 +15,7 @@ const USAGE = `Usage: shardline <command> [flags]
 
 Commands:
   serve                                      run the server (shardline serve --help for flags)
-${TEACHING_USAGE}${TAIL_USAGE}${QUEUES_USAGE}${TRANSFER_USAGE}${HEALTH_USAGE}
+${TEACHING_USAGE}${TAIL_USAGE}${QUEUES_USAGE}${TOPICS_USAGE}${TRANSFER_USAGE}${HEALTH_USAGE}
 The client commands take --endpoint HOST:PORT (the gRPC port, default 127.0.0.1:4568) and --region R.
 `
 
@@ -73,6 +74,9 @@ async function main (argv: string[]): Promise<void> {
       return
     case 'queues':
       process.stdout.write(await queuesCommand(rest))
+      return
+    case 'topics':
+      process.stdout.write(await topicsCommand(rest))
       return
     case 'export':
       process.stderr.write(await exportCommand(rest, { stdout: process.stdout, stderr: process.stderr, signal: interruptSignal() }))
