@@ -1,13 +1,14 @@
 /**
  * GET /metrics: Prometheus text with the shardline_ prefix, counted from real traffic
  * over gRPC and the AWS SDK: per shard records and bytes in and out and throttling, per
- * consumer subscriptions and deliveries, lease lag, queue depths and traffic, API calls
+ * consumer subscriptions and deliveries, lease lag, queue depths and traffic, topic
+ * publishes and deliveries and failures per protocol, API calls
  * by action, transport and error, storage commits, process metrics; shard labels off;
  * metrics off.
  */
 import { PutRecordCommand } from '@aws-sdk/client-kinesis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LeaseClient, QueueClient, type StreamClient } from '../client/index.js'
+import { LeaseClient, QueueClient, TopicClient, type StreamClient } from '../client/index.js'
 import { sdkClient } from './helpers/aws-sdk.js'
 import { scrape } from './helpers/prometheus.js'
 import { ManualClock, startServer, uniqueName, type TestServer } from './helpers/server.js'
@@ -156,6 +157,55 @@ describe('GET /metrics', () => {
       const gone = await scrape(t.server.httpPort)
       expect(gone.find('shardline_queue_sent_messages_total', { queue: name })).toEqual([])
     } finally {
+      queues.close()
+    }
+  })
+
+  it('counts a topic\'s publishes, and its deliveries and failures per protocol', async () => {
+    const topics = new TopicClient({ endpoint: t.endpoint })
+    const queues = new QueueClient({ endpoint: t.endpoint })
+    try {
+      const name = uniqueName('topic')
+      // No retries: a failed lambda delivery is given up on at once.
+      const { topicArn } = await topics.createTopic({ name, attributes: { DeliveryPolicy: JSON.stringify({ http: { defaultHealthyRetryPolicy: { numRetries: 0 } } }) } })
+      const arnOf = async (queueUrl: string): Promise<string> => (await queues.getQueueAttributes({ queueUrl, attributeNames: ['QueueArn'] })).attributes.QueueArn!
+      const live = (await queues.createQueue({ queueName: uniqueName('fed') })).queueUrl
+      const gone = (await queues.createQueue({ queueName: uniqueName('gone') })).queueUrl
+      await topics.subscribe({ topicArn, protocol: 'sqs', endpoint: await arnOf(live) })
+      await topics.subscribe({ topicArn, protocol: 'sqs', endpoint: await arnOf(gone) })
+      await topics.subscribe({ topicArn, protocol: 'sms', endpoint: '+15555550102' })
+      // No --lambda-endpoint names this function: every delivery fails.
+      await topics.subscribe({ topicArn, protocol: 'lambda', endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:nowhere' })
+      await queues.deleteQueue({ queueUrl: gone })
+      await topics.publish({ topicArn, message: 'one' })
+      await topics.publishBatch({ topicArn, publishBatchRequestEntries: [{ id: 'a', message: 'two' }, { id: 'b', message: 'three' }] })
+
+      const labels = { topic: name, account: '000000000000', region: 'us-east-1' }
+      const settled = async (): Promise<number[]> => {
+        const m = await scrape(t.server.httpPort)
+        return [
+          m.value('shardline_topic_deliveries_total', { ...labels, protocol: 'sqs' }),
+          m.value('shardline_topic_delivery_failures_total', { ...labels, protocol: 'sqs' }),
+          m.value('shardline_topic_deliveries_total', { ...labels, protocol: 'sms' }),
+          m.value('shardline_topic_delivery_failures_total', { ...labels, protocol: 'sms' }),
+          m.value('shardline_topic_deliveries_total', { ...labels, protocol: 'lambda' }),
+          m.value('shardline_topic_delivery_failures_total', { ...labels, protocol: 'lambda' })
+        ]
+      }
+      await expect.poll(settled, { timeout: 10_000 }).toEqual([3, 3, 3, 0, 0, 3])
+      const m = await scrape(t.server.httpPort)
+      expect(m.value('shardline_topic_published_messages_total', labels)).toBe(3)
+      expect(m.typeOf('shardline_topic_published_messages_total')).toBe('counter')
+      expect(m.typeOf('shardline_topic_deliveries_total')).toBe('counter')
+      // A topic's internal streams are no Kinesis streams.
+      expect(m.find('shardline_stream_records_in_total').every((s) => !s.labels.stream!.startsWith('__'))).toBe(true)
+
+      await topics.deleteTopic({ topicArn })
+      const after = await scrape(t.server.httpPort)
+      expect(after.find('shardline_topic_published_messages_total', { topic: name })).toEqual([])
+      expect(after.find('shardline_topic_deliveries_total', { topic: name })).toEqual([])
+    } finally {
+      topics.close()
       queues.close()
     }
   })
