@@ -3,7 +3,9 @@
  * playwright-core): a topic's subscriptions with protocol, filter policy, confirmation
  * and delivery state and dead-letter queue; a message published from the page arriving
  * in a subscribed SQS queue and in the outbox; a failed delivery dead-lettered and shown;
- * a bad publish showing SNS's error. Screenshots go to test/output/ for review.
+ * a bad publish showing SNS's error. Screenshots go to test/output/ for review. And,
+ * without a browser, the feed's topic snapshot: counts, confirmation, and a failing
+ * endpoint's retry under way.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
@@ -11,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TopicDetail, TopicSummary } from '../src/console/topic-summary.js'
 import { REPO_ROOT } from './helpers/child-server.js'
 import { drain, makeQueue, startTopicServer, topicName, type TopicTestServer } from './helpers/topics.js'
 
@@ -18,11 +21,75 @@ const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const OUTPUT = join(REPO_ROOT, 'test', 'output')
 
+let s: TopicTestServer
+beforeAll(async () => { s = await startTopicServer() })
+afterAll(async () => { await s?.close() })
+
+/** What a feed snapshot holds of topics (console-feed.ts). */
+interface TopicFeed {
+  readonly topics: TopicSummary[]
+  readonly topic?: TopicDetail
+}
+
+/** The first snapshot of `GET /console/events` that passes `until`. */
+async function feedUntil (query: string, until: (feed: TopicFeed) => boolean, timeoutMs = 10_000): Promise<TopicFeed> {
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), timeoutMs)
+  try {
+    const res = await fetch(`http://127.0.0.1:${s.server.httpPort}/console/events?${query}`, { signal: abort.signal })
+    expect(res.headers.get('content-type')).toBe('text/event-stream')
+    const decoder = new TextDecoder()
+    let buffer = ''
+    for await (const chunk of res.body!) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true })
+      let end
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const event = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        if (!event.startsWith('data: ')) continue
+        const feed = JSON.parse(event.slice(6)) as TopicFeed
+        if (until(feed)) return feed
+      }
+    }
+    throw new Error('the feed ended')
+  } finally {
+    clearTimeout(timer)
+    abort.abort()
+  }
+}
+
+describe('the console feed\'s topics', () => {
+  it('lists topics with their counts, and shows a failing endpoint\'s retry under way', async () => {
+    const name = topicName('feed')
+    // Retries 5 s apart: long enough to see the first one waiting.
+    const policy = { http: { defaultHealthyRetryPolicy: { numRetries: 2, minDelayTarget: 5, maxDelayTarget: 5 } } }
+    const { topicArn } = await s.topics.createTopic({ name, attributes: { DeliveryPolicy: JSON.stringify(policy) } })
+    // No --lambda-endpoint names this function: every attempt fails.
+    const { subscriptionArn } = await s.topics.subscribe({ topicArn, protocol: 'lambda', endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:nowhere' })
+    await s.topics.subscribe({ topicArn, protocol: 'email-json', endpoint: 'someone@example.com' })
+    await s.topics.publish({ topicArn, message: 'will not arrive' })
+    const feed = await feedUntil(`topic=${name}`, (f) => f.topic?.subscriptions.some((sub) => sub.delivery?.retrying !== undefined) === true)
+    expect(feed.topics.find((t) => t.name === name)).toEqual({ name, arn: topicArn, fifo: false, confirmed: 1, pending: 1, deleted: 0, published: 1 })
+    const [lambda, email] = feed.topic!.subscriptions
+    expect(lambda).toMatchObject({ arn: subscriptionArn, protocol: 'lambda', status: 'confirmed' })
+    expect(lambda!.delivery).toMatchObject({ behind: 1, delivered: 0, failed: 0, failedAttempts: 1, retrying: { attempt: 1, of: 3 }, lastFailure: { code: 'FunctionNotFound' } })
+    expect(email).toMatchObject({ protocol: 'email-json', status: 'PendingConfirmation', endpoint: 'someone@example.com' })
+    expect(email!.delivery).toBeUndefined()
+    // The email's confirmation request is the topic's one outbox entry.
+    expect(feed.topic!.outbox).toHaveLength(1)
+    expect(feed.topic!.outboxTotal).toBe(1)
+    expect(feed.topic!.attributes.TopicArn).toBe(topicArn)
+    // A page that follows no topic gets the list only.
+    const plain = await feedUntil('', () => true)
+    expect(plain.topic).toBeUndefined()
+    expect(plain.topics.some((t) => t.name === name)).toBe(true)
+  }, 20_000)
+})
+
 describe('the console\'s topics view in Chromium', () => {
   const reason = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`
   if (reason !== undefined) console.warn(`skipping the console's topics browser tests: ${reason}`)
 
-  let s: TopicTestServer
   let context: BrowserContext
   let page: Page
   let profile: string
@@ -31,7 +98,6 @@ describe('the console\'s topics view in Chromium', () => {
 
   beforeAll(async () => {
     if (reason !== undefined) return
-    s = await startTopicServer()
     await mkdir(OUTPUT, { recursive: true })
     profile = await mkdtemp(join(tmpdir(), 'shardline-console-topics-'))
     const { chromium } = await import('playwright-core')
@@ -43,7 +109,6 @@ describe('the console\'s topics view in Chromium', () => {
   afterAll(async () => {
     await context?.close()
     if (profile !== undefined) await rm(profile, { recursive: true, force: true })
-    await s?.close()
   })
 
   it.skipIf(reason !== undefined)('shows subscriptions and their state, publishes from the page, and shows the delivery in the queue, the outbox and the dead-letter queue', async () => {
