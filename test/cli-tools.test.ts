@@ -265,6 +265,10 @@ describe('shardline topics', () => {
       expect(lines[1]!.split(/\s{2,}/)).toEqual([`${prefix}-orders`, '1', '1', '1', '?', 'standard'])
       expect(lines[2]).toMatch(/^published counts unknown: http:\/\/127\.0\.0\.1:9\/metrics: no answer/)
       expect(await topicsCommand(['--endpoint', t.endpoint, '--prefix', uniqueName('nothing')])).toBe('no topics\n')
+      // As a user runs it.
+      const child = await run(['topics', '--endpoint', t.endpoint, '--prefix', `${prefix}-orders`, '--http', http])
+      expect(child.code).toBe(0)
+      expect(child.stdout.trimEnd().split('\n')[1]!.split(/\s{2,}/)).toEqual([`${prefix}-orders`, '1', '1', '1', '3', 'standard'])
     } finally {
       topics.close()
       queues.close()
