@@ -103,13 +103,21 @@ function consumeLoad (fifo: boolean): Load {
       const deadline = started + LOAD_MS
       let next = backlog.calls
       let deleted = 0
+      // Each count is awaited into a local first: `sent += await ...` would read `sent`
+      // before the await and drop the other workers' counts (see load.ts).
       const producer = async (): Promise<void> => {
-        while (performance.now() < deadline) sent += await sendCall(next++)
+        while (performance.now() < deadline) {
+          const n = await sendCall(next++)
+          sent += n
+        }
       }
       const consumer = async (): Promise<void> => {
         while (performance.now() < deadline) {
           const got = await client.receive(receiveBody)
-          if (got.length > 0) deleted += await client.deleteBatch(url, got)
+          if (got.length > 0) {
+            const n = await client.deleteBatch(url, got)
+            deleted += n
+          }
         }
       }
       await Promise.all([
