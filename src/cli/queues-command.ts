@@ -2,7 +2,9 @@
  * `shardline queues`: every queue of the account and region with its message counts
  * (exact: they come from the queue's projection), its type and its dead-letter queue.
  */
-import { QueueClient, isShardlineError } from '../../client/index.js'
+import { QueueClient } from '../../client/index.js'
+import { textTable, type Column } from './text-table.js'
+import { rethrowUnreachable } from './unreachable.js'
 import { parseCommand } from './command-args.js'
 
 export const QUEUES_USAGE = `  queues [--prefix P]                        list queues: visible, in-flight and delayed messages, type, dead-letter queue
@@ -17,17 +19,14 @@ interface QueueRow {
   readonly deadLetter: string
 }
 
-function table (rows: readonly QueueRow[]): string {
-  const header: QueueRow = { name: 'QUEUE', visible: 'VISIBLE', inFlight: 'IN FLIGHT', delayed: 'DELAYED', type: 'TYPE', deadLetter: 'DEAD-LETTER QUEUE' }
-  const all = [header, ...rows]
-  const width = (key: keyof QueueRow): number => Math.max(...all.map((r) => r[key].length))
-  const keys: Array<keyof QueueRow> = ['name', 'visible', 'inFlight', 'delayed', 'type', 'deadLetter']
-  const numeric = new Set<keyof QueueRow>(['visible', 'inFlight', 'delayed'])
-  return all.map((row) => keys.map((k, i) => {
-    if (i === keys.length - 1) return row[k]
-    return numeric.has(k) && row !== header ? row[k].padStart(width(k)) : row[k].padEnd(width(k))
-  }).join('  ').trimEnd()).join('\n') + '\n'
-}
+const COLUMNS: ReadonlyArray<Column<keyof QueueRow>> = [
+  { key: 'name', heading: 'QUEUE' },
+  { key: 'visible', heading: 'VISIBLE', numeric: true },
+  { key: 'inFlight', heading: 'IN FLIGHT', numeric: true },
+  { key: 'delayed', heading: 'DELAYED', numeric: true },
+  { key: 'type', heading: 'TYPE' },
+  { key: 'deadLetter', heading: 'DEAD-LETTER QUEUE' }
+]
 
 export async function queuesCommand (args: string[]): Promise<string> {
   const { flags, endpoint, region } = parseCommand('queues', args, [], { prefix: { type: 'string' } })
@@ -54,12 +53,9 @@ export async function queuesCommand (args: string[]): Promise<string> {
       }
     }))
     rows.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
-    return table(rows)
+    return textTable(COLUMNS, rows)
   } catch (err) {
-    if (isShardlineError(err) && err.code === 'UNAVAILABLE') {
-      throw new Error(`cannot reach a shardline server at ${endpoint} (start one with: shardline serve)`, { cause: err })
-    }
-    throw err
+    rethrowUnreachable(endpoint, err)
   } finally {
     client.close()
   }

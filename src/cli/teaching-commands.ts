@@ -3,7 +3,8 @@
  * `locate` shows where a partition key goes. Both talk to a running server over gRPC.
  */
 import { parseArgs } from 'node:util'
-import { StreamClient, isShardlineError, type Shard } from '../../client/index.js'
+import { StreamClient, type Shard } from '../../client/index.js'
+import { rethrowUnreachable } from './unreachable.js'
 import { hashPartitionKey, type PartitionHash } from '../streams/hash-key.js'
 import { percentOfSpace, renderShardTree } from './shard-tree.js'
 import { UsageError } from './usage-error.js'
@@ -49,10 +50,7 @@ export async function withClient<T> ({ endpoint, region }: Target, run: (client:
   try {
     return await run(client)
   } catch (err) {
-    if (isShardlineError(err) && err.code === 'UNAVAILABLE') {
-      throw new Error(`cannot reach a shardline server at ${endpoint} (start one with: shardline serve)`, { cause: err })
-    }
-    throw err
+    rethrowUnreachable(endpoint, err)
   } finally {
     client.close()
   }

@@ -6,7 +6,9 @@
  * HTTP port (`shardline_topic_published_messages_total`); if that cannot be read, the
  * column shows `?` and a last line says why.
  */
-import { TopicClient, isShardlineError } from '../../client/index.js'
+import { TopicClient } from '../../client/index.js'
+import { textTable, type Column } from './text-table.js'
+import { rethrowUnreachable } from './unreachable.js'
 import { parseMetrics } from './metrics-text.js'
 import { parseCommand } from './command-args.js'
 
@@ -26,16 +28,14 @@ interface TopicRow {
   readonly type: string
 }
 
-function table (rows: readonly TopicRow[]): string {
-  const header: TopicRow = { name: 'TOPIC', confirmed: 'CONFIRMED', pending: 'PENDING', deleted: 'DELETED', published: 'PUBLISHED', type: 'TYPE' }
-  const all = [header, ...rows]
-  const keys: Array<keyof TopicRow> = ['name', 'confirmed', 'pending', 'deleted', 'published', 'type']
-  const width = (key: keyof TopicRow): number => Math.max(...all.map((r) => r[key].length))
-  return all.map((row) => keys.map((k, i) => {
-    if (i === keys.length - 1) return row[k]
-    return k !== 'name' && row !== header ? row[k].padStart(width(k)) : row[k].padEnd(width(k))
-  }).join('  ').trimEnd()).join('\n') + '\n'
-}
+const COLUMNS: ReadonlyArray<Column<keyof TopicRow>> = [
+  { key: 'name', heading: 'TOPIC' },
+  { key: 'confirmed', heading: 'CONFIRMED', numeric: true },
+  { key: 'pending', heading: 'PENDING', numeric: true },
+  { key: 'deleted', heading: 'DELETED', numeric: true },
+  { key: 'published', heading: 'PUBLISHED', numeric: true },
+  { key: 'type', heading: 'TYPE' }
+]
 
 /** The HTTP API next to a gRPC endpoint: same host, the default HTTP port. */
 function defaultHttp (endpoint: string): string {
@@ -89,12 +89,9 @@ export async function topicsCommand (args: string[]): Promise<string> {
       }
     }))
     rows.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
-    return table(rows) + (typeof published === 'string' ? `published counts unknown: ${published}\n` : '')
+    return textTable(COLUMNS, rows) + (typeof published === 'string' ? `published counts unknown: ${published}\n` : '')
   } catch (err) {
-    if (isShardlineError(err) && err.code === 'UNAVAILABLE') {
-      throw new Error(`cannot reach a shardline server at ${endpoint} (start one with: shardline serve)`, { cause: err })
-    }
-    throw err
+    rethrowUnreachable(endpoint, err)
   } finally {
     client.close()
   }
