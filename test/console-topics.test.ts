@@ -7,19 +7,11 @@
  * without a browser, the feed's topic snapshot: counts, confirmation, and a failing
  * endpoint's retry under way.
  */
-import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TopicDetail, TopicSummary } from '../src/console/topic-summary.js'
-import { REPO_ROOT } from './helpers/child-server.js'
+import { browserMissing, openBrowser, type TestBrowser } from './helpers/browser.js'
 import { drain, makeQueue, startTopicServer, topicName, type TopicTestServer } from './helpers/topics.js'
-
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const OUTPUT = join(REPO_ROOT, 'test', 'output')
 
 let s: TopicTestServer
 beforeAll(async () => { s = await startTopicServer() })
@@ -87,28 +79,21 @@ describe('the console feed\'s topics', () => {
 })
 
 describe('the console\'s topics view in Chromium', () => {
-  const reason = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`
-  if (reason !== undefined) console.warn(`skipping the console's topics browser tests: ${reason}`)
+  const reason = browserMissing("the console's topics browser tests")
 
-  let context: BrowserContext
+  let browser: TestBrowser | undefined
   let page: Page
-  let profile: string
   const base = (): string => `http://127.0.0.1:${s.server.httpPort}/console`
-  const shot = async (name: string): Promise<void> => { await page.screenshot({ path: join(OUTPUT, `console-${name}.png`), fullPage: true }) }
+  const shot = async (name: string): Promise<void> => { await browser!.screenshot(`console-${name}`) }
 
   beforeAll(async () => {
     if (reason !== undefined) return
-    await mkdir(OUTPUT, { recursive: true })
-    profile = await mkdtemp(join(tmpdir(), 'shardline-console-topics-'))
-    const { chromium } = await import('playwright-core')
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 1000 } })
-    page = await context.newPage()
-    page.setDefaultTimeout(10_000)
+    browser = await openBrowser({ width: 1280, height: 1000 })
+    page = browser.page
   }, 60_000)
 
   afterAll(async () => {
-    await context?.close()
-    if (profile !== undefined) await rm(profile, { recursive: true, force: true })
+    await browser?.close()
   })
 
   it.skipIf(reason !== undefined)('shows subscriptions and their state, publishes from the page, and shows the delivery in the queue, the outbox and the dead-letter queue', async () => {

@@ -6,22 +6,15 @@
  * go to test/output/ for review. Also, by hand: the console's routes are carved out
  * narrowly, and --no-console removes them.
  */
-import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LeaseClient } from '../client/index.js'
 import { locateCommand } from '../src/cli/teaching-commands.js'
-import { REPO_ROOT } from './helpers/child-server.js'
+import { browserMissing, openBrowser, type TestBrowser } from './helpers/browser.js'
 import { kinesisHeaders, rawHttp1 } from './helpers/raw-http.js'
 import { queueName, startQueueServer, type QueueTestServer } from './helpers/queues.js'
 import { startServer, uniqueName } from './helpers/server.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const OUTPUT = join(REPO_ROOT, 'test', 'output')
 const KEYS = ['alice', 'bob', 'carol', 'dave', 'erin']
 
 let t: QueueTestServer
@@ -78,17 +71,15 @@ describe('the console\'s routes', () => {
 })
 
 describe('the console in Chromium', () => {
-  const reason = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`
-  if (reason !== undefined) console.warn(`skipping the console's browser tests: ${reason}`)
+  const reason = browserMissing("the console's browser tests")
 
-  let context: BrowserContext
+  let browser: TestBrowser | undefined
   let page: Page
-  let profile: string
   let streamName: string
   let md5Stream: string
   let cli: string[]
   const base = (): string => `http://127.0.0.1:${port}/console`
-  const shot = async (name: string): Promise<void> => { await page.screenshot({ path: join(OUTPUT, `console-${name}.png`), fullPage: true }) }
+  const shot = async (name: string): Promise<void> => { await browser!.screenshot(`console-${name}`) }
 
   beforeAll(async () => {
     if (reason !== undefined) return
@@ -101,17 +92,12 @@ describe('the console in Chromium', () => {
       locateCommand([streamName, KEYS[0]!, '--endpoint', t.endpoint]),
       locateCommand([md5Stream, 'carol', '--endpoint', t.endpoint])
     ])
-    await mkdir(OUTPUT, { recursive: true })
-    profile = await mkdtemp(join(tmpdir(), 'shardline-console-'))
-    const { chromium } = await import('playwright-core')
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 900 } })
-    page = await context.newPage()
-    page.setDefaultTimeout(10_000)
+    browser = await openBrowser({ width: 1280, height: 900 })
+    page = browser.page
   }, 60_000)
 
   afterAll(async () => {
-    await context?.close()
-    if (profile !== undefined) await rm(profile, { recursive: true, force: true })
+    await browser?.close()
   })
 
   it.skipIf(reason !== undefined)('loads in well under a second and lists streams with live incoming rates', async () => {

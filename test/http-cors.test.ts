@@ -5,19 +5,14 @@
  * headers the SDK reads. Shown by hand with node's http, and with the real AWS SDK
  * bundled into a page that a headless Chromium loads from another origin.
  */
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { browserMissing, openBrowser } from './helpers/browser.js'
 import { REPO_ROOT } from './helpers/child-server.js'
 import { kinesisHeaders, rawHttp1 } from './helpers/raw-http.js'
 import { startServer, uniqueName, type TestServer } from './helpers/server.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const EXPOSED = 'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date'
 
 let ts: TestServer
@@ -102,8 +97,7 @@ window.run = async (endpoint, streamName) => {
 `
 
 describe('CORS from a browser page on another origin', () => {
-  const reason = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`
-  if (reason !== undefined) console.warn(`skipping the browser test: ${reason}`)
+  const reason = browserMissing('the CORS browser test')
 
   it.skipIf(reason !== undefined)('lets the AWS SDK in Chromium create a stream, put, read, and see AWS errors', async () => {
     const { build } = await import('esbuild')
@@ -127,11 +121,9 @@ describe('CORS from a browser page on another origin', () => {
     })
     await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve))
     const pagePort = (pages.address() as AddressInfo).port
-    const profile = await mkdtemp(join(tmpdir(), 'shardline-chromium-'))
-    const { chromium } = await import('playwright-core')
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
+    const browser = await openBrowser()
     try {
-      const page = await context.newPage()
+      const page = browser.page
       // localhost and 127.0.0.1 are different origins, and both are secure contexts (WebCrypto signs).
       await page.goto(`http://localhost:${pagePort}/`)
       const streamName = uniqueName('browser')
@@ -146,9 +138,8 @@ describe('CORS from a browser page on another origin', () => {
       expect(result.records).toEqual(['from the browser'])
       expect(result.missing).toEqual({ name: 'ResourceNotFoundException', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) })
     } finally {
-      await context.close()
+      await browser.close()
       await new Promise<void>((resolve) => pages.close(() => resolve()))
-      await rm(profile, { recursive: true, force: true })
     }
   }, 120_000)
 })
