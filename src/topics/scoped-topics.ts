@@ -7,7 +7,7 @@ import type { Scope } from '../scope.js'
 import type { AccountResources } from './account-resources.js'
 import type { Outbox } from './outbox.js'
 import { parseSubscriptionArn, parseTopicArn, topicArn, type SubscriptionState } from './topic-model.js'
-import type { Topic } from './topic.js'
+import type { OutboxEntry, Topic } from './topic.js'
 import type { TopicRegistry } from './topic-registry.js'
 
 export function topicNotFound (): ServiceError {
@@ -62,6 +62,11 @@ export class ScopedTopics {
 
   get outbox (): Outbox {
     return this.registry.outbox
+  }
+
+  /** Records a delivery of this account and region in the outbox; resolves once durable. */
+  deliverToOutbox (entry: OutboxEntry): Promise<void> {
+    return this.registry.outbox.add(this.scope, entry)
   }
 
   /** The account's platform applications, endpoints and SMS settings. */

@@ -9,7 +9,8 @@
  * - HTTP/S and Lambda: POSTed one at a time, retried per the delivery policy, then sent
  *   to the subscription's dead-letter queue (or dropped); the cursor moves once a message
  *   is settled, so a crash re-delivers at most the message in flight (at least once).
- * - email, email-json, sms, application, firehose: recorded in the outbox.
+ * - email, email-json, sms, application, firehose: a page of outbox entries (outbox.ts) is
+ *   written in the batch of the `cursor` event that moves past them: exactly once too.
  */
 import { randomUUID } from 'node:crypto'
 import type { SubscriptionMeters } from '../metrics/meters.js'
@@ -21,10 +22,13 @@ import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './fi
 import { decodePublished } from './message-record.js'
 import { effectiveRetryPolicy, retryDelays } from './delivery-policy.js'
 import type { PublishedMessage, SubscriptionState } from './topic-model.js'
-import type { Topic } from './topic.js'
+import type { OutboxEntry, Topic } from './topic.js'
 
 const PAGE = { limit: 500, maxBytes: 4 * 1024 * 1024 }
 const HTTP_TIMEOUT_MS = 15_000
+
+/** Protocols shardline delivers to over HTTP; the others go to the outbox (or a queue). */
+const isPushed = (protocol: string): boolean => protocol === 'http' || protocol === 'https' || protocol === 'lambda'
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
   if (signal.aborted) return resolve()
@@ -113,6 +117,7 @@ class Pump {
         return
       }
       if (this.sub.protocol === 'sqs') await this.toQueue(records)
+      else if (!isPushed(this.sub.protocol)) await this.toOutbox(records)
       else {
         for (const record of records) {
           if (!this.live) return
@@ -214,6 +219,39 @@ class Pump {
     }
   }
 
+  /** Exactly once: the outbox's entries and the cursor event in one batch. */
+  private async toOutbox (records: readonly StoredRecord[]): Promise<void> {
+    const topic = this.topic
+    const now = topic.deps.config.clock()
+    const staged = topic.deps.writer.stage()
+    const visible: Array<() => void> = []
+    for (const record of records) {
+      const message = decodePublished(record.data)
+      if (!this.matches(message, record)) continue
+      visible.push(topic.deps.outbox.stage(staged.batch, topic.scope, this.outboxEntry(message, record, now)))
+    }
+    const last = records[records.length - 1]!
+    topic.stageEvent(staged, { e: 'cursor', at: now, c: [[this.sub.id, last.ts, last.counter]] })
+    await staged.commit(() => { for (const run of visible) run() })
+    topic.noteChanges(1)
+    this.meters.deliveredOne(visible.length, now)
+  }
+
+  private outboxEntry (message: PublishedMessage, record: StoredRecord, now: number): OutboxEntry {
+    const protocol = this.sub.protocol
+    const json = protocol === 'email-json' || (protocol === 'firehose' && !this.raw)
+    return {
+      at: now,
+      topicArn: this.topic.arn,
+      subscriptionArn: this.topic.subscriptionArn(this.sub),
+      protocol,
+      endpoint: this.sub.endpoint,
+      messageId: message.id,
+      body: json ? JSON.stringify(notification(message, this.envelopeContext(record))) : messageFor(message, protocol),
+      ...(message.subject === undefined ? {} : { subject: message.subject })
+    }
+  }
+
   private deadLetterQueue (): Queue | undefined {
     const text = this.sub.attributes.RedrivePolicy
     if (text === undefined) return undefined
@@ -251,36 +289,21 @@ class Pump {
     const message = decodePublished(record.data)
     if (this.matches(message, record)) {
       const envelope = notification(message, this.envelopeContext(record))
-      const protocol = this.sub.protocol
-      if (protocol === 'http' || protocol === 'https' || protocol === 'lambda') {
-        const failure = await this.withRetries(message, envelope)
-        if (failure !== undefined) {
-          if (!this.live) return
-          const dlq = this.deadLetterQueue()
-          if (dlq !== undefined) {
-            const staged = topic.deps.writer.stage()
-            const run = dlq.stageSend(staged, this.deadLetterSpec(message, record, dlq, failure.code, failure.message), topic.deps.config.clock())
-            topic.stageEvent(staged, { e: 'cursor', at: topic.deps.config.clock(), c: [[this.sub.id, record.ts, record.counter]] })
-            await staged.commit(run)
-            topic.noteChanges(1)
-            this.meters.failedOne(true, topic.deps.config.clock(), failure.code, failure.message)
-            return
-          }
-          this.meters.failedOne(false, topic.deps.config.clock(), failure.code, failure.message)
-        } else if (this.live) {
-          this.meters.deliveredOne(1, topic.deps.config.clock())
+      const failure = await this.withRetries(message, envelope)
+      if (failure !== undefined) {
+        if (!this.live) return
+        const dlq = this.deadLetterQueue()
+        if (dlq !== undefined) {
+          const staged = topic.deps.writer.stage()
+          const run = dlq.stageSend(staged, this.deadLetterSpec(message, record, dlq, failure.code, failure.message), topic.deps.config.clock())
+          topic.stageEvent(staged, { e: 'cursor', at: topic.deps.config.clock(), c: [[this.sub.id, record.ts, record.counter]] })
+          await staged.commit(run)
+          topic.noteChanges(1)
+          this.meters.failedOne(true, topic.deps.config.clock(), failure.code, failure.message)
+          return
         }
-      } else {
-        topic.deps.outbox({
-          at: topic.deps.config.clock(),
-          topicArn: topic.arn,
-          subscriptionArn: topic.subscriptionArn(this.sub),
-          protocol,
-          endpoint: this.sub.endpoint,
-          messageId: message.id,
-          body: protocol === 'email-json' || (protocol === 'firehose' && !this.raw) ? JSON.stringify(envelope) : messageFor(message, protocol),
-          ...(message.subject === undefined ? {} : { subject: message.subject })
-        })
+        this.meters.failedOne(false, topic.deps.config.clock(), failure.code, failure.message)
+      } else if (this.live) {
         this.meters.deliveredOne(1, topic.deps.config.clock())
       }
     }
@@ -369,7 +392,8 @@ export class SubscriptionPumps {
     const version = topic.attributes.SignatureVersion === '2' ? '2' : '1'
     const body = confirmation(topic.arn, sub.token, topic.deps.origin(), topic.deps.signer, version, randomUUID(), topic.deps.config.clock())
     if (sub.protocol === 'email' || sub.protocol === 'email-json') {
-      topic.deps.outbox({ at: topic.deps.config.clock(), topicArn: topic.arn, subscriptionArn: topic.subscriptionArn(sub), protocol: sub.protocol, endpoint: sub.endpoint, messageId: String(body.MessageId), body: JSON.stringify(body), subject: 'AWS Notification - Subscription Confirmation' })
+      const entry = { at: topic.deps.config.clock(), topicArn: topic.arn, subscriptionArn: topic.subscriptionArn(sub), protocol: sub.protocol, endpoint: sub.endpoint, messageId: String(body.MessageId), body: JSON.stringify(body), subject: 'AWS Notification - Subscription Confirmation' }
+      topic.deps.outbox.add(topic.scope, entry).catch((err: unknown) => topic.deps.log.warn({ err, endpoint: sub.endpoint }, 'a subscription confirmation was not recorded in the outbox'))
       return
     }
     const headers = {

@@ -46,12 +46,11 @@ export class TopicRegistry {
   private readonly byKey = new Map<string, Topic>()
   // Weak, as the queue and stream registries keep theirs: a scope holding nothing is released.
   private readonly views = new WeakMap<Scope, ScopedTopics>()
-  readonly outbox = new Outbox()
   readonly deps: TopicDeps
   /** Where SigningCertURL, SubscribeURL and UnsubscribeURL point: the server's HTTP API. */
   origin: string
 
-  private constructor (readonly store: Store, private readonly streams: StreamRegistry, private readonly writer: RecordWriter, readonly config: ServerConfig, log: Logger, queues: QueueRegistry, readonly signer: MessageSigner, lambdaEndpoints: ReadonlyMap<string, string>, readonly accountResources: AccountResourceStore) {
+  private constructor (readonly store: Store, private readonly streams: StreamRegistry, private readonly writer: RecordWriter, readonly config: ServerConfig, log: Logger, queues: QueueRegistry, readonly signer: MessageSigner, lambdaEndpoints: ReadonlyMap<string, string>, readonly accountResources: AccountResourceStore, readonly outbox: Outbox) {
     this.origin = `http://${config.host}:${config.httpPort}`
     this.deps = {
       store,
@@ -62,13 +61,13 @@ export class TopicRegistry {
       signer,
       origin: () => this.origin,
       lambdaEndpoints,
-      outbox: (entry) => this.outbox.add(entry)
+      outbox
     }
   }
 
   static async load (store: Store, streams: StreamRegistry, writer: RecordWriter, config: ServerConfig, log: Logger, queues: QueueRegistry, lambdaEndpoints: ReadonlyMap<string, string> = new Map()): Promise<TopicRegistry> {
     const signer = await MessageSigner.open(config.memory ? undefined : join(config.dataDir, 'sns-signing'))
-    const registry = new TopicRegistry(store, streams, writer, config, log, queues, signer, lambdaEndpoints, await AccountResourceStore.load(store, writer))
+    const registry = new TopicRegistry(store, streams, writer, config, log, queues, signer, lambdaEndpoints, await AccountResourceStore.load(store, writer), await Outbox.load(store, writer))
     const now = config.clock()
     for (const [key, doc] of await store.listDocuments<TopicDoc>(TOPIC_PREFIX)) {
       const messages = streams.findById(doc.messageStreamId)

@@ -22,6 +22,7 @@ import type { RecordWriter, StagedRecords } from '../streams/record-writer.js'
 import type { Shard, Stream } from '../streams/stream-model.js'
 import { encodePublished } from './message-record.js'
 import type { MessageSigner } from './message-signer.js'
+import type { Outbox } from './outbox.js'
 import { SubscriptionPumps } from './topic-deliveries.js'
 import { encodeTopicEvent, type TopicEvent } from './topic-events.js'
 import { DEDUP_WINDOW_MS, isFifoTopicName, needsConfirmation, topicArn, type PublishedMessage, type SubscriptionState, type TopicAttributeValue, type TopicDoc } from './topic-model.js'
@@ -42,8 +43,8 @@ export interface TopicDeps {
   readonly origin: () => string
   /** Lambda function name to the URL it is invoked at (--lambda-endpoint). */
   readonly lambdaEndpoints: ReadonlyMap<string, string>
-  /** Records a delivery to email, sms, application or firehose endpoints. */
-  readonly outbox: (entry: OutboxEntry) => void
+  /** Where deliveries to email, sms, application or firehose endpoints are recorded. */
+  readonly outbox: Outbox
 }
 
 export interface OutboxEntry {

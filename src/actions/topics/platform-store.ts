@@ -5,7 +5,7 @@
 import { ServiceError } from '../../errors.js'
 import type { ActionContext } from '../action.js'
 
-export function deliverDirect (ctx: ActionContext, targetArn: string | undefined, phoneNumber: string | undefined, messageId: string, message: string, subject: string | undefined): void {
+export async function deliverDirect (ctx: ActionContext, targetArn: string | undefined, phoneNumber: string | undefined, messageId: string, message: string, subject: string | undefined): Promise<void> {
   const at = ctx.config.clock()
   if (targetArn !== undefined && targetArn !== '') {
     const endpoint = ctx.topics.resources.endpoints[targetArn]
@@ -14,11 +14,11 @@ export function deliverDirect (ctx: ActionContext, targetArn: string | undefined
       throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: TargetArn')
     }
     if (endpoint.attributes.Enabled === 'false') throw new ServiceError('SNS_ENDPOINT_DISABLED', 'Endpoint is disabled')
-    ctx.topics.outbox.add({ at, topicArn: '', subscriptionArn: '', protocol: 'application', endpoint: targetArn, messageId, body: message, subject })
+    await ctx.topics.deliverToOutbox({ at, topicArn: '', subscriptionArn: '', protocol: 'application', endpoint: targetArn, messageId, body: message, subject })
     return
   }
   const number = phoneNumber ?? ''
   if (!/^\+?[1-9][0-9]{4,14}$/.test(number)) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: PhoneNumber Reason: ${number} is not valid to publish to`)
   if (ctx.topics.resources.optedOut.includes(number)) throw new ServiceError('SNS_OPTED_OUT', 'Phone number is opted out')
-  ctx.topics.outbox.add({ at, topicArn: '', subscriptionArn: '', protocol: 'sms', endpoint: number, messageId, body: message, subject })
+  await ctx.topics.deliverToOutbox({ at, topicArn: '', subscriptionArn: '', protocol: 'sms', endpoint: number, messageId, body: message, subject })
 }

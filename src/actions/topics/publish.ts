@@ -35,7 +35,7 @@ export const publish = defineAction({
     if (target === undefined || parseTopicArn(target) === undefined || /:endpoint\//.test(target)) {
       if (input.message === '') throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Empty message')
       const messageId = randomUUID()
-      deliverDirect(ctx, target, input.phone_number, messageId, input.message, input.subject)
+      await deliverDirect(ctx, target, input.phone_number, messageId, input.message, input.subject)
       return { message_id: messageId }
     }
     const topic = ctx.topics.require(target, input.topic_arn === undefined ? 'TargetArn' : 'TopicArn')

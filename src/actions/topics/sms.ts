@@ -92,7 +92,7 @@ export const createSMSSandboxPhoneNumber = defineAction({
     await ctx.topics.changeResources((r) => {
       r.sandbox[input.phone_number] = { phoneNumber: input.phone_number, status: 'Pending', oneTimePassword: otp, ...(input.language_code === undefined ? {} : { languageCode: input.language_code }) }
     })
-    ctx.topics.outbox.add({ at: ctx.config.clock(), topicArn: '', subscriptionArn: '', protocol: 'sms', endpoint: input.phone_number, messageId: otp, body: `Your verification code is ${otp}` })
+    await ctx.topics.deliverToOutbox({ at: ctx.config.clock(), topicArn: '', subscriptionArn: '', protocol: 'sms', endpoint: input.phone_number, messageId: otp, body: `Your verification code is ${otp}` })
     return {}
   }
 })
