@@ -5,30 +5,10 @@
  * DeliveryPolicy and then dead-lettered; a Lambda-style handler gets the SNS event; the
  * outbox is read over gRPC and with an HTTP GET; UnsubscribeURL works.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { createVerify, X509Certificate } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { subscriber } from './helpers/http-subscriber.js'
 import { drain, makeQueue, startTopicServer, topicName, type TopicTestServer } from './helpers/topics.js'
-
-interface Received { headers: IncomingHttpHeaders, body: string, at: number }
-
-/** An HTTP server that records each POST and answers with `status()`. */
-async function subscriber (status: () => number = () => 200): Promise<{ url: string, got: Received[], close: () => Promise<void> }> {
-  const got: Received[] = []
-  const server: Server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (c: Buffer) => { body += c.toString('utf8') })
-    req.on('end', () => {
-      got.push({ headers: req.headers, body, at: Date.now() })
-      res.statusCode = status()
-      res.end()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return { url: `http://127.0.0.1:${port}/hook`, got, close: () => new Promise((resolve) => server.close(() => resolve())) }
-}
 
 function verifies (message: Record<string, string>, pem: string): boolean {
   const fields = message.Type === 'Notification' ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type']

@@ -2,7 +2,9 @@
  * HTTP/S delivery policies: the retry schedule of a failed delivery. A subscription's
  * DeliveryPolicy `healthyRetryPolicy` wins over the topic's
  * `http.defaultHealthyRetryPolicy` (unless the topic sets disableSubscriptionOverrides),
- * which wins over AWS's default: 3 retries, 20 seconds apart.
+ * which wins over AWS's default: 3 retries, 20 seconds apart. The throttle, by the same
+ * precedence: a subscription's `throttlePolicy.maxReceivesPerSecond` over the topic's
+ * `http.defaultThrottlePolicy.maxReceivesPerSecond`; without either, no limit.
  */
 import { DEFAULT_HTTP_DELIVERY_POLICY } from './topic-model.js'
 
@@ -52,4 +54,30 @@ export function retryDelays (p: RetryPolicy): number[] {
   }
   for (let i = 0; i < maxDelay; i++) delays.push(p.maxDelayTarget)
   return delays.slice(0, p.numRetries)
+}
+
+interface ThrottlePolicy { readonly maxReceivesPerSecond?: unknown }
+
+/** The POSTs per second an HTTP/S subscription may receive, or undefined for no limit. */
+export function effectiveThrottle (topicPolicy: string | undefined, subscriptionPolicy: string | undefined): number | undefined {
+  const topic = parse(topicPolicy)?.http as Record<string, unknown> | undefined
+  const fromSub = topic?.disableSubscriptionOverrides === true ? undefined : (parse(subscriptionPolicy)?.throttlePolicy as ThrottlePolicy | undefined)?.maxReceivesPerSecond
+  const rate = fromSub ?? (topic?.defaultThrottlePolicy as ThrottlePolicy | undefined)?.maxReceivesPerSecond
+  return typeof rate === 'number' && Number.isInteger(rate) && rate >= 1 ? rate : undefined
+}
+
+/**
+ * What is wrong with a DeliveryPolicy's throttle (the topic's `http.defaultThrottlePolicy`
+ * or a subscription's `throttlePolicy`), in AWS's terms, or undefined.
+ */
+export function throttleProblem (policy: Record<string, unknown>, level: 'topic' | 'subscription'): string | undefined {
+  const holder = level === 'topic' ? policy.http as Record<string, unknown> | undefined : policy
+  const name = level === 'topic' ? 'defaultThrottlePolicy' : 'throttlePolicy'
+  const throttle = holder?.[name]
+  if (throttle === undefined) return undefined
+  const rate = (throttle as ThrottlePolicy | null)?.maxReceivesPerSecond
+  if (typeof throttle !== 'object' || throttle === null || (rate !== undefined && (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 1))) {
+    return `${name}.maxReceivesPerSecond must be an integer greater than or equal to 1`
+  }
+  return undefined
 }

@@ -20,41 +20,20 @@ import type { Queue, SendSpec } from '../queues/queue.js'
 import { confirmation, lambdaEvent, messageFor, notification, sqsAttributes, type EnvelopeContext } from './envelope.js'
 import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './filter-policy.js'
 import { decodePublished } from './message-record.js'
-import { effectiveRetryPolicy, retryDelays } from './delivery-policy.js'
+import { effectiveRetryPolicy, effectiveThrottle, retryDelays } from './delivery-policy.js'
+import { post, sleep, Throttle, type Attempt } from './http-post.js'
 import type { PublishedMessage, SubscriptionState } from './topic-model.js'
 import type { OutboxEntry, Topic } from './topic.js'
 
 const PAGE = { limit: 500, maxBytes: 4 * 1024 * 1024 }
-const HTTP_TIMEOUT_MS = 15_000
-
 /** Protocols shardline delivers to over HTTP; the others go to the outbox (or a queue). */
 const isPushed = (protocol: string): boolean => protocol === 'http' || protocol === 'https' || protocol === 'lambda'
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
-  if (signal.aborted) return resolve()
-  const timer = setTimeout(resolve, ms)
-  signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
-})
-
-/** The outcome of one attempt at an endpoint. */
-type Attempt = { ok: true } | { ok: false, code: string, message: string }
-
-async function post (url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Attempt> {
-  try {
-    const response = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.any([signal, AbortSignal.timeout(HTTP_TIMEOUT_MS)]) })
-    await response.arrayBuffer().catch(() => undefined)
-    // AWS: any status below 500 is a delivery (4xx are the endpoint's problem, not retried).
-    if (response.status < 500) return { ok: true }
-    return { ok: false, code: `HTTP ${response.status}`, message: `The endpoint answered ${response.status}.` }
-  } catch (err) {
-    return { ok: false, code: 'ConnectionFailure', message: err instanceof Error ? err.message : String(err) }
-  }
-}
 
 class Pump {
   private running = false
   private again = false
   private filter: CompiledFilter | undefined
+  private throttle: Throttle | undefined
   private readonly abort = new AbortController()
   readonly meters: SubscriptionMeters
 
@@ -63,8 +42,10 @@ class Pump {
     this.configure()
   }
 
-  /** Compiles the subscription's filter once per change of its attributes. */
+  /** Compiles the subscription's filter and reads its throttle once per change of its (or its topic's) attributes. */
   configure (): void {
+    const rate = this.sub.protocol === 'http' || this.sub.protocol === 'https' ? effectiveThrottle(this.topic.attributes.DeliveryPolicy, this.sub.attributes.DeliveryPolicy) : undefined
+    if (rate !== this.throttle?.perSecond) this.throttle = rate === undefined ? undefined : new Throttle(rate)
     const text = this.sub.attributes.FilterPolicy
     const scope = (this.sub.attributes.FilterPolicyScope ?? 'MessageAttributes') as FilterScope
     try {
@@ -317,6 +298,8 @@ class Pump {
     try {
       for (let attempt = 0; attempt <= delays.length; attempt++) {
         if (attempt > 0) await sleep(delays[attempt - 1]! * 1000, this.abort.signal)
+        if (!this.live) return undefined
+        if (this.throttle !== undefined) await this.throttle.take(this.abort.signal)
         if (!this.live) return undefined
         last = await this.attempt(message, envelope)
         if (last.ok) return undefined

@@ -5,6 +5,7 @@
  */
 import { ServiceError } from '../../errors.js'
 import { parseQueueArn } from '../../queues/queue-model.js'
+import { throttleProblem } from '../../topics/delivery-policy.js'
 import { compileFilterPolicy, type FilterScope } from '../../topics/filter-policy.js'
 import type { SubscriptionState } from '../../topics/topic-model.js'
 import type { Topic } from '../../topics/topic.js'
@@ -37,13 +38,17 @@ export function checkSubscriptionAttributes (next: Record<string, string>, proto
       case 'ReplayPolicy':
         replayWindow(value, prefix)
         break
-      case 'DeliveryPolicy':
+      case 'DeliveryPolicy': {
+        let policy: unknown
         try {
-          JSON.parse(value)
+          policy = JSON.parse(value)
         } catch {
           throw bad(prefix, name, 'Invalid JSON')
         }
+        const problem = typeof policy === 'object' && policy !== null ? throttleProblem(policy as Record<string, unknown>, 'subscription') : undefined
+        if (problem !== undefined) throw bad(prefix, name, problem)
         break
+      }
       case 'RedrivePolicy': {
         let target: unknown
         try {

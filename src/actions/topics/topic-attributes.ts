@@ -5,6 +5,7 @@
  */
 import { ServiceError } from '../../errors.js'
 import type { Scope } from '../../scope.js'
+import { throttleProblem } from '../../topics/delivery-policy.js'
 import { DEFAULT_HTTP_DELIVERY_POLICY } from '../../topics/topic-model.js'
 import type { Topic } from '../../topics/topic.js'
 
@@ -35,9 +36,13 @@ export function checkTopicAttribute (name: string, value: string, fifo: boolean,
       if (value.length > 100) throw bad(name, 'DisplayName must be at most 100 characters', prefix)
       return
     case 'Policy':
-    case 'DeliveryPolicy':
       jsonObject(name, value, prefix)
       return
+    case 'DeliveryPolicy': {
+      const problem = throttleProblem(jsonObject(name, value, prefix), 'topic')
+      if (problem !== undefined) throw bad(name, problem, prefix)
+      return
+    }
     case 'SignatureVersion':
       if (value !== '1' && value !== '2') throw bad(name, `Invalid value [${value}] for SignatureVersion, must be 1 or 2`, prefix)
       return
