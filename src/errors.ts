@@ -455,7 +455,7 @@ export const ERROR_CODES = {
     httpStatus: 403,
     retriable: false,
     senderFault: true,
-    description: 'The caller may not do this (SNS: a resource of another account).'
+    description: 'The topic belongs to another account, and its access policy (Policy, AddPermission) does not allow the caller\'s account this action, or denies it.'
   },
   SNS_SUBSCRIPTION_LIMIT: {
     awsType: 'SubscriptionLimitExceededException',

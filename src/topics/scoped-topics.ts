@@ -7,6 +7,7 @@ import type { Scope } from '../scope.js'
 import type { AccountResources } from './account-resources.js'
 import type { Outbox } from './outbox.js'
 import { parseSubscriptionArn, parseTopicArn, topicArn, type SubscriptionState } from './topic-model.js'
+import { authorizeSubscription, authorizeTopic, type OwnerAction, type TopicAction } from './topic-access.js'
 import type { OutboxEntry, Topic } from './topic.js'
 import type { TopicRegistry } from './topic-registry.js'
 
@@ -21,22 +22,28 @@ export class ScopedTopics {
     return this.registry.find(this.scope, name)
   }
 
-  /** The topic an ARN names, or InvalidParameter (not an ARN) / NotFound. */
-  require (arn: string, parameter = 'TopicArn'): Topic {
+  /**
+   * The topic an ARN names, or InvalidParameter (not an ARN) / NotFound; a topic of
+   * another account only if its policy allows this account `action` (topic-access.ts).
+   * `action` null: the request carries its own authority (ConfirmSubscription's token).
+   */
+  require (arn: string, action: TopicAction | OwnerAction | null, parameter = 'TopicArn'): Topic {
     const parsed = parseTopicArn(arn)
     if (parsed === undefined) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: ${parameter}`)
     const topic = parsed.region === this.scope.region ? this.registry.findByArn(arn) : undefined
     if (topic === undefined || !topic.isOpen) throw topicNotFound()
+    if (action !== null) authorizeTopic(this.scope, topic, action)
     return topic
   }
 
-  /** The subscription an ARN names, with its topic; InvalidParameter or NotFound. */
-  subscription (arn: string): { topic: Topic, sub: SubscriptionState } {
+  /** The subscription an ARN names, with its topic; InvalidParameter, NotFound or AuthorizationError. */
+  subscription (arn: string, action: string): { topic: Topic, sub: SubscriptionState } {
     const parsed = parseSubscriptionArn(arn)
     if (parsed === undefined) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: SubscriptionArn')
     const topic = parsed.region === this.scope.region ? this.registry.findByArn(`arn:aws:sns:${parsed.region}:${parsed.accountId}:${parsed.name}`) : undefined
     const sub = topic?.state.subscriptions.get(parsed.id)
     if (topic === undefined || sub === undefined) throw new ServiceError('SNS_NOT_FOUND', 'Subscription does not exist')
+    authorizeSubscription(this.scope, topic, sub, action)
     return { topic, sub }
   }
 

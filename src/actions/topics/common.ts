@@ -4,6 +4,7 @@
  */
 import { ERROR_CODES, ServiceError, type ErrorSpec } from '../../errors.js'
 import { decodePageToken, encodePageToken } from '../../streams/page-token.js'
+import type { OwnerAction } from '../../topics/topic-access.js'
 import type { Topic } from '../../topics/topic.js'
 import type { ActionContext } from '../action.js'
 
@@ -40,9 +41,9 @@ export function batchFailure (id: string, err: ServiceError): BatchFailure {
 }
 
 /** The topic a tag operation's ResourceArn names; ResourceNotFound otherwise. */
-export function taggedTopic (ctx: ActionContext, arn: string): Topic {
+export function taggedTopic (ctx: ActionContext, arn: string, action: OwnerAction): Topic {
   try {
-    return ctx.topics.require(arn, 'ResourceArn')
+    return ctx.topics.require(arn, action, 'ResourceArn')
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'SNS_NOT_FOUND') throw new ServiceError('SNS_RESOURCE_NOT_FOUND', 'Resource does not exist')
     throw err

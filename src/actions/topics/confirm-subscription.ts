@@ -13,7 +13,7 @@ export const confirmSubscription = defineAction({
   output: Type.Object({ subscription_arn: Type.String() }),
   invalid,
   async handle (ctx, input) {
-    const topic = ctx.topics.require(input.topic_arn)
+    const topic = ctx.topics.require(input.topic_arn, null)
     const sub = input.token === '' ? undefined : topic.byToken(input.token)
     if (sub === undefined) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid token')
     await topic.confirm(sub)

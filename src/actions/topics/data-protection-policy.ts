@@ -14,7 +14,7 @@ export const getDataProtectionPolicy = defineAction({
   output: Type.Object({ data_protection_policy: Type.Optional(Type.String()) }),
   invalid,
   async handle (ctx, input) {
-    const policy = taggedTopic(ctx, input.resource_arn).attributes[DATA_PROTECTION_POLICY]
+    const policy = taggedTopic(ctx, input.resource_arn, 'GetDataProtectionPolicy').attributes[DATA_PROTECTION_POLICY]
     return policy === undefined ? {} : { data_protection_policy: policy }
   }
 })
@@ -25,7 +25,7 @@ export const putDataProtectionPolicy = defineAction({
   output: Empty,
   invalid,
   async handle (ctx, input) {
-    const topic = taggedTopic(ctx, input.resource_arn)
+    const topic = taggedTopic(ctx, input.resource_arn, 'PutDataProtectionPolicy')
     try {
       const parsed: unknown = JSON.parse(input.data_protection_policy)
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object')

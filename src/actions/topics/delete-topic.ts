@@ -11,7 +11,7 @@ export const deleteTopic = defineAction({
   async handle (ctx, input) {
     try {
       // Its subscriptions go with it: they live in the topic's state log.
-      await ctx.topics.delete(ctx.topics.require(input.topic_arn))
+      await ctx.topics.delete(ctx.topics.require(input.topic_arn, 'DeleteTopic'))
     } catch (err) {
       // AWS answers success for a topic that does not exist.
       if (!(err instanceof ServiceError) || err.code !== 'SNS_NOT_FOUND') throw err

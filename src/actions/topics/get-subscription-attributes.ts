@@ -9,7 +9,7 @@ export const getSubscriptionAttributes = defineAction({
   output: Type.Object({ attributes: Type.Optional(AttributeMap()) }),
   invalid,
   async handle (ctx, input) {
-    const { topic, sub } = ctx.topics.subscription(input.subscription_arn)
+    const { topic, sub } = ctx.topics.subscription(input.subscription_arn, 'GetSubscriptionAttributes')
     return { attributes: renderSubscriptionAttributes(topic, sub) }
   }
 })

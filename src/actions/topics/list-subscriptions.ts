@@ -55,6 +55,6 @@ export const listSubscriptionsByTopic = defineAction({
   output: Output,
   invalid,
   async handle (ctx, input) {
-    return listed(ctx, 'ListSubscriptionsByTopic', [ctx.topics.require(input.topic_arn)], input.next_token)
+    return listed(ctx, 'ListSubscriptionsByTopic', [ctx.topics.require(input.topic_arn, 'ListSubscriptionsByTopic')], input.next_token)
   }
 })

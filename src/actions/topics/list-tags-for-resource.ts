@@ -9,7 +9,7 @@ export const listTagsForResource = defineAction({
   output: Type.Object({ tags: Type.Optional(TagList) }),
   invalid,
   async handle (ctx, input) {
-    const topic = taggedTopic(ctx, input.resource_arn)
+    const topic = taggedTopic(ctx, input.resource_arn, 'ListTagsForResource')
     return { tags: Object.entries(topic.state.tags).map(([key, value]) => ({ key, value })) }
   }
 })

@@ -1,7 +1,7 @@
 /**
  * AddPermission and RemovePermission edit the topic's Policy, as AWS does: one statement
  * per label, `Sid` the label, principals the accounts' root ARNs, actions `SNS:<Action>`.
- * shardline keeps the policy and returns it; it does not enforce it.
+ * The policy decides what other accounts may do with the topic (topics/topic-access.ts).
  */
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
@@ -35,7 +35,7 @@ export const addPermission = defineAction({
   output: Empty,
   invalid,
   async handle (ctx, input) {
-    const topic = ctx.topics.require(input.topic_arn)
+    const topic = ctx.topics.require(input.topic_arn, 'AddPermission')
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(input.label)) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Label')
     if (input.aws_account_id.length === 0) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: AWSAccountId')
     if (input.action_name.length === 0) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: ActionName')
@@ -64,7 +64,7 @@ export const removePermission = defineAction({
   output: Empty,
   invalid,
   async handle (ctx, input) {
-    const topic = ctx.topics.require(input.topic_arn)
+    const topic = ctx.topics.require(input.topic_arn, 'RemovePermission')
     const policy = policyOf(topic)
     const kept = policy.Statement!.filter((s) => s.Sid !== input.label)
     // A label that is not there is no error (AWS).

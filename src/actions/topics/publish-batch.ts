@@ -22,7 +22,7 @@ export const publishBatch = defineAction({
   }),
   invalid,
   async handle (ctx, input) {
-    const topic = ctx.topics.require(input.topic_arn)
+    const topic = ctx.topics.require(input.topic_arn, 'Publish')
     const entries = input.publish_batch_request_entries ?? []
     if (entries.length === 0) throw new ServiceError('SNS_EMPTY_BATCH', 'The batch request doesn\'t contain any entries')
     if (entries.length > 10) throw new ServiceError('SNS_TOO_MANY_ENTRIES', 'The batch request contains more entries than permissible.')

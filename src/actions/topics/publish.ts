@@ -38,7 +38,7 @@ export const publish = defineAction({
       await deliverDirect(ctx, target, input.phone_number, messageId, input.message, input.subject)
       return { message_id: messageId }
     }
-    const topic = ctx.topics.require(target, input.topic_arn === undefined ? 'TargetArn' : 'TopicArn')
+    const topic = ctx.topics.require(target, 'Publish', input.topic_arn === undefined ? 'TargetArn' : 'TopicArn')
     const [result] = await topic.publish([publishSpecOf(topic, input)])
     return { message_id: result!.messageId, ...(result!.sequenceNumber === undefined ? {} : { sequence_number: result!.sequenceNumber }) }
   }

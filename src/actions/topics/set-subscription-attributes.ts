@@ -13,7 +13,7 @@ export const setSubscriptionAttributes = defineAction({
   output: Empty,
   invalid,
   async handle (ctx, input) {
-    const { topic, sub } = ctx.topics.subscription(input.subscription_arn)
+    const { topic, sub } = ctx.topics.subscription(input.subscription_arn, 'SetSubscriptionAttributes')
     const value = input.attribute_value ?? ''
     const next = { ...sub.attributes }
     if (value === '') delete next[input.attribute_name]

@@ -13,7 +13,7 @@ export const setTopicAttributes = defineAction({
   output: Empty,
   invalid,
   async handle (ctx, input) {
-    const topic = ctx.topics.require(input.topic_arn)
+    const topic = ctx.topics.require(input.topic_arn, 'SetTopicAttributes')
     const value = input.attribute_value ?? ''
     checkTopicAttribute(input.attribute_name, value, topic.fifo, false, 'Invalid parameter: ')
     // An empty value removes an optional attribute (AWS resets it to its default).

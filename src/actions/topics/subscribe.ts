@@ -32,7 +32,7 @@ export const subscribe = defineAction({
   output: Type.Object({ subscription_arn: Type.Optional(Type.String()) }),
   invalid,
   async handle (ctx, input) {
-    const topic = ctx.topics.require(input.topic_arn)
+    const topic = ctx.topics.require(input.topic_arn, 'Subscribe')
     const protocol = input.protocol
     if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: Amazon SNS does not support this protocol string: ${protocol}`)
     const endpoint = input.endpoint ?? ''

@@ -10,7 +10,7 @@ export const tagResource = defineAction({
   output: Empty,
   invalid,
   async handle (ctx, input) {
-    const topic = taggedTopic(ctx, input.resource_arn)
+    const topic = taggedTopic(ctx, input.resource_arn, 'TagResource')
     const tags = tagsOf(input.tags)
     checkTags(tags, topic.state.tags)
     await topic.tag(tags)

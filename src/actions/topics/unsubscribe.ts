@@ -10,7 +10,7 @@ export const unsubscribe = defineAction({
   invalid,
   async handle (ctx, input) {
     try {
-      const { topic, sub } = ctx.topics.subscription(input.subscription_arn)
+      const { topic, sub } = ctx.topics.subscription(input.subscription_arn, 'Unsubscribe')
       // Delivery stops at once: the pump checks the subscription before each delivery.
       await topic.unsubscribe(sub.id)
     } catch (err) {

@@ -9,7 +9,7 @@ export const untagResource = defineAction({
   output: Empty,
   invalid,
   async handle (ctx, input) {
-    const topic = taggedTopic(ctx, input.resource_arn)
+    const topic = taggedTopic(ctx, input.resource_arn, 'UntagResource')
     // Keys the topic does not have are ignored (AWS).
     await topic.untag(input.tag_keys)
     return {}
