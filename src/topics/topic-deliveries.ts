@@ -368,15 +368,19 @@ export class SubscriptionPumps {
     return this.pumps.get(id)?.meters
   }
 
-  /** Sends an http/https subscription its SubscriptionConfirmation (email ones go to the outbox). */
-  sendConfirmation (sub: SubscriptionState): void {
+  /**
+   * Sends an http/https subscription its SubscriptionConfirmation, without waiting for the
+   * endpoint; an email one's goes to the outbox, and resolves once it is there, so the
+   * token is readable when Subscribe answers.
+   */
+  async sendConfirmation (sub: SubscriptionState): Promise<void> {
     const topic = this.topic
     if (sub.token === undefined) return
     const version = topic.attributes.SignatureVersion === '2' ? '2' : '1'
     const body = confirmation(topic.arn, sub.token, topic.deps.origin(), topic.deps.signer, version, randomUUID(), topic.deps.config.clock())
     if (sub.protocol === 'email' || sub.protocol === 'email-json') {
       const entry = { at: topic.deps.config.clock(), topicArn: topic.arn, subscriptionArn: topic.subscriptionArn(sub), protocol: sub.protocol, endpoint: sub.endpoint, messageId: String(body.MessageId), body: JSON.stringify(body), subject: 'AWS Notification - Subscription Confirmation' }
-      topic.deps.outbox.add(topic.scope, entry).catch((err: unknown) => topic.deps.log.warn({ err, endpoint: sub.endpoint }, 'a subscription confirmation was not recorded in the outbox'))
+      await topic.deps.outbox.add(topic.scope, entry)
       return
     }
     const headers = {

@@ -184,7 +184,7 @@ export class Topic {
     }
     await this.record([event])
     const sub = this.state.subscriptions.get(id)!
-    if (pending) this.pumps.sendConfirmation(sub)
+    if (pending) await this.pumps.sendConfirmation(sub)
     else this.pumps.refresh()
     return sub
   }
