@@ -3,8 +3,9 @@
  * and SIGKILL: every acknowledged publish appears exactly once for an sms subscription,
  * since the outbox entry and the subscription's cursor are one LevelDB batch; it keeps
  * the newest 10,000 entries of an account and region. HTTP subscriptions are at least
- * once: SIGKILL while the subscriber is slow and failing, then a restart, and every
- * acknowledged publish has been POSTed (the cursor moves only once a message is settled).
+ * once, and Lambda ones too: SIGKILL while the subscriber is slow and failing, then a
+ * restart, and every acknowledged publish has been POSTed (the cursor moves only once a
+ * message is settled).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
@@ -144,8 +145,9 @@ describe('SIGKILL during deliveries', () => {
     }
   }, 60_000)
 
-  it('POSTs every acknowledged publish at least once to a slow, failing HTTP subscriber', async () => {
-    const got = new Map<string, number>()
+  it('POSTs every acknowledged publish at least once to a slow, failing HTTP subscriber and Lambda handler', async () => {
+    // Per path: /hook (raw HTTP deliveries) and /lambda (the SNS event); bodies delivered.
+    const got = { '/hook': new Map<string, number>(), '/lambda': new Map<string, number>() }
     let requests = 0
     let confirmation: { SubscribeURL: string } | undefined
     const hook: Server = createServer((req, res) => {
@@ -159,19 +161,22 @@ describe('SIGKILL during deliveries', () => {
         }
         // Every third request fails (retried), every answer takes 5 ms.
         const fail = ++requests % 3 === 0
-        if (!fail) got.set(body, (got.get(body) ?? 0) + 1)
+        const path = req.url as keyof typeof got
+        const message = path === '/lambda' ? (JSON.parse(body) as { Records: Array<{ Sns: { Message: string } }> }).Records[0]!.Sns.Message : body
+        if (!fail) got[path].set(message, (got[path].get(message) ?? 0) + 1)
         setTimeout(() => { res.statusCode = fail ? 503 : 200; res.end() }, 5)
       })
     })
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve))
-    const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`
-    const dataDir = await tempDir()
-    let child = await startChildServer(['--data', dataDir, '--limits', 'off'])
+    const origin = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`
+    const args = ['--data', await tempDir(), '--limits', 'off', '--lambda-endpoint', `crashfn=${origin}/lambda`]
+    let child = await startChildServer(args)
     let topics = new TopicClient({ endpoint: child.endpoint, deadlineMs: 5000 })
     try {
       const { topicArn } = await topics.createTopic({ name: 'crash-http' })
-      const policy = { healthyRetryPolicy: { minDelayTarget: 1, maxDelayTarget: 1, numRetries: 3, numNoDelayRetries: 3, backoffFunction: 'linear' } }
-      await topics.subscribe({ topicArn, protocol: 'http', endpoint: url, attributes: { RawMessageDelivery: 'true', DeliveryPolicy: JSON.stringify(policy) } })
+      const policy = JSON.stringify({ healthyRetryPolicy: { minDelayTarget: 1, maxDelayTarget: 1, numRetries: 3, numNoDelayRetries: 3, backoffFunction: 'linear' } })
+      await topics.subscribe({ topicArn, protocol: 'http', endpoint: `${origin}/hook`, attributes: { RawMessageDelivery: 'true', DeliveryPolicy: policy } })
+      await topics.subscribe({ topicArn, protocol: 'lambda', endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:crashfn', attributes: { DeliveryPolicy: policy } })
       await expect.poll(() => confirmation).toBeDefined()
       expect((await fetch(confirmation!.SubscribeURL)).status).toBe(200)
       const { acked, stop } = produce(topics, topicArn)
@@ -179,17 +184,19 @@ describe('SIGKILL during deliveries', () => {
       await kill(child)
       await stop()
       topics.close()
-      // The subscriber was behind: some acknowledged publishes were not POSTed yet.
-      expect([...acked].some((m) => !got.has(m))).toBe(true)
+      const missing = (path: keyof typeof got): number => [...acked].filter((m) => !got[path].has(m)).length
+      // Both were behind: some acknowledged publishes were not delivered yet.
+      expect(missing('/hook')).toBeGreaterThan(0)
+      expect(missing('/lambda')).toBeGreaterThan(0)
 
-      child = await startChildServer(['--data', dataDir, '--limits', 'off'])
+      child = await startChildServer(args)
       topics = new TopicClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-      await expect.poll(() => [...acked].filter((m) => !got.has(m)).length, { timeout: 30_000, interval: 200 }).toBe(0)
+      await expect.poll(() => missing('/hook') + missing('/lambda'), { timeout: 40_000, interval: 200 }).toBe(0)
     } finally {
       topics.close()
       child.process.kill('SIGTERM')
       await child.exited
       await new Promise((resolve) => hook.close(resolve))
     }
-  }, 60_000)
+  }, 90_000)
 })
