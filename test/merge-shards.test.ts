@@ -283,10 +283,21 @@ describe('MergeShards with createStreamMs', () => {
     expect(err.grpcStatus).toBe(9)
     expect(err.awsType).toBe('ResourceInUseException')
     await expectCode(c.splitShard({ streamName, shardToSplit: shardId(2), newStartingHashKey: (BigInt(expectedHashRanges(4)[2]!.startingHashKey) + 100n).toString() }), 'RESOURCE_IN_USE')
+    // As in AWS, the shards stay as they were until the stream is ACTIVE: writes go to the parents.
+    expect((await c.describeStreamSummary({ streamName })).streamDescriptionSummary.openShardCount).toBe(4)
     const put = await c.putRecord({ streamName, partitionKey: 'p', data: 'x', explicitHashKey: '0' })
-    expect(put.shardId).toBe(shardId(4))
+    expect(put.shardId).toBe(shardId(0))
     await waitForStatus(c, streamName, 'ACTIVE')
+    const shards = (await c.listShards({ streamName })).shards
+    expect(shards.map((s) => [s.shardId, s.parentShardId, s.adjacentParentShardId])).toEqual([
+      [shardId(0), undefined, undefined], [shardId(1), undefined, undefined], [shardId(2), undefined, undefined],
+      [shardId(3), undefined, undefined], [shardId(4), shardId(0), shardId(1)]
+    ])
+    const ending = shards[0]!.sequenceNumberRange.endingSequenceNumber
+    expect(ending !== undefined && BigInt(ending) > BigInt(put.sequenceNumber)).toBe(true)
+    expect((await c.putRecord({ streamName, partitionKey: 'p', data: 'y', explicitHashKey: '0' })).shardId).toBe(shardId(4))
     await c.mergeShards({ streamName, shardToMerge: shardId(2), adjacentShardToMerge: shardId(3) })
+    await waitForStatus(c, streamName, 'ACTIVE')
     expect((await c.describeStreamSummary({ streamName })).streamDescriptionSummary.openShardCount).toBe(2)
   })
 })

@@ -349,27 +349,46 @@ describe('SplitShard with createStreamMs', () => {
     await expectCode(c.mergeShards({ streamName, shardToMerge: shardId(2), adjacentShardToMerge: shardId(3) }), 'RESOURCE_IN_USE')
     await expectCode(c.updateShardCount({ streamName, targetShardCount: 2, scalingType: 'UNIFORM_SCALING' }), 'RESOURCE_IN_USE')
 
-    // The split itself has happened: writes go to the children.
+    // As in AWS, the shards stay as they were until the stream is ACTIVE: writes and reads go to the parent.
+    expect((await shardsOf(streamName, c)).map((s) => s.shardId)).toEqual([shardId(0), shardId(1)])
     const put = await c.putRecord({ streamName, partitionKey: 'k', data: 'during', explicitHashKey: '0' })
-    expect(put.shardId).toBe(shardId(2))
-    const iterator = (await c.getShardIterator({ streamName, shardId: shardId(2), shardIteratorType: 'TRIM_HORIZON' })).shardIterator
+    expect(put.shardId).toBe(shardId(0))
+    const iterator = (await c.getShardIterator({ streamName, shardId: shardId(0), shardIteratorType: 'TRIM_HORIZON' })).shardIterator
     expect((await c.getRecords({ shardIterator: iterator })).records.map((r) => r.data.toString())).toEqual(['during'])
-    expect((await c.listShards({ streamName })).shards).toHaveLength(4)
 
     await waitForStatus(c, streamName, 'ACTIVE')
+    // Then the split: the parent is closed after the record it took, and the children take the writes.
+    const shards = await shardsOf(streamName, c)
+    expect(shards.map((s) => [s.shardId, s.parentShardId])).toEqual([[shardId(0), undefined], [shardId(1), undefined], [shardId(2), shardId(0)], [shardId(3), shardId(0)]])
+    expect(byId(shards, shardId(2)).hashKeyRange).toEqual({ startingHashKey: '0', endingHashKey: (MID / 2n - 1n).toString() })
+    const ending = byId(shards, shardId(0)).sequenceNumberRange.endingSequenceNumber
+    expect(ending !== undefined && BigInt(ending) > BigInt(put.sequenceNumber)).toBe(true)
+    expect((await c.putRecord({ streamName, partitionKey: 'k', data: 'after', explicitHashKey: '0' })).shardId).toBe(shardId(2))
     await c.splitShard({ streamName, shardToSplit: shardId(1), newStartingHashKey: (MID + 5n).toString() })
+    await waitForStatus(c, streamName, 'ACTIVE')
     expect((await c.describeStreamSummary({ streamName })).streamDescriptionSummary.openShardCount).toBe(4)
   })
 
-  it('finishes UPDATING after a restart, with the split kept', async () => {
+  it('applies a split still pending at a restart once the stream is ACTIVE, after the records its parent took', async () => {
     const streamName = uniqueName('split-slow')
     await slow.current.client.createStream({ streamName, shardCount: 1 })
     await waitForStatus(slow.current.client, streamName, 'ACTIVE')
     await slow.current.client.splitShard({ streamName, shardToSplit: shardId(0), newStartingHashKey: MID.toString() })
     expect((await slow.current.client.describeStreamSummary({ streamName })).streamDescriptionSummary.streamStatus).toBe('UPDATING')
+    const during = await slow.current.client.putRecord({ streamName, partitionKey: 'k', data: 'during', explicitHashKey: '0' })
+    expect(during.shardId).toBe(shardId(0))
     await slow.restart()
-    await waitForStatus(slow.current.client, streamName, 'ACTIVE')
-    const shards = await shardsOf(streamName, slow.current.client)
+    const c = slow.current.client
+    expect((await shardsOf(streamName, c)).map((s) => s.shardId)).toEqual([shardId(0)])
+    await waitForStatus(c, streamName, 'ACTIVE')
+    const shards = await shardsOf(streamName, c)
     expect(shards.map((s) => s.parentShardId)).toEqual([undefined, shardId(0), shardId(0)])
+    const ending = byId(shards, shardId(0)).sequenceNumberRange.endingSequenceNumber
+    expect(ending !== undefined && BigInt(ending) > BigInt(during.sequenceNumber)).toBe(true)
+    const iterator = (await c.getShardIterator({ streamName, shardId: shardId(0), shardIteratorType: 'TRIM_HORIZON' })).shardIterator
+    const page = await c.getRecords({ shardIterator: iterator })
+    expect(page.records.map((r) => r.data.toString())).toEqual(['during'])
+    expect(page.childShards.map((s) => s.shardId)).toEqual([shardId(1), shardId(2)])
+    expect((await c.putRecord({ streamName, partitionKey: 'k', data: 'after', explicitHashKey: '0' })).shardId).toBe(shardId(1))
   })
 })

@@ -436,14 +436,19 @@ describe('UpdateShardCount with createStreamMs', () => {
     expect(err.grpcStatus).toBe(9)
     await expectCode(c.splitShard({ streamName, shardToSplit: shardId(2), newStartingHashKey: '1000' }), 'RESOURCE_IN_USE')
     await expectCode(c.mergeShards({ streamName, shardToMerge: shardId(2), adjacentShardToMerge: shardId(3) }), 'RESOURCE_IN_USE')
-    // The new layout is already in place and takes writes.
+    // As in AWS, the shards stay as they were until the stream is ACTIVE, and take the writes.
+    expect((await allShards(streamName, c)).map((s) => s.shardId)).toEqual([shardId(0), shardId(1)])
+    const put = await c.putRecord({ streamName, partitionKey: 'p', data: 'x', explicitHashKey: HASH_KEY_MAX.toString() })
+    expect(put.shardId).toBe(shardId(1))
+    await waitForStatus(c, streamName, 'ACTIVE')
     const shards = await allShards(streamName, c)
     expectLayout(shards, 4, 'exact')
-    const put = await c.putRecord({ streamName, partitionKey: 'p', data: 'x', explicitHashKey: HASH_KEY_MAX.toString() })
+    const ending = shards.find((s) => s.shardId === shardId(1))!.sequenceNumberRange.endingSequenceNumber
+    expect(ending !== undefined && BigInt(ending) > BigInt(put.sequenceNumber)).toBe(true)
     const last = shards.filter(isOpen).find((s) => s.hashKeyRange.endingHashKey === HASH_KEY_MAX.toString())!
-    expect(put.shardId).toBe(last.shardId)
-    await waitForStatus(c, streamName, 'ACTIVE')
+    expect((await c.putRecord({ streamName, partitionKey: 'p', data: 'y', explicitHashKey: HASH_KEY_MAX.toString() })).shardId).toBe(last.shardId)
     await c.updateShardCount({ streamName, targetShardCount: 3, scalingType: UNIFORM })
+    await waitForStatus(c, streamName, 'ACTIVE')
     expectLayout(await allShards(streamName, c), 3, 'half-shard')
   })
 })

@@ -5,6 +5,7 @@
  * found (save, reshard, delete) passes through to the registry.
  */
 import type { Scope } from '../scope.js'
+import type { PendingReshard } from './pending-reshard.js'
 import type { Stream } from './stream-model.js'
 import type { CreateStreamSpec, StatusRule, StreamRef, StreamRegistry } from './stream-registry.js'
 import { streamArn } from './stream-registry.js'
@@ -61,6 +62,11 @@ export class ScopedStreams {
 
   reshard (stream: Stream, apply: () => void): Promise<void> {
     return this.registry.reshard(stream, apply)
+  }
+
+  /** SplitShard, MergeShards and UpdateShardCount: applied when the stream is ACTIVE again (pending-reshard.ts). */
+  requestReshard (stream: Stream, pending: PendingReshard): Promise<void> {
+    return this.registry.requestReshard(stream, pending)
   }
 
   update (stream: Stream, apply: (activeAt: number | undefined) => void): Promise<void> {

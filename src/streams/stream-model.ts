@@ -10,6 +10,7 @@ import { isInternalStreamName } from './internal-streams.js'
 import { MAX_RECORD_BYTES } from './read-ahead.js'
 import { shardEpochSeconds, ShardSequenceFormatter } from './sequence-number.js'
 import type { LoadAverage } from './load-average.js'
+import type { PendingReshard } from './pending-reshard.js'
 import { ShardThrottle } from './shard-throttle.js'
 import { ShardTraffic } from './shard-traffic.js'
 
@@ -85,6 +86,8 @@ export interface StreamDoc {
   tags: Record<string, string>
   /** When a CREATING or UPDATING stream becomes ACTIVE. */
   activeAt?: number | undefined
+  /** The split, merge or scaling an UPDATING stream applies when it becomes ACTIVE (pending-reshard.ts). */
+  pendingReshard?: PendingReshard | undefined
   /** The index the next new shard gets; indexes are never reused. */
   nextShardIndex?: number | undefined
   /** When UpdateShardCount was called, for the calls-per-24-hours quota. */

@@ -10,6 +10,7 @@ import { scopeOf, type Scope } from '../scope.js'
 import type { Store, WriteBatch } from '../storage/store.js'
 import { evenHashRanges, type PartitionHash } from './hash-key.js'
 import { INTERNAL_STREAM_PREFIXES, isInternalStreamName } from './internal-streams.js'
+import { applyPendingReshard, openShardsAfter, type PendingReshard } from './pending-reshard.js'
 import { authorize } from './resource-policy.js'
 import { ScopedStreams } from './scoped-streams.js'
 import { Shard, Stream, type ShardDoc, type StreamDoc, type StreamMode, type StreamStatus } from './stream-model.js'
@@ -348,15 +349,27 @@ export class StreamRegistry {
   }
 
   /**
-   * Applies a split, merge or scaling to the stream and persists it. `apply` runs
+   * Applies a change of shards to the stream and persists it. `apply` runs
    * synchronously, and the document is submitted in the same turn (see resharding.ts).
-   * With a state-transition delay the stream is UPDATING for that long afterwards.
+   * With a state-transition delay the stream is UPDATING for that long afterwards. (What
+   * AWS does at the end of UPDATING, SplitShard, MergeShards and UpdateShardCount, goes
+   * through `requestReshard`.)
    */
   async reshard (stream: Stream, apply: () => void): Promise<void> {
-    const openBefore = stream.openShardsByHash
-    await this.update(stream, apply)
-    // Readers waiting at the end of a shard that just closed can now finish it.
-    for (const shard of openBefore) if (!shard.open) shard.notify()
+    await this.notifyingClosed(stream, () => this.update(stream, apply))
+  }
+
+  /**
+   * A split, merge or scaling, as Kinesis does it: without a state-transition delay at
+   * once; with one the stream is UPDATING, keeps its shards meanwhile, and is resharded
+   * when it becomes ACTIVE (pending-reshard.ts).
+   */
+  async requestReshard (stream: Stream, pending: PendingReshard): Promise<void> {
+    if (this.config.createStreamMs <= 0) {
+      await this.reshard(stream, () => { applyPendingReshard(stream, pending, this.config.clock) })
+      return
+    }
+    await this.update(stream, () => { stream.doc.pendingReshard = pending })
   }
 
   /**
@@ -385,7 +398,12 @@ export class StreamRegistry {
     let total = 0
     // AWS holds only PROVISIONED streams to the shard quota: ON_DEMAND ones are capped by
     // throughput (and their number), and internal streams are no Kinesis streams.
-    for (const stream of this.byId.values()) if (stream.scope === scope && !stream.internal && stream.doc.mode === 'PROVISIONED') total += stream.openShardCount
+    for (const stream of this.byId.values()) {
+      if (stream.scope !== scope || stream.internal || stream.doc.mode !== 'PROVISIONED') continue
+      // A reshard still to come counts as done, so two of them cannot both fit in the quota's last shards.
+      const pending = stream.doc.pendingReshard
+      total += Math.max(stream.openShardCount, pending === undefined ? 0 : openShardsAfter(stream, pending))
+    }
     return total
   }
 
@@ -447,13 +465,33 @@ export class StreamRegistry {
     const timer = setTimeout(() => {
       this.timers.delete(timer)
       if (this.byId.get(stream.id) !== stream || stream.doc.status !== status) return
-      const done = status !== 'DELETING'
-        ? (() => { stream.doc.status = 'ACTIVE'; stream.doc.activeAt = undefined; return this.save(stream) })()
-        : this.remove(stream)
+      const done = status === 'DELETING' ? this.remove(stream) : this.activate(stream)
       done.catch((err: unknown) => this.log.error({ err, stream: stream.name }, 'stream state transition failed'))
     }, Math.max(0, due - this.config.clock()))
     timer.unref()
     this.timers.add(timer)
+  }
+
+  /** The end of CREATING or UPDATING: the pending reshard, if any, is applied in the same write. */
+  private activate (stream: Stream): Promise<void> {
+    const pending = stream.doc.pendingReshard
+    stream.doc.status = 'ACTIVE'
+    stream.doc.activeAt = undefined
+    stream.doc.pendingReshard = undefined
+    if (pending === undefined) return this.save(stream)
+    return this.notifyingClosed(stream, () => {
+      if (!applyPendingReshard(stream, pending, this.config.clock)) {
+        this.log.warn({ stream: stream.name, pending }, 'a pending reshard no longer applies to the stream\'s shards; dropped')
+      }
+      return this.save(stream)
+    })
+  }
+
+  /** Runs a change of shards, then wakes the readers waiting at the end of a shard it closed, which can now finish it. */
+  private async notifyingClosed (stream: Stream, change: () => Promise<void>): Promise<void> {
+    const openBefore = stream.openShardsByHash
+    await change()
+    for (const shard of openBefore) if (!shard.open) shard.notify()
   }
 
   private index (stream: Stream): void {

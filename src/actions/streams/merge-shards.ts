@@ -1,5 +1,4 @@
 import { ServiceError } from '../../errors.js'
-import { mergeShards as merge } from '../../streams/resharding.js'
 import { defineAction } from '../action.js'
 import { ShardId, StreamRefInput } from './fields.js'
 import { checkReshardable, openShardOf } from './resharding-checks.js'
@@ -21,7 +20,7 @@ export const mergeShards = defineAction({
     if (shard.hashEnd + 1n !== neighbour.hashStart) {
       throw new ServiceError('INVALID_ARGUMENT', `Shards ${shard.id} and ${neighbour.id} in stream ${stream.name} under account ${stream.scope.accountId} are not an adjacent pair of shards eligible for merging`)
     }
-    await ctx.streams.reshard(stream, () => { merge(stream, shard, neighbour, ctx.config.clock) })
+    await ctx.streams.requestReshard(stream, { kind: 'merge', shard: shard.index, adjacent: neighbour.index })
     return {}
   }
 })

@@ -1,6 +1,5 @@
 import { ServiceError } from '../../errors.js'
 import { parseHashKey } from '../../streams/hash-key.js'
-import { splitShard as split } from '../../streams/resharding.js'
 import { defineAction } from '../action.js'
 import { HashKey, ShardId, StreamRefInput } from './fields.js'
 import { checkShardLimit } from './account-quota.js'
@@ -26,7 +25,7 @@ export const splitShard = defineAction({
       throw new ServiceError('INVALID_ARGUMENT', `NewStartingHashKey ${input.new_starting_hash_key} used in SplitShard() on shard ${parent.id} in stream ${stream.name} under account ${stream.scope.accountId} is not both greater than one plus the shard's StartingHashKey ${parent.doc.hashStart} and less than the shard's EndingHashKey ${parent.doc.hashEnd}.`)
     }
     checkShardQuota(stream.name, stream.openShardCount + 1)
-    await ctx.streams.reshard(stream, () => { split(stream, parent, at, ctx.config.clock) })
+    await ctx.streams.requestReshard(stream, { kind: 'split', shard: parent.index, at: at.toString() })
     return {}
   }
 })

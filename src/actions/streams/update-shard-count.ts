@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
-import { scaleUniformly } from '../../streams/resharding.js'
 import { defineAction } from '../action.js'
 import { StreamRefInput } from './fields.js'
 import { StringEnum } from '../schema.js'
@@ -34,10 +33,9 @@ export const updateShardCount = defineAction({
     if (ctx.config.limits === 'aws' && recent.length >= quota) {
       throw new ServiceError('LIMIT_EXCEEDED', `Stream ${stream.name} has been scaled ${recent.length} times in the last 24 hours; UpdateShardCount is allowed ${quota} times per rolling 24 hours.`)
     }
-    await ctx.streams.reshard(stream, () => {
-      stream.doc.scalingCalls = [...recent, now]
-      scaleUniformly(stream, target, ctx.config.clock)
-    })
+    // The call counts towards the quota when made, with the scaling still to come.
+    stream.doc.scalingCalls = [...recent, now]
+    await ctx.streams.requestReshard(stream, { kind: 'scale', target })
     return {
       stream_name: stream.name,
       stream_arn: stream.arn,
