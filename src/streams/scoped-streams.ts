@@ -7,8 +7,10 @@
 import type { Scope } from '../scope.js'
 import type { PendingReshard } from './pending-reshard.js'
 import type { Stream } from './stream-model.js'
-import type { CreateStreamSpec, StatusRule, StreamRef, StreamRegistry } from './stream-registry.js'
-import { streamArn } from './stream-registry.js'
+import type { CreateStreamSpec } from './stream-documents.js'
+import { streamArn, type StreamRef } from './stream-ref.js'
+import type { StreamRegistry } from './stream-registry.js'
+import type { StatusRule } from './stream-status.js'
 
 export class ScopedStreams {
   constructor (private readonly registry: StreamRegistry, readonly scope: Scope) {}

@@ -8,72 +8,14 @@ import type { ServerConfig } from '../config.js'
 import { ServiceError } from '../errors.js'
 import { scopeOf, type Scope } from '../scope.js'
 import type { Store, WriteBatch } from '../storage/store.js'
-import { evenHashRanges, type PartitionHash } from './hash-key.js'
 import { INTERNAL_STREAM_PREFIXES, isInternalStreamName } from './internal-streams.js'
 import { applyPendingReshard, openShardsAfter, type PendingReshard } from './pending-reshard.js'
 import { authorize } from './resource-policy.js'
 import { ScopedStreams } from './scoped-streams.js'
-import { Shard, Stream, type ShardDoc, type StreamDoc, type StreamMode, type StreamStatus } from './stream-model.js'
-
-/** Stream documents are keyed `stream/<account>/<region>/<name>`. */
-const STREAM_PREFIX = 'stream/'
-const DROPPED_PREFIX = 'dropped/'
-const NEXT_ID_KEY = 'meta/next-stream-id'
-
-export const DEFAULT_RETENTION_HOURS = 24
-
-export interface StreamRef {
-  readonly stream_name?: string | undefined
-  readonly stream_arn?: string | undefined
-}
-
-export interface CreateStreamSpec {
-  readonly name: string
-  readonly shardCount: number
-  readonly mode: StreamMode
-  readonly partitionHash: PartitionHash
-  readonly tags: Record<string, string>
-  /** The largest record in KiB; AWS's default (1,024) when absent. */
-  readonly maxRecordSizeKiB?: number | undefined
-  readonly warmThroughputMiBps?: number | undefined
-}
-
-/**
- * Which stream states an operation accepts, and what a stream in another state gets.
- * `subscribable` is `mutable` for what reads: registering an enhanced fan-out consumer,
- * which internal streams allow. `deletable` is any state (AWS deletes a stream being
- * created), but, like the writes, not an internal stream.
- */
-export type StatusRule = 'readable' | 'writable' | 'mutable' | 'subscribable' | 'deletable' | 'any'
-
-const RULES: Record<StatusRule, readonly StreamStatus[]> = {
-  any: ['CREATING', 'DELETING', 'ACTIVE', 'UPDATING'],
-  // Kinesis answers data-plane calls on a stream that is not yet (or no longer) usable as
-  // if it did not exist.
-  readable: ['ACTIVE', 'UPDATING'],
-  writable: ['ACTIVE', 'UPDATING'],
-  mutable: ['ACTIVE'],
-  subscribable: ['ACTIVE'],
-  deletable: ['CREATING', 'DELETING', 'ACTIVE', 'UPDATING']
-}
-
-function documentKey (stream: Stream): string {
-  return `${STREAM_PREFIX}${stream.scope.key}/${stream.name}`
-}
-
-/** The ARN of a stream: `arn:aws:kinesis:<region>:<account>:stream/<name>`. */
-export function streamArn (scope: Scope, name: string): string {
-  return `arn:aws:kinesis:${scope.region}:${scope.accountId}:stream/${name}`
-}
-
-// shardline serves the `aws` partition; an ARN of another (aws-cn, aws-us-gov) names no stream here.
-const STREAM_ARN = /^arn:aws:kinesis:([^:]*):([^:]*):stream\/(.+)$/
-
-/** The scope and name a stream ARN names, or undefined when it is not one of this partition's stream ARNs. */
-export function parseStreamArn (arn: string): { region: string, accountId: string, name: string } | undefined {
-  const match = STREAM_ARN.exec(arn)
-  return match === null ? undefined : { region: match[1]!, accountId: match[2]!, name: match[3]! }
-}
+import { documentKey, DROPPED_PREFIX, newInternalStreamDoc, newStreamDoc, NEXT_ID_KEY, STREAM_PREFIX, type CreateStreamSpec } from './stream-documents.js'
+import { Shard, Stream, type StreamDoc } from './stream-model.js'
+import { resolveStreamRef, streamArn, type StreamRef } from './stream-ref.js'
+import { checkStatus, statusAllows, type StatusRule } from './stream-status.js'
 
 export class StreamRegistry {
   /** By `<account>/<region>/<name>`. */
@@ -161,7 +103,7 @@ export class StreamRegistry {
    * account is ResourceNotFoundException, as for one of the caller's own.
    */
   require (scope: Scope, ref: StreamRef, rule: StatusRule, action: string): Stream {
-    const { scope: owner, name } = this.resolve(scope, ref)
+    const { scope: owner, name } = resolveStreamRef(scope, ref)
     const stream = this.byKey.get(`${owner.key}/${name}`)
     if (stream === undefined) {
       throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${owner.accountId} not found.`)
@@ -175,58 +117,22 @@ export class StreamRegistry {
    * the consumer registry, which checks a consumer ARN against the consumer's policy.
    */
   find (scope: Scope, ref: StreamRef): Stream | undefined {
-    const { scope: owner, name } = this.resolve(scope, ref)
+    const { scope: owner, name } = resolveStreamRef(scope, ref)
     return this.byKey.get(`${owner.key}/${name}`)
   }
 
   /** Checks that a stream found earlier (by an iterator, say) still exists and that its state allows the call. */
   checkState (stream: Stream, rule: StatusRule): Stream {
-    const { name, scope: { accountId } } = stream
     if (this.byId.get(stream.id) !== stream) {
-      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${accountId} not found.`)
+      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${stream.name} under account ${stream.scope.accountId} not found.`)
     }
-    if (stream.internal && (rule === 'writable' || rule === 'mutable' || rule === 'deletable')) {
-      throw new ServiceError('STREAM_READ_ONLY', `Stream ${name} under account ${accountId} is the internal stream of a queue: it can be listed, described and read (GetShardIterator, GetRecords, SubscribeToShard), but only the queue writes, reshards or deletes it. Use the queue's own operations instead.`)
-    }
-    if (RULES[rule].includes(stream.doc.status)) return stream
-    if (rule === 'mutable' || rule === 'subscribable') {
-      throw new ServiceError('RESOURCE_IN_USE', `Stream ${name} under account ${accountId} not ACTIVE, instead in state ${stream.doc.status}`)
-    }
-    // Kinesis answers a data-plane call on a stream not yet (or no longer) usable as if it
-    // did not exist.
-    throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${accountId} not found.`)
+    checkStatus(stream, rule)
+    return stream
   }
 
   /** Whether a stream found earlier still exists and its state allows calls of `rule`. */
   isLive (stream: Stream, rule: StatusRule): boolean {
-    return this.byId.get(stream.id) === stream && RULES[rule].includes(stream.doc.status)
-  }
-
-  /**
-   * The scope and name a reference names. An ARN names its own account, which may be
-   * another than the caller's (AWS lets resource policies share a stream across
-   * accounts; `require` enforces them), and must name the caller's region: a regional
-   * endpoint only knows its own region's streams.
-   */
-  private resolve (scope: Scope, ref: StreamRef): { scope: Scope, name: string } {
-    const { stream_name: name, stream_arn: arn } = ref
-    if (arn === undefined || arn === '') {
-      if (name === undefined || name === '') {
-        throw new ServiceError('VALIDATION_FAILED', 'Either stream_name or stream_arn must be provided.')
-      }
-      return { scope, name }
-    }
-    const parsed = parseStreamArn(arn)
-    if (parsed === undefined) {
-      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${arn} not found: a stream ARN has the form arn:aws:kinesis:<region>:<account-id>:stream/<name>.`)
-    }
-    if (parsed.region !== scope.region) {
-      throw new ServiceError('STREAM_NOT_FOUND', `Stream ${arn} not found: it names region ${parsed.region}, and this request was made in region ${scope.region}.`)
-    }
-    if (name !== undefined && name !== '' && name !== parsed.name) {
-      throw new ServiceError('INVALID_ARGUMENT', `stream_name ${name} and stream_arn ${arn} name different streams; give one of them, or both for the same stream.`)
-    }
-    return { scope: parsed.accountId === scope.accountId ? scope : scopeOf(parsed.accountId, parsed.region), name: parsed.name }
+    return this.byId.get(stream.id) === stream && statusAllows(stream, rule)
   }
 
   async create (scope: Scope, spec: CreateStreamSpec): Promise<Stream> {
@@ -236,33 +142,9 @@ export class StreamRegistry {
     if (this.byKey.has(`${scope.key}/${spec.name}`)) {
       throw new ServiceError('STREAM_EXISTS', `Stream ${spec.name} under account ${scope.accountId} already exists.`)
     }
-    const now = this.config.clock()
-    const delayed = this.config.createStreamMs > 0
-    const shards: ShardDoc[] = evenHashRanges(spec.shardCount).map((range, index) => ({
-      index,
-      hashStart: range.start.toString(),
-      hashEnd: range.end.toString(),
-      generation: 0,
-      createdAt: now
-    }))
-    const doc: StreamDoc = {
-      id: this.nextId++,
-      name: spec.name,
-      accountId: scope.accountId,
-      region: scope.region,
-      status: delayed ? 'CREATING' : 'ACTIVE',
-      createdAt: now,
-      retentionHours: DEFAULT_RETENTION_HOURS,
-      mode: spec.mode,
-      partitionHash: spec.partitionHash,
-      shards,
-      tags: { ...spec.tags },
-      ...(spec.warmThroughputMiBps === undefined ? {} : { warmThroughputMiBps: spec.warmThroughputMiBps }),
-      activeAt: delayed ? now + this.config.createStreamMs : undefined,
-      ...(spec.maxRecordSizeKiB === undefined ? {} : { maxRecordSizeKiB: spec.maxRecordSizeKiB })
-    }
+    const doc = newStreamDoc(this.nextId++, scope, spec, this.config.clock(), this.config.createStreamMs)
     const stream = new Stream(doc, scope, streamArn(scope, doc.name))
-    for (const shardDoc of shards) stream.shards.set(shardDoc.index, new Shard(shardDoc, undefined, this.config.clock))
+    for (const shardDoc of doc.shards) stream.shards.set(shardDoc.index, new Shard(shardDoc, undefined, this.config.clock))
     stream.reindex()
     // Indexed before the write so a concurrent create of the same name is refused.
     this.index(stream)
@@ -287,25 +169,9 @@ export class StreamRegistry {
   stageInternal (scope: Scope, name: string, retentionSeconds: number, batch: WriteBatch): { stream: Stream, undo: () => void } {
     if (!isInternalStreamName(name)) throw new TypeError(`${name} is not an internal stream name`)
     if (this.byKey.has(`${scope.key}/${name}`)) throw new TypeError(`internal stream ${name} exists in ${scope.key}`)
-    const now = this.config.clock()
-    const [range] = evenHashRanges(1)
-    const shard: ShardDoc = { index: 0, hashStart: range!.start.toString(), hashEnd: range!.end.toString(), generation: 0, createdAt: now }
-    const doc: StreamDoc = {
-      id: this.nextId++,
-      name,
-      accountId: scope.accountId,
-      region: scope.region,
-      status: 'ACTIVE',
-      createdAt: now,
-      retentionHours: Math.max(1, Math.ceil(retentionSeconds / 3600)),
-      retentionSeconds,
-      mode: 'PROVISIONED',
-      partitionHash: 'MURMUR3',
-      shards: [shard],
-      tags: {}
-    }
+    const doc = newInternalStreamDoc(this.nextId++, scope, name, retentionSeconds, this.config.clock())
     const stream = new Stream(doc, scope, streamArn(scope, name))
-    stream.shards.set(0, new Shard(shard, undefined, this.config.clock))
+    stream.shards.set(0, new Shard(doc.shards[0]!, undefined, this.config.clock))
     stream.reindex()
     this.index(stream)
     batch.putDocument(documentKey(stream), doc)

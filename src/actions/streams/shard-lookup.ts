@@ -5,7 +5,7 @@
  */
 import { ServiceError } from '../../errors.js'
 import { formatShardId, parseShardId, type Shard, type Stream } from '../../streams/stream-model.js'
-import { parseStreamArn, type StreamRef } from '../../streams/stream-registry.js'
+import { parseStreamArn, type StreamRef } from '../../streams/stream-ref.js'
 import type { ActionContext } from '../action.js'
 
 /** The stream name a request names, directly or by ARN. */
