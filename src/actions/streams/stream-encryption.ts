@@ -11,10 +11,10 @@ import { changeAt, withChange } from '../../streams/encryption.js'
 import type { Stream } from '../../streams/stream-model.js'
 import { defineAction, type ActionContext } from '../action.js'
 import { StringEnum } from '../schema.js'
+import { countDailyCall } from './daily-quota.js'
 import { StreamRefFields } from './fields.js'
 import { checkKeyId } from './rules.js'
 
-const DAY_MS = 86_400_000
 /** AWS: each may succeed 25 times per stream in a rolling 24 hours. */
 const CALLS_PER_DAY = 25
 
@@ -26,12 +26,9 @@ const input = Type.Object({
 
 /** Counts the call against its quota, or refuses it; returns the calls of the last 24 hours, this one included. */
 function countCall (ctx: ActionContext, stream: Stream, kind: 'start' | 'stop', now: number): number[] {
-  const recent = (stream.doc.encryptionCalls?.[kind] ?? []).filter((t) => t > now - DAY_MS)
-  if (ctx.config.limits === 'aws' && recent.length >= CALLS_PER_DAY) {
-    const operation = kind === 'start' ? 'StartStreamEncryption' : 'StopStreamEncryption'
-    throw new ServiceError('LIMIT_EXCEEDED', `${operation} has succeeded ${recent.length} times for stream ${stream.name} in the last 24 hours; it is allowed ${CALLS_PER_DAY} times per rolling 24 hours.`)
-  }
-  return [...recent, now]
+  const operation = kind === 'start' ? 'StartStreamEncryption' : 'StopStreamEncryption'
+  return countDailyCall(ctx, stream.doc.encryptionCalls?.[kind], now, CALLS_PER_DAY, (count) =>
+    `${operation} has succeeded ${count} times for stream ${stream.name} in the last 24 hours; it is allowed ${CALLS_PER_DAY} times per rolling 24 hours.`)
 }
 
 function encryptionAction (name: string, kind: 'start' | 'stop') {

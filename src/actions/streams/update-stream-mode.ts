@@ -2,11 +2,11 @@ import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import { defineAction } from '../action.js'
 import { checkOnDemandStreamLimit, checkShardLimit } from './account-quota.js'
+import { countDailyCall } from './daily-quota.js'
 import { StreamArn } from './fields.js'
 import { StringEnum } from '../schema.js'
 import { applyWarmThroughput, WarmThroughputMiBps, warmShardsFor } from './warm-throughput.js'
 
-const DAY_MS = 86_400_000
 /** AWS: a stream switches between modes at most twice per rolling 24 hours. */
 const SWITCHES_PER_DAY = 2
 
@@ -33,17 +33,15 @@ export const updateStreamMode = defineAction({
       throw new ServiceError('INVALID_ARGUMENT', 'warm_throughput_mi_bps is only valid when the stream mode is being updated to ON_DEMAND.')
     }
     const now = ctx.config.clock()
-    const recent = (stream.doc.modeChanges ?? []).filter((t) => t > now - DAY_MS)
-    if (ctx.config.limits === 'aws' && recent.length >= SWITCHES_PER_DAY) {
-      throw new ServiceError('LIMIT_EXCEEDED', `Stream ${stream.name} has switched modes ${recent.length} times in the last 24 hours; a stream may switch between PROVISIONED and ON_DEMAND ${SWITCHES_PER_DAY} times per rolling 24 hours.`)
-    }
+    const switches = countDailyCall(ctx, stream.doc.modeChanges, now, SWITCHES_PER_DAY, (count) =>
+      `Stream ${stream.name} has switched modes ${count} times in the last 24 hours; a stream may switch between PROVISIONED and ON_DEMAND ${SWITCHES_PER_DAY} times per rolling 24 hours.`)
     if (mode === 'ON_DEMAND') checkOnDemandStreamLimit(ctx)
     // Its shards join the account's shard quota once it is PROVISIONED.
     else checkShardLimit(ctx, stream.openShardCount)
     const shards = warm === undefined ? stream.openShardCount : warmShardsFor(ctx, stream, warm)
     await ctx.streams.reshard(stream, () => {
       stream.doc.mode = mode
-      stream.doc.modeChanges = [...recent, now]
+      stream.doc.modeChanges = switches
       // Load seen before an earlier switch says nothing about now.
       for (const shard of stream.openShardsByHash) {
         shard.upLoad = undefined
