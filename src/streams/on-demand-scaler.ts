@@ -27,7 +27,7 @@ import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
 import type { AccountSettings } from './account-settings.js'
 import { LoadAverage } from './load-average.js'
-import { mergeShards, middleOf, splitShard } from './resharding.js'
+import { MAX_GENERATION, MAX_OPEN_SHARDS, mergeShards, middleOf, splitShard } from './resharding.js'
 import type { Shard, Stream, StreamDoc } from './stream-model.js'
 import type { StreamRegistry } from './stream-registry.js'
 
@@ -35,10 +35,6 @@ import type { StreamRegistry } from './stream-registry.js'
 export const ON_DEMAND_MIN_SHARDS = 4
 /** AWS: a warm throughput of at most 10 GiB/s. */
 export const MAX_WARM_THROUGHPUT_MIBPS = 10_240
-/** A stream's most open shards (Kinesis: 10,000). */
-const MAX_OPEN_SHARDS = 10_000
-/** The deepest generation a reshard may make (see resharding-checks.ts). */
-const MAX_GENERATION = 999_999
 
 const HOT = 0.5
 const COLD = 0.25

@@ -11,6 +11,16 @@ import { HASH_KEY_MAX } from './hash-key.js'
 import { planBoundaries } from './scaling-plan.js'
 import { Shard, type Stream } from './stream-model.js'
 
+/** Kinesis's largest shard count per stream. */
+export const MAX_OPEN_SHARDS = 10_000
+
+/**
+ * The deepest generation a reshard may make. A shard's generation is added to the second
+ * its sequence numbers count from (sequence-number.ts), so a bound keeps that second
+ * within days of the clock.
+ */
+export const MAX_GENERATION = 999_999
+
 function close (shard: Shard, now: number): void {
   shard.doc.closedAt = shard.tail
   shard.doc.closedTime = now

@@ -2,11 +2,9 @@
  * Checks shared by SplitShard, MergeShards and UpdateShardCount.
  */
 import { ServiceError } from '../../errors.js'
+import { MAX_GENERATION, MAX_OPEN_SHARDS } from '../../streams/resharding.js'
 import type { Shard, Stream } from '../../streams/stream-model.js'
 import { shardOfStream } from './shard-lookup.js'
-
-/** Kinesis's largest shard count per stream. */
-export const MAX_OPEN_SHARDS = 10_000
 
 /** A shard that can still be split or merged. */
 export function openShardOf (stream: Stream, index: number): Shard {
@@ -34,13 +32,7 @@ export function checkReshardable (stream: Stream, operation: string): void {
   checkGenerationRoom(stream)
 }
 
-/**
- * A shard's generation is added to the second its sequence numbers count from
- * (sequence-number.ts), so a bound keeps that second within days of the clock; a reshard
- * adds at most 2.
- */
-const MAX_GENERATION = 999_999
-
+/** A reshard adds at most 2 generations. */
 export function checkGenerationRoom (stream: Stream): void {
   const deepest = Math.max(...stream.openShardsByHash.map((s) => s.doc.generation))
   if (deepest + 2 > MAX_GENERATION) {

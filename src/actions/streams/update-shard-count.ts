@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import { defineAction } from '../action.js'
+import { MAX_OPEN_SHARDS } from '../../streams/resharding.js'
 import { StreamRefInput } from './fields.js'
 import { StringEnum } from '../schema.js'
 import { checkShardLimit } from './account-quota.js'
-import { checkReshardable, checkShardQuota, MAX_OPEN_SHARDS } from './resharding-checks.js'
-
-const DAY_MS = 86_400_000
+import { countDailyCall } from './daily-quota.js'
+import { checkReshardable, checkShardQuota } from './resharding-checks.js'
 
 export const updateShardCount = defineAction({
   name: 'UpdateShardCount',
@@ -28,13 +28,11 @@ export const updateShardCount = defineAction({
     }
     checkShardQuota(stream.name, target)
     checkShardLimit(ctx, target - current)
-    const recent = (stream.doc.scalingCalls ?? []).filter((t) => t > now - DAY_MS)
     const quota = ctx.config.shardCountUpdatesPerDay
-    if (ctx.config.limits === 'aws' && recent.length >= quota) {
-      throw new ServiceError('LIMIT_EXCEEDED', `Stream ${stream.name} has been scaled ${recent.length} times in the last 24 hours; UpdateShardCount is allowed ${quota} times per rolling 24 hours.`)
-    }
+    const calls = countDailyCall(ctx, stream.doc.scalingCalls, now, quota, (count) =>
+      `Stream ${stream.name} has been scaled ${count} times in the last 24 hours; UpdateShardCount is allowed ${quota} times per rolling 24 hours.`)
     // The call counts towards the quota when made, with the scaling still to come.
-    stream.doc.scalingCalls = [...recent, now]
+    stream.doc.scalingCalls = calls
     await ctx.streams.requestReshard(stream, { kind: 'scale', target })
     return {
       stream_name: stream.name,
