@@ -9,7 +9,7 @@ import { CreateStreamCommand, DescribeLimitsCommand, SplitShardCommand, type Kin
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StreamClient } from '../client/index.js'
 import { expectAwsError, sdkClient } from './helpers/aws-sdk.js'
-import { shardId } from './helpers/control-plane.js'
+import { shardId, waitForStatus } from './helpers/control-plane.js'
 import { expectCode, startServer, uniqueName, type TestServer, type TestServerOptions } from './helpers/server.js'
 
 const UNIFORM = 'UNIFORM_SCALING' as const
@@ -188,6 +188,27 @@ describe('the ON_DEMAND stream quota', () => {
       const streamArn = `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`
       await expectCode(ts.client.updateStreamMode({ streamArn, streamModeDetails: { streamMode: 'ON_DEMAND' } }), 'LIMIT_EXCEEDED')
       expect((await ts.client.describeStreamSummary({ streamName: name })).streamDescriptionSummary.streamModeDetails.streamMode).toBe('PROVISIONED')
+    })
+  })
+})
+
+describe('the quota while a reshard waits for the end of UPDATING', () => {
+  it('counts the pending split as done, so a second stream cannot take the same last shard', async () => {
+    await withServer({ shardLimit: 4, createStreamMs: 300 }, async (ts) => {
+      const [a, b] = [uniqueName('quota-pending'), uniqueName('quota-pending')]
+      await ts.client.createStream({ streamName: a, shardCount: 2 })
+      await ts.client.createStream({ streamName: b, shardCount: 1 })
+      await waitForStatus(ts.client, a, 'ACTIVE')
+      await waitForStatus(ts.client, b, 'ACTIVE')
+      await ts.client.splitShard({ streamName: a, shardToSplit: shardId(0), newStartingHashKey: '1000' })
+      // a still has 2 open shards, and will have 3: the quota's 4 are all taken.
+      expect((await ts.client.describeStreamSummary({ streamName: a })).streamDescriptionSummary.openShardCount).toBe(2)
+      expect(await openShards(ts.client)).toBe(4)
+      const err = await expectCode(ts.client.splitShard({ streamName: b, shardToSplit: shardId(0), newStartingHashKey: '1000' }), 'LIMIT_EXCEEDED')
+      expect(err.message).toContain(quotaMessage(4, 4, 1))
+      await waitForStatus(ts.client, a, 'ACTIVE')
+      expect(await openShards(ts.client)).toBe(4)
+      expect((await ts.client.describeStreamSummary({ streamName: a })).streamDescriptionSummary.openShardCount).toBe(3)
     })
   })
 })
