@@ -14,6 +14,7 @@ import { CONSUMER_MEASURES } from './consumer-measures.js'
 import { HTTP_MEASURES } from './http-measures.js'
 import { GrpcLoad, grpcFrame, messageType } from './grpc-load.js'
 import { PRODUCER_MEASURES } from './producer-measures.js'
+import { SNS_MEASURES } from './sns-measures.js'
 import { SQS_MEASURES } from './sqs-measures.js'
 
 export interface Target {
@@ -24,7 +25,7 @@ export interface Target {
 export interface RowSpec {
   readonly key: string
   readonly label: string
-  readonly unit: 'records/s' | 'messages/s' | 'ms' | 'MB' | 'x'
+  readonly unit: 'records/s' | 'messages/s' | 'deliveries/s' | 'ms' | 'MB' | 'x'
   readonly target?: Target
 }
 
@@ -260,4 +261,4 @@ const rss: Measure = {
   })
 }
 
-export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES, ...HTTP_MEASURES, ...PRODUCER_MEASURES, ...CONSUMER_MEASURES, ...SQS_MEASURES]
+export const MEASURES: readonly Measure[] = [putRecords, putRecord, putRecordLatency, getRecords, rss, ...FANOUT_MEASURES, ...HTTP_MEASURES, ...PRODUCER_MEASURES, ...CONSUMER_MEASURES, ...SQS_MEASURES, ...SNS_MEASURES]

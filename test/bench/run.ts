@@ -111,7 +111,8 @@ for (const measure of selected) {
 }
 
 const cpu = cpus()
-const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ')
+// SHARDLINE_BENCH_SMALL (sns-targets.ts) shrinks loads to check that measures work; the command must say so.
+const command = [...(process.env.SHARDLINE_BENCH_SMALL === '1' ? ['SHARDLINE_BENCH_SMALL=1'] : []), 'npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ')
 process.stdout.write([
   '',
   markdownTable(rows),

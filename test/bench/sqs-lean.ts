@@ -99,6 +99,11 @@ export class SqsJson implements SqsLean {
     return (res.Messages ?? []).map((m) => ({ handle: m.ReceiptHandle }))
   }
 
+  async attributes (queueUrl: string, names: readonly string[]): Promise<Record<string, string>> {
+    const res = await this.#call<{ Attributes?: Record<string, string> }>('GetQueueAttributes', JSON.stringify({ QueueUrl: queueUrl, AttributeNames: names }))
+    return res.Attributes ?? {}
+  }
+
   async deleteBatch (queueUrl: string, handles: readonly Received[]): Promise<number> {
     const res = await this.#call<{ Successful?: unknown[], Failed?: Array<{ Code: string }> }>('DeleteMessageBatch', JSON.stringify({
       QueueUrl: queueUrl,

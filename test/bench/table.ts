@@ -27,6 +27,6 @@ const decimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maxim
 export function formatValue (value: number, unit: string): string {
   // A peer that failed a measure (its error is in the progress log) has no figure.
   if (Number.isNaN(value)) return 'failed'
-  const text = unit === 'records/s' || unit === 'messages/s' ? integer.format(value) : (unit === 'MB' && value >= 100 ? integer.format(value) : decimal.format(value))
+  const text = unit.endsWith('/s') ? integer.format(value) : (unit === 'MB' && value >= 100 ? integer.format(value) : decimal.format(value))
   return `${text} ${unit}`
 }
