@@ -14,18 +14,17 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { SubscriptionMeters } from '../metrics/meters.js'
-import { comparePositions, positionAfter } from '../storage/record-key.js'
+import { comparePositions } from '../storage/record-key.js'
 import type { StoredRecord } from '../storage/store.js'
 import type { Queue, SendSpec } from '../queues/queue.js'
+import { DeliveryPages, type Page } from './delivery-pages.js'
 import { confirmation, lambdaEvent, messageFor, notification, sqsAttributes, type EnvelopeContext } from './envelope.js'
 import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './filter-policy.js'
-import { decodePublished } from './message-record.js'
 import { effectiveRetryPolicy, effectiveThrottle, retryDelays } from './delivery-policy.js'
 import { post, sleep, Throttle, type Attempt } from './http-post.js'
 import type { PublishedMessage, SubscriptionState } from './topic-model.js'
 import type { OutboxEntry, Topic } from './topic.js'
 
-const PAGE = { limit: 500, maxBytes: 4 * 1024 * 1024 }
 /** Protocols shardline delivers to over HTTP; the others go to the outbox (or a queue). */
 const isPushed = (protocol: string): boolean => protocol === 'http' || protocol === 'https' || protocol === 'lambda'
 
@@ -33,21 +32,29 @@ class Pump {
   private running = false
   private again = false
   private filter: CompiledFilter | undefined
+  /** The policy and scope `filter` was compiled from. */
+  private compiled: string | undefined
   private throttle: Throttle | undefined
   private readonly abort = new AbortController()
   readonly meters: SubscriptionMeters
 
-  constructor (private readonly topic: Topic, readonly sub: SubscriptionState) {
+  constructor (private readonly topic: Topic, readonly sub: SubscriptionState, private readonly pages: DeliveryPages) {
     this.meters = topic.meters.subscription(sub.protocol)
     this.configure()
   }
 
-  /** Compiles the subscription's filter and reads its throttle once per change of its (or its topic's) attributes. */
+  /**
+   * Compiles the subscription's filter and reads its throttle once per change of its (or its
+   * topic's) attributes; every Subscribe refreshes every pump, so an unchanged filter is kept.
+   */
   configure (): void {
     const rate = this.sub.protocol === 'http' || this.sub.protocol === 'https' ? effectiveThrottle(this.topic.attributes.DeliveryPolicy, this.sub.attributes.DeliveryPolicy) : undefined
     if (rate !== this.throttle?.perSecond) this.throttle = rate === undefined ? undefined : new Throttle(rate)
     const text = this.sub.attributes.FilterPolicy
     const scope = (this.sub.attributes.FilterPolicyScope ?? 'MessageAttributes') as FilterScope
+    const source = `${scope}\n${text ?? ''}`
+    if (source === this.compiled) return
+    this.compiled = source
     try {
       this.filter = text === undefined || text === '' ? undefined : compileFilterPolicy(text, scope, '')
     } catch {
@@ -90,19 +97,19 @@ class Pump {
       const committed = topic.messageShard.committed
       const cursor = { ts: this.sub.cursor[0], counter: this.sub.cursor[1] }
       if (committed === undefined || comparePositions(cursor, committed) >= 0) return
-      const records = await topic.deps.store.readRecords({ streamId: topic.messages.id, shard: 0, from: positionAfter(cursor), ...PAGE })
+      const page = await this.pages.read(cursor, committed)
       if (!this.live) return
-      if (records.length === 0) {
+      if (page.records.length === 0) {
         // Retention trimmed what was not delivered yet.
         await this.advance(committed.ts, committed.counter)
         return
       }
-      if (this.sub.protocol === 'sqs') await this.toQueue(records)
-      else if (!isPushed(this.sub.protocol)) await this.toOutbox(records)
+      if (this.sub.protocol === 'sqs') await this.toQueue(page)
+      else if (!isPushed(this.sub.protocol)) await this.toOutbox(page)
       else {
-        for (const record of records) {
+        for (let i = 0; i < page.records.length; i++) {
           if (!this.live) return
-          await this.one(record)
+          await this.one(page, i)
         }
       }
     }
@@ -114,6 +121,13 @@ class Pump {
     // started) is not delivered again.
     if (replay?.until !== undefined && record.ts > replay.until && comparePositions(record, { ts: replay.resume[0], counter: replay.resume[1] }) <= 0) return false
     return this.filter === undefined || this.filter.match(message)
+  }
+
+  /** The indexes of the page's messages this subscription delivers. */
+  private matching (page: Page): number[] {
+    const out: number[] = []
+    for (let i = 0; i < page.records.length; i++) if (this.matches(page.message(i), page.records[i]!)) out.push(i)
+    return out
   }
 
   private async advance (ts: number, counter: number): Promise<void> {
@@ -156,8 +170,12 @@ class Pump {
   }
 
   /** Exactly once: the queue's messages and the cursor event in one batch. */
-  private async toQueue (records: readonly StoredRecord[]): Promise<void> {
+  private async toQueue (page: Page): Promise<void> {
     const topic = this.topic
+    const records = page.records
+    const last = records[records.length - 1]!
+    const matching = this.matching(page)
+    if (matching.length === 0) return await this.pages.advanceQuietly(this.sub, last.ts, last.counter)
     const queue = topic.deps.findQueue(this.sub.endpoint)
     const now = topic.deps.config.clock()
     const staged = topic.deps.writer.stage()
@@ -165,9 +183,9 @@ class Pump {
     let delivered = 0
     let deadLettered = 0
     let dropped = 0
-    for (const record of records) {
-      const message = decodePublished(record.data)
-      if (!this.matches(message, record)) continue
+    for (const i of matching) {
+      const record = records[i]!
+      const message = page.message(i)
       // A missing queue, or a FIFO queue given a message without a group, is a failed
       // delivery: AWS drops it (or, with a RedrivePolicy, dead-letters it).
       const target = queue !== undefined && queue.isOpen && !(queue.fifo && message.group === undefined) ? queue : undefined
@@ -186,7 +204,6 @@ class Pump {
         dropped++
       }
     }
-    const last = records[records.length - 1]!
     topic.stageEvent(staged, { e: 'cursor', at: now, c: [[this.sub.id, last.ts, last.counter]] })
     await staged.commit(() => { for (const run of after) run() })
     topic.noteChanges(1)
@@ -201,17 +218,16 @@ class Pump {
   }
 
   /** Exactly once: the outbox's entries and the cursor event in one batch. */
-  private async toOutbox (records: readonly StoredRecord[]): Promise<void> {
+  private async toOutbox (page: Page): Promise<void> {
     const topic = this.topic
+    const records = page.records
+    const last = records[records.length - 1]!
+    const matching = this.matching(page)
+    if (matching.length === 0) return await this.pages.advanceQuietly(this.sub, last.ts, last.counter)
     const now = topic.deps.config.clock()
     const staged = topic.deps.writer.stage()
     const visible: Array<() => void> = []
-    for (const record of records) {
-      const message = decodePublished(record.data)
-      if (!this.matches(message, record)) continue
-      visible.push(topic.deps.outbox.stage(staged.batch, topic.scope, this.outboxEntry(message, record, now)))
-    }
-    const last = records[records.length - 1]!
+    for (const i of matching) visible.push(topic.deps.outbox.stage(staged.batch, topic.scope, this.outboxEntry(page.message(i), records[i]!, now)))
     topic.stageEvent(staged, { e: 'cursor', at: now, c: [[this.sub.id, last.ts, last.counter]] })
     await staged.commit(() => { for (const run of visible) run() })
     topic.noteChanges(1)
@@ -265,28 +281,28 @@ class Pump {
   }
 
   /** At least once: deliver (with retries), dead-letter or drop, then move the cursor. */
-  private async one (record: StoredRecord): Promise<void> {
+  private async one (page: Page, i: number): Promise<void> {
     const topic = this.topic
-    const message = decodePublished(record.data)
-    if (this.matches(message, record)) {
-      const envelope = notification(message, this.envelopeContext(record))
-      const failure = await this.withRetries(message, envelope)
-      if (failure !== undefined) {
-        if (!this.live) return
-        const dlq = this.deadLetterQueue()
-        if (dlq !== undefined) {
-          const staged = topic.deps.writer.stage()
-          const run = dlq.stageSend(staged, this.deadLetterSpec(message, record, dlq, failure.code, failure.message), topic.deps.config.clock())
-          topic.stageEvent(staged, { e: 'cursor', at: topic.deps.config.clock(), c: [[this.sub.id, record.ts, record.counter]] })
-          await staged.commit(run)
-          topic.noteChanges(1)
-          this.meters.failedOne(true, topic.deps.config.clock(), failure.code, failure.message)
-          return
-        }
-        this.meters.failedOne(false, topic.deps.config.clock(), failure.code, failure.message)
-      } else if (this.live) {
-        this.meters.deliveredOne(1, topic.deps.config.clock())
+    const record = page.records[i]!
+    const message = page.message(i)
+    if (!this.matches(message, record)) return await this.pages.advanceQuietly(this.sub, record.ts, record.counter)
+    const envelope = notification(message, this.envelopeContext(record))
+    const failure = await this.withRetries(message, envelope)
+    if (failure !== undefined) {
+      if (!this.live) return
+      const dlq = this.deadLetterQueue()
+      if (dlq !== undefined) {
+        const staged = topic.deps.writer.stage()
+        const run = dlq.stageSend(staged, this.deadLetterSpec(message, record, dlq, failure.code, failure.message), topic.deps.config.clock())
+        topic.stageEvent(staged, { e: 'cursor', at: topic.deps.config.clock(), c: [[this.sub.id, record.ts, record.counter]] })
+        await staged.commit(run)
+        topic.noteChanges(1)
+        this.meters.failedOne(true, topic.deps.config.clock(), failure.code, failure.message)
+        return
       }
+      this.meters.failedOne(false, topic.deps.config.clock(), failure.code, failure.message)
+    } else if (this.live) {
+      this.meters.deliveredOne(1, topic.deps.config.clock())
     }
     if (!this.live) return
     await this.advance(record.ts, record.counter)
@@ -338,7 +354,11 @@ export class SubscriptionPumps {
   private readonly pumps = new Map<string, Pump>()
   private readonly abort = new AbortController()
 
-  constructor (private readonly topic: Topic) {}
+  private readonly pages: DeliveryPages
+
+  constructor (private readonly topic: Topic) {
+    this.pages = new DeliveryPages(topic)
+  }
 
   /** Re-reads the subscriptions after a control-plane change, then wakes every pump. */
   refresh (): void {
@@ -353,7 +373,7 @@ export class SubscriptionPumps {
     for (const sub of subs.values()) {
       if (sub.status !== 'confirmed') continue
       const pump = this.pumps.get(sub.id)
-      if (pump === undefined) this.pumps.set(sub.id, new Pump(this.topic, sub))
+      if (pump === undefined) this.pumps.set(sub.id, new Pump(this.topic, sub, this.pages))
       else pump.configure()
     }
     this.wake()
