@@ -256,19 +256,39 @@ export function compileFilterPolicy (text: string, scope: FilterScope, prefix: s
   if (combinations > MAX_COMBINATIONS) {
     compiler.fail('Filter policy is too complex')
   }
-  if (scope === 'MessageAttributes') {
-    return { scope, match: (message) => node(attributeSubject(message)) }
-  }
+  if (scope === 'MessageAttributes') return { scope, match: (message) => node(attributesOf(message)) }
   return {
     scope,
     match: (message) => {
-      let body: unknown
-      try {
-        body = JSON.parse(message.message)
-      } catch {
-        return false
-      }
+      const body = bodyOf(message)
       return isObject(body) && node(body)
     }
   }
+}
+
+/**
+ * Each message's subjects, made once for all the subscriptions that match it (the pumps
+ * share one decoded message per record): a thousand filters must not parse a body a
+ * thousand times. Matching only reads them.
+ */
+const attributeSubjects = new WeakMap<PublishedMessage, Record<string, unknown>>()
+const bodySubjects = new WeakMap<PublishedMessage, { body: unknown }>()
+
+function attributesOf (message: PublishedMessage): Record<string, unknown> {
+  let subject = attributeSubjects.get(message)
+  if (subject === undefined) attributeSubjects.set(message, subject = attributeSubject(message))
+  return subject
+}
+
+function bodyOf (message: PublishedMessage): unknown {
+  let parsed = bodySubjects.get(message)
+  if (parsed === undefined) {
+    try {
+      parsed = { body: JSON.parse(message.message) as unknown }
+    } catch {
+      parsed = { body: undefined }
+    }
+    bodySubjects.set(message, parsed)
+  }
+  return parsed.body
 }
