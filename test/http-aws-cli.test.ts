@@ -2,38 +2,12 @@
  * The AWS CLI and boto3, unchanged, against the HTTP API (HTTP/1.1). Each part is skipped,
  * with the reason printed, where its tool is not installed.
  */
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { awsFailure, awsJson, defaultBoto3, defaultCli, runPython } from './helpers/aws-tools.js'
 import { startServer, uniqueName, type TestServer } from './helpers/server.js'
 
-const run = promisify(execFile)
-
-const ENV = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'AKIDSHARDLINECLI',
-  AWS_SECRET_ACCESS_KEY: 'shardline-cli-secret',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_REGION: 'us-east-1',
-  // No profile or config file on the machine may change what is tested.
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_PAGER: ''
-}
-
-async function probe (file: string, args: string[]): Promise<string | undefined> {
-  try {
-    const { stdout, stderr } = await run(file, args, { env: ENV, timeout: 30_000 })
-    return `${stdout}${stderr}`.trim()
-  } catch {
-    return undefined
-  }
-}
-
-const cliVersion = await probe('aws', ['--version'])
-const hasBoto3 = (await probe('python3', ['-c', 'import boto3; print(boto3.__version__)'])) !== undefined
-if (cliVersion === undefined) console.log('skipping the AWS CLI test: `aws --version` failed (the AWS CLI is not installed)')
-if (!hasBoto3) console.log('skipping the boto3 test: python3 cannot import boto3')
+const cliVersion = (await defaultCli()).version
+const hasBoto3 = (await defaultBoto3()).version !== undefined
 
 let ts: TestServer
 let endpoint: string
@@ -48,10 +22,7 @@ afterAll(async () => {
 })
 
 describe.skipIf(cliVersion === undefined)(`AWS CLI (${cliVersion ?? 'absent'})`, () => {
-  async function aws (...args: string[]): Promise<Record<string, unknown>> {
-    const { stdout } = await run('aws', ['--endpoint-url', endpoint, '--output', 'json', 'kinesis', ...args], { env: ENV, timeout: 30_000 })
-    return stdout.trim() === '' ? {} : JSON.parse(stdout) as Record<string, unknown>
-  }
+  const aws = (...args: string[]): Promise<Record<string, unknown>> => awsJson('aws', endpoint, 'kinesis', ...args)
 
   it('creates a stream, puts a record, and reads it back', async () => {
     const name = uniqueName('cli')
@@ -103,8 +74,8 @@ describe.skipIf(cliVersion === undefined)(`AWS CLI (${cliVersion ?? 'absent'})`,
   })
 
   it('prints AWS errors by their AWS names', async () => {
-    const failed = await run('aws', ['--endpoint-url', endpoint, 'kinesis', 'describe-stream', '--stream-name', uniqueName('absent')], { env: ENV, timeout: 30_000 }).then(() => undefined, (err: { stderr: string }) => err.stderr)
-    expect(failed).toMatch(/ResourceNotFoundException/)
+    const failed = await awsFailure('aws', endpoint, 'kinesis', 'describe-stream', '--stream-name', uniqueName('absent'))
+    expect(failed?.stderr).toMatch(/ResourceNotFoundException/)
   })
 })
 
@@ -124,8 +95,7 @@ print(json.dumps(out))
 
 describe.skipIf(!hasBoto3)('boto3', () => {
   it('puts records and reads every shard back', async () => {
-    const { stdout } = await run('python3', ['-c', BOTO3_SCRIPT, endpoint, uniqueName('boto')], { env: ENV, timeout: 60_000 })
-    const out = JSON.parse(stdout) as { failed: number, records: Array<{ data: string, key: string, ts: number }> }
+    const out = JSON.parse(await runPython('python3', ['-c', BOTO3_SCRIPT], [endpoint, uniqueName('boto')])) as { failed: number, records: Array<{ data: string, key: string, ts: number }> }
     expect(out.failed).toBe(0)
     const got = out.records.map((r) => [r.key, Buffer.from(r.data, 'base64')] as const).sort(([a], [b]) => a.localeCompare(b))
     expect(got.map(([key]) => key)).toEqual(Array.from({ length: 10 }, (_, i) => `p${i}`).sort())
@@ -163,8 +133,7 @@ print(json.dumps(out))
 
 describe.skipIf(!hasBoto3)('boto3 beyond put and get', () => {
   it('waits with waiters, pages, and follows a subscription to the end of a split shard', async () => {
-    const { stdout } = await run('python3', ['-c', BOTO3_FANOUT_SCRIPT, endpoint, uniqueName('boto-fan')], { env: ENV, timeout: 60_000 })
-    const out = JSON.parse(stdout) as { described: string[], listed: string[], events: Array<{ data: string[], continuation: string | null, children: string[] }>, deleted: boolean }
+    const out = JSON.parse(await runPython('python3', ['-c', BOTO3_FANOUT_SCRIPT], [endpoint, uniqueName('boto-fan')])) as { described: string[], listed: string[], events: Array<{ data: string[], continuation: string | null, children: string[] }>, deleted: boolean }
     const shards = ['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002']
     expect(out.described).toEqual(shards)
     expect(out.listed).toEqual(shards)

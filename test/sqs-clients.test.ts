@@ -5,53 +5,20 @@
  * sqs-producer and sqs-consumer moving 1,000 messages with none lost. Each part is skipped,
  * with the reason printed, where its tool is not installed.
  */
-import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { Consumer } from 'sqs-consumer'
 import { Producer } from 'sqs-producer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { awsFailure, awsJson, findClis, findPythons, runPython } from './helpers/aws-tools.js'
 import { REPO_ROOT } from './helpers/child-server.js'
 import { queueName } from './helpers/queues.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
-const run = promisify(execFile)
-
-const ENV = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'AKIDSHARDLINECLI',
-  AWS_SECRET_ACCESS_KEY: 'shardline-cli-secret',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_PAGER: ''
-}
-
-async function probe (file: string, args: string[]): Promise<string | undefined> {
-  try {
-    const { stdout, stderr } = await run(file, args, { env: ENV, timeout: 30_000 })
-    return `${stdout}${stderr}`.trim()
-  } catch {
-    return undefined
-  }
-}
-
-interface Python { readonly label: string, readonly file: string, readonly version: string | undefined }
-const PYTHONS: Python[] = [
-  { label: 'boto3 of the default python3', file: 'python3', version: await probe('python3', ['-c', 'import boto3; print(boto3.__version__)']) },
-  { label: "Debian's python3-boto3", file: '/usr/bin/python3', version: await probe('/usr/bin/python3', ['-c', 'import boto3; print(boto3.__version__)']) }
-]
-interface Cli { readonly label: string, readonly file: string, readonly version: string | undefined }
-const CLIS: Cli[] = [
-  { label: 'the default AWS CLI', file: 'aws', version: await probe('aws', ['--version']) },
-  { label: "Debian's awscli", file: '/usr/bin/aws', version: await probe('/usr/bin/aws', ['--version']) }
-]
-for (const p of PYTHONS) if (p.version === undefined) console.log(`skipping ${p.label}: \`${p.file} -c 'import boto3'\` failed (not installed)`)
-for (const c of CLIS) if (c.version === undefined) console.log(`skipping ${c.label}: \`${c.file} --version\` failed (not installed)`)
+const PYTHONS = await findPythons()
+const CLIS = await findClis()
 
 let t: TestServer
 let endpoint: string
@@ -64,8 +31,7 @@ afterAll(async () => { await t.close() })
 describe.each(PYTHONS)('$label', (python) => {
   it.skipIf(python.version === undefined)(`runs an SQS lifecycle (boto3 ${python.version ?? 'absent'})`, async () => {
     const prefix = queueName('boto3')
-    const { stdout } = await run(python.file, [join(REPO_ROOT, 'test/helpers/sqs-boto3.py'), endpoint, prefix], { env: ENV, timeout: 60_000 })
-    const out = JSON.parse(stdout) as Record<string, unknown>
+    const out = JSON.parse(await runPython(python.file, [join(REPO_ROOT, 'test/helpers/sqs-boto3.py')], [endpoint, prefix])) as Record<string, unknown>
     // Debian's boto3 1.26 predates SQS JSON: it must have spoken Query.
     if (python.version?.startsWith('1.26.') === true) expect(out.protocol).toBe('query')
     else expect(out.protocol).toBe('json')
@@ -84,10 +50,7 @@ describe.each(PYTHONS)('$label', (python) => {
 })
 
 describe.each(CLIS)('$label', (cli) => {
-  async function aws (...args: string[]): Promise<Record<string, unknown>> {
-    const { stdout } = await run(cli.file, ['--endpoint-url', endpoint, '--output', 'json', 'sqs', ...args], { env: ENV, timeout: 30_000 })
-    return stdout.trim() === '' ? {} : JSON.parse(stdout) as Record<string, unknown>
-  }
+  const aws = (...args: string[]): Promise<Record<string, unknown>> => awsJson(cli.file, endpoint, 'sqs', ...args)
 
   it.skipIf(cli.version === undefined)(`creates a queue, sends, receives and deletes (${cli.version ?? 'absent'})`, async () => {
     const name = queueName('cli')
@@ -104,7 +67,7 @@ describe.each(CLIS)('$label', (cli) => {
     await aws('delete-message', '--queue-url', QueueUrl, '--receipt-handle', Messages[0]!.ReceiptHandle)
     const { Attributes } = await aws('get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', 'All') as { Attributes: Record<string, string> }
     expect(Attributes).toMatchObject({ VisibilityTimeout: '40', ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' })
-    const failed = await run(cli.file, ['--endpoint-url', endpoint, 'sqs', 'get-queue-url', '--queue-name', `${name}-missing`], { env: ENV, timeout: 30_000 }).then(() => undefined, (err: { stderr: string, code: number }) => err)
+    const failed = await awsFailure(cli.file, endpoint, 'sqs', 'get-queue-url', '--queue-name', `${name}-missing`)
     expect(failed?.code).not.toBe(0)
     expect(failed?.stderr).toMatch(/AWS\.SimpleQueueService\.NonExistentQueue|QueueDoesNotExist/)
   }, 60_000)
