@@ -43,8 +43,8 @@ export function subscribeUrl (origin: string, topicArn: string, token: string): 
   return `${origin}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topicArn)}&Token=${token}`
 }
 
-/** The signed Notification, as an object in AWS's member order. */
-export function notification (message: PublishedMessage, ctx: EnvelopeContext): Record<string, unknown> {
+/** The Notification's members up to its signature, in AWS's member order. */
+function unsigned (message: PublishedMessage, ctx: EnvelopeContext): Record<string, unknown> {
   const body: Record<string, unknown> = {
     Type: 'Notification',
     MessageId: message.id,
@@ -56,6 +56,17 @@ export function notification (message: PublishedMessage, ctx: EnvelopeContext): 
     ...(ctx.fifo && message.group !== undefined ? { MessageGroupId: message.group } : {})
   }
   body.SignatureVersion = ctx.signatureVersion
+  return body
+}
+
+/** Makes the signature `notification` will take, off the main thread (MessageSigner.signAhead). */
+export function signNotificationAhead (message: PublishedMessage, ctx: EnvelopeContext): Promise<void> {
+  return ctx.signer.signAhead(unsigned(message, ctx), ctx.signatureVersion)
+}
+
+/** The signed Notification, as an object in AWS's member order. */
+export function notification (message: PublishedMessage, ctx: EnvelopeContext): Record<string, unknown> {
+  const body = unsigned(message, ctx)
   body.Signature = ctx.signer.sign(body, ctx.signatureVersion)
   body.SigningCertURL = `${ctx.origin}${ctx.signer.certPath}`
   body.UnsubscribeURL = unsubscribeUrl(ctx.origin, ctx.subscriptionArn)

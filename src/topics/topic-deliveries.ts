@@ -18,7 +18,7 @@ import { comparePositions } from '../storage/record-key.js'
 import type { StoredRecord } from '../storage/store.js'
 import type { Queue, SendSpec } from '../queues/queue.js'
 import { DeliveryPages, type Page } from './delivery-pages.js'
-import { confirmation, lambdaEvent, messageFor, notification, sqsAttributes, type EnvelopeContext } from './envelope.js'
+import { confirmation, lambdaEvent, messageFor, notification, signNotificationAhead, sqsAttributes, type EnvelopeContext } from './envelope.js'
 import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './filter-policy.js'
 import { effectiveRetryPolicy, effectiveThrottle, retryDelays } from './delivery-policy.js'
 import { post, sleep, Throttle, type Attempt } from './http-post.js'
@@ -176,6 +176,11 @@ class Pump {
     const last = records[records.length - 1]!
     const matching = this.matching(page)
     if (matching.length === 0) return await this.pages.advanceQuietly(this.sub, last.ts, last.counter)
+    if (!this.raw) {
+      // The envelopes' signatures, made in the thread pool: staging below then finds them made.
+      await Promise.all(matching.map((i) => signNotificationAhead(page.message(i), this.envelopeContext(records[i]!))))
+      if (!this.live) return
+    }
     const queue = topic.deps.findQueue(this.sub.endpoint)
     const now = topic.deps.config.clock()
     const staged = topic.deps.writer.stage()
