@@ -7,6 +7,7 @@
  *
  * --cpu-prof DIR writes a V8 CPU profile of each server process into DIR (open it in
  * Chrome DevTools); profiling slows the server, so figures taken with it are not comparable.
+ * --server-arg ARG (repeatable) adds a flag to the measured server's command, e.g. --server-arg=--metrics --server-arg=off.
  * --server-root DIR runs the server of another checkout (with its own node_modules), to
  * measure a change against this one with the same client and load.
  */
@@ -18,7 +19,7 @@ import { startServerProcess } from './server-process.js'
 import { median } from './stats.js'
 import { formatValue, markdownTable, type TableRow } from './table.js'
 
-const USAGE = 'usage: npm run bench [-- --only id[,id...]] [--runs N] [--cpu-prof DIR] [--server-root DIR]'
+const USAGE = 'usage: npm run bench [-- --only id[,id...]] [--runs N] [--cpu-prof DIR] [--server-root DIR] [--server-arg ARG ...]'
 
 function usageError (message: string): never {
   process.stderr.write(`bench: ${message}\n${USAGE}\n`)
@@ -34,7 +35,8 @@ try {
       only: { type: 'string' },
       runs: { type: 'string', default: '3' },
       'cpu-prof': { type: 'string' },
-      'server-root': { type: 'string' }
+      'server-root': { type: 'string' },
+      'server-arg': { type: 'string', multiple: true }
     },
     strict: true,
     allowPositionals: false
@@ -52,6 +54,8 @@ const selected = wanted === undefined ? MEASURES : MEASURES.filter((m) => wanted
 const profileDir = flags['cpu-prof'] === undefined ? undefined : resolve(flags['cpu-prof'])
 const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]
 const serverRoot = flags['server-root'] === undefined ? undefined : resolve(flags['server-root'])
+/** Extra `shardline serve` flags for the measured server, e.g. `--server-arg=--metrics --server-arg=off`. */
+const serverArgs = flags['server-arg'] ?? []
 
 function log (line: string): void {
   process.stderr.write(line + '\n')
@@ -65,7 +69,7 @@ async function runOnce (measure: Measure, run: number): Promise<Record<string, n
   // records put for the RSS measure) must not be collected during the next, where a pause
   // would be timed as the server's latency.
   collectGarbage?.()
-  const server = await startServerProcess({ nodeArgs, ...(serverRoot === undefined ? {} : { serverRoot }) })
+  const server = await startServerProcess({ nodeArgs, serverArgs, ...(serverRoot === undefined ? {} : { serverRoot }) })
   try {
     const result = await measure.run(server)
     const summary = measure.rows.map((r) => `${r.key} ${formatValue(result.values[r.key]!, r.unit)}`).join(', ')
@@ -120,6 +124,7 @@ process.stdout.write([
   `Machine: ${cpu.length} CPUs, ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${platform()} ${release()}, Node ${process.version}; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`,
   `Command: \`${command}\` (median of ${runs} run${runs === 1 ? '' : 's'}, fresh server and data directory per run; took ${Math.round((Date.now() - started) / 1000)} s)`,
   ...(serverRoot === undefined ? [] : [`Server from: ${serverRoot}`]),
+  ...(serverArgs.length === 0 ? [] : [`Server flags added: ${serverArgs.join(' ')}`]),
   ...(profileDir === undefined ? [] : [`CPU profiles of the server: ${profileDir}`]),
   ''
 ].join('\n'))

@@ -26,6 +26,8 @@ export interface ServerProcessOptions {
   readonly serverRoot?: string
   /** A data directory to serve (a restart); default a fresh one. Removed on stop either way. */
   readonly dataDir?: string
+  /** More `shardline serve` flags, after the bench's own (a later flag wins). */
+  readonly serverArgs?: readonly string[]
 }
 
 export interface ServerProcess {
@@ -50,7 +52,8 @@ export async function startServerProcess (options: ServerProcessOptions = {}): P
     ...(options.nodeArgs ?? []),
     // The compiled server, as `npm start` runs it: no TypeScript loader in the measured process.
     'dist/src/cli/main.js', 'serve',
-    '--grpc-port', '0', '--http-port', '0', '--limits', 'off', '--data', dataDir, '--log-level', 'warn'
+    '--grpc-port', '0', '--http-port', '0', '--limits', 'off', '--data', dataDir, '--log-level', 'warn',
+    ...(options.serverArgs ?? [])
   ]
   const child = spawn(process.execPath, args, { cwd: options.serverRoot ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
