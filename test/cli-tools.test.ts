@@ -6,7 +6,6 @@
  * functions, as main.ts calls them), and once each as a user runs them, in a child
  * process, where the progress bar is drawn (--progress) and the exit codes are checked.
  */
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,7 +17,7 @@ import { decodeData, formatRecord } from '../src/cli/record-format.js'
 import { exportCommand, importCommand, type ExportedRecord } from '../src/cli/stream-transfer.js'
 import { tailCommand } from '../src/cli/tail-command.js'
 import { topicsCommand } from '../src/cli/topics-command.js'
-import { REPO_ROOT } from './helpers/child-server.js'
+import { runCli } from './helpers/child-server.js'
 import { shardId } from './helpers/control-plane.js'
 import { startServer, uniqueName, type TestServer } from './helpers/server.js'
 
@@ -42,18 +41,6 @@ function io (): { stdout: PassThrough, stderr: PassThrough, text: () => string, 
   stdout.setEncoding('utf8').on('data', (chunk: string) => { text += chunk })
   stderr.resume()
   return { stdout, stderr, text: () => text, signal: new AbortController().signal }
-}
-
-function run (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  return new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
 }
 
 describe('record decodings', () => {
@@ -217,9 +204,9 @@ describe('as a user runs them', () => {
     await writeFile(file, Array.from({ length: 50 }, (_, i) => JSON.stringify({ partitionKey: 'k', data: Buffer.from(`r${i}`).toString('base64') })).join('\n') + '\n')
     // Each child process takes seconds to start: the three run side by side.
     const [imported, tail, bad] = await Promise.all([
-      run(['import', streamName, file, '--endpoint', t.endpoint, '--progress']),
-      run(['tail', tailed, '--endpoint', t.endpoint, '--from', 'trim-horizon', '--max', '3']),
-      run(['tail', tailed, '--from', 'sideways'])
+      runCli(['import', streamName, file, '--endpoint', t.endpoint, '--progress']),
+      runCli(['tail', tailed, '--endpoint', t.endpoint, '--from', 'trim-horizon', '--max', '3']),
+      runCli(['tail', tailed, '--from', 'sideways'])
     ])
     expect(imported.stderr).toContain(`imported 50 records into ${streamName}`)
     expect(imported.stderr).toMatch(/import .*\[[\u2588\u2591]+\] 100% \| .* of .* \| 50 records/)
@@ -266,7 +253,7 @@ describe('shardline topics', () => {
       expect(lines[2]).toMatch(/^published counts unknown: http:\/\/127\.0\.0\.1:9\/metrics: no answer/)
       expect(await topicsCommand(['--endpoint', t.endpoint, '--prefix', uniqueName('nothing')])).toBe('no topics\n')
       // As a user runs it.
-      const child = await run(['topics', '--endpoint', t.endpoint, '--prefix', `${prefix}-orders`, '--http', http])
+      const child = await runCli(['topics', '--endpoint', t.endpoint, '--prefix', `${prefix}-orders`, '--http', http])
       expect(child.code).toBe(0)
       expect(child.stdout.trimEnd().split('\n')[1]!.split(/\s{2,}/)).toEqual([`${prefix}-orders`, '1', '1', '1', '3', 'standard'])
     } finally {

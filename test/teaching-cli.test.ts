@@ -4,31 +4,12 @@
  * against a running server. Each child process costs over a second, so the four runs
  * start together once the stream is set up, and the tests check their output.
  */
-import { spawn } from 'node:child_process'
 import murmur from 'murmurhash3js-revisited'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StreamClient, type Shard } from '../client/index.js'
-import { REPO_ROOT } from './helpers/child-server.js'
+import { runCli, type CliRun } from './helpers/child-server.js'
 import { shardId } from './helpers/control-plane.js'
 import { startServer, uniqueName, type TestServer } from './helpers/server.js'
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function shardline (args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  return new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 function murmurHash (key: string): bigint {
   return BigInt('0x' + murmur.x64.hash128(new TextEncoder().encode(key)))
@@ -41,11 +22,11 @@ let streamName: string
 let missing: string
 let key: string
 let shards: Shard[]
-let shardsRun: Run
-let locateRun: Run
-let missingRun: Run
-let usageRun: Run
-let regionRun: Run
+let shardsRun: CliRun
+let locateRun: CliRun
+let missingRun: CliRun
+let usageRun: CliRun
+let regionRun: CliRun
 
 beforeAll(async () => {
   srv = await startServer()
@@ -67,11 +48,11 @@ beforeAll(async () => {
   west.close()
   const endpoint = ['--endpoint', srv.endpoint]
   ;[shardsRun, locateRun, missingRun, usageRun, regionRun] = await Promise.all([
-    shardline(['shards', streamName, ...endpoint]),
-    shardline(['locate', streamName, key, ...endpoint]),
-    shardline(['shards', missing, ...endpoint]),
-    shardline(['locate', streamName, ...endpoint]),
-    shardline(['shards', streamName, '--region', 'eu-west-1', ...endpoint])
+    runCli(['shards', streamName, ...endpoint]),
+    runCli(['locate', streamName, key, ...endpoint]),
+    runCli(['shards', missing, ...endpoint]),
+    runCli(['locate', streamName, ...endpoint]),
+    runCli(['shards', streamName, '--region', 'eu-west-1', ...endpoint])
   ])
 }, 60_000)
 

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TopicClient } from '../client/index.js'
 import { startChildServer, type ChildServer } from './helpers/child-server.js'
-import { startTopicServer } from './helpers/topics.js'
+import { produce, startTopicServer } from './helpers/topics.js'
 
 let dirs: string[] = []
 afterEach(async () => {
@@ -28,26 +28,6 @@ async function tempDir (): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'shardline-topic-crash-'))
   dirs.push(dir)
   return dir
-}
-
-/** Publishes batches of 10 from 4 producers until told to stop or the server dies; records what was tried and acknowledged. */
-function produce (topics: TopicClient, topicArn: string): { acked: Set<string>, tried: Set<string>, stop: () => Promise<void> } {
-  const acked = new Set<string>()
-  const tried = new Set<string>()
-  const run = { stop: false }
-  const producers = Array.from({ length: 4 }, async (_, p) => {
-    for (let n = 0; !run.stop; n += 10) {
-      const entries = Array.from({ length: 10 }, (_, i) => ({ id: `e${i}`, message: `p${p}-${n + i}` }))
-      for (const e of entries) tried.add(e.message)
-      try {
-        const r = await topics.publishBatch({ topicArn, publishBatchRequestEntries: entries })
-        for (const ok of r.successful) acked.add(`p${p}-${n + Number(ok.id.slice(1))}`)
-      } catch {
-        return
-      }
-    }
-  })
-  return { acked, tried, stop: async () => { run.stop = true; await Promise.all(producers) } }
 }
 
 async function kill (child: ChildServer): Promise<void> {

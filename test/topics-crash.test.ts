@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { QueueClient, TopicClient } from '../client/index.js'
 import { startChildServer } from './helpers/child-server.js'
-import { drain, makeQueue, startTopicServer } from './helpers/topics.js'
+import { drain, makeQueue, produce, startTopicServer } from './helpers/topics.js'
 
 let dirs: string[] = []
 afterEach(async () => {
@@ -69,27 +69,12 @@ describe('SIGKILL during fan-out', () => {
       await topics.subscribe({ topicArn, protocol: 'sqs', endpoint: arn, attributes: { RawMessageDelivery: 'true' } })
       urls.push(queueUrl)
     }
-    const acked = new Set<string>()
-    const tried = new Set<string>()
-    const run = { stop: false }
-    const producers = Array.from({ length: 4 }, async (_, p) => {
-      for (let n = 0; !run.stop; n += 10) {
-        const entries = Array.from({ length: 10 }, (_, i) => ({ id: `e${i}`, message: `p${p}-${n + i}` }))
-        for (const e of entries) tried.add(e.message)
-        try {
-          const r = await topics.publishBatch({ topicArn, publishBatchRequestEntries: entries })
-          for (const ok of r.successful) acked.add(`p${p}-${n + Number(ok.id.slice(1))}`)
-        } catch {
-          return
-        }
-      }
-    })
+    const { acked, tried, stop } = produce(topics, topicArn)
     // Killed mid-stream: publishes and deliveries are both in flight.
     while (acked.size < 600) await sleep(20)
     child.process.kill('SIGKILL')
     await child.exited
-    run.stop = true
-    await Promise.all(producers)
+    await stop()
     topics.close()
     queues.close()
     expect(acked.size).toBeGreaterThanOrEqual(600)

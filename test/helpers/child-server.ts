@@ -45,3 +45,22 @@ export async function startChildServer (args: string[]): Promise<ChildServer> {
   })
   return { process: child, port, httpPort, endpoint: `127.0.0.1:${port}`, stdout: () => out, exited }
 }
+
+export interface CliRun {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs one `shardline ...args` command from the sources, as a user runs it, to its exit. */
+export function runCli (args: readonly string[]): Promise<CliRun> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}

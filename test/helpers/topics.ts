@@ -55,3 +55,23 @@ export async function drain (server: TopicTestServer, queueUrl: string, count: n
   }
   return out
 }
+
+/** Publishes batches of 10 from 4 producers until told to stop or the server dies (a crash test's load); records what was tried and acknowledged. */
+export function produce (topics: TopicClient, topicArn: string): { acked: Set<string>, tried: Set<string>, stop: () => Promise<void> } {
+  const acked = new Set<string>()
+  const tried = new Set<string>()
+  const run = { stop: false }
+  const producers = Array.from({ length: 4 }, async (_, p) => {
+    for (let n = 0; !run.stop; n += 10) {
+      const entries = Array.from({ length: 10 }, (_, i) => ({ id: `e${i}`, message: `p${p}-${n + i}` }))
+      for (const e of entries) tried.add(e.message)
+      try {
+        const r = await topics.publishBatch({ topicArn, publishBatchRequestEntries: entries })
+        for (const ok of r.successful) acked.add(`p${p}-${n + Number(ok.id.slice(1))}`)
+      } catch {
+        return
+      }
+    }
+  })
+  return { acked, tried, stop: async () => { run.stop = true; await Promise.all(producers) } }
+}
