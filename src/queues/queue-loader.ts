@@ -5,25 +5,13 @@
  * snapshot, never the whole history.
  */
 import { comparePositions, positionAfter, type ShardPosition } from '../storage/record-key.js'
-import type { Store, StoredRecord } from '../storage/store.js'
+import { scanRecords } from '../storage/scan-records.js'
+import type { Store } from '../storage/store.js'
 import { decodeMessageHeader } from './message-codec.js'
 import { decodeEvent, type MoveTaskState, type QueueEvent } from './queue-events.js'
 import { FIFO_MEMORY_MS } from './queue-model.js'
 import { restoreSnapshot, type QueueSnapshot } from './queue-snapshot.js'
 import type { Queue } from './queue.js'
-
-const PAGE = { limit: 5000, maxBytes: 16 * 1024 * 1024 }
-
-async function scan (store: Store, streamId: number, from: ShardPosition, each: (record: StoredRecord) => void): Promise<void> {
-  let next = from
-  for (;;) {
-    const records = await store.readRecords({ streamId, shard: 0, from: next, ...PAGE })
-    for (const record of records) each(record)
-    const last = records[records.length - 1]
-    if (last === undefined) return
-    next = positionAfter(last)
-  }
-}
 
 /** Applies one state-log event to the queue's projection, as the live operation did. */
 export function applyEvent (queue: Queue, event: QueueEvent, tasks: Map<string, MoveTaskState>): void {
@@ -74,7 +62,7 @@ export async function loadQueue (queue: Queue, store: Store, now: number): Promi
   const from = queue.fifo && comparePositions(dedupFrom, afterTail) < 0 ? dedupFrom : afterTail
   const scope = queue.doc.settings.deduplicationScope
   const resolved = Promise.resolve()
-  await scan(store, queue.messages.id, from, (record) => {
+  await scanRecords(store, queue.messages.id, from, (record) => {
     const header = decodeMessageHeader(record.data)
     if (queue.dedup !== undefined && record.ts >= dedupFrom.ts && header.deduplicationId !== undefined) {
       const key = scope === 'messageGroup' ? `${header.groupId ?? ''}\n${header.deduplicationId}` : header.deduplicationId
@@ -90,7 +78,7 @@ export async function loadQueue (queue: Queue, store: Store, now: number): Promi
 
   const logFrom = snap?.log == null ? { ts: 0, counter: 0 } : positionAfter({ ts: snap.log[0], counter: snap.log[1] })
   let lastLog: ShardPosition | undefined = snap?.log == null ? undefined : { ts: snap.log[0], counter: snap.log[1] }
-  await scan(store, queue.log.id, logFrom, (record) => {
+  await scanRecords(store, queue.log.id, logFrom, (record) => {
     applyEvent(queue, decodeEvent(record.data), tasks)
     lastLog = { ts: record.ts, counter: record.counter }
   })
