@@ -10,6 +10,13 @@
  * --server-arg ARG (repeatable) adds a flag to the measured server's command, e.g. --server-arg=--metrics --server-arg=off.
  * --server-root DIR runs the server of another checkout (with its own node_modules), to
  * measure a change against this one with the same client and load.
+ *
+ * --against-root DIR and --against-arg ARG (repeatable) make every run a pair: the measure
+ * runs on this server and on the other one (that checkout, or these flags instead of the
+ * --server-arg ones), in alternating order, and the table adds the other's medians and the
+ * median of the per-pair ratios. This VM's speed drifts by tens of percent from minute to
+ * minute (kinesalite's figures move with shardline's); a ratio taken within one pair
+ * cancels most of that drift, where two batches of runs taken one after the other do not.
  */
 import { cpus, loadavg, platform, release } from 'node:os'
 import { resolve } from 'node:path'
@@ -19,7 +26,7 @@ import { startServerProcess } from './server-process.js'
 import { median } from './stats.js'
 import { formatValue, markdownTable, type TableRow } from './table.js'
 
-const USAGE = 'usage: npm run bench [-- --only id[,id...]] [--runs N] [--cpu-prof DIR] [--server-root DIR] [--server-arg ARG ...]'
+const USAGE = 'usage: npm run bench [-- --only id[,id...]] [--runs N] [--cpu-prof DIR] [--server-root DIR] [--server-arg ARG ...] [--against-root DIR] [--against-arg ARG ...]'
 
 function usageError (message: string): never {
   process.stderr.write(`bench: ${message}\n${USAGE}\n`)
@@ -36,7 +43,9 @@ try {
       runs: { type: 'string', default: '3' },
       'cpu-prof': { type: 'string' },
       'server-root': { type: 'string' },
-      'server-arg': { type: 'string', multiple: true }
+      'server-arg': { type: 'string', multiple: true },
+      'against-root': { type: 'string' },
+      'against-arg': { type: 'string', multiple: true }
     },
     strict: true,
     allowPositionals: false
@@ -57,6 +66,20 @@ const serverRoot = flags['server-root'] === undefined ? undefined : resolve(flag
 /** Extra `shardline serve` flags for the measured server, e.g. `--server-arg=--metrics --server-arg=off`. */
 const serverArgs = flags['server-arg'] ?? []
 
+/** One server configuration a run is measured on. */
+interface ServerSetup {
+  readonly serverRoot: string | undefined
+  readonly serverArgs: readonly string[]
+}
+
+const measured: ServerSetup = { serverRoot, serverArgs }
+const paired = flags['against-root'] !== undefined || flags['against-arg'] !== undefined
+/** The other server of each pair: its own checkout and flags where given, this one's otherwise. */
+const against: ServerSetup = {
+  serverRoot: flags['against-root'] === undefined ? serverRoot : resolve(flags['against-root']),
+  serverArgs: flags['against-arg'] ?? serverArgs
+}
+
 function log (line: string): void {
   process.stderr.write(line + '\n')
 }
@@ -64,16 +87,16 @@ function log (line: string): void {
 /** Exposed by `npm run bench` (tsx --expose-gc); absent when run.ts is started without it. */
 const collectGarbage = (globalThis as { gc?: () => void }).gc
 
-async function runOnce (measure: Measure, run: number): Promise<Record<string, number>> {
+async function runOnce (measure: Measure, run: number, setup: ServerSetup, name = ''): Promise<Record<string, number>> {
   // This process puts and receives for every measure: the garbage one run leaves (a million
   // records put for the RSS measure) must not be collected during the next, where a pause
   // would be timed as the server's latency.
   collectGarbage?.()
-  const server = await startServerProcess({ nodeArgs, serverArgs, ...(serverRoot === undefined ? {} : { serverRoot }) })
+  const server = await startServerProcess({ nodeArgs, serverArgs: setup.serverArgs, ...(setup.serverRoot === undefined ? {} : { serverRoot: setup.serverRoot }) })
   try {
     const result = await measure.run(server)
     const summary = measure.rows.map((r) => `${r.key} ${formatValue(result.values[r.key]!, r.unit)}`).join(', ')
-    log(`  ${measure.id} run ${run}/${runs}: ${summary}${result.detail === undefined ? '' : ` (${result.detail})`}`)
+    log(`  ${measure.id} run ${run}/${runs}${name}: ${summary}${result.detail === undefined ? '' : ` (${result.detail})`}`)
     return result.values
   } finally {
     await server.stop()
@@ -92,26 +115,52 @@ function metText (row: RowSpec, value: number): string {
 }
 
 const rows: TableRow[] = []
+
+/** The median of the runs that measured: NaN is a peer's failed run (its error was logged). */
+function medianOf (values: readonly number[]): number {
+  const measuredValues = values.filter((v) => !Number.isNaN(v))
+  return measuredValues.length === 0 ? Number.NaN : median(measuredValues)
+}
+
+function tableRow (label: string, values: readonly number[], unit: RowSpec['unit'], target?: RowSpec['target'], met?: string): TableRow {
+  const spec = { key: '', label, unit, ...(target === undefined ? {} : { target }) }
+  const mid = medianOf(values)
+  return { measure: label, median: formatValue(mid, unit), runs: values.map((v) => formatValue(v, unit).replace(` ${unit}`, '')).join(' / '), target: targetText(spec), met: met ?? metText(spec, mid) }
+}
+
+/** A row spec's table rows: this server's, and in a paired run the other's and the per-pair ratios. */
+function rowsOf (row: RowSpec, ours: ReadonlyArray<Record<string, number>>, theirs: ReadonlyArray<Record<string, number>>): TableRow[] {
+  const values = ours.map((r) => r[row.key]!)
+  const own = tableRow(row.label, values, row.unit, row.target)
+  if (!paired) return [own]
+  const other = theirs.map((r) => r[row.key]!)
+  const ratios = values.map((v, i) => other[i]! / v)
+  return [
+    own,
+    tableRow(`${row.label} [against]`, other, row.unit, row.target),
+    tableRow(`${row.label} [against / this, per pair]`, ratios, 'x', undefined, `higher in ${ratios.filter((r) => r > 1).length} of ${ratios.length}`)
+  ]
+}
+
 const started = Date.now()
 // Other work on the machine skews every figure; the load at the start shows whether there was any.
 const loadAtStart = loadavg()[0]!
 for (const measure of selected) {
-  log(`${measure.id}: ${runs} run(s)`)
-  const results: Array<Record<string, number>> = []
-  for (let run = 1; run <= runs; run++) results.push(await runOnce(measure, run))
-  for (const row of measure.rows) {
-    const values = results.map((r) => r[row.key]!)
-    // NaN is a peer's failed run (its error was logged); the median is of the runs that measured.
-    const measured = values.filter((v) => !Number.isNaN(v))
-    const mid = measured.length === 0 ? Number.NaN : median(measured)
-    rows.push({
-      measure: row.label,
-      median: formatValue(mid, row.unit),
-      runs: values.map((v) => formatValue(v, row.unit).replace(` ${row.unit}`, '')).join(' / '),
-      target: targetText(row),
-      met: metText(row, mid)
-    })
+  log(`${measure.id}: ${runs} run(s)${paired ? ', each on this server and the other, in alternating order' : ''}`)
+  const ours: Array<Record<string, number>> = []
+  const theirs: Array<Record<string, number>> = []
+  for (let run = 1; run <= runs; run++) {
+    if (!paired) {
+      ours.push(await runOnce(measure, run, measured))
+    } else if (run % 2 === 1) {
+      ours.push(await runOnce(measure, run, measured, ' (this)'))
+      theirs.push(await runOnce(measure, run, against, ' (against)'))
+    } else {
+      theirs.push(await runOnce(measure, run, against, ' (against)'))
+      ours.push(await runOnce(measure, run, measured, ' (this)'))
+    }
   }
+  for (const row of measure.rows) rows.push(...rowsOf(row, ours, theirs))
 }
 
 const cpu = cpus()
@@ -125,6 +174,7 @@ process.stdout.write([
   `Command: \`${command}\` (median of ${runs} run${runs === 1 ? '' : 's'}, fresh server and data directory per run; took ${Math.round((Date.now() - started) / 1000)} s)`,
   ...(serverRoot === undefined ? [] : [`Server from: ${serverRoot}`]),
   ...(serverArgs.length === 0 ? [] : [`Server flags added: ${serverArgs.join(' ')}`]),
+  ...(!paired ? [] : [`Against: ${against.serverRoot ?? 'this checkout'}, flags added: ${against.serverArgs.length === 0 ? 'none' : against.serverArgs.join(' ')}`]),
   ...(profileDir === undefined ? [] : [`CPU profiles of the server: ${profileDir}`]),
   ''
 ].join('\n'))
