@@ -128,7 +128,7 @@ export async function createServer (options: ServerOptions = {}): Promise<Shardl
         readiness: () => readiness,
         storageOpen: () => store.isOpen
       })
-      if (config.console) registerConsole(app, { scope, streams, consumers, leases, queues, topics, store, clock: config.clock })
+      if (config.console) registerConsole(app, { scope, streams, consumers, leases, queues, topics, store, clock: config.clock }, { keys, contexts })
     }
     http = await startHttpServer(contexts, { unary: STREAM_ACTIONS, streaming: STREAM_STREAMING_ACTIONS, queues: QUEUE_ACTIONS, query: [snsQueryService(TOPIC_ACTIONS)], keys, routes, topics }, config.host, config.httpPort, log)
   } catch (err) {

@@ -11,10 +11,20 @@
  *   server places records (the page finds the shard from ListShards, as `shardline
  *   locate` does).
  * - `GET /console/peek?queue=NAME`: a queue's oldest unsettled messages, not received.
+ *
+ * Without a key file these act in the server's default account and region, as the page's
+ * unsigned API calls do. With `--auth` each of them must be presigned (SigV4 in the query
+ * string, which an EventSource can carry where it cannot carry a header) with a key in the
+ * file, and acts in that key's account and the credential scope's region, as an API call
+ * signed with the key would: the page and its files are open, the data behind them is not.
  */
 import type { Server } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ActionContexts } from '../actions/index.js'
 import { ServiceError, toServiceError } from '../errors.js'
+import { signerContext } from '../http/kinesis-api.js'
+import { checkSignature, type KeyTable } from '../http/sigv4.js'
+import type { Scope } from '../scope.js'
 import { hashPartitionKey } from '../streams/hash-key.js'
 import { loadAssets } from './console-assets.js'
 import { buildFeed, TrafficSampler, type FeedQuery, type FeedServices } from './console-feed.js'
@@ -41,11 +51,25 @@ function streamOf (services: FeedServices, name: string | undefined): ReturnType
   return stream
 }
 
-export function registerConsole (app: FastifyInstance<Server>, services: FeedServices): void {
+/** How the console's data routes are authorized: the server's key file, if any, and the scopes its keys act in. */
+export interface ConsoleAccess {
+  readonly keys: KeyTable | undefined
+  readonly contexts: ActionContexts
+}
+
+export function registerConsole (app: FastifyInstance<Server>, services: FeedServices, access: ConsoleAccess): void {
   const assets = loadAssets()
   const sampler = new TrafficSampler()
-  const pages = new Set<() => void>()
+  /** Each open page's push, and the scope it watches. */
+  const pages = new Map<() => void, Scope>()
   let timer: NodeJS.Timeout | undefined
+
+  /** The services as the request's signer sees them: its account and region (the default's without --auth). */
+  const scoped = async (request: FastifyRequest): Promise<FeedServices> => {
+    if (access.keys === undefined) return services
+    const signer = await checkSignature({ method: request.method, url: request.url, headers: request.headers, body: Buffer.alloc(0) }, access.keys)
+    return { ...services, scope: signerContext(access.contexts, signer).scope }
+  }
 
   const sendAsset = (reply: FastifyReply, name: string): FastifyReply => {
     const asset = assets.get(name)
@@ -58,7 +82,7 @@ export function registerConsole (app: FastifyInstance<Server>, services: FeedSer
 
   app.get('/console/hash', async (request, reply) => {
     try {
-      const stream = streamOf(services, queryValues(request, 'stream')[0])
+      const stream = streamOf(await scoped(request), queryValues(request, 'stream')[0])
       const keys = queryValues(request, 'key')
       if (keys.length === 0) throw new ServiceError('VALIDATION_FAILED', 'Give at least one partition key.')
       const hashes = keys.map((key) => {
@@ -78,7 +102,8 @@ export function registerConsole (app: FastifyInstance<Server>, services: FeedSer
   app.get('/console/peek', async (request, reply) => {
     try {
       const name = queryValues(request, 'queue')[0] ?? ''
-      const queue = services.queues.find(services.scope, name)
+      const { scope } = await scoped(request)
+      const queue = services.queues.find(scope, name)
       if (queue === undefined || !queue.isOpen) throw new ServiceError('QUEUE_NOT_FOUND', `The specified queue ${name} does not exist.`)
       const messages = await peekMessages(queue, services.store, PEEK_MAX, services.clock())
       return await reply.header('content-type', 'application/json').send(JSON.stringify({ queue: queue.name, messages }))
@@ -88,13 +113,25 @@ export function registerConsole (app: FastifyInstance<Server>, services: FeedSer
     }
   })
 
+  /** Per-shard rates for every scope a page watches, each sampled once. */
+  const sample = (): void => {
+    const now = services.clock()
+    for (const scope of new Set(pages.values())) sampler.sample(services.streams.list(scope), now)
+  }
   const tick = (): void => {
-    sampler.sample(services.streams.list(services.scope), services.clock())
-    for (const push of pages) push()
+    sample()
+    for (const push of pages.keys()) push()
   }
 
-  app.get('/console/events', (request, reply) => {
+  app.get('/console/events', async (request, reply) => {
     const query: FeedQuery = { stream: queryValues(request, 'stream')[0], table: queryValues(request, 'table')[0], topic: queryValues(request, 'topic')[0] }
+    let watched: FeedServices
+    try {
+      watched = await scoped(request)
+    } catch (err) {
+      sendError(reply, toServiceError(err))
+      return reply
+    }
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' })
@@ -103,7 +140,7 @@ export function registerConsole (app: FastifyInstance<Server>, services: FeedSer
       // A page that has not taken the last snapshot (a slow tab) skips one.
       if (busy || res.writableNeedDrain) return
       busy = true
-      buildFeed(services, sampler, query).then((feed) => {
+      buildFeed(watched, sampler, query).then((feed) => {
         if (!res.writableEnded) res.write(`data: ${JSON.stringify(feed)}\n\n`)
       }, (err: unknown) => {
         if (!res.writableEnded) res.write(`event: failure\ndata: ${JSON.stringify({ message: (err as Error).message })}\n\n`)
@@ -117,7 +154,7 @@ export function registerConsole (app: FastifyInstance<Server>, services: FeedSer
         timer = undefined
       }
     }
-    pages.add(push)
+    pages.set(push, watched.scope)
     endings.add(end)
     request.raw.on('close', () => {
       endings.delete(end)
@@ -125,8 +162,9 @@ export function registerConsole (app: FastifyInstance<Server>, services: FeedSer
     })
     // Sampled only while someone watches; the first snapshot goes out at once.
     timer ??= setInterval(tick, FEED_INTERVAL_MS)
-    sampler.sample(services.streams.list(services.scope), services.clock())
+    sample()
     push()
+    return reply
   })
   const endings = new Set<() => void>()
   // Event streams never end by themselves: end them before the server waits for its

@@ -174,7 +174,7 @@ function toBytes (data: string | ArrayBuffer | ArrayBufferView): string | Uint8A
 }
 
 /** `@smithy/signature-v4` takes its hash as a class; this one is node:crypto's. */
-class NodeSha256 {
+export class NodeSha256 {
   readonly #hash: Hash | Hmac
   constructor (secret?: string | ArrayBuffer | ArrayBufferView) {
     this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret))
@@ -222,9 +222,17 @@ function signerFor (auth: Authorization, secret: string, sessionToken: string | 
   return signer
 }
 
-async function expectedSignature (request: SignedRequest, auth: Authorization, secret: string, signingDate: Date): Promise<string> {
+/** What a signature covers of a request: its signed headers, path and query parameters. */
+interface SignedParts {
+  readonly headers: Record<string, string>
+  readonly hostname: string
+  readonly path: string
+  readonly query: Record<string, string | string[]>
+}
+
+function signedParts (request: SignedRequest, signedHeaders: readonly string[], leaveOut: ReadonlySet<string> = new Set()): SignedParts {
   const headers: Record<string, string> = {}
-  for (const name of auth.signedHeaders) {
+  for (const name of signedHeaders) {
     // HTTP/2 carries the host as the :authority pseudo-header.
     const value = name === 'host' ? (header(request.headers, 'host') ?? header(request.headers, ':authority')) : header(request.headers, name)
     if (value !== undefined) headers[name] = value
@@ -233,23 +241,76 @@ async function expectedSignature (request: SignedRequest, auth: Authorization, s
   const query: Record<string, string | string[]> = {}
   if (queryAt >= 0) {
     for (const [k, v] of new URLSearchParams(request.url.slice(queryAt + 1))) {
+      if (leaveOut.has(k)) continue
       const prior = query[k]
       query[k] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v]
     }
   }
+  return { headers, hostname: new URL(`http://${headers.host ?? 'localhost'}`).hostname, path: queryAt >= 0 ? request.url.slice(0, queryAt) : request.url, query }
+}
+
+async function expectedSignature (request: SignedRequest, auth: Authorization, secret: string, signingDate: Date): Promise<string> {
+  const { headers, hostname, path, query } = signedParts(request, auth.signedHeaders)
   const signer = signerFor(auth, secret, headers['x-amz-security-token'])
-  const url = new URL(`http://${headers.host ?? 'localhost'}`)
-  const signed = await signer.sign({
-    method: request.method,
-    protocol: 'http:',
-    hostname: url.hostname,
-    path: queryAt >= 0 ? request.url.slice(0, queryAt) : request.url,
-    query,
-    headers,
-    body: request.body
-  }, { signingDate, signableHeaders: new Set(auth.signedHeaders) })
+  const signed = await signer.sign({ method: request.method, protocol: 'http:', hostname, path, query, headers, body: request.body }, { signingDate, signableHeaders: new Set(auth.signedHeaders) })
   const match = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization ?? ''))
   return match?.[1] ?? ''
+}
+
+/** The query parameters a presigned request's signature is made of, not over. */
+const PRESIGN_PARAMS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token'])
+/** As AWS: a presigned URL is good for at most seven days. */
+const MAX_PRESIGN_SECONDS = 604_800
+
+async function expectedPresignedSignature (request: SignedRequest, auth: Authorization, secret: string, signingDate: Date, expiresIn: number, sessionToken: string | undefined): Promise<string> {
+  const { headers, hostname, path, query } = signedParts(request, auth.signedHeaders, PRESIGN_PARAMS)
+  const signer = signerFor(auth, secret, sessionToken)
+  // The body (none on a GET) is hashed as sent, as for a signed header.
+  const presigned = await signer.presign({ method: request.method, protocol: 'http:', hostname, path, query, headers, body: request.body }, { signingDate, expiresIn, signableHeaders: new Set(auth.signedHeaders) })
+  return String(presigned.query?.['X-Amz-Signature'] ?? '')
+}
+
+/** The key file's entry for a request's access key; a key not in the file is refused as AWS refuses it. */
+function keyEntryOf (keys: KeyTable, accessKeyId: string): KeyEntry {
+  const entry = keys.get(accessKeyId)
+  if (entry === undefined) throw new ServiceError('UNRECOGNIZED_CLIENT', 'The security token included in the request is invalid: the access key id is not in the server\'s key file.')
+  return entry
+}
+
+function sameSignature (expected: string, givenText: string): boolean {
+  const given = Buffer.from(givenText)
+  const wanted = Buffer.from(expected)
+  return wanted.length === given.length && timingSafeEqual(wanted, given)
+}
+
+const SIGNATURE_MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.'
+
+/**
+ * A presigned (query-string) request checked against the key file, as the AWS SDKs'
+ * presigners make them: the web console signs its GETs so (an EventSource cannot send
+ * an Authorization header).
+ */
+async function verifyPresigned (request: SignedRequest, query: URLSearchParams, keys: KeyTable): Promise<Signer> {
+  const auth = parseAuthorization({ credential: query.get('X-Amz-Credential')!, signedHeaders: query.get('X-Amz-SignedHeaders')!, signature: query.get('X-Amz-Signature')! })
+  const entry = keyEntryOf(keys, auth.accessKeyId)
+  const amzDate = query.get('X-Amz-Date')!
+  const signingDate = parseAmzDate(amzDate)
+  if (signingDate === undefined) throw new ServiceError('INCOMPLETE_SIGNATURE', `X-Amz-Date must be in the form 20260101T120000Z, not '${amzDate}'.`)
+  const expiresText = query.get('X-Amz-Expires') ?? ''
+  const expiresIn = Number(expiresText)
+  if (!/^\d+$/.test(expiresText) || expiresIn < 1 || expiresIn > MAX_PRESIGN_SECONDS) {
+    throw new ServiceError('INCOMPLETE_SIGNATURE', `X-Amz-Expires must be a whole number of seconds from 1 to ${MAX_PRESIGN_SECONDS} (7 days), not '${expiresText}'.`)
+  }
+  const now = Date.now()
+  if (signingDate.getTime() - now > MAX_SKEW_MS) {
+    throw new ServiceError('INVALID_SIGNATURE', `Signature not yet current: ${amzDate} is more than 15 minutes after the server's time ${new Date(now).toISOString()}; check the client's clock.`)
+  }
+  if (now > signingDate.getTime() + expiresIn * 1000) {
+    throw new ServiceError('INVALID_SIGNATURE', `Signature expired: the request was signed at ${amzDate} for ${expiresIn} s, which ended before the server's time ${new Date(now).toISOString()}.`)
+  }
+  const expected = await expectedPresignedSignature(request, auth, entry.secretAccessKey, signingDate, expiresIn, query.get('X-Amz-Security-Token') ?? undefined)
+  if (!sameSignature(expected, auth.signature)) throw new ServiceError('INVALID_SIGNATURE', SIGNATURE_MISMATCH)
+  return { accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service, accountId: entry.accountId, verified: true }
 }
 
 /** The parameters a presigned (query-string) request must carry, in the order AWS names the missing ones. */
@@ -280,17 +341,14 @@ export async function checkSignature (request: SignedRequest, keys: KeyTable | u
     if (missing.length > 0) {
       throw new ServiceError('INCOMPLETE_SIGNATURE', `${missing.map((name) => `AWS query-string parameters must include '${name}'. `).join('')}Re-examine the query-string parameters.`)
     }
-    // Presigned (query-string) requests are accepted without a key file; with one, only
-    // Authorization headers are verified.
-    if (keys !== undefined) throw new ServiceError('INVALID_SIGNATURE', 'This server verifies signatures in the Authorization header only; query-string signatures are not supported with --auth.')
+    if (keys !== undefined) return await verifyPresigned(request, query!, keys)
     return credentialSigner(query!.get('X-Amz-Credential') ?? '')
   }
   const amzDate = header(request.headers, 'x-amz-date')
   const params = authorizationParams(authorization, amzDate !== undefined || header(request.headers, 'date') !== undefined)
   if (keys === undefined) return credentialSigner(params.credential)
   const auth = parseAuthorization(params)
-  const entry = keys.get(auth.accessKeyId)
-  if (entry === undefined) throw new ServiceError('UNRECOGNIZED_CLIENT', 'The security token included in the request is invalid: the access key id is not in the server\'s key file.')
+  const entry = keyEntryOf(keys, auth.accessKeyId)
   const signingDate = parseAmzDate(amzDate ?? '')
   if (signingDate === undefined) throw new ServiceError('INCOMPLETE_SIGNATURE', 'Signature verification needs an X-Amz-Date header in the form 20260101T120000Z.')
   // As AWS: a signature is good for 15 minutes either side of the server's clock, so a
@@ -300,10 +358,6 @@ export async function checkSignature (request: SignedRequest, keys: KeyTable | u
   if (Math.abs(skew) > MAX_SKEW_MS) {
     throw new ServiceError('INVALID_SIGNATURE', `Signature expired: ${amzDate!} is more than 15 minutes ${skew < 0 ? 'before' : 'after'} the server's time ${new Date().toISOString()}; check the client's clock.`)
   }
-  const expected = Buffer.from(await expectedSignature(request, auth, entry.secretAccessKey, signingDate))
-  const given = Buffer.from(auth.signature)
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    throw new ServiceError('INVALID_SIGNATURE', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.')
-  }
+  if (!sameSignature(await expectedSignature(request, auth, entry.secretAccessKey, signingDate), auth.signature)) throw new ServiceError('INVALID_SIGNATURE', SIGNATURE_MISMATCH)
   return { accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service, accountId: entry.accountId, verified: true }
 }

@@ -1,5 +1,7 @@
 // The console's router: `#/<view>/<stream>` picks a view, which draws into <main> and
 // follows the feed for what it shows.
+import { refollow } from './api.js'
+import { initCredentials, onCredentialsChange } from './credentials.js'
 import { h } from './dom.js'
 import { streamsView } from './views/streams.js'
 import { shardMapView } from './views/shard-map.js'
@@ -36,4 +38,10 @@ function route () {
 }
 
 window.addEventListener('hashchange', route)
+initCredentials()
+// A new key (or none): the view asks again with it, and the feed reconnects signed.
+onCredentialsChange(() => {
+  route()
+  refollow()
+})
 route()
