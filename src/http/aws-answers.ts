@@ -3,9 +3,9 @@
  * any service reads a request: request ids, CORS (so the AWS SDK works from a browser
  * page), and the XML refusals of requests that name no service or operation.
  */
-import { randomUUID } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ServiceError } from '../errors.js'
+import { extendedRequestId, nextRequestId } from './request-ids.js'
 
 /** The headers a browser page may read from a cross-origin answer, as AWS lists them. */
 const EXPOSED_HEADERS = 'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date'
@@ -31,7 +31,7 @@ export function stampAnswer (request: FastifyRequest, reply: FastifyReply): bool
     stampHeaders(request, reply)
     return false
   }
-  void reply.header('x-amzn-RequestId', randomUUID())
+  void reply.header('x-amzn-RequestId', nextRequestId())
   void reply.header('Access-Control-Allow-Origin', '*')
   const headers = single(request.headers['access-control-request-headers'])
   const method = single(request.headers['access-control-request-method'])
@@ -44,9 +44,9 @@ export function stampAnswer (request: FastifyRequest, reply: FastifyReply): bool
 
 /** The request ids, and for a cross-origin request the CORS headers, of an answer that is not a preflight. */
 export function stampHeaders (request: FastifyRequest, reply: FastifyReply): void {
-  void reply.header('x-amzn-RequestId', randomUUID())
-  // An opaque 72-byte id, as AWS sends: two pooled UUIDs cost less than fresh random bytes.
-  void reply.header('x-amz-id-2', Buffer.from(randomUUID() + randomUUID(), 'latin1').toString('base64'))
+  const requestId = nextRequestId()
+  void reply.header('x-amzn-RequestId', requestId)
+  void reply.header('x-amz-id-2', extendedRequestId(requestId))
   if (request.headers.origin === undefined) return
   void reply.header('Access-Control-Allow-Origin', '*')
   void reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS)

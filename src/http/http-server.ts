@@ -17,7 +17,7 @@ import { QueryRegistry, type QueryService } from './query-services.js'
 import { compileSqsActions, handleSqsJsonRequest, sendSqsJsonError, SQS_TARGET_PREFIX, sqsQueryService } from './sqs-api.js'
 import { jsonRecordsRenderer } from './records-renderer.js'
 import type { KeyTable } from './sigv4.js'
-import { AMZ_CBOR, AMZ_JSON, cborWire, wireFor } from './wire-formats.js'
+import { AMZ_CBOR, AMZ_JSON, cborWire, mediaTypeOf, wireFor } from './wire-formats.js'
 import { stampAnswer, stampHeaders } from './aws-answers.js'
 import type { TopicRegistry } from '../topics/topic-registry.js'
 import { serveSnsLink } from './sns-links.js'
@@ -61,13 +61,6 @@ export interface HttpServerOptions {
   readonly routes?: ((app: FastifyInstance<Server>) => void) | undefined
   /** SNS's SubscribeURL, UnsubscribeURL, SigningCertURL and the outbox are GETs on this port. */
   readonly topics?: TopicRegistry
-}
-
-/** The media type of a Content-Type header, without parameters. */
-function mediaTypeOf (contentType: string | undefined): string {
-  if (contentType === undefined) return ''
-  const semi = contentType.indexOf(';')
-  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase()
 }
 
 export async function startHttpServer (contexts: ActionContexts, options: HttpServerOptions, host: string, port: number, log: Logger): Promise<HttpServer> {
@@ -123,11 +116,11 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
     const mediaType = mediaTypeOf(request.headers['content-type'])
     if (typeof target === 'string') {
       if (request.method === 'POST' && target.startsWith(SQS_TARGET_PREFIX)) return handleSqsJsonRequest(sqsJson, mediaType, request, reply)
-      return handleKinesisRequest(api, request, reply)
+      return handleKinesisRequest(api, request, reply, mediaType)
     }
     const params = queryParamsOf(request, mediaType)
     if (params !== undefined) return handleQueryRequest(queryApi, params, request, reply)
-    return handleKinesisRequest(api, request, reply)
+    return handleKinesisRequest(api, request, reply, mediaType)
   }
   options.routes?.(app)
   // The handler answers through `reply` itself, sometimes hijacked (a large body). Returning
@@ -144,7 +137,9 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
       if (request.body === undefined && !(await discardBody(request.raw)) && request.raw.httpVersionMajor === 1) {
         void reply.header('connection', 'close')
       }
-      if (options.topics !== undefined && await serveSnsLink(options.topics, request, reply)) return reply
+      // Only GETs can be the links (signing certificate, outbox, confirm and unsubscribe
+      // URLs): an API call does not wait a turn for the check.
+      if (request.method === 'GET' && options.topics !== undefined && await serveSnsLink(options.topics, request, reply)) return reply
       if (!stampAnswer(request, reply)) await dispatch(request, reply)
       return reply
     }

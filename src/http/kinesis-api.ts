@@ -18,7 +18,7 @@ import { decodeRequest } from './aws-request.js'
 import { awsFieldPath, awsName, memberNamesOf } from './aws-shapes.js'
 import { returnChunks } from './chunk-pool.js'
 import { checkSignature, type KeyTable, type Signer } from './sigv4.js'
-import { AMZ_JSON, cborWire, jsonWire, wireFor, type WireFormat } from './wire-formats.js'
+import { AMZ_JSON, cborWire, jsonWire, mediaTypeOf, wireFor, type WireFormat } from './wire-formats.js'
 
 const KINESIS_SERVICE = 'Kinesis_20131202'
 export const KINESIS_TARGET_PREFIX = `${KINESIS_SERVICE}.`
@@ -102,13 +102,12 @@ interface Target {
 /** `Kinesis_20131202.PutRecord` -> its service and operation (either may be empty). */
 function targetOf (request: FastifyRequest): Target {
   const header = request.headers['x-amz-target']
-  const [service = '', operation = ''] = (typeof header === 'string' ? header : '').split('.')
-  return { service, operation }
-}
-
-/** The media type of a Content-Type header, without parameters. */
-function mediaType (contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  if (typeof header !== 'string') return { service: '', operation: '' }
+  const dot = header.indexOf('.')
+  if (dot < 0) return { service: header, operation: '' }
+  // As split('.') read it: what follows a second dot is no part of the operation.
+  const next = header.indexOf('.', dot + 1)
+  return { service: header.slice(0, dot), operation: header.slice(dot + 1, next < 0 ? undefined : next) }
 }
 
 /** AWS's answer to an application/json request (its old JSON 1.0 service framework). */
@@ -168,14 +167,14 @@ function isEmpty (output: unknown): boolean {
 
 const UNREADABLE = 'The request body is not a JSON object (or, for application/x-amz-cbor-1.1, a CBOR map).'
 
-export async function handleKinesisRequest (api: KinesisApi, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/** `type` is the request's media type (mediaTypeOf), worked out once by the dispatcher. */
+export async function handleKinesisRequest (api: KinesisApi, request: FastifyRequest, reply: FastifyReply, type = mediaTypeOf(request.headers['content-type'])): Promise<void> {
   // Refusals are made when needed: an Error costs its stack trace, on every request.
   const accessDenied = (): ServiceError => new ServiceError('ACCESS_DENIED', 'Unable to determine service/operation name to be authorized')
   if (request.method !== 'POST') {
     sendXmlError(reply, accessDenied(), 403, true)
     return
   }
-  const type = mediaType(request.headers['content-type'])
   const { service, operation } = targetOf(request)
   const unary = service === KINESIS_SERVICE ? api.unary.get(operation) : undefined
   const streaming = service === KINESIS_SERVICE ? api.streaming.get(operation) : undefined

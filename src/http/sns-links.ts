@@ -8,6 +8,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { parseSubscriptionArn } from '../topics/topic-model.js'
 import type { TopicRegistry } from '../topics/topic-registry.js'
+import { nextRequestId } from './request-ids.js'
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/'
 export const OUTBOX_PATH = '/_shardline/sns/outbox'
@@ -28,7 +29,7 @@ function error (reply: FastifyReply, status: number, code: string, message: stri
 export async function serveSnsLink (topics: TopicRegistry, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
   if (request.method !== 'GET') return false
   const url = new URL(request.url, 'http://localhost')
-  const requestId = String(reply.getHeader('x-amzn-RequestId') ?? crypto.randomUUID())
+  const requestId = String(reply.getHeader('x-amzn-RequestId') ?? nextRequestId())
   if (url.pathname === topics.signer.certPath) {
     await reply.code(200).header('content-type', 'application/x-pem-file').send(topics.signer.certificatePem)
     return true

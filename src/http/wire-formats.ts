@@ -9,6 +9,24 @@ import { encodeResponse, type WireTypes } from './aws-shapes.js'
 import { writeAwsJson, writeAwsJsonChunks } from './json-writer.js'
 
 export const AMZ_JSON = 'application/x-amz-json-1.1'
+
+/** Content-Type headers seen, and their media types: a client sends the same one on every call. */
+const mediaTypes = new Map<string, string>()
+const MEDIA_TYPES_KEPT = 64
+
+/** The media type of a Content-Type header, lower case, without parameters; '' for none. */
+export function mediaTypeOf (contentType: string | undefined): string {
+  if (contentType === undefined) return ''
+  let type = mediaTypes.get(contentType)
+  if (type === undefined) {
+    const semi = contentType.indexOf(';')
+    type = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase()
+    // Bounded: a client making up headers must not grow it.
+    if (mediaTypes.size >= MEDIA_TYPES_KEPT) mediaTypes.clear()
+    mediaTypes.set(contentType, type)
+  }
+  return type
+}
 export const AMZ_CBOR = 'application/x-amz-cbor-1.1'
 
 export interface WireFormat {

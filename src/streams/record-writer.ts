@@ -109,13 +109,13 @@ export class RecordWriter {
     const limited = this.config.limits === 'aws'
     // Once a shard refuses a record, it refuses the rest of this call's records too, so a
     // producer retrying the failures cannot reorder a partition key.
-    const refused = new Set<Shard>()
+    const refused = limited ? new Set<Shard>() : undefined
     const shards = new Array<Shard | undefined>(entries.length)
     const results = new Array<PutResult>(entries.length)
     let only: Shard | null | undefined
     for (let i = 0; i < entries.length; i++) {
       const shard = stream.route(hashKeys[i]!)
-      if (limited && (refused.has(shard) || !shard.throttle.admitWrite(entries[i]!.bytes))) {
+      if (refused !== undefined && (refused.has(shard) || !shard.throttle.admitWrite(entries[i]!.bytes))) {
         refused.add(shard)
         shard.traffic.writeThrottled++
         results[i] = {
@@ -151,10 +151,11 @@ export class RecordWriter {
       await this.store.commit(batch, () => {
         // Subscribers are woken once per shard per call, before any put is acknowledged,
         // and handed the records so a caught-up one need not read them back from storage.
-        const commits = new Map<Shard, ShardCommit & { records: Array<ShardCommit['records'][number]> }>()
+        let commits: Map<Shard, ShardCommit & { records: Array<ShardCommit['records'][number]> }> | undefined
         for (const { shard, position, entry } of accepted) {
           // Most shards have no subscriber; their records need no description.
           if (shard.watched) {
+            commits ??= new Map()
             let commit = commits.get(shard)
             if (commit === undefined) {
               commit = { before: shard.committed, records: [] }
@@ -164,7 +165,7 @@ export class RecordWriter {
           }
           shard.markCommitted(position)
         }
-        for (const [shard, commit] of commits) shard.notify(commit)
+        if (commits !== undefined) for (const [shard, commit] of commits) shard.notify(commit)
       })
     }
     return results
