@@ -499,19 +499,15 @@ export class Queue {
             }
             break
           }
-          // A standard queue consumes its read-ahead in order, so a page's records can share
-          // one copy; a FIFO queue may hold some for long (blocked groups): one copy each.
-          let arena = this.fifo ? undefined : Buffer.allocUnsafe(usable.reduce((n, r) => n + r.data.byteLength, 0))
+          // A standard queue consumes its read-ahead in order, so its records can stay views of
+          // the values LevelDB returned (one allocation per segment, a send's batch): holding a
+          // segment until its last record is received costs no more than a copy of the page,
+          // and copying measured 3 % of the server's CPU under consume load. A FIFO queue may
+          // hold some for long (blocked groups): one copy each.
           for (const r of usable) {
             // Records retention trimmed before they were read ahead.
             if (r.counter > state.cursor + 1) state.settleRange(state.cursor + 1, r.counter - 1, r.ts)
-            let data = r.data
-            if (arena !== undefined) {
-              data = arena.subarray(0, r.data.byteLength)
-              r.data.copy(data)
-              arena = arena.subarray(r.data.byteLength)
-            }
-            state.acceptRead(r.counter, r.ts, this.fifo ? r.partitionKey : undefined, r.data.readDoubleBE(10), data, now, horizon, arena !== undefined)
+            state.acceptRead(r.counter, r.ts, this.fifo ? r.partitionKey : undefined, r.data.readDoubleBE(10), r.data, now, horizon, !this.fifo)
           }
         }
       } finally {
