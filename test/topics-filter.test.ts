@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ServiceError } from '../src/errors.js'
-import { compileFilterPolicy, type FilterScope } from '../src/topics/filter-policy.js'
+import { FilterIndex } from '../src/topics/filter-index.js'
+import { compileFilterPolicy, type CompiledFilter, type FilterScope } from '../src/topics/filter-policy.js'
 import type { PublishedMessage, TopicAttributeValue } from '../src/topics/topic-model.js'
 import { expectCode } from './helpers/server.js'
 import { drain, makeQueue, startTopicServer, topicName, type TopicTestServer } from './helpers/topics.js'
@@ -108,6 +109,100 @@ describe('invalid policies', () => {
   }
   it('refuses a policy over 256 KB', () => {
     expect(() => compileFilterPolicy(JSON.stringify({ a: ['x'.repeat(262_144)] }), 'MessageAttributes', '')).toThrow(/too large/)
+  })
+})
+
+describe('the filter index', () => {
+  // A small seeded generator (mulberry32), so that a failure can be run again.
+  function random (seed: number): () => number {
+    let a = seed
+    return () => {
+      a = (a + 0x6d2b79f5) | 0
+      let t = Math.imul(a ^ (a >>> 15), 1 | a)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+  const rnd = random(16)
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!
+  // Few keys and values, so that policies and messages meet often.
+  const KEYS = ['a', 'b', 'c', 'd', '__proto__', 'constructor']
+  const STRINGS = ['x', 'y', 'xy', 'Y', '5', '10.0.0.1', '']
+  const NUMBERS = [0, 5, 7.5, -3]
+
+  function condition (): unknown {
+    switch (Math.floor(rnd() * 12)) {
+      case 0: case 1: case 2: return pick(STRINGS)
+      case 3: return pick(NUMBERS)
+      case 4: return pick([true, false, null])
+      case 5: return { prefix: pick(STRINGS) }
+      case 6: return { suffix: pick(STRINGS) }
+      case 7: return { 'equals-ignore-case': pick(STRINGS) }
+      case 8: return { 'anything-but': rnd() < 0.5 ? pick(STRINGS) : [pick(STRINGS), pick(NUMBERS)] }
+      case 9: return { exists: rnd() < 0.5 }
+      case 10: return { numeric: ['>=', -5, '<', 6] }
+      default: return { cidr: '10.0.0.0/24' }
+    }
+  }
+  function object (depth: number, scope: FilterScope): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    const keys = 1 + Math.floor(rnd() * 3)
+    for (let k = 0; k < keys; k++) {
+      const key = pick(KEYS)
+      if (key === '__proto__') continue
+      if (depth === 0 && rnd() < 0.1) out.$or = [object(1, scope), object(1, scope)]
+      else if (scope === 'MessageBody' && depth < 2 && rnd() < 0.2) out[key] = object(depth + 1, scope)
+      else out[key] = Array.from({ length: 1 + Math.floor(rnd() * 3) }, condition)
+    }
+    return Object.keys(out).length === 0 ? { a: ['x'] } : out
+  }
+  function leaf (): unknown {
+    const r = rnd()
+    return r < 0.6 ? pick(STRINGS) : r < 0.8 ? pick(NUMBERS) : pick([true, false, null])
+  }
+  function message (): PublishedMessage {
+    const attributes: Array<[string, TopicAttributeValue]> = []
+    const body: Record<string, unknown> = {}
+    for (const key of KEYS) {
+      if (rnd() < 0.4) continue
+      const kind = Math.floor(rnd() * 4)
+      attributes.push([key, kind === 0 ? num(String(pick(NUMBERS))) : kind === 1 ? { DataType: 'String.Array', StringValue: JSON.stringify([leaf(), leaf()]) } : kind === 2 ? { DataType: 'Binary', BinaryValue: 'AA==' } : str(pick(STRINGS))])
+      body[key] = rnd() < 0.2 ? [leaf(), { [pick(KEYS)]: leaf() }] : rnd() < 0.2 ? { [pick(KEYS)]: leaf() } : leaf()
+    }
+    attributes.sort((x, y) => (x[0] < y[0] ? -1 : 1))
+    return { id: 'm', message: rnd() < 0.05 ? 'not json' : JSON.stringify(body), attributes }
+  }
+
+  it('agrees with the plain evaluator over many random policies and messages, in both scopes', () => {
+    const filters: CompiledFilter[] = []
+    while (filters.length < 400) {
+      const scope: FilterScope = rnd() < 0.5 ? 'MessageAttributes' : 'MessageBody'
+      try {
+        filters.push(compileFilterPolicy(JSON.stringify(object(0, scope)), scope, ''))
+      } catch {
+        // An invalid policy (a reversed range, too many combinations) is refused when set.
+      }
+    }
+    const index = new FilterIndex(filters)
+    expect(filters.filter((f) => f.anchor !== undefined).length).toBeGreaterThan(50)
+    let matched = 0
+    for (let m = 0; m < 2_000; m++) {
+      const msg = message()
+      const expected = filters.filter((f) => f.match(msg))
+      const got = [...index.matching(msg)]
+      expect(new Set(got)).toEqual(new Set(expected))
+      if (m % 20 === 0) for (const f of filters) expect(index.matches(msg, f)).toBe(expected.includes(f))
+      matched += expected.length
+    }
+    // Both sides of every policy were seen.
+    expect(matched).toBeGreaterThan(1_000)
+  })
+
+  it('evaluates a filter it does not hold', () => {
+    const index = new FilterIndex([])
+    const filter = compileFilterPolicy(JSON.stringify({ a: ['x'] }), 'MessageAttributes', '')
+    expect(index.matches(withAttributes({ a: str('x') }), filter)).toBe(true)
+    expect(index.matches(withAttributes({ a: str('y') }), filter)).toBe(false)
   })
 })
 

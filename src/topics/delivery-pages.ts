@@ -2,7 +2,7 @@
  * What a topic's subscription pumps share, so that a publish costs little more with a
  * thousand subscriptions than with one: a publish wakes every pump at once, and pumps at
  * the same cursor share one read of the next page of the topic's stream (and one decode
- * of each message in it); pumps that move past messages none of which they deliver (their
+ * of each message in it, and one match of it against every filter policy: filter-index.ts); pumps that move past messages none of which they deliver (their
  * filter matched nothing) share one `cursor` event and one commit.
  *
  * A quiet cursor needs no batch of its own: nothing was delivered, so a crash that loses
@@ -10,6 +10,7 @@
  */
 import { positionAfter, type ShardPosition } from '../storage/record-key.js'
 import type { StoredRecord } from '../storage/store.js'
+import { FilterIndex } from './filter-index.js'
 import { decodePublished } from './message-record.js'
 import type { PublishedMessage, SubscriptionState } from './topic-model.js'
 import type { Topic } from './topic.js'
@@ -30,6 +31,8 @@ export class Page {
 }
 
 export class DeliveryPages {
+  /** The pumps' filter policies, indexed (rebuilt when subscriptions change). */
+  filters = new FilterIndex([])
   /** Reads in flight (and just settled), by cursor and the committed tail they were read at. */
   private readonly reads = new Map<string, Promise<Page>>()
   private quiet: Array<[string, number, number]> = []

@@ -13,15 +13,27 @@ import type { PublishedMessage } from './topic-model.js'
 export type FilterScope = 'MessageAttributes' | 'MessageBody'
 
 /** One value as the policy sees it: a string, a number, a boolean or null. */
-type Leaf = string | number | boolean | null
+export type Leaf = string | number | boolean | null
 
 /** A matcher of one key: the key's values in the message (empty: absent). */
 type ValueTest = (values: readonly Leaf[], present: boolean) => boolean
 type Node = (subject: unknown) => boolean
 
+/**
+ * A top-level key every match needs one of these exact values of (strings, booleans or
+ * null, compared with ===): a policy with one can only match a message that has it, which
+ * is what lets filter-index.ts skip it for every other message.
+ */
+export interface FilterAnchor {
+  readonly key: string
+  readonly values: readonly Leaf[]
+}
+
 export interface CompiledFilter {
   readonly scope: FilterScope
   readonly match: (message: PublishedMessage) => boolean
+  /** The most selective anchor (fewest values), if the policy has one. */
+  readonly anchor?: FilterAnchor | undefined
 }
 
 export const MAX_POLICY_BYTES = 256 * 1024
@@ -204,7 +216,7 @@ function stringTest (operator: string, operand: string): (v: string) => boolean 
 }
 
 /** The values of `key` in a subject (an object: the body's level, or the attributes as leaves). */
-function lookup (subject: unknown, key: string): { values: Leaf[], present: boolean } {
+export function lookup (subject: unknown, key: string): { values: Leaf[], present: boolean } {
   if (!isObject(subject) || !(key in subject)) return { values: [], present: false }
   const v = subject[key]
   if (Array.isArray(v)) return { values: v.filter((x) => x === null || typeof x !== 'object') as Leaf[], present: true }
@@ -237,6 +249,22 @@ function attributeSubject (message: PublishedMessage): Record<string, unknown> {
 }
 
 /**
+ * The top-level key of a (valid) policy whose conditions are all exact strings, booleans or
+ * null, with the fewest of them. Exact numbers are left out: they match numerically (5
+ * matches "5.0"), not by ===. `$or` branches are alternatives, so none of their keys is
+ * needed by every match.
+ */
+function anchorOf (policy: Record<string, unknown>): FilterAnchor | undefined {
+  let best: FilterAnchor | undefined
+  for (const [key, value] of Object.entries(policy)) {
+    if (key === '$or' || !Array.isArray(value)) continue
+    if (!value.every((c) => c === null || typeof c === 'string' || typeof c === 'boolean')) continue
+    if (best === undefined || value.length < best.values.length) best = { key, values: value as Leaf[] }
+  }
+  return best
+}
+
+/**
  * Compiles a policy (its JSON text); throws InvalidParameter with AWS's text when it is not
  * valid. `prefix` is how the calling operation words it ("Invalid parameter: " or
  * "Invalid parameter: Attributes Reason: ").
@@ -256,9 +284,11 @@ export function compileFilterPolicy (text: string, scope: FilterScope, prefix: s
   if (combinations > MAX_COMBINATIONS) {
     compiler.fail('Filter policy is too complex')
   }
-  if (scope === 'MessageAttributes') return { scope, match: (message) => node(attributesOf(message)) }
+  const anchor = anchorOf(policy)
+  if (scope === 'MessageAttributes') return { scope, anchor, match: (message) => node(attributesOf(message)) }
   return {
     scope,
+    anchor,
     match: (message) => {
       const body = bodyOf(message)
       return isObject(body) && node(body)
@@ -273,6 +303,11 @@ export function compileFilterPolicy (text: string, scope: FilterScope, prefix: s
  */
 const attributeSubjects = new WeakMap<PublishedMessage, Record<string, unknown>>()
 const bodySubjects = new WeakMap<PublishedMessage, { body: unknown }>()
+
+/** What a policy of `scope` matches in `message`: its attributes, or its body parsed. */
+export function subjectOf (message: PublishedMessage, scope: FilterScope): unknown {
+  return scope === 'MessageAttributes' ? attributesOf(message) : bodyOf(message)
+}
 
 function attributesOf (message: PublishedMessage): Record<string, unknown> {
   let subject = attributeSubjects.get(message)

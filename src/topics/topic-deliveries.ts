@@ -19,6 +19,7 @@ import type { StoredRecord } from '../storage/store.js'
 import type { Queue, SendSpec } from '../queues/queue.js'
 import { DeliveryPages, type Page } from './delivery-pages.js'
 import { confirmation, lambdaEvent, messageFor, notification, signNotificationAhead, sqsAttributes, type EnvelopeContext } from './envelope.js'
+import { FilterIndex } from './filter-index.js'
 import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './filter-policy.js'
 import { effectiveRetryPolicy, effectiveThrottle, retryDelays } from './delivery-policy.js'
 import { post, sleep, Throttle, type Attempt } from './http-post.js'
@@ -61,6 +62,11 @@ class Pump {
       // Validated when set; a policy that no longer compiles filters nothing out.
       this.filter = undefined
     }
+  }
+
+  /** The subscription's compiled filter policy; undefined: it takes every message. */
+  get filterPolicy (): CompiledFilter | undefined {
+    return this.filter
   }
 
   private get live (): boolean {
@@ -120,7 +126,7 @@ class Pump {
     // During a replay, what was published after its EndingPoint (and before the replay
     // started) is not delivered again.
     if (replay?.until !== undefined && record.ts > replay.until && comparePositions(record, { ts: replay.resume[0], counter: replay.resume[1] }) <= 0) return false
-    return this.filter === undefined || this.filter.match(message)
+    return this.filter === undefined || this.pages.filters.matches(message, this.filter)
   }
 
   /** The indexes of the page's messages this subscription delivers. */
@@ -355,6 +361,10 @@ class Pump {
   }
 }
 
+function * filtersOf (pumps: Iterable<Pump>): Iterable<CompiledFilter> {
+  for (const pump of pumps) if (pump.filterPolicy !== undefined) yield pump.filterPolicy
+}
+
 export class SubscriptionPumps {
   private readonly pumps = new Map<string, Pump>()
   private readonly abort = new AbortController()
@@ -381,6 +391,7 @@ export class SubscriptionPumps {
       if (pump === undefined) this.pumps.set(sub.id, new Pump(this.topic, sub, this.pages))
       else pump.configure()
     }
+    this.pages.filters = new FilterIndex(filtersOf(this.pumps.values()))
     this.wake()
   }
 
