@@ -19,7 +19,8 @@ import { percentile } from './stats.js'
 const MESSAGE_BYTES = 1024
 const LOAD_MS = SMALL ? 500 : 5_000
 const MOTO_LOAD_MS = SMALL ? 500 : 3_000
-const WARM_MS = SMALL ? 200 : 1_000
+/** Untimed load first, as for SQS (sqs-measures.ts): a fresh server takes 2-3 s of load to compile its hot path. */
+const WARM_MS = SMALL ? 200 : 2_500
 const DELIVERY_TIMEOUT_MS = SMALL ? 20_000 : 60_000
 const PUBLISHES_IN_FLIGHT = 32
 const BATCH = 10
@@ -45,7 +46,7 @@ const arrivalText = (a: Arrival, expected: number): string => a.complete ? '' : 
  */
 async function timedLoad (t: SnsTarget, queues: readonly string[], perQueue: (published: number, queue: number) => number, call: (n: number) => Promise<number>, shape: { concurrency: number, itemsPerCall: number }): Promise<{ load: LoadResult, arrival: Arrival, elapsedMs: number, delivered: number, expected: number, cpu: string }> {
   const moto = t.name === 'moto'
-  const warm = await runLoad({ ...shape, durationMs: WARM_MS, maxItems: moto ? 20 : 1_000, call })
+  const warm = await runLoad({ ...shape, durationMs: WARM_MS, maxItems: moto ? 20 : Infinity, call })
   const warmed = await awaitArrivals(t, queues.map((url, i) => ({ url, expected: perQueue(warm.items, i) })), DELIVERY_TIMEOUT_MS)
   if (!warmed.complete) throw new Error(`the warm-up's deliveries did not arrive: ${warmed.arrived}`)
   const [result, cpu] = await withCpuUse(t.pid, async () => {
