@@ -52,6 +52,11 @@ export class FilterIndex {
     this.members = members
   }
 
+  /** Whether the index was built with `filter` (so `matching` decides it). */
+  holds (filter: CompiledFilter): boolean {
+    return this.members.has(filter)
+  }
+
   /** Whether `filter` matches `message`: from the index when it holds the filter, else evaluated. */
   matches (message: PublishedMessage, filter: CompiledFilter): boolean {
     if (!this.members.has(filter)) return filter.match(message)

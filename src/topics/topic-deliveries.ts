@@ -24,6 +24,7 @@ import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './fi
 import { effectiveRetryPolicy, effectiveThrottle, retryDelays } from './delivery-policy.js'
 import { post, sleep, Throttle, type Attempt } from './http-post.js'
 import type { PublishedMessage, SubscriptionState } from './topic-model.js'
+import { moveCursor } from './topic-state.js'
 import type { OutboxEntry, Topic } from './topic.js'
 
 /** Protocols shardline delivers to over HTTP; the others go to the outbox (or a queue). */
@@ -31,6 +32,7 @@ const isPushed = (protocol: string): boolean => protocol === 'http' || protocol 
 
 class Pump {
   private running = false
+  private closed = false
   private again = false
   private filter: CompiledFilter | undefined
   /** The policy and scope `filter` was compiled from. */
@@ -69,11 +71,23 @@ class Pump {
     return this.filter
   }
 
+  /**
+   * Idle, filtered and not replaying: a page none of whose messages its filter matches
+   * can be passed over for it, without waking it (SubscriptionPumps.dispatch).
+   */
+  get passable (): boolean {
+    // Field reads only: the dispatcher asks every pump, for every publish. A pump whose
+    // subscription was removed is closed by the refresh that follows the removal; moving
+    // its cursor meanwhile delivers nothing.
+    return !this.running && !this.closed && this.filter !== undefined && this.sub.replay === undefined && this.sub.status === 'confirmed'
+  }
+
   private get live (): boolean {
     return !this.abort.signal.aborted && this.topic.isOpen && this.topic.state.subscriptions.get(this.sub.id) === this.sub && this.sub.status === 'confirmed'
   }
 
   close (): void {
+    this.closed = true
     this.abort.abort()
   }
 
@@ -181,7 +195,10 @@ class Pump {
     const records = page.records
     const last = records[records.length - 1]!
     const matching = this.matching(page)
-    if (matching.length === 0) return await this.pages.advanceQuietly(this.sub, last.ts, last.counter)
+    if (matching.length === 0) {
+      this.pages.advanceQuietly(this.sub, [last.ts, last.counter])
+      return
+    }
     if (!this.raw) {
       // The envelopes' signatures, made in the thread pool: staging below then finds them made.
       await Promise.all(matching.map((i) => signNotificationAhead(page.message(i), this.envelopeContext(records[i]!))))
@@ -234,7 +251,10 @@ class Pump {
     const records = page.records
     const last = records[records.length - 1]!
     const matching = this.matching(page)
-    if (matching.length === 0) return await this.pages.advanceQuietly(this.sub, last.ts, last.counter)
+    if (matching.length === 0) {
+      this.pages.advanceQuietly(this.sub, [last.ts, last.counter])
+      return
+    }
     const now = topic.deps.config.clock()
     const staged = topic.deps.writer.stage()
     const visible: Array<() => void> = []
@@ -296,7 +316,10 @@ class Pump {
     const topic = this.topic
     const record = page.records[i]!
     const message = page.message(i)
-    if (!this.matches(message, record)) return await this.pages.advanceQuietly(this.sub, record.ts, record.counter)
+    if (!this.matches(message, record)) {
+      this.pages.advanceQuietly(this.sub, [record.ts, record.counter])
+      return
+    }
     const envelope = notification(message, this.envelopeContext(record))
     const failure = await this.withRetries(message, envelope)
     if (failure !== undefined) {
@@ -368,6 +391,8 @@ function * filtersOf (pumps: Iterable<Pump>): Iterable<CompiledFilter> {
 export class SubscriptionPumps {
   private readonly pumps = new Map<string, Pump>()
   private readonly abort = new AbortController()
+  private dispatching = false
+  private redispatch = false
 
   private readonly pages: DeliveryPages
 
@@ -395,8 +420,87 @@ export class SubscriptionPumps {
     this.wake()
   }
 
+  /**
+   * After a publish (or a change): wakes the pumps that have something to deliver. With a
+   * thousand filtered subscriptions a message matches a few; waking all of them to read,
+   * match and pass over each page cost most of a publish. So pumps that are idle and
+   * filtered are grouped by cursor (they are mostly at the same one), each group's page is
+   * read and matched once (filter-index.ts), and only the pumps whose filter matched one
+   * of its messages are woken; the others' cursors move past the page in memory
+   * (Topic.movedQuietly). The other pumps are woken at once, as before.
+   */
   wake (): void {
-    for (const pump of this.pumps.values()) pump.wake()
+    if (this.dispatching) {
+      this.redispatch = true
+      return
+    }
+    this.dispatching = true
+    void (async () => {
+      try {
+        do {
+          this.redispatch = false
+          await this.dispatch()
+        } while (this.redispatch && !this.abort.signal.aborted)
+      } catch (err) {
+        this.topic.deps.log.warn({ err, topic: this.topic.arn }, 'a topic\'s delivery dispatch failed; it resumes on the next publish')
+      } finally {
+        this.dispatching = false
+      }
+    })()
+  }
+
+  private async dispatch (): Promise<void> {
+    const committed = this.topic.messageShard.committed
+    if (committed === undefined) return
+    // By cursor; idle pumps are nearly always at one or two.
+    const groups: Array<{ readonly cursor: readonly [number, number], readonly pumps: Pump[] }> = []
+    for (const pump of this.pumps.values()) {
+      if (!pump.passable) {
+        pump.wake()
+        continue
+      }
+      const cursor = pump.sub.cursor
+      if (cursor[0] > committed.ts || (cursor[0] === committed.ts && cursor[1] >= committed.counter)) continue
+      let group = groups.find((g) => g.cursor[0] === cursor[0] && g.cursor[1] === cursor[1])
+      if (group === undefined) groups.push(group = { cursor, pumps: [] })
+      group.pumps.push(pump)
+    }
+    for (const { cursor, pumps } of groups) {
+      if (pumps.length === 1) {
+        pumps[0]!.wake()
+        continue
+      }
+      const [ts, counter] = cursor
+      const page = await this.pages.read({ ts, counter }, committed)
+      if (this.abort.signal.aborted) return
+      const records = page.records
+      // Trimmed by retention: each pump deals with that itself.
+      if (records.length === 0) {
+        for (const pump of pumps) pump.wake()
+        continue
+      }
+      const filters = this.pages.filters
+      const matched = new Set<CompiledFilter>()
+      for (let i = 0; i < records.length; i++) for (const filter of filters.matching(page.message(i))) matched.add(filter)
+      const last = records[records.length - 1]!
+      // One array for every cursor moved here: cursors are replaced, never changed in place.
+      const to: [number, number] = [last.ts, last.counter]
+      let moved = false
+      for (const pump of pumps) {
+        const filter = pump.filterPolicy
+        const at = pump.sub.cursor
+        // Woken, moved or refiltered while the page was read: it reads for itself.
+        if (!pump.passable || at[0] !== ts || at[1] !== counter || filter === undefined || !filters.holds(filter) || matched.has(filter)) {
+          pump.wake()
+          continue
+        }
+        moveCursor(pump.sub, to)
+        moved = true
+      }
+      if (moved) this.topic.movedQuietly()
+      // A page holds at most 500 messages: the rest is dispatched next.
+      if (comparePositions(last, committed) < 0) this.redispatch = true
+    }
   }
 
   /** A confirmed subscription's delivery meters (pending ones have no pump yet). */
@@ -434,5 +538,6 @@ export class SubscriptionPumps {
     this.abort.abort()
     for (const pump of this.pumps.values()) pump.close()
     this.pumps.clear()
+    this.pages.close()
   }
 }

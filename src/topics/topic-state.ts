@@ -19,6 +19,14 @@ export interface TopicSnapshot {
   readonly deleted: number
 }
 
+/** Moves a cursor forward only (an older position is ignored), ending a replay once it is back where it started. */
+export function moveCursor (sub: SubscriptionState, to: readonly [number, number]): void {
+  // `to` may be shared by many subscriptions: cursors are replaced, never changed in place.
+  if (to[0] > sub.cursor[0] || (to[0] === sub.cursor[0] && to[1] > sub.cursor[1])) sub.cursor = to as [number, number]
+  const resume = sub.replay?.resume
+  if (resume !== undefined && (sub.cursor[0] > resume[0] || (sub.cursor[0] === resume[0] && sub.cursor[1] >= resume[1]))) sub.replay = undefined
+}
+
 export class TopicState {
   attributes: Record<string, string> = {}
   tags: Record<string, string> = {}
@@ -78,10 +86,7 @@ export class TopicState {
       case 'cursor':
         for (const [id, ts, counter] of event.c) {
           const sub = this.subscriptions.get(id)
-          if (sub !== undefined && (ts > sub.cursor[0] || (ts === sub.cursor[0] && counter > sub.cursor[1]))) sub.cursor = [ts, counter]
-          // A replay ends once the cursor is back where it started from.
-          const resume = sub?.replay?.resume
-          if (sub !== undefined && resume !== undefined && (sub.cursor[0] > resume[0] || (sub.cursor[0] === resume[0] && sub.cursor[1] >= resume[1]))) sub.replay = undefined
+          if (sub !== undefined) moveCursor(sub, [ts, counter])
         }
     }
   }

@@ -30,6 +30,12 @@ import { TopicState } from './topic-state.js'
 
 export const TOPIC_SNAPSHOT_PREFIX = 'topic-snapshot/'
 
+/**
+ * How long (ms) a quiet cursor may run ahead of the state log: a crash makes those pumps
+ * read at most about this much of the topic's stream again (and deliver none of it again).
+ */
+const QUIET_CURSOR_LOG_MS = 1000
+
 /** What a topic needs from the server. */
 export interface TopicDeps {
   readonly store: Store
@@ -88,6 +94,9 @@ export class Topic {
   private changes = 0
   private snapshotTimer: NodeJS.Timeout | undefined
   private closed = false
+  /** Whether a cursor moved in memory only (see movedQuietly) since the cursors were last logged. */
+  private quietMoves = false
+  private quietTimer: NodeJS.Timeout | undefined
 
   constructor (readonly doc: TopicDoc, readonly scope: Scope, readonly messages: Stream, readonly log: Stream, readonly deps: TopicDeps) {
     this.arn = topicArn(scope, doc.name)
@@ -137,10 +146,46 @@ export class Topic {
     this.state.apply(event)
   }
 
+  /**
+   * Notes that cursors were moved in memory only, past messages their subscriptions
+   * deliver none of (their filters took none of them): SubscriptionPumps.dispatch and
+   * DeliveryPages.advanceQuietly move them with moveCursor. Nothing was delivered, so a
+   * crash that loses such a move only makes the pump read those messages again and
+   * deliver nothing again; logging the move with every publish would cost a thousand
+   * filtered subscriptions a thousand-entry event per page. The cursors are logged at most
+   * QUIET_CURSOR_LOG_MS later, in the batch of the next control-plane change (so a new
+   * filter policy never sees what the old one passed over), and by every snapshot, which
+   * holds the projection's cursors.
+   */
+  movedQuietly (): void {
+    this.quietMoves = true
+    if (this.quietTimer === undefined && !this.closed) {
+      this.quietTimer = setTimeout(() => {
+        this.quietTimer = undefined
+        if (this.closed || !this.quietMoves) return
+        const staged = this.deps.writer.stage()
+        this.stageQuietCursors(staged)
+        staged.commit().then(() => this.noteChanges(1), (err: unknown) => this.deps.log.warn({ err, topic: this.name }, 'could not log the quiet cursors'))
+      }, QUIET_CURSOR_LOG_MS)
+      this.quietTimer.unref()
+    }
+  }
+
+  /** After quiet moves, stages one `cursor` event with every subscription's current cursor. */
+  private stageQuietCursors (staged: StagedRecords): void {
+    if (!this.quietMoves) return
+    this.quietMoves = false
+    const c: Array<[string, number, number]> = []
+    for (const sub of this.state.subscriptions.values()) if (sub.status === 'confirmed') c.push([sub.id, sub.cursor[0], sub.cursor[1]])
+    if (c.length > 0) this.stageEvent(staged, { e: 'cursor', at: this.deps.config.clock(), c })
+  }
+
   /** Applies, stages and commits control-plane events; resolves once they are durable. */
   async record (events: readonly TopicEvent[]): Promise<void> {
     this.assertOpen()
     const staged = this.deps.writer.stage()
+    // Logged before the change, in its batch: a replay rebuilds the cursors the change met.
+    this.stageQuietCursors(staged)
     for (const event of events) this.stageEvent(staged, event)
     await staged.commit()
     this.noteChanges(events.length)
@@ -311,6 +356,8 @@ export class Topic {
 
   writeSnapshot (): Promise<void> {
     this.changes = 0
+    // The snapshot holds every cursor as it is in memory, the quiet moves included.
+    this.quietMoves = false
     const log = this.logPosition === undefined ? null : [this.logPosition.ts, this.logPosition.counter] as [number, number]
     const tail = this.messageShard.tail
     const staged = this.deps.writer.stage()
@@ -324,5 +371,6 @@ export class Topic {
     this.closed = true
     this.pumps.close()
     if (this.snapshotTimer !== undefined) clearTimeout(this.snapshotTimer)
+    if (this.quietTimer !== undefined) clearTimeout(this.quietTimer)
   }
 }
