@@ -23,6 +23,9 @@ export interface EnvelopeContext {
   readonly timestamp: number
 }
 
+/** What a Notification's signature covers besides the message: no subscription, so one signature serves every subscription of a protocol. */
+export type SigningContext = Pick<EnvelopeContext, 'topicArn' | 'protocol' | 'signer' | 'signatureVersion' | 'fifo' | 'sequenceNumber' | 'timestamp'>
+
 /** The message a protocol receives: with MessageStructure json, its own entry or `default`. */
 export function messageFor (message: PublishedMessage, protocol: string): string {
   if (message.json !== true) return message.message
@@ -44,7 +47,7 @@ export function subscribeUrl (origin: string, topicArn: string, token: string): 
 }
 
 /** The Notification's members up to its signature, in AWS's member order. */
-function unsigned (message: PublishedMessage, ctx: EnvelopeContext): Record<string, unknown> {
+function unsigned (message: PublishedMessage, ctx: SigningContext): Record<string, unknown> {
   const body: Record<string, unknown> = {
     Type: 'Notification',
     MessageId: message.id,
@@ -60,8 +63,13 @@ function unsigned (message: PublishedMessage, ctx: EnvelopeContext): Record<stri
 }
 
 /** Makes the signature `notification` will take, off the main thread (MessageSigner.signAhead). */
-export function signNotificationAhead (message: PublishedMessage, ctx: EnvelopeContext): Promise<void> {
+export function signNotificationAhead (message: PublishedMessage, ctx: SigningContext): Promise<void> {
   return ctx.signer.signAhead(unsigned(message, ctx), ctx.signatureVersion)
+}
+
+/** Whether the Notification's signature was made ahead, so `notification` signs nothing now. */
+export function isSignedAhead (message: PublishedMessage, ctx: SigningContext): boolean {
+  return ctx.signer.knows(unsigned(message, ctx), ctx.signatureVersion)
 }
 
 /** The signed Notification, as an object in AWS's member order. */

@@ -165,6 +165,11 @@ export class MessageSigner {
     return signature
   }
 
+  /** Whether `sign` would answer from memory (a signature made ahead), without signing now. */
+  knows (message: Readonly<Record<string, unknown>>, version: '1' | '2'): boolean {
+    return this.recent.has(version + canonicalString(message))
+  }
+
   /**
    * Signs in libuv's thread pool and remembers the signature for `sign`: a pump signs a page
    * of messages ahead on every core, while the main thread goes on serving requests.

@@ -14,11 +14,12 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { SubscriptionMeters } from '../metrics/meters.js'
-import { comparePositions } from '../storage/record-key.js'
+import { comparePositions, type ShardPosition } from '../storage/record-key.js'
 import type { StoredRecord } from '../storage/store.js'
 import type { Queue, SendSpec } from '../queues/queue.js'
+import type { StagedRecords } from '../streams/record-writer.js'
 import { DeliveryPages, type Page } from './delivery-pages.js'
-import { confirmation, lambdaEvent, messageFor, notification, signNotificationAhead, sqsAttributes, type EnvelopeContext } from './envelope.js'
+import { confirmation, isSignedAhead, lambdaEvent, messageFor, notification, signNotificationAhead, sqsAttributes, type EnvelopeContext } from './envelope.js'
 import { FilterIndex } from './filter-index.js'
 import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './filter-policy.js'
 import { effectiveRetryPolicy, effectiveThrottle, retryDelays } from './delivery-policy.js'
@@ -82,8 +83,17 @@ class Pump {
     return !this.running && !this.closed && this.filter !== undefined && this.sub.replay === undefined && this.sub.status === 'confirmed'
   }
 
+  /** Delivered enveloped (so signed), with no filter policy: it will sign every message. */
+  get signsEveryMessage (): boolean {
+    if (this.filter !== undefined || this.sub.replay !== undefined) return false
+    const protocol = this.sub.protocol
+    if (protocol === 'lambda' || protocol === 'email-json') return true
+    return !this.raw && (protocol === 'sqs' || protocol === 'http' || protocol === 'https' || protocol === 'firehose')
+  }
+
   private get live (): boolean {
-    return !this.abort.signal.aborted && this.topic.isOpen && this.topic.state.subscriptions.get(this.sub.id) === this.sub && this.sub.status === 'confirmed'
+    // `closed` is set with the abort (an AbortSignal's getter costs more than a field).
+    return !this.closed && this.topic.isOpen && this.topic.state.subscriptions.get(this.sub.id) === this.sub && this.sub.status === 'confirmed'
   }
 
   close (): void {
@@ -157,7 +167,7 @@ class Pump {
     this.topic.noteChanges(1)
   }
 
-  envelopeContext (record: StoredRecord): EnvelopeContext {
+  envelopeContext (record: ShardPosition): EnvelopeContext {
     const topic = this.topic
     return {
       topicArn: topic.arn,
@@ -177,7 +187,7 @@ class Pump {
   }
 
   /** The SQS message a topic message becomes in `queue`. */
-  private sqsSpec (message: PublishedMessage, record: StoredRecord, queue: Queue): SendSpec {
+  private sqsSpec (message: PublishedMessage, record: ShardPosition, queue: Queue): SendSpec {
     const raw = this.raw
     return {
       body: raw ? messageFor(message, 'sqs') : JSON.stringify(notification(message, this.envelopeContext(record))),
@@ -187,6 +197,32 @@ class Pump {
       deduplicationId: queue.fifo ? message.dedup ?? message.id : undefined,
       senderId: this.topic.scope.accountId
     }
+  }
+
+  /**
+   * Delivers a message being published into the publish's own batch (Topic.publish), so
+   * that one commit makes it durable and puts it in the queue, with the cursor moving past
+   * it: exactly once, as `toQueue`, one commit sooner. Only an idle SQS pump without a
+   * filter policy that has handled everything before the message does so (its cursor is the position just before
+   * it); otherwise, or when the envelope's signature is not made yet, its pump delivers
+   * the message after the commit, as any other.
+   */
+  stageInline (inline: InlineDelivery, message: PublishedMessage, position: ShardPosition, to: [number, number]): void {
+    // Filtered pumps are left to SubscriptionPumps.dispatch, which matches a commit's
+    // messages for all of them at once; asking a thousand of them about every message here
+    // cost more than it saved.
+    if (this.running || this.filter !== undefined || this.sub.protocol !== 'sqs' || this.sub.replay !== undefined || !this.live) return
+    const cursor = this.sub.cursor
+    if (cursor[0] !== inline.before.ts || cursor[1] !== inline.before.counter) return
+    const queue = this.topic.deps.findQueue(this.sub.endpoint)
+    if (queue === undefined || !queue.isOpen || queue.fifo) return
+    if (!this.raw && !isSignedAhead(message, this.envelopeContext(position))) return
+    const run = queue.stageSend(inline.staged, this.sqsSpec(message, position, queue), inline.now)
+    moveCursor(this.sub, to)
+    inline.delivered(this.sub.id, () => {
+      run?.()
+      this.meters.deliveredOne(1, inline.now)
+    })
   }
 
   /** Exactly once: the queue's messages and the cursor event in one batch. */
@@ -320,7 +356,15 @@ class Pump {
       this.pages.advanceQuietly(this.sub, [record.ts, record.counter])
       return
     }
-    const envelope = notification(message, this.envelopeContext(record))
+    // Raw HTTP delivery sends the bare message; Lambda and enveloped HTTP get the signed
+    // envelope, signed in the thread pool (usually begun at publish: Topic.publish).
+    const enveloped = !this.raw || this.sub.protocol === 'lambda'
+    const ctx = this.envelopeContext(record)
+    if (enveloped) {
+      await signNotificationAhead(message, ctx)
+      if (!this.live) return
+    }
+    const envelope = enveloped ? notification(message, ctx) : undefined
     const failure = await this.withRetries(message, envelope)
     if (failure !== undefined) {
       if (!this.live) return
@@ -342,7 +386,7 @@ class Pump {
     await this.advance(record.ts, record.counter)
   }
 
-  private async withRetries (message: PublishedMessage, envelope: Record<string, unknown>): Promise<{ code: string, message: string } | undefined> {
+  private async withRetries (message: PublishedMessage, envelope: Record<string, unknown> | undefined): Promise<{ code: string, message: string } | undefined> {
     const delays = retryDelays(effectiveRetryPolicy(this.topic.attributes.DeliveryPolicy, this.sub.attributes.DeliveryPolicy))
     let last: Attempt = { ok: false, code: 'NotAttempted', message: '' }
     try {
@@ -363,14 +407,15 @@ class Pump {
     return last.ok ? undefined : { code: last.code, message: last.message }
   }
 
-  private attempt (message: PublishedMessage, envelope: Record<string, unknown>): Promise<Attempt> {
+  /** `envelope` is there for Lambda and for enveloped (not raw) HTTP delivery. */
+  private attempt (message: PublishedMessage, envelope: Record<string, unknown> | undefined): Promise<Attempt> {
     const sub = this.sub
     const arn = this.topic.subscriptionArn(sub)
     if (sub.protocol === 'lambda') {
       const fn = /^arn:aws:lambda:[^:]+:\d{12}:function:([^:]+)/.exec(sub.endpoint)?.[1]
       const url = fn === undefined ? undefined : this.topic.deps.lambdaEndpoints.get(fn)
       if (url === undefined) return Promise.resolve({ ok: false, code: 'FunctionNotFound', message: `No --lambda-endpoint is configured for function ${fn ?? sub.endpoint}.` })
-      return post(url, JSON.stringify(lambdaEvent(envelope, arn)), { 'content-type': 'application/json' }, this.abort.signal)
+      return post(url, JSON.stringify(lambdaEvent(envelope!, arn)), { 'content-type': 'application/json' }, this.abort.signal)
     }
     const headers: Record<string, string> = {
       'content-type': 'text/plain; charset=UTF-8',
@@ -380,7 +425,45 @@ class Pump {
       'x-amz-sns-subscription-arn': arn,
       ...(this.raw ? { 'x-amz-sns-rawdelivery': 'true' } : {})
     }
-    return post(sub.endpoint, this.raw ? messageFor(message, sub.protocol) : JSON.stringify(envelope), headers, this.abort.signal)
+    return post(sub.endpoint, envelope === undefined ? messageFor(message, sub.protocol) : JSON.stringify(envelope), headers, this.abort.signal)
+  }
+}
+
+/** The deliveries staged with one publish (Pump.stageInline), and what to run once it commits. */
+export class InlineDelivery {
+  /** The position just before the message being staged. */
+  before: ShardPosition
+  private readonly after: Array<() => void> = []
+  private readonly cursors = new Map<string, [number, number]>()
+  /** The position of the message being staged. */
+  private current: [number, number] | undefined
+
+  constructor (private readonly topic: Topic, private readonly pumps: readonly Pump[], readonly staged: StagedRecords, readonly now: number) {
+    this.before = topic.messageShard.tail
+  }
+
+  /** `message` was just appended at `position`: each pump may deliver it or pass it over. */
+  stage (message: PublishedMessage, position: ShardPosition): void {
+    const to: [number, number] = [position.ts, position.counter]
+    this.current = to
+    for (const pump of this.pumps) pump.stageInline(this, message, position, to)
+    this.before = position
+  }
+
+  delivered (subscription: string, run: () => void): void {
+    this.cursors.set(subscription, this.current!)
+    this.after.push(run)
+  }
+
+  /** Stages the delivering subscriptions' cursors, in one event; called after the last `stage`. */
+  finish (): void {
+    if (this.cursors.size > 0) {
+      this.topic.stageEvent(this.staged, { e: 'cursor', at: this.now, c: [...this.cursors].map(([id, [ts, counter]]) => [id, ts, counter]) })
+    }
+  }
+
+  committed (): void {
+    for (const run of this.after) run()
   }
 }
 
@@ -393,6 +476,14 @@ export class SubscriptionPumps {
   private readonly abort = new AbortController()
   private dispatching = false
   private redispatch = false
+  /**
+   * The protocols whose signed envelope every published message will need: each has a
+   * subscription without a filter policy that is delivered enveloped. A publish starts
+   * their signatures at once (Topic.publish), beside its own commit.
+   */
+  signedProtocols: readonly string[] = []
+  /** The SQS pumps without a filter policy: the ones a publish may deliver for (Pump.stageInline). */
+  private inlined: readonly Pump[] = []
 
   private readonly pages: DeliveryPages
 
@@ -417,6 +508,10 @@ export class SubscriptionPumps {
       else pump.configure()
     }
     this.pages.filters = new FilterIndex(filtersOf(this.pumps.values()))
+    const protocols = new Set<string>()
+    for (const pump of this.pumps.values()) if (pump.signsEveryMessage) protocols.add(pump.sub.protocol)
+    this.signedProtocols = [...protocols]
+    this.inlined = [...this.pumps.values()].filter((pump) => pump.sub.protocol === 'sqs' && pump.filterPolicy === undefined)
     this.wake()
   }
 
@@ -501,6 +596,11 @@ export class SubscriptionPumps {
       // A page holds at most 500 messages: the rest is dispatched next.
       if (comparePositions(last, committed) < 0) this.redispatch = true
     }
+  }
+
+  /** A publish's inline deliveries (Pump.stageInline), into `staged`. */
+  inline (staged: StagedRecords, now: number): InlineDelivery {
+    return new InlineDelivery(this.topic, this.inlined, staged, now)
   }
 
   /** A confirmed subscription's delivery meters (pending ones have no pump yet). */

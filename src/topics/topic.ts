@@ -20,6 +20,7 @@ import type { ShardPosition } from '../storage/record-key.js'
 import type { Store } from '../storage/store.js'
 import type { RecordWriter, StagedRecords } from '../streams/record-writer.js'
 import type { Shard, Stream } from '../streams/stream-model.js'
+import { signNotificationAhead } from './envelope.js'
 import { encodePublished } from './message-record.js'
 import type { MessageSigner } from './message-signer.js'
 import type { Outbox } from './outbox.js'
@@ -281,7 +282,27 @@ export class Topic {
   async publish (specs: readonly PublishSpec[]): Promise<PublishResult[]> {
     this.assertOpen()
     const now = this.deps.config.clock()
+    if (this.dedup === undefined && this.pumps.signedProtocols.length > 0) {
+      // The signatures first, so that the deliveries staged with the publish (inline,
+      // below) find them made: a standard topic's message is numbered at staging, at
+      // max(now, the tail's ts), which fixes its Timestamp (a message the prediction
+      // misses is delivered by its pump, which signs it then).
+      const messages = specs.map((spec) => this.newMessage(spec, undefined))
+      const ts = Math.max(now, this.messageShard.tail.ts)
+      await Promise.all(messages.map((message) => this.signAhead(message, ts, undefined)))
+      this.assertOpen()
+      const staged = this.deps.writer.stage()
+      const inline = this.pumps.inline(staged, now)
+      for (const message of messages) {
+        const position = staged.append(this.messages, this.messageShard, message.id, encodePublished(message), now)
+        inline.stage(message, position)
+      }
+      inline.finish()
+      await staged.commit(() => { inline.committed(); this.pumps.wake() })
+      return messages.map((message) => ({ messageId: message.id }))
+    }
     const staged = this.deps.writer.stage()
+    const inline = this.dedup === undefined ? this.pumps.inline(staged, now) : undefined
     const results: PublishResult[] = []
     const duplicates: Array<Promise<void>> = []
     let settle!: { resolve: () => void, reject: (err: unknown) => void }
@@ -301,23 +322,18 @@ export class Topic {
           continue
         }
       }
-      const message: PublishedMessage = {
-        id: randomUUID(),
-        message: spec.message,
-        ...(spec.subject === undefined ? {} : { subject: spec.subject }),
-        ...(spec.json ? { json: true } : {}),
-        ...(spec.attributes.length === 0 ? {} : { attributes: spec.attributes }),
-        ...(spec.groupId === undefined ? {} : { group: spec.groupId }),
-        ...(dedupId === undefined ? {} : { dedup: dedupId })
-      }
+      const message = this.newMessage(spec, dedupId)
       const position = staged.append(this.messages, this.messageShard, spec.groupId ?? message.id, encodePublished(message), now)
       const sequenceNumber = this.fifo ? this.messageShard.sequenceNumber(position) : undefined
+      if (inline !== undefined) inline.stage(message, position)
+      else void this.signAhead(message, position.ts, sequenceNumber)
       if (this.dedup !== undefined) this.dedup.remember(key, { messageId: message.id, sequenceNumber: sequenceNumber!, counter: position.counter, committed: durable }, now)
       results.push({ messageId: message.id, ...(sequenceNumber === undefined ? {} : { sequenceNumber }) })
     }
     if (staged.size > 0) {
+      inline?.finish()
       try {
-        await staged.commit(() => this.pumps.wake())
+        await staged.commit(() => { inline?.committed(); this.pumps.wake() })
         settle.resolve()
       } catch (err) {
         settle.reject(err)
@@ -326,6 +342,31 @@ export class Topic {
     }
     await Promise.all(duplicates)
     return results
+  }
+
+  private newMessage (spec: PublishSpec, dedupId: string | undefined): PublishedMessage {
+    return {
+      id: randomUUID(),
+      message: spec.message,
+      ...(spec.subject === undefined ? {} : { subject: spec.subject }),
+      ...(spec.json ? { json: true } : {}),
+      ...(spec.attributes.length === 0 ? {} : { attributes: spec.attributes }),
+      ...(spec.groupId === undefined ? {} : { group: spec.groupId }),
+      ...(dedupId === undefined ? {} : { dedup: dedupId })
+    }
+  }
+
+  /**
+   * Starts the envelope signatures the subscriptions will need, in the thread pool, while
+   * the publish commits: an RSA signature takes longer than the commit, and the pumps
+   * would otherwise begin it only once they are woken by the commit.
+   */
+  private async signAhead (message: PublishedMessage, timestamp: number, sequenceNumber: string | undefined): Promise<void> {
+    const protocols = this.pumps.signedProtocols
+    if (protocols.length === 0) return
+    const signatureVersion = this.state.attributes.SignatureVersion === '2' ? '2' : '1'
+    // A failure here is met again, and reported, by the pump that signs for delivery.
+    await Promise.all(protocols.map((protocol) => signNotificationAhead(message, { topicArn: this.arn, protocol, signer: this.deps.signer, signatureVersion, fifo: this.fifo, sequenceNumber, timestamp }).catch(() => {})))
   }
 
   /** Remembers a published record's deduplication id (a restart rebuilds the last 5 minutes). */
