@@ -26,6 +26,38 @@ async function tempDir (): Promise<string> {
   return dir
 }
 
+/** A server in a child process on `dataDir`, with clients; `kill` ends it with SIGKILL (default) or SIGTERM. */
+async function startChild (dataDir: string): Promise<{ topics: TopicClient, queues: QueueClient, kill: (signal?: NodeJS.Signals) => Promise<void> }> {
+  const child = await startChildServer(['--data', dataDir, '--limits', 'off'])
+  const topics = new TopicClient({ endpoint: child.endpoint, deadlineMs: 5000 })
+  const queues = new QueueClient({ endpoint: child.endpoint, deadlineMs: 5000 })
+  return {
+    topics,
+    queues,
+    async kill (signal = 'SIGKILL') {
+      child.process.kill(signal)
+      await child.exited
+      topics.close()
+      queues.close()
+    }
+  }
+}
+
+async function queueArn (queues: QueueClient, queueUrl: string): Promise<string> {
+  return (await queues.getQueueAttributes({ queueUrl, attributeNames: ['QueueArn'] })).attributes.QueueArn!
+}
+
+/** Every message left in `queueUrl`, received (once a second of nothing came) and deleted, by body, duplicates kept. */
+async function bodiesIn (queues: QueueClient, queueUrl: string): Promise<string[]> {
+  const bodies: string[] = []
+  for (;;) {
+    const { messages } = await queues.receiveMessage({ queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: 1 })
+    if (messages.length === 0) return bodies.sort()
+    bodies.push(...messages.map((m) => m.body))
+    await queues.deleteMessageBatch({ queueUrl, entries: messages.map((m, i) => ({ id: `d${i}`, receiptHandle: m.receiptHandle })) })
+  }
+}
+
 describe('restart', () => {
   it('keeps the control plane and resumes each subscription at its cursor', async () => {
     const dataDir = await tempDir()
@@ -58,41 +90,26 @@ describe('restart', () => {
 describe('SIGKILL during fan-out', () => {
   it('delivers every acknowledged publish exactly once to each of three queues', async () => {
     const dataDir = await tempDir()
-    let child = await startChildServer(['--data', dataDir, '--limits', 'off'])
-    let topics = new TopicClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-    let queues = new QueueClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-    const { topicArn } = await topics.createTopic({ name: 'crash' })
+    let child = await startChild(dataDir)
+    const { topicArn } = await child.topics.createTopic({ name: 'crash' })
     const urls: string[] = []
     for (let i = 0; i < 3; i++) {
-      const { queueUrl } = await queues.createQueue({ queueName: `crash-${i}` })
-      const arn = (await queues.getQueueAttributes({ queueUrl, attributeNames: ['QueueArn'] })).attributes.QueueArn!
-      await topics.subscribe({ topicArn, protocol: 'sqs', endpoint: arn, attributes: { RawMessageDelivery: 'true' } })
+      const { queueUrl } = await child.queues.createQueue({ queueName: `crash-${i}` })
+      await child.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: await queueArn(child.queues, queueUrl), attributes: { RawMessageDelivery: 'true' } })
       urls.push(queueUrl)
     }
-    const { acked, tried, stop } = produce(topics, topicArn)
+    const { acked, tried, stop } = produce(child.topics, topicArn)
     // Killed mid-stream: publishes and deliveries are both in flight.
     while (acked.size < 600) await sleep(20)
-    child.process.kill('SIGKILL')
-    await child.exited
+    await child.kill()
     await stop()
-    topics.close()
-    queues.close()
     expect(acked.size).toBeGreaterThanOrEqual(600)
 
-    child = await startChildServer(['--data', dataDir, '--limits', 'off'])
-    topics = new TopicClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-    queues = new QueueClient({ endpoint: child.endpoint, deadlineMs: 5000 })
+    child = await startChild(dataDir)
     try {
       for (const queueUrl of urls) {
         const seen = new Map<string, number>()
-        let idle = 0
-        while (idle < 1) {
-          const { messages } = await queues.receiveMessage({ queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: 1 })
-          if (messages.length === 0) idle++
-          else idle = 0
-          for (const m of messages) seen.set(m.body, (seen.get(m.body) ?? 0) + 1)
-          if (messages.length > 0) await queues.deleteMessageBatch({ queueUrl, entries: messages.map((m, i) => ({ id: `d${i}`, receiptHandle: m.receiptHandle })) })
-        }
+        for (const body of await bodiesIn(child.queues, queueUrl)) seen.set(body, (seen.get(body) ?? 0) + 1)
         for (const body of acked) expect(seen.get(body), `${body} in ${queueUrl}`).toBe(1)
         for (const [body, count] of seen) {
           expect(tried.has(body)).toBe(true)
@@ -100,121 +117,70 @@ describe('SIGKILL during fan-out', () => {
         }
       }
     } finally {
-      topics.close()
-      queues.close()
-      child.process.kill('SIGTERM')
-      await child.exited
+      await child.kill('SIGTERM')
     }
   }, 60_000)
 })
 
 describe('SIGKILL with filtered subscriptions', () => {
-  /** Every message left in `queueUrl`, received and deleted, by body. */
-  async function bodiesIn (queues: QueueClient, queueUrl: string): Promise<string[]> {
-    const bodies: string[] = []
-    for (;;) {
-      const { messages } = await queues.receiveMessage({ queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: 1 })
-      if (messages.length === 0) return bodies.sort()
-      bodies.push(...messages.map((m) => m.body))
-      await queues.deleteMessageBatch({ queueUrl, entries: messages.map((m, i) => ({ id: `d${i}`, receiptHandle: m.receiptHandle })) })
-    }
-  }
-
   it('a new filter policy is not applied to messages the old one passed over, though their cursor moved in memory only', async () => {
     const dataDir = await tempDir()
-    let child = await startChildServer(['--data', dataDir, '--limits', 'off'])
-    let topics = new TopicClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-    let queues = new QueueClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-    const { topicArn } = await topics.createTopic({ name: 'refiltered' })
-    const { queueUrl } = await queues.createQueue({ queueName: 'refiltered-q' })
-    const arn = (await queues.getQueueAttributes({ queueUrl, attributeNames: ['QueueArn'] })).attributes.QueueArn!
-    const { subscriptionArn } = await topics.subscribe({ topicArn, protocol: 'sqs', endpoint: arn, attributes: { RawMessageDelivery: 'true', FilterPolicy: '{"k":["a"]}' } })
+    let child = await startChild(dataDir)
+    const { topicArn } = await child.topics.createTopic({ name: 'refiltered' })
+    const { queueUrl } = await child.queues.createQueue({ queueName: 'refiltered-q' })
+    const { subscriptionArn } = await child.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: await queueArn(child.queues, queueUrl), attributes: { RawMessageDelivery: 'true', FilterPolicy: '{"k":["a"]}' } })
     const b = { k: { dataType: 'String', stringValue: 'b' } }
-    await topics.publish({ topicArn, message: 'a-0', messageAttributes: { k: { dataType: 'String', stringValue: 'a' } } })
-    for (let i = 0; i < 20; i++) await topics.publish({ topicArn, message: `b-${i}`, messageAttributes: b })
+    await child.topics.publish({ topicArn, message: 'a-0', messageAttributes: { k: { dataType: 'String', stringValue: 'a' } } })
+    for (let i = 0; i < 20; i++) await child.topics.publish({ topicArn, message: `b-${i}`, messageAttributes: b })
     // The pump has passed over the b messages (in memory) once a-0 is in the queue and a
     // moment has gone by; well within the second before those moves are logged on their own.
     const deadline = Date.now() + 5000
-    while (Number((await queues.getQueueAttributes({ queueUrl, attributeNames: ['ApproximateNumberOfMessages'] })).attributes.ApproximateNumberOfMessages) < 1 && Date.now() < deadline) await sleep(5)
+    while (Number((await child.queues.getQueueAttributes({ queueUrl, attributeNames: ['ApproximateNumberOfMessages'] })).attributes.ApproximateNumberOfMessages) < 1 && Date.now() < deadline) await sleep(5)
     await sleep(50)
-    await topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'FilterPolicy', attributeValue: '{"k":["b"]}' })
-    child.process.kill('SIGKILL')
-    await child.exited
-    topics.close()
-    queues.close()
+    await child.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'FilterPolicy', attributeValue: '{"k":["b"]}' })
+    await child.kill()
 
-    child = await startChildServer(['--data', dataDir, '--limits', 'off'])
-    topics = new TopicClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-    queues = new QueueClient({ endpoint: child.endpoint, deadlineMs: 5000 })
+    child = await startChild(dataDir)
     try {
-      await topics.publish({ topicArn, message: 'b-after', messageAttributes: b })
+      await child.topics.publish({ topicArn, message: 'b-after', messageAttributes: b })
       // The b messages published under the old policy stay passed over; only the new one arrives.
-      expect(await bodiesIn(queues, queueUrl)).toEqual(['a-0', 'b-after'])
+      expect(await bodiesIn(child.queues, queueUrl)).toEqual(['a-0', 'b-after'])
     } finally {
-      topics.close()
-      queues.close()
-      child.process.kill('SIGTERM')
-      await child.exited
+      await child.kill('SIGTERM')
     }
   }, 60_000)
 
   it('delivers every acknowledged matching publish exactly once, and nothing else, after a kill', async () => {
     const dataDir = await tempDir()
-    let child = await startChildServer(['--data', dataDir, '--limits', 'off'])
-    let topics = new TopicClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-    let queues = new QueueClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-    const { topicArn } = await topics.createTopic({ name: 'filtered-crash' })
+    let child = await startChild(dataDir)
+    const { topicArn } = await child.topics.createTopic({ name: 'filtered-crash' })
     const urls: string[] = []
     // Subscription i takes the messages whose number is i modulo 4; the others pass over them.
     for (let i = 0; i < 4; i++) {
-      const { queueUrl } = await queues.createQueue({ queueName: `filtered-crash-${i}` })
-      const arn = (await queues.getQueueAttributes({ queueUrl, attributeNames: ['QueueArn'] })).attributes.QueueArn!
-      await topics.subscribe({ topicArn, protocol: 'sqs', endpoint: arn, attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ r: [String(i)] }) } })
+      const { queueUrl } = await child.queues.createQueue({ queueName: `filtered-crash-${i}` })
+      await child.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: await queueArn(child.queues, queueUrl), attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ r: [String(i)] }) } })
       urls.push(queueUrl)
     }
-    const acked: string[] = []
-    const tried: string[] = []
-    let n = 0
-    const run = { stopping: false }
-    const publisher = async (): Promise<void> => {
-      while (!run.stopping) {
-        const body = `m-${n++}`
-        tried.push(body)
-        try {
-          await topics.publish({ topicArn, message: body, messageAttributes: { r: { dataType: 'String', stringValue: String(Number(body.slice(2)) % 4) } } })
-          acked.push(body)
-        } catch {
-          return
-        }
-      }
-    }
-    const publishers = Array.from({ length: 4 }, publisher)
-    while (acked.length < 400) await sleep(20)
-    child.process.kill('SIGKILL')
-    await child.exited
-    run.stopping = true
-    await Promise.all(publishers)
-    topics.close()
-    queues.close()
+    // A message's number (after the dash) modulo 4 names the one subscription that takes it.
+    const share = (body: string): number => Number(body.slice(body.indexOf('-') + 1)) % 4
+    const { acked, tried, stop } = produce(child.topics, topicArn, (body) => ({ r: { dataType: 'String', stringValue: String(share(body)) } }))
+    while (acked.size < 400) await sleep(20)
+    await child.kill()
+    await stop()
 
-    child = await startChildServer(['--data', dataDir, '--limits', 'off'])
-    topics = new TopicClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-    queues = new QueueClient({ endpoint: child.endpoint, deadlineMs: 5000 })
+    child = await startChild(dataDir)
     try {
       for (let i = 0; i < 4; i++) {
-        const got = await bodiesIn(queues, urls[i]!)
+        const got = await bodiesIn(child.queues, urls[i]!)
         expect(new Set(got).size, `no duplicates in queue ${i}`).toBe(got.length)
         for (const body of got) {
-          expect(Number(body.slice(2)) % 4, `${body} in queue ${i}`).toBe(i)
-          expect(tried).toContain(body)
+          expect(share(body), `${body} in queue ${i}`).toBe(i)
+          expect(tried.has(body)).toBe(true)
         }
-        for (const body of acked.filter((b) => Number(b.slice(2)) % 4 === i)) expect(got, `queue ${i}`).toContain(body)
+        for (const body of acked) if (share(body) === i) expect(got, `queue ${i}`).toContain(body)
       }
     } finally {
-      topics.close()
-      queues.close()
-      child.process.kill('SIGTERM')
-      await child.exited
+      await child.kill('SIGTERM')
     }
   }, 60_000)
 })

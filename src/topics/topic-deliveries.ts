@@ -28,13 +28,52 @@ import type { PublishedMessage, SubscriptionState } from './topic-model.js'
 import { moveCursor } from './topic-state.js'
 import type { OutboxEntry, Topic } from './topic.js'
 
+/**
+ * Runs `body` one run at a time: a trigger while it runs makes it run once more after, as
+ * long as `more` says so. A failure is reported and ends the run; the next trigger starts anew.
+ */
+class SingleFlight {
+  private running = false
+  private again = false
+
+  constructor (private readonly body: () => Promise<void>, private readonly more: () => boolean, private readonly failed: (err: unknown) => void) {}
+
+  get busy (): boolean {
+    return this.running
+  }
+
+  trigger (): void {
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = true
+    void (async () => {
+      try {
+        do {
+          this.again = false
+          await this.body()
+        } while (this.again && this.more())
+      } catch (err) {
+        this.failed(err)
+      } finally {
+        this.running = false
+      }
+    })()
+  }
+}
+
 /** Protocols shardline delivers to over HTTP; the others go to the outbox (or a queue). */
 const isPushed = (protocol: string): boolean => protocol === 'http' || protocol === 'https' || protocol === 'lambda'
 
 class Pump {
-  private running = false
   private closed = false
-  private again = false
+  private readonly draining = new SingleFlight(
+    () => this.drain(),
+    () => this.live,
+    (err) => this.topic.deps.log.warn({ err, subscription: this.topic.subscriptionArn(this.sub) }, 'a subscription\'s delivery failed; it resumes on the next publish')
+  )
+
   private filter: CompiledFilter | undefined
   /** The policy and scope `filter` was compiled from. */
   private compiled: string | undefined
@@ -80,7 +119,7 @@ class Pump {
     // Field reads only: the dispatcher asks every pump, for every publish. A pump whose
     // subscription was removed is closed by the refresh that follows the removal; moving
     // its cursor meanwhile delivers nothing.
-    return !this.running && !this.closed && this.filter !== undefined && this.sub.replay === undefined && this.sub.status === 'confirmed'
+    return !this.draining.busy && !this.closed && this.filter !== undefined && this.sub.replay === undefined && this.sub.status === 'confirmed'
   }
 
   /** Delivered enveloped (so signed), with no filter policy: it will sign every message. */
@@ -102,23 +141,7 @@ class Pump {
   }
 
   wake (): void {
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = true
-    void (async () => {
-      try {
-        do {
-          this.again = false
-          await this.drain()
-        } while (this.again && this.live)
-      } catch (err) {
-        this.topic.deps.log.warn({ err, subscription: this.topic.subscriptionArn(this.sub) }, 'a subscription\'s delivery failed; it resumes on the next publish')
-      } finally {
-        this.running = false
-      }
-    })()
+    this.draining.trigger()
   }
 
   private async drain (): Promise<void> {
@@ -208,10 +231,11 @@ class Pump {
    * the message after the commit, as any other.
    */
   stageInline (inline: InlineDelivery, message: PublishedMessage, position: ShardPosition, to: [number, number]): void {
-    // Filtered pumps are left to SubscriptionPumps.dispatch, which matches a commit's
-    // messages for all of them at once; asking a thousand of them about every message here
-    // cost more than it saved.
-    if (this.running || this.filter !== undefined || this.sub.protocol !== 'sqs' || this.sub.replay !== undefined || !this.live) return
+    // Only SQS pumps without a filter policy are asked (SubscriptionPumps.inlined): filtered
+    // ones are left to SubscriptionPumps.dispatch, which matches a commit's messages for
+    // all of them at once; asking a thousand of them about every message cost more than
+    // it saved.
+    if (this.draining.busy || this.sub.replay !== undefined || !this.live) return
     const cursor = this.sub.cursor
     if (cursor[0] !== inline.before.ts || cursor[1] !== inline.before.counter) return
     const queue = this.topic.deps.findQueue(this.sub.endpoint)
@@ -219,7 +243,7 @@ class Pump {
     if (!this.raw && !isSignedAhead(message, this.envelopeContext(position))) return
     const run = queue.stageSend(inline.staged, this.sqsSpec(message, position, queue), inline.now)
     moveCursor(this.sub, to)
-    inline.delivered(this.sub.id, () => {
+    inline.delivered(this.sub.id, to, () => {
       run?.()
       this.meters.deliveredOne(1, inline.now)
     })
@@ -435,8 +459,6 @@ export class InlineDelivery {
   before: ShardPosition
   private readonly after: Array<() => void> = []
   private readonly cursors = new Map<string, [number, number]>()
-  /** The position of the message being staged. */
-  private current: [number, number] | undefined
 
   constructor (private readonly topic: Topic, private readonly pumps: readonly Pump[], readonly staged: StagedRecords, readonly now: number) {
     this.before = topic.messageShard.tail
@@ -445,13 +467,13 @@ export class InlineDelivery {
   /** `message` was just appended at `position`: each pump may deliver it or pass it over. */
   stage (message: PublishedMessage, position: ShardPosition): void {
     const to: [number, number] = [position.ts, position.counter]
-    this.current = to
     for (const pump of this.pumps) pump.stageInline(this, message, position, to)
     this.before = position
   }
 
-  delivered (subscription: string, run: () => void): void {
-    this.cursors.set(subscription, this.current!)
+  /** `subscription` took the message: its cursor moves `to` it, and `run` follows the commit. */
+  delivered (subscription: string, to: [number, number], run: () => void): void {
+    this.cursors.set(subscription, to)
     this.after.push(run)
   }
 
@@ -474,8 +496,12 @@ function * filtersOf (pumps: Iterable<Pump>): Iterable<CompiledFilter> {
 export class SubscriptionPumps {
   private readonly pumps = new Map<string, Pump>()
   private readonly abort = new AbortController()
-  private dispatching = false
-  private redispatch = false
+  private readonly dispatching = new SingleFlight(
+    () => this.dispatch(),
+    () => !this.abort.signal.aborted,
+    (err) => this.topic.deps.log.warn({ err, topic: this.topic.arn }, 'a topic\'s delivery dispatch failed; it resumes on the next publish')
+  )
+
   /**
    * The protocols whose signed envelope every published message will need: each has a
    * subscription without a filter policy that is delivered enveloped. A publish starts
@@ -525,23 +551,7 @@ export class SubscriptionPumps {
    * (Topic.movedQuietly). The other pumps are woken at once, as before.
    */
   wake (): void {
-    if (this.dispatching) {
-      this.redispatch = true
-      return
-    }
-    this.dispatching = true
-    void (async () => {
-      try {
-        do {
-          this.redispatch = false
-          await this.dispatch()
-        } while (this.redispatch && !this.abort.signal.aborted)
-      } catch (err) {
-        this.topic.deps.log.warn({ err, topic: this.topic.arn }, 'a topic\'s delivery dispatch failed; it resumes on the next publish')
-      } finally {
-        this.dispatching = false
-      }
-    })()
+    this.dispatching.trigger()
   }
 
   private async dispatch (): Promise<void> {
@@ -594,7 +604,7 @@ export class SubscriptionPumps {
       }
       if (moved) this.topic.movedQuietly()
       // A page holds at most 500 messages: the rest is dispatched next.
-      if (comparePositions(last, committed) < 0) this.redispatch = true
+      if (comparePositions(last, committed) < 0) this.dispatching.trigger()
     }
   }
 

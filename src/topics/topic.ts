@@ -282,26 +282,19 @@ export class Topic {
   async publish (specs: readonly PublishSpec[]): Promise<PublishResult[]> {
     this.assertOpen()
     const now = this.deps.config.clock()
+    let signed: PublishedMessage[] | undefined
     if (this.dedup === undefined && this.pumps.signedProtocols.length > 0) {
       // The signatures first, so that the deliveries staged with the publish (inline,
       // below) find them made: a standard topic's message is numbered at staging, at
       // max(now, the tail's ts), which fixes its Timestamp (a message the prediction
       // misses is delivered by its pump, which signs it then).
-      const messages = specs.map((spec) => this.newMessage(spec, undefined))
+      signed = specs.map((spec) => this.newMessage(spec, undefined))
       const ts = Math.max(now, this.messageShard.tail.ts)
-      await Promise.all(messages.map((message) => this.signAhead(message, ts, undefined)))
+      await Promise.all(signed.map((message) => this.signAhead(message, ts, undefined)))
       this.assertOpen()
-      const staged = this.deps.writer.stage()
-      const inline = this.pumps.inline(staged, now)
-      for (const message of messages) {
-        const position = staged.append(this.messages, this.messageShard, message.id, encodePublished(message), now)
-        inline.stage(message, position)
-      }
-      inline.finish()
-      await staged.commit(() => { inline.committed(); this.pumps.wake() })
-      return messages.map((message) => ({ messageId: message.id }))
     }
     const staged = this.deps.writer.stage()
+    // FIFO topics deliver through their pumps only (deduplication decides at staging).
     const inline = this.dedup === undefined ? this.pumps.inline(staged, now) : undefined
     const results: PublishResult[] = []
     const duplicates: Array<Promise<void>> = []
@@ -309,7 +302,7 @@ export class Topic {
     const durable = new Promise<void>((resolve, reject) => { settle = { resolve, reject } })
     durable.catch(() => {})
     const perGroup = this.state.attributes.FifoThroughputScope === 'MessageGroup'
-    for (const spec of specs) {
+    for (const [i, spec] of specs.entries()) {
       let key = ''
       let dedupId: string | undefined
       if (this.dedup !== undefined) {
@@ -322,10 +315,11 @@ export class Topic {
           continue
         }
       }
-      const message = this.newMessage(spec, dedupId)
+      const message = signed?.[i] ?? this.newMessage(spec, dedupId)
       const position = staged.append(this.messages, this.messageShard, spec.groupId ?? message.id, encodePublished(message), now)
       const sequenceNumber = this.fifo ? this.messageShard.sequenceNumber(position) : undefined
       if (inline !== undefined) inline.stage(message, position)
+      // A FIFO topic's signatures are begun beside its commit.
       else void this.signAhead(message, position.ts, sequenceNumber)
       if (this.dedup !== undefined) this.dedup.remember(key, { messageId: message.id, sequenceNumber: sequenceNumber!, counter: position.counter, committed: durable }, now)
       results.push({ messageId: message.id, ...(sequenceNumber === undefined ? {} : { sequenceNumber }) })

@@ -2,7 +2,7 @@
  * Topic test helpers: a real server (in memory or on disk) with a TopicClient and a
  * QueueClient, and conveniences for fan-out scenarios.
  */
-import { QueueClient, TopicClient } from '../../client/index.js'
+import { QueueClient, TopicClient, type PublishMessageFields } from '../../client/index.js'
 import { startServer, type TestServer, type TestServerOptions } from './server.js'
 
 export interface TopicTestServer extends TestServer {
@@ -57,13 +57,20 @@ export async function drain (server: TopicTestServer, queueUrl: string, count: n
 }
 
 /** Publishes batches of 10 from 4 producers until told to stop or the server dies (a crash test's load); records what was tried and acknowledged. */
-export function produce (topics: TopicClient, topicArn: string): { acked: Set<string>, tried: Set<string>, stop: () => Promise<void> } {
+/**
+ * Four producers publishing batches of 10 (`p<producer>-<n>`) until `stop`, or until a call
+ * fails (the server was killed); `attributes` gives each message its message attributes.
+ */
+export function produce (topics: TopicClient, topicArn: string, attributes?: (message: string) => PublishMessageFields['messageAttributes']): { acked: Set<string>, tried: Set<string>, stop: () => Promise<void> } {
   const acked = new Set<string>()
   const tried = new Set<string>()
   const run = { stop: false }
   const producers = Array.from({ length: 4 }, async (_, p) => {
     for (let n = 0; !run.stop; n += 10) {
-      const entries = Array.from({ length: 10 }, (_, i) => ({ id: `e${i}`, message: `p${p}-${n + i}` }))
+      const entries = Array.from({ length: 10 }, (_, i) => {
+        const message = `p${p}-${n + i}`
+        return { id: `e${i}`, message, ...(attributes === undefined ? {} : { messageAttributes: attributes(message) }) }
+      })
       for (const e of entries) tried.add(e.message)
       try {
         const r = await topics.publishBatch({ topicArn, publishBatchRequestEntries: entries })
