@@ -18,8 +18,11 @@ import { resolveStreamRef, streamArn, type StreamRef } from './stream-ref.js'
 import { checkStatus, statusAllows, type StatusRule } from './stream-status.js'
 
 export class StreamRegistry {
-  /** By `<account>/<region>/<name>`. */
-  private readonly byKey = new Map<string, Stream>()
+  /**
+   * By scope key (`<account>/<region>`), then name: a lookup (every PutRecord makes one)
+   * hashes the name alone, with no key string built and flattened per request.
+   */
+  private readonly byScope = new Map<string, Map<string, Stream>>()
   private readonly byId = new Map<number, Stream>()
   /** Weak, as scopes are (scope.ts): a scope nothing holds takes its view with it. */
   private readonly views = new WeakMap<Scope, ScopedStreams>()
@@ -88,7 +91,7 @@ export class StreamRegistry {
 
   /** Whether the scope has a stream of that name, in any state. */
   exists (scope: Scope, name: string): boolean {
-    return this.byKey.has(`${scope.key}/${name}`)
+    return this.lookup(scope, name) !== undefined
   }
 
   findById (id: number): Stream | undefined {
@@ -104,7 +107,7 @@ export class StreamRegistry {
    */
   require (scope: Scope, ref: StreamRef, rule: StatusRule, action: string): Stream {
     const { scope: owner, name } = resolveStreamRef(scope, ref)
-    const stream = this.byKey.get(`${owner.key}/${name}`)
+    const stream = this.lookup(owner, name)
     if (stream === undefined) {
       throw new ServiceError('STREAM_NOT_FOUND', `Stream ${name} under account ${owner.accountId} not found.`)
     }
@@ -118,7 +121,7 @@ export class StreamRegistry {
    */
   find (scope: Scope, ref: StreamRef): Stream | undefined {
     const { scope: owner, name } = resolveStreamRef(scope, ref)
-    return this.byKey.get(`${owner.key}/${name}`)
+    return this.lookup(owner, name)
   }
 
   /** Checks that a stream found earlier (by an iterator, say) still exists and that its state allows the call. */
@@ -139,7 +142,7 @@ export class StreamRegistry {
     if (isInternalStreamName(spec.name)) {
       throw new ServiceError('INVALID_ARGUMENT', `Stream name ${spec.name} is reserved: names starting with ${INTERNAL_STREAM_PREFIXES.join(', ')} belong to the internal streams of queues and topics.`)
     }
-    if (this.byKey.has(`${scope.key}/${spec.name}`)) {
+    if (this.lookup(scope, spec.name) !== undefined) {
       throw new ServiceError('STREAM_EXISTS', `Stream ${spec.name} under account ${scope.accountId} already exists.`)
     }
     const doc = newStreamDoc(this.nextId++, scope, spec, this.config.clock(), this.config.createStreamMs)
@@ -168,7 +171,7 @@ export class StreamRegistry {
    */
   stageInternal (scope: Scope, name: string, retentionSeconds: number, batch: WriteBatch): { stream: Stream, undo: () => void } {
     if (!isInternalStreamName(name)) throw new TypeError(`${name} is not an internal stream name`)
-    if (this.byKey.has(`${scope.key}/${name}`)) throw new TypeError(`internal stream ${name} exists in ${scope.key}`)
+    if (this.lookup(scope, name) !== undefined) throw new TypeError(`internal stream ${name} exists in ${scope.key}`)
     const doc = newInternalStreamDoc(this.nextId++, scope, name, retentionSeconds, this.config.clock())
     const stream = new Stream(doc, scope, streamArn(scope, name))
     stream.shards.set(0, new Shard(doc.shards[0]!, undefined, this.config.clock))
@@ -360,13 +363,21 @@ export class StreamRegistry {
     for (const shard of openBefore) if (!shard.open) shard.notify()
   }
 
+  private lookup (scope: Scope, name: string): Stream | undefined {
+    return this.byScope.get(scope.key)?.get(name)
+  }
+
   private index (stream: Stream): void {
-    this.byKey.set(`${stream.scope.key}/${stream.name}`, stream)
+    let named = this.byScope.get(stream.scope.key)
+    if (named === undefined) this.byScope.set(stream.scope.key, named = new Map())
+    named.set(stream.name, stream)
     this.byId.set(stream.id, stream)
   }
 
   private unindex (stream: Stream): void {
-    this.byKey.delete(`${stream.scope.key}/${stream.name}`)
+    const named = this.byScope.get(stream.scope.key)
+    named?.delete(stream.name)
+    if (named?.size === 0) this.byScope.delete(stream.scope.key)
     this.byId.delete(stream.id)
   }
 }
