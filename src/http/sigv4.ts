@@ -80,17 +80,8 @@ export interface Signer {
 
 /** `AKID/20260101/us-east-1/kinesis/aws4_request` -> its access key id, region and service. */
 function credentialSigner (credential: string): Signer {
-  // By index, not split('/'): every request comes here, and only three of the five parts count.
-  const key = credential.indexOf('/')
-  if (key < 0) return { accessKeyId: credential, region: '', service: '' }
-  const date = credential.indexOf('/', key + 1)
-  const region = date < 0 ? -1 : credential.indexOf('/', date + 1)
-  const service = region < 0 ? -1 : credential.indexOf('/', region + 1)
-  return {
-    accessKeyId: credential.slice(0, key),
-    region: date < 0 ? '' : credential.slice(date + 1, region < 0 ? undefined : region),
-    service: region < 0 ? '' : credential.slice(region + 1, service < 0 ? undefined : service)
-  }
+  const parts = credential.split('/')
+  return { accessKeyId: parts[0] ?? '', region: parts[2] ?? '', service: parts[3] ?? '' }
 }
 
 /**
