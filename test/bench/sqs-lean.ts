@@ -140,12 +140,24 @@ function count (text: string, element: string): number {
   return n
 }
 
+export interface SqsQueryOptions {
+  /** Sent as `Host`, for a peer that resolves only the queue URLs it expects. */
+  readonly hostHeader?: string
+  /**
+   * Settle received messages with one DeleteMessage per distinct receipt handle instead of
+   * DeleteMessageBatch, for a peer whose DeleteMessageBatch is broken (see sqs-peers.ts).
+   */
+  readonly deleteByHandle?: boolean
+}
+
 export class SqsQuery implements SqsLean {
   readonly protocol = 'Query'
   readonly #http: LeanHttp
+  readonly #deleteByHandle: boolean
 
-  constructor (endpoint: string, sockets: number, hostHeader?: string) {
-    this.#http = new LeanHttp(endpoint, sockets, hostHeader)
+  constructor (endpoint: string, sockets: number, options: SqsQueryOptions = {}) {
+    this.#http = new LeanHttp(endpoint, sockets, options.hostHeader)
+    this.#deleteByHandle = options.deleteByHandle ?? false
   }
 
   async #call (action: string, prepared: string): Promise<string> {
@@ -203,6 +215,12 @@ export class SqsQuery implements SqsLean {
   }
 
   async deleteBatch (queueUrl: string, handles: readonly Received[]): Promise<number> {
+    if (this.#deleteByHandle) {
+      for (const handle of new Set(handles.map((h) => h.handle))) {
+        await this.#call('DeleteMessage', form({ Action: 'DeleteMessage', Version: '2012-11-05', QueueUrl: queueUrl, ReceiptHandle: handle }))
+      }
+      return handles.length
+    }
     const params: Record<string, string> = { Action: 'DeleteMessageBatch', Version: '2012-11-05', QueueUrl: queueUrl }
     handles.forEach((h, i) => {
       params[`DeleteMessageBatchRequestEntry.${i + 1}.Id`] = String(i)

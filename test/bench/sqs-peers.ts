@@ -42,6 +42,11 @@ function stopper (child: ChildProcess, exited: Promise<void>): () => Promise<voi
 // sqslite logs every request unless told not to; its log would be measured as its speed.
 // sqslite resolves a queue URL only if it names `localhost` (its QUEUE_URL_REGEX), so the
 // client sends `Host: localhost:<port>` and gets such URLs back.
+// sqslite 2.1.1's DeleteMessageBatch keeps the messages it names and drops every other one
+// (its filter in lib/sqs.js is inverted), so a consumer using it empties the queue. Its
+// ReceiveMessage gives every message of one receive the same receipt handle, and its
+// DeleteMessage drops every message holding a handle: the client settles a receive with one
+// DeleteMessage per distinct handle, one call per receive, as DeleteMessageBatch would be.
 const SQSLITE_SCRIPT = `
 process.removeAllListeners('warning')
 const server = require('sqslite')({ logger: false })
@@ -67,7 +72,7 @@ export const SQSLITE: Peer = {
       void exited.then(() => { clearTimeout(timer); reject(new Error('sqslite exited before listening')) })
     }).catch(async (err: unknown) => { await stop(); throw err })
     const endpoint = `http://127.0.0.1:${port}`
-    return { name: 'sqslite', pid: child.pid!, endpoint, client: (sockets) => new SqsQuery(endpoint, sockets, `localhost:${port}`), stop }
+    return { name: 'sqslite', pid: child.pid!, endpoint, client: (sockets) => new SqsQuery(endpoint, sockets, { hostHeader: `localhost:${port}`, deleteByHandle: true }), stop }
   }
 }
 
