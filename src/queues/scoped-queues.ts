@@ -15,8 +15,27 @@ export function queueNotFound (): ServiceError {
   return new ServiceError('QUEUE_NOT_FOUND', 'The specified queue does not exist.', { queryMessage: 'The specified queue does not exist for this wsdl version.' })
 }
 
+type ParsedQueueUrl = Readonly<{ accountId: string | undefined, name: string }> | undefined
+
+/**
+ * Recent answers of parseQueueUrl: a client names the same few URLs in every call, and the
+ * parse (a regular expression, splits, a decode) was 1.5 % of a SendMessage's server CPU.
+ * Cleared whole when full, so a client sending garbage URLs cannot make it grow.
+ */
+const parsedUrls = new Map<string, ParsedQueueUrl>()
+const PARSED_URLS_MAX = 1024
+
 /** The account and name a queue URL names (account undefined for a bare name), or undefined. */
-export function parseQueueUrl (url: string): { accountId: string | undefined, name: string } | undefined {
+export function parseQueueUrl (url: string): ParsedQueueUrl {
+  const known = parsedUrls.get(url)
+  if (known !== undefined || parsedUrls.has(url)) return known
+  const parsed = parseUncached(url)
+  if (parsedUrls.size >= PARSED_URLS_MAX) parsedUrls.clear()
+  parsedUrls.set(url, parsed)
+  return parsed
+}
+
+function parseUncached (url: string): ParsedQueueUrl {
   if (!url.includes('/')) return url === '' ? undefined : { accountId: undefined, name: url }
   let path = url
   const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]*/.exec(url)
