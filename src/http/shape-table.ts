@@ -123,7 +123,7 @@ export interface CompiledAction<A> {
   readonly action: A
   readonly input: StructNode
   readonly output: StructNode
-  /** The output has no members (DeleteMessage): Query answers with no Result element. */
+  /** The output has no members (DeleteMessage) and names no Result element: Query answers with none. */
   readonly noOutput: boolean
   /** The input has a QueueUrl-like member a request path may stand in for. */
   readonly pathMember: MemberNode | undefined
@@ -138,7 +138,7 @@ export function compileAction<A extends { readonly input: TSchema, readonly outp
     action,
     input,
     output,
-    noOutput: output.members.length === 0,
+    noOutput: output.members.length === 0 && (action.output as { resultElement?: boolean } | undefined)?.resultElement !== true,
     pathMember: pathKey === undefined ? undefined : input.members.find((m) => m.key === pathKey)
   }
 }

@@ -69,6 +69,12 @@ out['raw'] = [{'body': m['Body'],
 
 out['listed'] = [s for s in sns.list_subscriptions()['Subscriptions'] if s['TopicArn'] == topic]
 out['listedByTopic'] = [s['SubscriptionArn'] for s in sns.list_subscriptions_by_topic(TopicArn=topic)['Subscriptions']]
+# These four answer an empty Result element, which botocore needs (KeyError without it).
+emptied = [sns.tag_resource(ResourceArn=topic, Tags=[{'Key': 'stage', 'Value': 'dev'}]),
+           sns.untag_resource(ResourceArn=topic, TagKeys=['team']),
+           sns.set_sms_attributes(attributes={'DefaultSenderID': 'shardline'}),
+           sns.opt_in_phone_number(phoneNumber='+15555550100')]
+out['emptyResults'] = [sorted(k for k in r if k != 'ResponseMetadata') for r in emptied]
 out['tags'] = sns.list_tags_for_resource(ResourceArn=topic)['Tags']
 
 try:

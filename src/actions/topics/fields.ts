@@ -44,3 +44,10 @@ export const NextToken = Type.String()
 
 /** Actions with no output members answer this. */
 export const Empty = Type.Object({})
+
+/**
+ * The output of actions whose model names a Result element with no members (TagResource,
+ * SetSMSAttributes, ...): the Query answer carries an empty `<ActionResult/>`, which the
+ * SDKs look for (botocore fails with a KeyError on an answer without it).
+ */
+export const EmptyResult = Type.Object({}, { resultElement: true })

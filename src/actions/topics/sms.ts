@@ -11,7 +11,7 @@ import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import { defineAction } from '../action.js'
 import { pageOf } from './common.js'
-import { AttributeMap, Empty, invalid, MemberList, NextToken } from './fields.js'
+import { AttributeMap, EmptyResult, invalid, MemberList, NextToken } from './fields.js'
 
 const SMS_ATTRIBUTES = new Set(['MonthlySpendLimit', 'DeliveryStatusIAMRole', 'DeliveryStatusSuccessSamplingRate', 'DefaultSenderID', 'DefaultSMSType', 'UsageReportS3Bucket'])
 const E164 = /^\+[1-9][0-9]{4,14}$/
@@ -23,7 +23,7 @@ function checkNumber (phoneNumber: string): void {
 export const setSMSAttributes = defineAction({
   name: 'SetSMSAttributes',
   input: Type.Object({ attributes: AttributeMap({ awsName: 'attributes' }) }),
-  output: Empty,
+  output: EmptyResult,
   invalid,
   async handle (ctx, input) {
     for (const [name, value] of Object.entries(input.attributes)) {
@@ -72,7 +72,7 @@ export const listPhoneNumbersOptedOut = defineAction({
 export const optInPhoneNumber = defineAction({
   name: 'OptInPhoneNumber',
   input: Type.Object({ phone_number: Type.String({ awsName: 'phoneNumber' }) }),
-  output: Empty,
+  output: EmptyResult,
   invalid,
   async handle (ctx, input) {
     checkNumber(input.phone_number)
@@ -84,7 +84,7 @@ export const optInPhoneNumber = defineAction({
 export const createSMSSandboxPhoneNumber = defineAction({
   name: 'CreateSMSSandboxPhoneNumber',
   input: Type.Object({ phone_number: Type.String(), language_code: Type.Optional(Type.String()) }),
-  output: Empty,
+  output: EmptyResult,
   invalid,
   async handle (ctx, input) {
     checkNumber(input.phone_number)
@@ -100,7 +100,7 @@ export const createSMSSandboxPhoneNumber = defineAction({
 export const verifySMSSandboxPhoneNumber = defineAction({
   name: 'VerifySMSSandboxPhoneNumber',
   input: Type.Object({ phone_number: Type.String(), one_time_password: Type.String() }),
-  output: Empty,
+  output: EmptyResult,
   invalid,
   async handle (ctx, input) {
     const entry = ctx.topics.resources.sandbox[input.phone_number]
@@ -114,7 +114,7 @@ export const verifySMSSandboxPhoneNumber = defineAction({
 export const deleteSMSSandboxPhoneNumber = defineAction({
   name: 'DeleteSMSSandboxPhoneNumber',
   input: Type.Object({ phone_number: Type.String() }),
-  output: Empty,
+  output: EmptyResult,
   invalid,
   async handle (ctx, input) {
     if (ctx.topics.resources.sandbox[input.phone_number] === undefined) throw new ServiceError('SNS_RESOURCE_NOT_FOUND', 'Phone number does not exist in the sandbox')

@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
 import { taggedTopic } from './common.js'
-import { Empty, invalid, TagList } from './fields.js'
+import { EmptyResult, invalid, TagList } from './fields.js'
 import { checkTags, tagsOf } from './tags.js'
 
 export const tagResource = defineAction({
   name: 'TagResource',
   input: Type.Object({ resource_arn: Type.String(), tags: TagList }),
-  output: Empty,
+  output: EmptyResult,
   invalid,
   async handle (ctx, input) {
     const topic = taggedTopic(ctx, input.resource_arn, 'TagResource')
