@@ -165,6 +165,39 @@ describe('Subscribe and subscription attributes', () => {
     const b = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, attributes: { RawMessageDelivery: 'true' } })
     expect(b.subscriptionArn).toBe(a.subscriptionArn)
     await expectCode(s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, attributes: { RawMessageDelivery: 'false' } }), 'SNS_INVALID_PARAMETER')
+    // An attribute given at its default value is the same attributes; RawMessageDelivery is
+    // taken in any case and kept lower-case.
+    const c = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, attributes: { RawMessageDelivery: 'TrUe', FilterPolicyScope: 'MessageAttributes' } })
+    expect(c.subscriptionArn).toBe(a.subscriptionArn)
+    expect((await s.topics.getSubscriptionAttributes({ subscriptionArn: a.subscriptionArn })).attributes.RawMessageDelivery).toBe('true')
+  })
+
+  it('refuses a FIFO queue on a standard topic, and a standard dead-letter queue on a FIFO topic', async () => {
+    const fifoQueue = await makeQueue(s, `${topicName('q')}.fifo`, { FifoQueue: 'true' })
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const err = await expectCode(s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: fifoQueue.arn }), 'SNS_INVALID_PARAMETER')
+    expect(err.message).toBe('Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics')
+    const fifo = await s.topics.createTopic({ name: `${topicName()}.fifo`, attributes: { FifoTopic: 'true' } })
+    const { subscriptionArn } = await s.topics.subscribe({ topicArn: fifo.topicArn, protocol: 'sqs', endpoint: fifoQueue.arn })
+    const standardDlq = await makeQueue(s, topicName('dlq'))
+    const dlqErr = await expectCode(s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'RedrivePolicy', attributeValue: JSON.stringify({ deadLetterTargetArn: standardDlq.arn }) }), 'SNS_INVALID_PARAMETER')
+    expect(dlqErr.message).toBe('Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.')
+    expect((await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes.RedrivePolicy).toBeUndefined()
+  })
+
+  it('shows FilterPolicyScope only beside a filter policy', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const q = await makeQueue(s, topicName('q'))
+    const { subscriptionArn } = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, attributes: { FilterPolicyScope: 'MessageBody', FilterPolicy: '' } })
+    const before = (await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes
+    expect(before.FilterPolicy).toBeUndefined()
+    expect(before.FilterPolicyScope).toBeUndefined()
+    await s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'FilterPolicy', attributeValue: '{"a":{"b":["c"]}}' })
+    expect((await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes).toMatchObject({ FilterPolicy: '{"a":{"b":["c"]}}', FilterPolicyScope: 'MessageBody' })
+    const bad = await expectCode(s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'FilterPolicyScope', attributeValue: 'RandomValue' }), 'SNS_INVALID_PARAMETER')
+    expect(bad.message).toBe('Invalid parameter: FilterPolicyScope: Invalid value [RandomValue]. Please use either MessageBody or MessageAttributes')
+    const json = await expectCode(s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'RedrivePolicy', attributeValue: '{invalidjson}' }), 'SNS_INVALID_PARAMETER')
+    expect(json.message).toMatch(/^Invalid parameter: RedrivePolicy: failed to parse JSON\./)
   })
 
   it('gets and sets subscription attributes, refusing bad ones', async () => {
@@ -230,6 +263,8 @@ describe('tags, permissions and data protection', () => {
     expect((await s.topics.listTagsForResource({ resourceArn: topicArn })).tags).toEqual([{ key: 'b', value: '2' }])
     const many = Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: 'v' }))
     await expectCode(s.topics.tagResource({ resourceArn: topicArn, tags: many }), 'SNS_TAG_LIMIT')
+    const twice = await expectCode(s.topics.tagResource({ resourceArn: topicArn, tags: [{ key: 'c', value: '1' }, { key: 'c', value: '2' }] }), 'SNS_INVALID_PARAMETER')
+    expect(twice.message).toBe('Invalid parameter: Duplicated keys are not allowed.')
     expect((await s.topics.listTagsForResource({ resourceArn: topicArn })).tags).toHaveLength(1)
     const missing = await expectCode(s.topics.listTagsForResource({ resourceArn: 'arn:aws:sns:us-east-1:000000000000:none' }), 'SNS_RESOURCE_NOT_FOUND')
     expect(missing.awsType).toBe('ResourceNotFoundException')

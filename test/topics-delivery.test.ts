@@ -80,7 +80,12 @@ describe('fan-out to SQS', () => {
     await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, attributes: { RawMessageDelivery: 'true' } })
     await s.topics.publish({ topicArn, messageStructure: 'json', message: JSON.stringify({ default: 'for all', sqs: 'for queues' }) })
     expect((await drain(s, q.queueUrl, 1))[0]!.body).toBe('for queues')
+    // A protocol's entry that is not a string is passed over for the default, as AWS does.
+    await s.topics.publish({ topicArn, messageStructure: 'json', message: JSON.stringify({ default: 'default field', sqs: { field: 'value' } }) })
+    expect((await drain(s, q.queueUrl, 1))[0]!.body).toBe('default field')
     await expectCode(s.topics.publish({ topicArn, messageStructure: 'json', message: '{"sqs":"x"}' }), 'SNS_INVALID_PARAMETER')
+    // A default that is not a string is no default.
+    await expectCode(s.topics.publish({ topicArn, messageStructure: 'json', message: JSON.stringify({ default: { object: 'test' } }) }), 'SNS_INVALID_PARAMETER')
     await expectCode(s.topics.publish({ topicArn, messageStructure: 'json', message: 'not json' }), 'SNS_INVALID_PARAMETER')
   })
 

@@ -31,8 +31,9 @@ export function messageFor (message: PublishedMessage, protocol: string): string
   if (message.json !== true) return message.message
   try {
     const parsed = JSON.parse(message.message) as Record<string, unknown>
+    // A protocol's own entry counts only as a string; AWS delivers the default otherwise.
     const own = parsed[protocol]
-    return String(own ?? parsed.default ?? '')
+    return typeof own === 'string' ? own : String(parsed.default ?? '')
   } catch {
     return message.message
   }

@@ -80,7 +80,8 @@ export function publishSpecOf (topic: Topic, fields: PublishFields): PublishSpec
     } catch {
       throw invalid('Invalid parameter: Message Structure - JSON message body failed to parse')
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !('default' in parsed)) throw invalid('Invalid parameter: Message Structure - No default entry in JSON message body')
+    // AWS counts a `default` that is not a string as no default at all.
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as Record<string, unknown>).default !== 'string') throw invalid('Invalid parameter: Message Structure - No default entry in JSON message body')
     json = true
   }
   const attributes = attributesOf(fields.message_attributes)

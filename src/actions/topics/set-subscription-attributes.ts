@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
 import { Empty, invalid } from './fields.js'
-import { checkSubscriptionAttributes, replayWindow } from './subscription-attributes.js'
+import { checkSubscriptionAttributes, normalizedAttribute, replayWindow } from './subscription-attributes.js'
 
 export const setSubscriptionAttributes = defineAction({
   name: 'SetSubscriptionAttributes',
@@ -14,11 +14,11 @@ export const setSubscriptionAttributes = defineAction({
   invalid,
   async handle (ctx, input) {
     const { topic, sub } = ctx.topics.subscription(input.subscription_arn, 'SetSubscriptionAttributes')
-    const value = input.attribute_value ?? ''
+    const value = normalizedAttribute(input.attribute_name, input.attribute_value ?? '')
     const next = { ...sub.attributes }
     if (value === '') delete next[input.attribute_name]
     else next[input.attribute_name] = value
-    checkSubscriptionAttributes(value === '' ? { ...next, [input.attribute_name]: next[input.attribute_name] ?? '' } : next, sub.protocol, 'Invalid parameter: ')
+    checkSubscriptionAttributes(value === '' ? { ...next, [input.attribute_name]: next[input.attribute_name] ?? '' } : next, sub.protocol, 'Invalid parameter: ', topic.fifo)
     await topic.setSubscriptionAttribute(sub.id, input.attribute_name, value === '' ? undefined : value)
     if (input.attribute_name === 'ReplayPolicy' && value !== '') {
       const { from, until } = replayWindow(value, 'Invalid parameter: ')

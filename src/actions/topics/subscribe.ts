@@ -4,7 +4,7 @@ import { parseQueueArn } from '../../queues/queue-model.js'
 import { MAX_SUBSCRIPTIONS_PER_TOPIC, PROTOCOLS } from '../../topics/topic-model.js'
 import { defineAction } from '../action.js'
 import { AttributeMap, invalid } from './fields.js'
-import { checkSubscriptionAttributes, replayWindow } from './subscription-attributes.js'
+import { checkSubscriptionAttributes, normalizedAttribute, replayWindow, SUBSCRIPTION_DEFAULTS } from './subscription-attributes.js'
 
 /** What each protocol's endpoint must look like, and AWS's words when it does not. */
 const ENDPOINTS: Record<string, { test: (e: string) => boolean, message: string }> = {
@@ -38,14 +38,15 @@ export const subscribe = defineAction({
     const endpoint = input.endpoint ?? ''
     if (endpoint === '') throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Endpoint')
     if (!ENDPOINTS[protocol]!.test(endpoint)) throw new ServiceError('SNS_INVALID_PARAMETER', ENDPOINTS[protocol]!.message)
+    if (!topic.fifo && protocol === 'sqs' && endpoint.endsWith('.fifo')) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics')
     if (topic.fifo && protocol !== 'sqs') throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: Invalid protocol type: ${protocol}. FIFO topics support only SQS subscriptions.`)
-    const attributes = { ...input.attributes }
-    checkSubscriptionAttributes(attributes, protocol, 'Invalid parameter: Attributes Reason: ')
+    const attributes = Object.fromEntries(Object.entries(input.attributes ?? {}).map(([name, value]) => [name, normalizedAttribute(name, value)]))
+    checkSubscriptionAttributes(attributes, protocol, 'Invalid parameter: Attributes Reason: ', topic.fifo)
     const existing = topic.findSubscription(protocol, endpoint)
     let sub = existing
     if (existing !== undefined) {
       for (const [name, value] of Object.entries(attributes)) {
-        if (existing.attributes[name] !== value) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Attributes Reason: Subscription already exists with different attributes')
+        if ((existing.attributes[name] ?? SUBSCRIPTION_DEFAULTS[name]) !== value) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Attributes Reason: Subscription already exists with different attributes')
       }
     } else {
       if (topic.state.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_TOPIC) throw new ServiceError('SNS_SUBSCRIPTION_LIMIT', `Subscription limit exceeded: a topic takes ${MAX_SUBSCRIPTIONS_PER_TOPIC} subscriptions.`)

@@ -13,6 +13,14 @@ import { effectiveDeliveryPolicy } from './topic-attributes.js'
 
 export const SETTABLE = ['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy'] as const
 
+/** What a subscription attribute is when it was never set, for Subscribe's "same attributes" check. */
+export const SUBSCRIPTION_DEFAULTS: Readonly<Record<string, string>> = { RawMessageDelivery: 'false', FilterPolicyScope: 'MessageAttributes' }
+
+/** An attribute's value as kept: AWS takes RawMessageDelivery in any case and keeps it lower-case. */
+export function normalizedAttribute (name: string, value: string): string {
+  return name === 'RawMessageDelivery' && /^(true|false)$/i.test(value) ? value.toLowerCase() : value
+}
+
 function bad (prefix: string, name: string, reason: string): ServiceError {
   return new ServiceError('SNS_INVALID_PARAMETER', `${prefix}${name}: ${reason}`)
 }
@@ -22,7 +30,7 @@ function bad (prefix: string, name: string, reason: string): ServiceError {
  * subscription of `protocol`. `prefix`: "Invalid parameter: Attributes Reason: " for
  * Subscribe, "Invalid parameter: " for SetSubscriptionAttributes.
  */
-export function checkSubscriptionAttributes (next: Record<string, string>, protocol: string, prefix: string): void {
+export function checkSubscriptionAttributes (next: Record<string, string>, protocol: string, prefix: string, fifoTopic = false): void {
   for (const [name, value] of Object.entries(next)) {
     switch (name) {
       case 'RawMessageDelivery':
@@ -30,7 +38,7 @@ export function checkSubscriptionAttributes (next: Record<string, string>, proto
         if (value === 'true' && !['sqs', 'http', 'https', 'firehose'].includes(protocol)) throw bad(prefix, name, `Invalid value [${value}]. Must be false.`)
         break
       case 'FilterPolicyScope':
-        if (value !== 'MessageAttributes' && value !== 'MessageBody') throw bad(prefix, name, `Invalid filter policy scope: ${value}`)
+        if (value !== 'MessageAttributes' && value !== 'MessageBody') throw bad(prefix, name, `Invalid value [${value}]. Please use either MessageBody or MessageAttributes`)
         break
       case 'FilterPolicy':
         if (value !== '') compileFilterPolicy(value, (next.FilterPolicyScope ?? 'MessageAttributes') as FilterScope, prefix)
@@ -53,10 +61,11 @@ export function checkSubscriptionAttributes (next: Record<string, string>, proto
         let target: unknown
         try {
           target = (JSON.parse(value) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn
-        } catch {
-          throw bad(prefix, name, 'Invalid JSON')
+        } catch (err) {
+          throw bad(prefix, name, `failed to parse JSON. ${err instanceof Error ? err.message : ''}`.trimEnd())
         }
         if (typeof target !== 'string' || parseQueueArn(target) === undefined) throw bad(prefix, name, 'deadLetterTargetArn is an invalid arn')
+        if (fifoTopic && !target.endsWith('.fifo')) throw bad(prefix, name, 'must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.')
         break
       }
       case 'SubscriptionRoleArn':
@@ -112,7 +121,13 @@ export function renderSubscriptionAttributes (topic: Topic, sub: SubscriptionSta
     out.EffectiveDeliveryPolicy = effectiveDeliveryPolicy(topic.attributes.DeliveryPolicy)
   }
   for (const [name, value] of Object.entries(sub.attributes)) out[name] = value
-  if (sub.attributes.FilterPolicy !== undefined && out.FilterPolicyScope === undefined) out.FilterPolicyScope = 'MessageAttributes'
+  // AWS shows a scope only beside a filter policy (the scope set alone is kept, not shown).
+  if (out.FilterPolicy === undefined || out.FilterPolicy === '') {
+    delete out.FilterPolicy
+    delete out.FilterPolicyScope
+  } else if (out.FilterPolicyScope === undefined) {
+    out.FilterPolicyScope = 'MessageAttributes'
+  }
   if (sub.attributes.ReplayPolicy !== undefined) out.ReplayStatus = sub.replay !== undefined ? 'In progress' : 'Completed'
   return out
 }

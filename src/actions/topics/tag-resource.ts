@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
 import { taggedTopic } from './common.js'
 import { EmptyResult, invalid, TagList } from './fields.js'
-import { checkTags, tagsOf } from './tags.js'
+import { checkDistinctTagKeys, checkTags, tagsOf } from './tags.js'
 
 export const tagResource = defineAction({
   name: 'TagResource',
@@ -11,6 +11,7 @@ export const tagResource = defineAction({
   invalid,
   async handle (ctx, input) {
     const topic = taggedTopic(ctx, input.resource_arn, 'TagResource')
+    checkDistinctTagKeys(input.tags)
     const tags = tagsOf(input.tags)
     checkTags(tags, topic.state.tags)
     await topic.tag(tags)

@@ -7,6 +7,11 @@ export const MAX_TAGS = 50
 
 export interface TagInput { readonly key: string, readonly value: string }
 
+/** TagResource refuses a key named twice, as AWS does, rather than keeping the last value. */
+export function checkDistinctTagKeys (list: readonly TagInput[]): void {
+  if (new Set(list.map((t) => t.key)).size !== list.length) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Duplicated keys are not allowed.')
+}
+
 export function tagsOf (list: readonly TagInput[]): Record<string, string> {
   const out: Record<string, string> = {}
   for (const { key, value } of list) out[key] = value
