@@ -132,14 +132,21 @@ describe('Publish and PublishBatch', () => {
     expect(messages).toEqual([])
   })
 
-  it('PublishBatch answers per entry and delivers the good ones', async () => {
+  it('PublishBatch answers per entry; an entry AWS would not publish fails the whole request', async () => {
     const { topicArn } = await s.topics.createTopic({ name: topicName() })
     const q = await makeQueue(s, topicName('q'))
     await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, attributes: { RawMessageDelivery: 'true' } })
-    const result = await s.topics.publishBatch({ topicArn, publishBatchRequestEntries: [{ id: 'a', message: 'one' }, { id: 'b', message: '' }, { id: 'c', message: 'three' }] })
+    const empty = await expectCode(s.topics.publishBatch({ topicArn, publishBatchRequestEntries: [{ id: 'a', message: 'one' }, { id: 'b', message: '' }] }), 'SNS_INVALID_PARAMETER')
+    expect(empty.message).toBe('Invalid parameter: Empty message')
+    const result = await s.topics.publishBatch({ topicArn, publishBatchRequestEntries: [{ id: 'a', message: 'one' }, { id: 'c', message: 'three' }] })
     expect(result.successful.map((r) => r.id)).toEqual(['a', 'c'])
-    expect(result.failed).toEqual([{ id: 'b', code: 'InvalidParameter', message: 'Invalid parameter: Empty message', senderFault: true }])
+    expect(result.failed).toEqual([])
+    // Nothing of the refused batch was published.
     expect((await drain(s, q.queueUrl, 2)).map((m) => m.body).sort()).toEqual(['one', 'three'])
+    const dot = await expectCode(s.topics.publishBatch({ topicArn, publishBatchRequestEntries: [{ id: 'message.id', message: 'm' }] }), 'SNS_INVALID_BATCH_ENTRY_ID')
+    expect(dot.message).toBe('The Id of a batch entry in the batch request contains an impermissible character: message.id')
+    const long = await expectCode(s.topics.publishBatch({ topicArn, publishBatchRequestEntries: [{ id: 'a'.repeat(81), message: 'm' }] }), 'SNS_INVALID_BATCH_ENTRY_ID')
+    expect(long.message).toBe(`The Id of a batch entry in the batch request is too long: ${'a'.repeat(81)}`)
     await expectCode(s.topics.publishBatch({ topicArn, publishBatchRequestEntries: [] }), 'SNS_EMPTY_BATCH')
     await expectCode(s.topics.publishBatch({ topicArn, publishBatchRequestEntries: Array.from({ length: 11 }, (_, i) => ({ id: `e${i}`, message: 'm' })) }), 'SNS_TOO_MANY_ENTRIES')
     await expectCode(s.topics.publishBatch({ topicArn, publishBatchRequestEntries: [{ id: 'x', message: 'm' }, { id: 'x', message: 'n' }] }), 'SNS_BATCH_IDS_NOT_DISTINCT')

@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import type { PublishSpec } from '../../topics/topic.js'
 import { defineAction } from '../action.js'
-import { batchFailure, type BatchFailure } from './common.js'
 import { invalid } from './fields.js'
 import { MessageFields } from './publish.js'
 import { publishedBytes, publishSpecOf } from './publish-rules.js'
@@ -28,25 +27,17 @@ export const publishBatch = defineAction({
     if (entries.length > 10) throw new ServiceError('SNS_TOO_MANY_ENTRIES', 'The batch request contains more entries than permissible.')
     const ids = new Set<string>()
     for (const entry of entries) {
-      if (!/^[A-Za-z0-9_-]{1,80}$/.test(entry.id)) throw new ServiceError('SNS_INVALID_BATCH_ENTRY_ID', 'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.')
+      if (entry.id.length > 80) throw new ServiceError('SNS_INVALID_BATCH_ENTRY_ID', `The Id of a batch entry in the batch request is too long: ${entry.id}`)
+      if (!/^[A-Za-z0-9_-]+$/.test(entry.id)) throw new ServiceError('SNS_INVALID_BATCH_ENTRY_ID', `The Id of a batch entry in the batch request contains an impermissible character: ${entry.id}`)
       if (ids.has(entry.id)) throw new ServiceError('SNS_BATCH_IDS_NOT_DISTINCT', 'Two or more batch entries in the request have the same Id.')
       ids.add(entry.id)
     }
     if (entries.reduce((n, e) => n + publishedBytes(e), 0) > MAX_BATCH_BYTES) throw new ServiceError('SNS_BATCH_REQUEST_TOO_LONG', 'The length of all the messages put together is more than the limit.')
-    const specs: PublishSpec[] = []
-    const accepted: string[] = []
-    const failed: BatchFailure[] = []
-    for (const entry of entries) {
-      try {
-        specs.push(publishSpecOf(topic, entry))
-        accepted.push(entry.id)
-      } catch (err) {
-        if (!(err instanceof ServiceError)) throw err
-        failed.push(batchFailure(entry.id, err))
-      }
-    }
-    const results = specs.length === 0 ? [] : await topic.publish(specs)
-    const successful = results.map((r, i) => ({ id: accepted[i]!, message_id: r.messageId, ...(r.sequenceNumber === undefined ? {} : { sequence_number: r.sequenceNumber }) }))
-    return { successful, failed }
+    // An entry AWS would not publish fails the whole request, as AWS answers it (a 400 with
+    // the entry's error), not one entry of Failed: nothing of the batch is published.
+    const specs: PublishSpec[] = entries.map((entry) => publishSpecOf(topic, entry))
+    const results = await topic.publish(specs)
+    const successful = results.map((r, i) => ({ id: entries[i]!.id, message_id: r.messageId, ...(r.sequenceNumber === undefined ? {} : { sequence_number: r.sequenceNumber }) }))
+    return { successful, failed: [] }
   }
 })
