@@ -126,6 +126,21 @@ describe('Publish and PublishBatch', () => {
     const num = await expectCode(s.topics.publish({ topicArn, message: 'x', messageAttributes: { n: { dataType: 'Number', stringValue: 'abc' } } }), 'SNS_INVALID_PARAMETER_VALUE')
     expect(num.message).toBe("Invalid parameter: MessageAttributes Reason: Could not cast message attribute 'n' value to number.")
     await expectCode(s.topics.publish({ topicArn, message: 'x', messageAttributes: { t: { dataType: 'Weird', stringValue: 'v' } } }), 'SNS_INVALID_PARAMETER_VALUE')
+    // AWS's texts for bad attribute names and values, recorded from AWS by LocalStack.
+    const refusals: Array<[Record<string, { dataType: string, stringValue?: string, binaryValue?: Uint8Array }>, string]> = [
+      [{ ['a'.repeat(257)]: { dataType: 'String', stringValue: '1' } }, 'Length of message attribute name must be less than 256 bytes.'],
+      [{ 'a^*?': { dataType: 'String', stringValue: '1' } }, "Invalid non-alphanumeric character '#x5E' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots."],
+      [{ '.abc': { dataType: 'String', stringValue: '1' } }, "Invalid message attribute name starting with character '.' was found."],
+      [{ 'abc.': { dataType: 'String', stringValue: '1' } }, "Invalid message attribute name ending with character '.' was found."],
+      [{ 'a..bc': { dataType: 'String', stringValue: '1' } }, "Message attribute name can not have successive '.' character."],
+      [{ attr1: { dataType: 'String.', stringValue: 'v' } }, "The message attribute 'attr1' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."],
+      [{ attr1: { dataType: 'String', binaryValue: Buffer.from('123') } }, "The message attribute 'attr1' with type 'String' must use field 'String'."],
+      [{ attr1: { dataType: 'Binary', stringValue: '123' } }, "The message attribute 'attr1' with type 'Binary' must use field 'Binary'."],
+      [{ attr1: { dataType: 'String', stringValue: '' } }, "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type 'String'."]
+    ]
+    for (const [messageAttributes, text] of refusals) {
+      expect((await expectCode(s.topics.publish({ topicArn, message: 'x', messageAttributes }), 'SNS_INVALID_PARAMETER_VALUE')).message).toBe(text)
+    }
     expect((await expectCode(s.topics.publish({ message: 'x' }), 'SNS_INVALID_PARAMETER')).message).toBe('Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter')
     await expectCode(s.topics.publish({ topicArn: 'arn:aws:sns:us-east-1:000000000000:missing', message: 'x' }), 'SNS_NOT_FOUND')
     const { messages } = await s.queues.receiveMessage({ queueUrl: q.queueUrl, waitTimeSeconds: 1 })

@@ -26,22 +26,41 @@ function attributeProblem (reason: string): ServiceError {
   return new ServiceError('SNS_INVALID_PARAMETER_VALUE', `Invalid parameter: MessageAttributes Reason: ${reason}`)
 }
 
-const ATTRIBUTE_NAME = /^(?!aws\.|amazon\.|\.)(?!.*\.\.)(?!.*\.$)[A-Za-z0-9_.-]{1,256}$/i
+/** Why AWS refuses a message attribute's name, in its words, or undefined for a good name. */
+function nameProblem (name: string): string | undefined {
+  if (Buffer.byteLength(name) > 256) return 'Length of message attribute name must be less than 256 bytes.'
+  const stray = /[^A-Za-z0-9_.-]/.exec(name)
+  if (stray !== null) return `Invalid non-alphanumeric character '#x${stray[0].codePointAt(0)!.toString(16).toUpperCase()}' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.`
+  if (name.startsWith('.')) return "Invalid message attribute name starting with character '.' was found."
+  if (name.endsWith('.')) return "Invalid message attribute name ending with character '.' was found."
+  if (name.includes('..')) return "Message attribute name can not have successive '.' character."
+  if (name === '' || /^(aws|amazon)\./i.test(name)) return `The message attribute name '${name}' is invalid: names are 1 to 256 letters, digits, '_', '-' and '.', not starting with AWS. or Amazon.`
+  return undefined
+}
+
+/** A data type AWS takes: String, Number or Binary, bare or with a non-empty custom `.suffix`. */
+const DATA_TYPE = /^(String|Number|Binary)(\.[^.].*)?$/
 
 export function attributesOf (input: PublishFields['message_attributes']): Array<[string, TopicAttributeValue]> {
   const out: Array<[string, TopicAttributeValue]> = []
   for (const [name, v] of Object.entries(input ?? {})) {
-    if (!ATTRIBUTE_NAME.test(name)) throw attributeProblem(`The message attribute name '${name}' is invalid: names are 1 to 256 letters, digits, '_', '-' and '.', not starting with AWS. or Amazon.`)
+    // AWS's texts here are bare (no "Invalid parameter:" prefix), as its answers give them.
+    const problem = nameProblem(name)
+    if (problem !== undefined) throw new ServiceError('SNS_INVALID_PARAMETER_VALUE', problem)
     const type = v.data_type
-    const base = type.split('.')[0]
-    if (type === '' || (base !== 'String' && base !== 'Number' && base !== 'Binary')) throw attributeProblem(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`)
+    if (!DATA_TYPE.test(type)) throw new ServiceError('SNS_INVALID_PARAMETER_VALUE', `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`)
+    const base = type.split('.')[0]!
+    const empty = new ServiceError('SNS_INVALID_PARAMETER_VALUE', `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`)
+    if (v.binary_value === undefined && v.string_value === undefined) throw empty
+    const field = base === 'Binary' ? 'Binary' : 'String'
+    const given = field === 'Binary' ? v.binary_value : v.string_value
+    if (given === undefined) throw new ServiceError('SNS_INVALID_PARAMETER_VALUE', `The message attribute '${name}' with type '${type}' must use field '${field}'.`)
+    if (given.length === 0) throw empty
     if (base === 'Binary') {
-      if (v.binary_value === undefined) throw attributeProblem(`The message attribute '${name}' with type 'Binary' must use field 'Binary'.`)
-      out.push([name, { DataType: type, BinaryValue: Buffer.from(v.binary_value).toString('base64') }])
+      out.push([name, { DataType: type, BinaryValue: Buffer.from(v.binary_value!).toString('base64') }])
       continue
     }
-    const value = v.string_value
-    if (value === undefined || value === '') throw attributeProblem(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${base}'.`)
+    const value = v.string_value!
     if (base === 'Number' && !/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value.trim())) throw attributeProblem(`Could not cast message attribute '${name}' value to number.`)
     if (type === 'String.Array') {
       let parsed: unknown
