@@ -94,7 +94,25 @@ describe('topic attributes', () => {
     const err = await expectCode(s.topics.getTopicAttributes({ topicArn: 'arn:aws:sns:us-east-1:000000000000:nope' }), 'SNS_NOT_FOUND')
     expect(err.message).toBe('Topic does not exist')
     expect(err.awsType).toBe('NotFoundException')
-    await expectCode(s.topics.getTopicAttributes({ topicArn: 'not-an-arn' }), 'SNS_INVALID_PARAMETER')
+    const bad = await expectCode(s.topics.getTopicAttributes({ topicArn: 'not-an-arn' }), 'SNS_INVALID_PARAMETER')
+    expect(bad.message).toBe('Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1')
+    const short = await expectCode(s.topics.subscribe({ topicArn: 'arn:aws:sns:us-east-1:random', protocol: 'sqs', endpoint: 'arn:aws:sqs:us-east-1:000000000000:q' }), 'SNS_INVALID_PARAMETER')
+    expect(short.message).toBe('Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 5')
+    const publish = await expectCode(s.topics.publish({ topicArn: 'randomstring:1', message: 'x' }), 'SNS_INVALID_PARAMETER')
+    expect(publish.message).toBe('Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 2')
+    const sub = await expectCode(s.topics.unsubscribe({ subscriptionArn: 'pending confirmation' }), 'SNS_INVALID_PARAMETER')
+    expect(sub.message).toBe('Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not 1')
+    const topicArnForSub = await expectCode(s.topics.unsubscribe({ subscriptionArn: 'arn:aws:sns:us-east-1:111111111111:random' }), 'SNS_INVALID_PARAMETER')
+    expect(topicArnForSub.message).toBe('Invalid parameter: SubscriptionId')
+  })
+
+  it('a topic ARN of another region is an invalid parameter, as AWS answers it', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const elsewhere = topicArn.replace('us-east-1', 'us-west-2')
+    for (const call of [s.topics.getTopicAttributes({ topicArn: elsewhere }), s.topics.publish({ topicArn: elsewhere, message: 'x' }), s.topics.deleteTopic({ topicArn: elsewhere })]) {
+      expect((await expectCode(call, 'SNS_INVALID_PARAMETER')).message).toBe('Invalid parameter: TopicArn')
+    }
+    expect((await s.topics.getTopicAttributes({ topicArn })).attributes.TopicArn).toBe(topicArn)
   })
 })
 

@@ -1,6 +1,7 @@
 /**
  * The topics of one account and region: what an action sees as `ctx.topics`. Topics and
- * subscriptions are named by ARN; an ARN of another region is not found here, as in AWS.
+ * subscriptions are named by ARN; a topic ARN of another region is an invalid parameter
+ * here, as AWS answers it.
  */
 import { ServiceError } from '../errors.js'
 import type { Scope } from '../scope.js'
@@ -10,6 +11,15 @@ import { parseSubscriptionArn, parseTopicArn, topicArn, type SubscriptionState }
 import { authorizeSubscription, authorizeTopic, type OwnerAction, type TopicAction } from './topic-access.js'
 import type { OutboxEntry, Topic } from './topic.js'
 import type { TopicRegistry } from './topic-registry.js'
+
+/**
+ * AWS's InvalidParameter for an ARN `parameter` cannot name: with the count of its
+ * elements when it has fewer than the six an ARN has.
+ */
+export function badArn (parameter: string, arn: string): ServiceError {
+  const elements = arn.split(':').length
+  return new ServiceError('SNS_INVALID_PARAMETER', elements < 6 ? `Invalid parameter: ${parameter} Reason: An ARN must have at least 6 elements, not ${elements}` : `Invalid parameter: ${parameter}`)
+}
 
 export function topicNotFound (): ServiceError {
   return new ServiceError('SNS_NOT_FOUND', 'Topic does not exist')
@@ -29,8 +39,9 @@ export class ScopedTopics {
    */
   require (arn: string, action: TopicAction | OwnerAction | null, parameter = 'TopicArn'): Topic {
     const parsed = parseTopicArn(arn)
-    if (parsed === undefined) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: ${parameter}`)
-    const topic = parsed.region === this.scope.region ? this.registry.findByArn(arn) : undefined
+    if (parsed === undefined) throw badArn(parameter, arn)
+    if (parsed.region !== this.scope.region) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: ${parameter}`)
+    const topic = this.registry.findByArn(arn)
     if (topic === undefined || !topic.isOpen) throw topicNotFound()
     if (action !== null) authorizeTopic(this.scope, topic, action)
     return topic
@@ -39,7 +50,11 @@ export class ScopedTopics {
   /** The subscription an ARN names, with its topic; InvalidParameter, NotFound or AuthorizationError. */
   subscription (arn: string, action: string): { topic: Topic, sub: SubscriptionState } {
     const parsed = parseSubscriptionArn(arn)
-    if (parsed === undefined) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: SubscriptionArn')
+    if (parsed === undefined) {
+      // Six elements and no subscription id: a topic's ARN where a subscription's belongs.
+      if (arn.split(':').length === 6 && parseTopicArn(arn) !== undefined) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: SubscriptionId')
+      throw badArn('SubscriptionArn', arn)
+    }
     const topic = parsed.region === this.scope.region ? this.registry.findByArn(`arn:aws:sns:${parsed.region}:${parsed.accountId}:${parsed.name}`) : undefined
     const sub = topic?.state.subscriptions.get(parsed.id)
     if (topic === undefined || sub === undefined) throw new ServiceError('SNS_NOT_FOUND', 'Subscription does not exist')

@@ -3,6 +3,7 @@
  * the delivery goes to the outbox, as shardline sends no push notifications or SMS.
  */
 import { ServiceError } from '../../errors.js'
+import { badArn } from '../../topics/scoped-topics.js'
 import type { ActionContext } from '../action.js'
 
 export async function deliverDirect (ctx: ActionContext, targetArn: string | undefined, phoneNumber: string | undefined, messageId: string, message: string, subject: string | undefined): Promise<void> {
@@ -10,8 +11,8 @@ export async function deliverDirect (ctx: ActionContext, targetArn: string | und
   if (targetArn !== undefined && targetArn !== '') {
     const endpoint = ctx.topics.resources.endpoints[targetArn]
     if (endpoint === undefined) {
-      if (/^arn:aws:sns:[^:]+:\d{12}:endpoint\//.test(targetArn)) throw new ServiceError('SNS_NOT_FOUND', 'Endpoint does not exist')
-      throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: TargetArn')
+      if (/^arn:aws:sns:[^:]+:\d{12}:endpoint\//.test(targetArn)) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified')
+      throw badArn('TargetArn', targetArn)
     }
     if (endpoint.attributes.Enabled === 'false') throw new ServiceError('SNS_ENDPOINT_DISABLED', 'Endpoint is disabled')
     await ctx.topics.deliverToOutbox({ at, topicArn: '', subscriptionArn: '', protocol: 'application', endpoint: targetArn, messageId, body: message, subject })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import { parseTopicArn } from '../../topics/topic-model.js'
+import { badArn } from '../../topics/scoped-topics.js'
 import { defineAction } from '../action.js'
 import { invalid, MessageAttributeMap } from './fields.js'
 import { publishSpecOf } from './publish-rules.js'
@@ -31,6 +32,8 @@ export const publish = defineAction({
     if ((target === undefined || target === '') && (input.phone_number === undefined || input.phone_number === '')) {
       throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter')
     }
+    // A TopicArn must name a topic; a TargetArn may name a platform endpoint.
+    if (input.topic_arn !== undefined && parseTopicArn(input.topic_arn) === undefined) throw badArn('TopicArn', input.topic_arn)
     // A platform endpoint or a phone number is delivered straight to the outbox.
     if (target === undefined || parseTopicArn(target) === undefined || /:endpoint\//.test(target)) {
       if (input.message === '') throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Empty message')
