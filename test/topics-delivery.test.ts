@@ -58,7 +58,8 @@ describe('fan-out to SQS', () => {
       const pem = await (await fetch(envelope.SigningCertURL)).text()
       expect(verifies(envelope, pem)).toBe(true)
       expect(verifies({ ...envelope, Message: 'tampered' }, pem)).toBe(false)
-      expect(envelope.UnsubscribeURL).toContain(encodeURIComponent(subscriptionArn))
+      // The ARN as it is, not percent-encoded, as AWS writes it.
+      expect(envelope.UnsubscribeURL).toContain(`/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`)
     }
   })
 

@@ -39,12 +39,14 @@ export function messageFor (message: PublishedMessage, protocol: string): string
   }
 }
 
+// The ARNs go into these URLs as they are, as AWS writes them: an ARN's characters (letters,
+// digits, `:`, `-`, `_`, `.`) need no escaping in a query string.
 export function unsubscribeUrl (origin: string, subscriptionArn: string): string {
-  return `${origin}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(subscriptionArn)}`
+  return `${origin}/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`
 }
 
 export function subscribeUrl (origin: string, topicArn: string, token: string): string {
-  return `${origin}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topicArn)}&Token=${token}`
+  return `${origin}/?Action=ConfirmSubscription&TopicArn=${topicArn}&Token=${token}`
 }
 
 /** The Notification's members up to its signature, in AWS's member order. */

@@ -17,7 +17,7 @@ export function pageOf<T> (ctx: ActionContext, kind: string, items: readonly T[]
   let after: string | undefined
   if (nextToken !== undefined && nextToken !== '') {
     try {
-      after = decodePageToken(ctx.signer, nextToken, kind, now).after
+      after = decodePageToken(ctx.signer, Buffer.from(nextToken, 'base64').toString('latin1'), kind, now).after
     } catch {
       throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: NextToken')
     }
@@ -25,7 +25,9 @@ export function pageOf<T> (ctx: ActionContext, kind: string, items: readonly T[]
   const rest = after === undefined ? items : items.filter((item) => keyOf(item) > after)
   const page = rest.slice(0, PAGE_SIZE)
   if (page.length === rest.length) return { page }
-  return { page, next: encodePageToken(ctx.signer, { kind, after: keyOf(page[page.length - 1]!), expiresAt: now + TOKEN_TTL_MS }) }
+  // Standard base64 with its padding, as AWS's tokens are: clients decode them (LocalStack's suite does).
+  const sealed = encodePageToken(ctx.signer, { kind, after: keyOf(page[page.length - 1]!), expiresAt: now + TOKEN_TTL_MS })
+  return { page, next: Buffer.from(sealed, 'latin1').toString('base64') }
 }
 
 export interface BatchFailure {

@@ -21,8 +21,8 @@ export const createTopic = defineAction({
     const attributes = { ...input.attributes }
     const fifoAsked = attributes.FifoTopic === 'true'
     if (isFifoTopicName(name) !== fifoAsked || !isValidTopicName(name)) {
-      // AWS: a `.fifo` name needs FifoTopic true, and FifoTopic true needs a `.fifo` name.
-      if (fifoAsked && isValidTopicName(name.replace(/\.fifo$/, ''))) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.')
+      // AWS: a `.fifo` name needs FifoTopic true, and FifoTopic true needs a `.fifo` name;
+      // AWS answers every name problem with the same text.
       throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Topic Name')
     }
     const fifo = fifoAsked
