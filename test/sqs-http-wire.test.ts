@@ -123,6 +123,19 @@ describe('SQS JSON 1.0', () => {
     expect(arn.json).toEqual({ Attributes: { QueueArn: `arn:aws:sqs:eu-west-1:000000000000:${name}` } })
     expect((await json('GetQueueUrl', { QueueName: name })).json?.__type).toBe('com.amazonaws.sqs#QueueDoesNotExist')
   })
+
+  it('keeps the X-Amzn-Trace-Id header as the message\'s AWSTraceHeader, unless MessageSystemAttributes name one', async () => {
+    const url = await createQueue()
+    const trace = 'Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1'
+    const sent = await json('SendMessage', { QueueUrl: url, MessageBody: 'traced' }, { headers: { 'x-amzn-trace-id': trace } })
+    expect(sent.status).toBe(200)
+    const given = { AWSTraceHeader: { DataType: 'String', StringValue: 'Root=1-given' } }
+    await json('SendMessageBatch', { QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'own', MessageSystemAttributes: given }, { Id: 'b', MessageBody: 'batched' }] }, { headers: { 'x-amzn-trace-id': trace } })
+    await json('SendMessage', { QueueUrl: url, MessageBody: 'plain' })
+    const got = await json('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['AWSTraceHeader'] })
+    const traces = Object.fromEntries((got.json!.Messages as Array<{ Body: string, Attributes?: { AWSTraceHeader?: string } }>).map((m) => [m.Body, m.Attributes?.AWSTraceHeader]))
+    expect(traces).toEqual({ traced: trace, own: 'Root=1-given', batched: trace, plain: undefined })
+  })
 })
 
 describe('SQS Query', () => {

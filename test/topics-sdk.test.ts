@@ -27,6 +27,30 @@ afterAll(async () => {
 })
 
 describe('SNS over Query with @aws-sdk/client-sns', () => {
+  it('carries the X-Amzn-Trace-Id header and a standard topic\'s MessageGroupId into the queue\'s message', async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: topicName() }))
+    const q = await makeQueue(s, topicName('q'))
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: q.arn }))
+    const trace = 'Root=1-3152b799-8954dae64eda91bc9a23a7e8;Sampled=1'
+    const traced = new SNSClient({ endpoint: s.httpOrigin, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 })
+    traced.middlewareStack.add((next) => async (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-amzn-trace-id'] = trace
+      return await next(args)
+    }, { step: 'build' })
+    try {
+      await traced.send(new PublishCommand({ TopicArn, Message: 'grouped', MessageGroupId: 'my-group-id-1' }))
+    } finally {
+      traced.destroy()
+    }
+    const deadline = Date.now() + 10_000
+    let messages: Array<{ attributes: Record<string, string> }> = []
+    while (messages.length === 0 && Date.now() < deadline) {
+      messages = (await s.queues.receiveMessage({ queueUrl: q.queueUrl, waitTimeSeconds: 1, messageSystemAttributeNames: ['All'] })).messages
+    }
+    expect(messages).toHaveLength(1)
+    expect(messages[0]!.attributes).toMatchObject({ AWSTraceHeader: trace, MessageGroupId: 'my-group-id-1' })
+  })
+
   it('creates, describes, lists, tags and deletes topics', async () => {
     const name = topicName()
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name, Attributes: { DisplayName: 'SDK' }, Tags: [{ Key: 'team', Value: 'core' }] }))

@@ -49,6 +49,8 @@ export interface ActionContext {
    * id). Without it, the scope's account id.
    */
   readonly callerId?: string
+  /** The request's X-Amzn-Trace-Id header (HTTP), which SQS keeps as a message's AWSTraceHeader. */
+  readonly traceHeader?: string
   /**
    * How the calling transport renders GetRecords records, if it renders them ahead of the
    * call (read-ahead.ts); the HTTP API's JSON does, since its base64 is the costly part.

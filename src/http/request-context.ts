@@ -23,6 +23,13 @@ const derived = new WeakMap<ActionContext, Map<string, ActionContext>>()
 const DERIVED_PER_SCOPE = 256
 
 export function requestContext (contexts: ActionContexts, signer: Signer, request: FastifyRequest): ActionContext {
+  const context = sharedContext(contexts, signer, request)
+  // The trace header changes per request, so a context carrying it is not kept.
+  const trace = request.headers['x-amzn-trace-id']
+  return typeof trace === 'string' && trace !== '' ? { ...context, traceHeader: trace } : context
+}
+
+function sharedContext (contexts: ActionContexts, signer: Signer, request: FastifyRequest): ActionContext {
   const base = signerContext(contexts, signer)
   const origin = originOf(request)
   const key = `${origin ?? ''}\n${signer.accessKeyId}`

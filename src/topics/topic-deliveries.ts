@@ -216,8 +216,10 @@ class Pump {
       body: raw ? messageFor(message, 'sqs') : JSON.stringify(notification(message, this.envelopeContext(record))),
       attributes: raw ? sqsAttributes(message) : [],
       delaySeconds: 0,
-      groupId: queue.fifo ? message.group : undefined,
+      // A standard queue keeps the group too (AWS's fair queues), as AWS delivers it.
+      groupId: message.group,
       deduplicationId: queue.fifo ? message.dedup ?? message.id : undefined,
+      traceHeader: message.trace,
       senderId: this.topic.scope.accountId
     }
   }

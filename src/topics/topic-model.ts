@@ -47,6 +47,8 @@ export interface PublishedMessage {
   readonly attributes?: Array<[string, TopicAttributeValue]> | undefined
   readonly group?: string | undefined
   readonly dedup?: string | undefined
+  /** The publish request's X-Amzn-Trace-Id: SQS deliveries carry it as AWSTraceHeader. */
+  readonly trace?: string | undefined
 }
 
 export interface TopicAttributeValue {

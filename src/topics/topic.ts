@@ -73,6 +73,7 @@ export interface PublishSpec {
   readonly attributes: Array<[string, TopicAttributeValue]>
   readonly groupId?: string | undefined
   readonly deduplicationId?: string | undefined
+  readonly traceHeader?: string | undefined
 }
 
 export interface PublishResult {
@@ -346,7 +347,8 @@ export class Topic {
       ...(spec.json ? { json: true } : {}),
       ...(spec.attributes.length === 0 ? {} : { attributes: spec.attributes }),
       ...(spec.groupId === undefined ? {} : { group: spec.groupId }),
-      ...(dedupId === undefined ? {} : { dedup: dedupId })
+      ...(dedupId === undefined ? {} : { dedup: dedupId }),
+      ...(spec.traceHeader === undefined ? {} : { trace: spec.traceHeader })
     }
   }
 

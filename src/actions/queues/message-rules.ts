@@ -111,8 +111,10 @@ export interface MessageInput {
 /**
  * Turns one message of a SendMessage(Batch) into what the queue stores, or throws the
  * error AWS gives. `inBatch` words the size error as AWS does for a batch entry.
+ * `headerTrace`: the request's X-Amzn-Trace-Id, the message's AWSTraceHeader unless its
+ * MessageSystemAttributes name one (AWS takes the X-Ray header so).
  */
-export function sendSpecOf (queue: Queue, input: MessageInput, senderId: string, inBatch: boolean): { spec: SendSpec, bytes: number } {
+export function sendSpecOf (queue: Queue, input: MessageInput, senderId: string, inBatch: boolean, headerTrace?: string): { spec: SendSpec, bytes: number } {
   const settings = queue.doc.settings
   checkBody(input.message_body)
   const attributes = checkMessageAttributes(input.message_attributes)
@@ -146,7 +148,7 @@ export function sendSpecOf (queue: Queue, input: MessageInput, senderId: string,
       body: input.message_body,
       attributes: attributes.list,
       md5OfMessageSystemAttributes: system.md5,
-      traceHeader: system.traceHeader,
+      traceHeader: system.traceHeader ?? headerTrace,
       delaySeconds,
       groupId: input.message_group_id,
       deduplicationId,

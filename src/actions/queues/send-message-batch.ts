@@ -51,7 +51,7 @@ export const sendMessageBatch = defineAction({
     const specs: SendSpec[] = []
     const ids: string[] = []
     const failed = perEntry(input.entries, (entry) => {
-      specs.push(sendSpecOf(queue, entry, senderId, true).spec)
+      specs.push(sendSpecOf(queue, entry, senderId, true, ctx.traceHeader).spec)
       ids.push(entry.id)
     })
     const results = specs.length === 0 ? [] : await queue.send(specs)

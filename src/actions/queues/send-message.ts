@@ -42,7 +42,7 @@ export const sendMessage = defineAction({
   invalid,
   async handle (ctx, input) {
     const queue = ctx.queues.require(input.queue_url)
-    const { spec } = sendSpecOf(queue, input, senderIdOf(ctx), false)
+    const { spec } = sendSpecOf(queue, input, senderIdOf(ctx), false, ctx.traceHeader)
     const [result] = await queue.send([spec])
     return {
       md5_of_message_body: result!.md5OfBody,

@@ -35,7 +35,7 @@ export const publishBatch = defineAction({
     if (entries.reduce((n, e) => n + publishedBytes(e), 0) > MAX_BATCH_BYTES) throw new ServiceError('SNS_BATCH_REQUEST_TOO_LONG', 'The length of all the messages put together is more than the limit.')
     // An entry AWS would not publish fails the whole request, as AWS answers it (a 400 with
     // the entry's error), not one entry of Failed: nothing of the batch is published.
-    const specs: PublishSpec[] = entries.map((entry) => publishSpecOf(topic, entry))
+    const specs: PublishSpec[] = entries.map((entry) => publishSpecOf(topic, entry, ctx.traceHeader))
     const results = await topic.publish(specs)
     const successful = results.map((r, i) => ({ id: entries[i]!.id, message_id: r.messageId, ...(r.sequenceNumber === undefined ? {} : { sequence_number: r.sequenceNumber }) }))
     return { successful, failed: [] }

@@ -83,7 +83,8 @@ export function publishedBytes (fields: PublishFields): number {
   return total
 }
 
-export function publishSpecOf (topic: Topic, fields: PublishFields): PublishSpec {
+/** `traceHeader`: the request's X-Amzn-Trace-Id, kept for the SQS deliveries' AWSTraceHeader. */
+export function publishSpecOf (topic: Topic, fields: PublishFields, traceHeader?: string): PublishSpec {
   if (fields.message === '') throw invalid('Invalid parameter: Empty message')
   if (publishedBytes(fields) > maxMessageBytes(topic)) throw invalid('Invalid parameter: Message too long')
   const subject = fields.subject
@@ -121,6 +122,7 @@ export function publishSpecOf (topic: Topic, fields: PublishFields): PublishSpec
     json,
     attributes,
     groupId: fields.message_group_id,
-    deduplicationId: fields.message_deduplication_id
+    deduplicationId: fields.message_deduplication_id,
+    traceHeader
   }
 }

@@ -42,7 +42,7 @@ export const publish = defineAction({
       return { message_id: messageId }
     }
     const topic = ctx.topics.require(target, 'Publish', input.topic_arn === undefined ? 'TargetArn' : 'TopicArn')
-    const [result] = await topic.publish([publishSpecOf(topic, input)])
+    const [result] = await topic.publish([publishSpecOf(topic, input, ctx.traceHeader)])
     return { message_id: result!.messageId, ...(result!.sequenceNumber === undefined ? {} : { sequence_number: result!.sequenceNumber }) }
   }
 })
