@@ -257,6 +257,23 @@ describe('SQS Query', () => {
   })
 })
 
+describe('requests to a queue\'s URL', () => {
+  it('take only the actions on a queue; a bare GET is UnknownOperationException', async () => {
+    const url = await createQueue()
+    const path = new URL(url).pathname
+    for (const action of ['CreateQueue', 'ListQueues', 'FooBar']) {
+      const res = await rawHttp1(port, { method: 'GET', path: `${path}?Action=${action}&QueueName=x&Version=2012-11-05`, headers: scopedAuth('sqs') })
+      expect(res.status).toBe(400)
+      expect(parsed(res).ErrorResponse!.Error).toMatchObject({ Code: 'InvalidAction', Message: `The action ${action} is not valid for this endpoint.` })
+    }
+    const attrs = await rawHttp1(port, { method: 'GET', path: `${path}?Action=GetQueueAttributes&AttributeName.1=QueueArn&Version=2012-11-05`, headers: scopedAuth('sqs') })
+    expect(attrs.status).toBe(200)
+    const bare = await rawHttp1(port, { method: 'GET', path, headers: scopedAuth('sqs') })
+    expect(bare.status).toBe(404)
+    expect(bare.body.toString()).toBe('<UnknownOperationException/>')
+  })
+})
+
 describe('bodies the server will not read', () => {
   it('refuses a body over 16 MiB in the protocol of the request: SQS JSON or Query XML', async () => {
     const big = 'x'.repeat(16 * 1024 * 1024 + 10)

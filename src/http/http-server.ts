@@ -14,7 +14,7 @@ import { serveEventStream } from './event-stream.js'
 import { handleKinesisRequest, sendError, type KinesisApi } from './kinesis-api.js'
 import { FORM_TYPE, handleQueryRequest, queryParamsOf, sendQueryError } from './query-api.js'
 import { QueryRegistry, type QueryService } from './query-services.js'
-import { compileSqsActions, handleSqsJsonRequest, sendSqsJsonError, SQS_TARGET_PREFIX, sqsQueryService } from './sqs-api.js'
+import { answerBareQueueGet, compileSqsActions, handleSqsJsonRequest, sendSqsJsonError, SQS_TARGET_PREFIX, sqsQueryService } from './sqs-api.js'
 import { jsonRecordsRenderer } from './records-renderer.js'
 import type { KeyTable } from './sigv4.js'
 import { AMZ_CBOR, AMZ_JSON, cborWire, mediaTypeOf, wireFor } from './wire-formats.js'
@@ -120,6 +120,7 @@ export async function startHttpServer (contexts: ActionContexts, options: HttpSe
     }
     const params = queryParamsOf(request, mediaType)
     if (params !== undefined) return handleQueryRequest(queryApi, params, request, reply)
+    if (answerBareQueueGet(request, reply)) return
     return handleKinesisRequest(api, request, reply, mediaType)
   }
   options.routes?.(app)

@@ -58,10 +58,13 @@ export async function handleQueryRequest (api: QueryApi, params: URLSearchParams
   const service = registered?.service ?? api.query.first?.service
   try {
     const compiled = registered?.actions.get(actionName)
-    if (compiled === undefined) {
+    // A request sent to a queue's URL takes only the actions on a queue (AWS: CreateQueue
+    // or ListQueues there is "not valid for this endpoint").
+    const toQueue = registered?.service.path?.value(pathOf(request.url), undefined) !== undefined
+    if (compiled === undefined || (toQueue && compiled.pathMember === undefined)) {
       throw new ServiceError('INVALID_ACTION', registered === undefined
         ? `The request names no service this server knows: sign it for sqs or sns, or give a Version (${api.query.first?.service.version ?? ''}).`
-        : `The action ${actionName} is not valid for this web service.`)
+        : `The action ${actionName} is not valid for this ${toQueue ? 'endpoint' : 'web service'}.`)
     }
     if (api.closing()) throw new ServiceError('SHUTTING_DOWN', 'The server is shutting down and takes no new requests; retry against it once it is back.')
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)

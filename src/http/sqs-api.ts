@@ -27,6 +27,16 @@ const SQS_NAMESPACE = `http://queue.amazonaws.com/doc/${SQS_VERSION}/`
 const QUEUE_PATH = /^\/\d{12}\/[^/]+$/
 
 /** A queue URL's path, as the URL the client reached it at. */
+/**
+ * A GET of a queue's URL with no Action, which AWS answers 404 with a bare
+ * `<UnknownOperationException/>`; true when it answered.
+ */
+export function answerBareQueueGet (request: FastifyRequest, reply: FastifyReply): boolean {
+  if (request.method !== 'GET' || !QUEUE_PATH.test(pathOf(request.url))) return false
+  void reply.code(404).header('content-type', 'text/xml').send('<UnknownOperationException/>')
+  return true
+}
+
 function queueUrlOfPath (path: string, origin: string | undefined): string | undefined {
   return QUEUE_PATH.test(path) ? `${origin ?? ''}${path}` : undefined
 }
