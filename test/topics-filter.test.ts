@@ -48,6 +48,9 @@ describe('operators on message attributes', () => {
     ['exists false, present', { c: [{ exists: false }] }, { c: str('x') }, false],
     ['cidr', { ip: [{ cidr: '10.0.0.0/24' }] }, { ip: str('10.0.0.77') }, true],
     ['cidr, outside', { ip: [{ cidr: '10.0.0.0/24' }] }, { ip: str('10.0.1.1') }, false],
+    ['cidr, IPv6', { ip: [{ cidr: '2001:db8:1234:1a00::/64' }] }, { ip: str('2001:db8:1234:1a00::17') }, true],
+    ['cidr, IPv6 outside', { ip: [{ cidr: '2001:db8:1234:1a00::/64' }] }, { ip: str('2001:db8:1234:1b00::1') }, false],
+    ['cidr, IPv4 against an IPv6 network', { ip: [{ cidr: '::/0' }] }, { ip: str('10.0.0.1') }, false],
     ['String.Array matches any element', { c: ['b'] }, { c: { DataType: 'String.Array', StringValue: '["a","b"]' } }, true],
     ['every key must match', { c: ['red'], n: [1] }, { c: str('red'), n: num('2') }, false],
     ['$or', { $or: [{ c: ['red'] }, { n: [1] }] }, { n: num('1') }, true],
@@ -91,8 +94,24 @@ describe('invalid policies', () => {
     ['a non-numeric bound', { a: [{ numeric: ['>', 'x'] }] }, 'Value of > must be numeric'],
     ['a reversed range', { a: [{ numeric: ['>', 10, '<', 1] }] }, 'Bottom must be less than top'],
     ['a malformed CIDR', { a: [{ cidr: '10.0.0.0' }] }, "Malformed CIDR, one '/' required"],
-    ['a nested key with attribute scope', { a: { b: ['c'] } }, '"a" must be an object or an array'],
-    ['a value that is not a list', { a: 'b' }, '"a" must be an object or an array']
+    ['a nested key with attribute scope', { a: { b: ['c'] } }, 'Filter policy scope MessageAttributes does not support nested filter policy'],
+    ['an operator as a nested key with attribute scope', { key: { suffix: 'value' } }, '"suffix" must be an object or an array'],
+    // AWS's texts for numeric and cidr mistakes, recorded from AWS by LocalStack.
+    ['an empty numeric', { a: [{ numeric: [] }] }, 'Invalid member in numeric match: ]'],
+    ['a numeric starting with a number', { a: [{ numeric: [1, '<='] }] }, 'Invalid member in numeric match: 1'],
+    ['an equals bound that is a string', { a: [{ numeric: ['=', '000'] }] }, 'Value of equals must be numeric'],
+    ['an upper bound followed by more', { a: [{ numeric: ['<', 100, '>', 10] }] }, 'Too many elements in numeric expression'],
+    ['a second lower bound', { a: [{ numeric: ['>=', 1, '>', 2] }] }, 'Bad numeric range operator: >'],
+    ['a number where the second operator goes', { a: [{ numeric: ['>', 20, 30] }] }, 'Bad value in numeric range: 30'],
+    ['a word where the second operator goes', { a: [{ numeric: ['>', 20, 'test'] }] }, 'Bad numeric range operator: test'],
+    ['three bounds', { a: [{ numeric: ['>', 20, '<', 30, '<', 50] }] }, 'Too many terms in numeric range expression'],
+    ['a CIDR list', { a: [{ cidr: ['bad-filter'] }] }, 'prefix match pattern must be a string'],
+    ['a CIDR of no address', { a: [{ cidr: 'bad-filter/64' }] }, 'Nonstandard IP address: bad-filter'],
+    ['CIDR mask bits that are no integer', { a: [{ cidr: 'bad-/64filter' }] }, 'Malformed CIDR, mask bits must be an integer'],
+    ['an IPv6 CIDR of no address', { a: [{ cidr: 'xxxx:db8:1234:1a00::/64' }] }, 'Nonstandard IP address: xxxx:db8:1234:1a00::'],
+    ['a value that is not a list', { a: 'b' }, '"a" must be an object or an array'],
+    // AWS's docs' example: 4 values 3 levels down, 3 values 2 down, 3 at the top: 3 x 4 x 2 x 3 x 1 x 3 = 216.
+    ['nested values counted per level', { key_a: { key_b: { key_c: ['v1', 'v2', 'v3', 'v4'] } }, key_d: { key_e: ['v1', 'v2', 'v3'] }, key_f: ['v1', 'v2', 'v3'] }, 'Filter policy is too complex', 'MessageBody']
   ]
   for (const [name, policy, reason, scope] of refusals) {
     it(name, () => {

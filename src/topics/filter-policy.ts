@@ -6,7 +6,7 @@
  * keys. An array in the message matches when any element does. AWS's limits: 5 keys at
  * the top level, 150 combinations of values, 256 KB; messages are AWS's wording.
  */
-import { isIPv4 } from 'node:net'
+import { BlockList, isIP } from 'node:net'
 import { ServiceError } from '../errors.js'
 import type { PublishedMessage } from './topic-model.js'
 
@@ -59,10 +59,6 @@ function sameNumber (a: number, b: number): boolean {
   return Math.round(a * 1e5) === Math.round(b * 1e5)
 }
 
-function ipv4ToInt (ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0)
-}
-
 class Compiler {
   constructor (private readonly prefix: string, private readonly scope: FilterScope) {}
 
@@ -89,7 +85,9 @@ class Compiler {
       }
       if (Array.isArray(value)) {
         if (value.length === 0) this.fail('Empty arrays are not allowed')
-        combinations *= value.length
+        // AWS counts a nested key's values once per level of its nesting (its docs'
+        // example: four values three levels down count 3 x 4).
+        combinations *= value.length * (depth + 1)
         const test = this.values(value)
         tests.push((subject) => {
           const { values, present } = lookup(subject, key)
@@ -98,8 +96,9 @@ class Compiler {
         continue
       }
       if (isObject(value)) {
-        if (this.scope === 'MessageAttributes') this.fail(`"${key}" must be an object or an array`)
         const nested = this.object(value, depth + 1)
+        // AWS reports what is wrong inside first, then that this scope has no nesting.
+        if (this.scope === 'MessageAttributes') this.fail('Filter policy scope MessageAttributes does not support nested filter policy')
         combinations *= nested.combinations
         tests.push((subject) => {
           const child = isObject(subject) ? subject[key] : undefined
@@ -174,38 +173,64 @@ class Compiler {
     return (values, present) => present && values.some((v) => !excluded(v))
   }
 
+  /**
+   * `[op, n]` or a range `[">" | ">=", low, "<" | "<=", high]`, read token by token as AWS
+   * reads it, so each mistake gets AWS's text for it.
+   */
   numericRange (operand: unknown): ValueTest {
-    if (!Array.isArray(operand) || operand.length === 0) this.fail('Value of numeric must be an array.')
-    const checks: Array<(n: number) => boolean> = []
-    const ops = new Set<string>()
-    for (let i = 0; i < operand.length; i += 2) {
-      const op = operand[i]
-      const bound = operand[i + 1]
-      if (typeof op !== 'string' || !['<', '<=', '=', '>', '>='].includes(op)) this.fail(`Unrecognized numeric range operator: ${String(op)}`)
-      if (typeof bound !== 'number') this.fail(`Value of ${op} must be numeric`)
-      if (Math.abs(bound) > 1e9) this.fail(`Value of ${op} must be between -1000000000 and 1000000000`)
-      if (ops.has(op) || (op === '=' && operand.length > 2)) this.fail('Bad numeric range operator')
-      ops.add(op)
-      checks.push(op === '<' ? (n) => n < bound : op === '<=' ? (n) => n <= bound : op === '=' ? (n) => sameNumber(n, bound) : op === '>' ? (n) => n > bound : (n) => n >= bound)
+    if (!Array.isArray(operand)) this.fail('Value of numeric must be an array.')
+    const token = (i: number): string => (i < operand.length ? JSON.stringify(operand[i]).replace(/^"|"$/g, '') : ']')
+    const named = (op: string): string => (op === '=' ? 'equals' : op)
+    const first = operand[0]
+    if (typeof first !== 'string') this.fail(`Invalid member in numeric match: ${token(0)}`)
+    if (!['<', '<=', '=', '>', '>='].includes(first)) this.fail(`Unrecognized numeric range operator: ${first}`)
+    const bound = (i: number, op: string): number => {
+      const n = operand[i]
+      if (typeof n !== 'number') this.fail(`Value of ${named(op)} must be numeric`)
+      if (Math.abs(n) > 1e9) this.fail(`Value of ${named(op)} must be between -1000000000 and 1000000000`)
+      return n
     }
-    if (operand.length > 4) this.fail('Too many elements in numeric expression')
-    const lower = operand[0] === '>' || operand[0] === '>='
-    if (checks.length === 2 && (!lower || (operand[2] !== '<' && operand[2] !== '<='))) this.fail('Too many terms in numeric range expression')
-    if (checks.length === 2 && (operand[1] as number) >= (operand[3] as number)) this.fail('Bottom must be less than top')
+    const low = bound(1, first)
+    const checks: Array<(n: number) => boolean> = [compare(first, low)]
+    if (operand.length > 2) {
+      // Only a lower bound takes an upper one after it.
+      if (first !== '>' && first !== '>=') this.fail('Too many elements in numeric expression')
+      const second = operand[2]
+      if (typeof second !== 'string') this.fail(`Bad value in numeric range: ${token(2)}`)
+      if (second !== '<' && second !== '<=') this.fail(`Bad numeric range operator: ${second}`)
+      const high = bound(3, second)
+      if (operand.length > 4) this.fail('Too many terms in numeric range expression')
+      if (low >= high) this.fail('Bottom must be less than top')
+      checks.push(compare(second, high))
+    }
     return (values) => values.some((v) => { const n = numeric(v); return n !== undefined && checks.every((c) => c(n)) })
   }
 
+  /** An IPv4 or IPv6 network; the checks in AWS's order, each with its text. */
   cidr (operand: unknown): ValueTest {
-    if (typeof operand !== 'string') this.fail('Malformed CIDR, one \'/\' required')
-    const [ip, bits, extra] = operand.split('/')
+    if (typeof operand !== 'string') this.fail('prefix match pattern must be a string')
+    const parts = operand.split('/')
+    if (parts.length !== 2) this.fail('Malformed CIDR, one \'/\' required')
+    const [ip, bits] = parts as [string, string]
+    if (!/^\d+$/.test(bits)) this.fail('Malformed CIDR, mask bits must be an integer')
+    const family = isIP(ip)
+    if (family === 0) this.fail(`Nonstandard IP address: ${ip}`)
     const width = Number(bits)
-    if (extra !== undefined || ip === undefined || bits === undefined || !isIPv4(ip) || !Number.isInteger(width) || width < 0 || width > 32) {
-      this.fail('Malformed CIDR, one \'/\' required')
-    }
-    const mask = width === 0 ? 0 : (~0 << (32 - width)) >>> 0
-    const net = (ipv4ToInt(ip) & mask) >>> 0
-    return (values) => values.some((v) => typeof v === 'string' && isIPv4(v) && ((ipv4ToInt(v) & mask) >>> 0) === net)
+    const max = family === 4 ? 32 : 128
+    if (width > max) this.fail(`Malformed CIDR, mask bits must be between 0 and ${max}`)
+    const type = family === 4 ? 'ipv4' : 'ipv6'
+    const network = new BlockList()
+    network.addSubnet(ip, width, type)
+    return (values) => values.some((v) => typeof v === 'string' && isIP(v) === family && network.check(v, type))
   }
+}
+
+function compare (op: string, bound: number): (n: number) => boolean {
+  if (op === '<') return (n) => n < bound
+  if (op === '<=') return (n) => n <= bound
+  if (op === '=') return (n) => sameNumber(n, bound)
+  if (op === '>') return (n) => n > bound
+  return (n) => n >= bound
 }
 
 function stringTest (operator: string, operand: string): (v: string) => boolean {
