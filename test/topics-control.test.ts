@@ -170,6 +170,11 @@ describe('Subscribe and subscription attributes', () => {
     await expectCode(s.topics.subscribe({ topicArn, protocol: 'email', endpoint: 'nobody' }), 'SNS_INVALID_PARAMETER')
     await expectCode(s.topics.subscribe({ topicArn, protocol: 'lambda', endpoint: 'arn:aws:sqs:us-east-1:000000000000:q' }), 'SNS_INVALID_PARAMETER')
     await expectCode(s.topics.subscribe({ topicArn, protocol: 'sqs' }), 'SNS_INVALID_PARAMETER')
+    for (const bad of ['+15--551234567', 'NAA+15551234567', '+15551234567.', '/+15551234567']) {
+      expect((await expectCode(s.topics.subscribe({ topicArn, protocol: 'sms', endpoint: bad }), 'SNS_INVALID_PARAMETER')).message).toBe(`Invalid SMS endpoint: ${bad}`)
+    }
+    // Separators between digits are taken, as AWS takes them.
+    expect((await s.topics.subscribe({ topicArn, protocol: 'sms', endpoint: '+12/34-567.890' })).subscriptionArn).toMatch(/^arn:aws:sns:/)
   })
 
   it('FIFO topics take only SQS subscriptions', async () => {
@@ -267,7 +272,10 @@ describe('Subscribe and subscription attributes', () => {
     const { entries } = await s.topics.listOutbox({ endpoint })
     const message = JSON.parse(entries[0]!.body)
     expect(message.Type).toBe('SubscriptionConfirmation')
-    await expectCode(s.topics.confirmSubscription({ topicArn, token: 'wrong' }), 'SNS_INVALID_PARAMETER')
+    expect((await expectCode(s.topics.confirmSubscription({ topicArn, token: 'wrong' }), 'SNS_INVALID_PARAMETER')).message).toBe('Invalid token')
+    const formed = 'ab'.repeat(64)
+    expect((await expectCode(s.topics.confirmSubscription({ topicArn, token: formed }), 'SNS_INVALID_PARAMETER')).message).toBe('Invalid parameter: Token')
+    expect((await expectCode(s.topics.confirmSubscription({ topicArn: `${topicArn}x`, token: formed }), 'SNS_INVALID_PARAMETER')).message).toBe('Invalid parameter: Token')
     const { subscriptionArn } = await s.topics.confirmSubscription({ topicArn, token: message.Token })
     expect((await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes.PendingConfirmation).toBe('false')
     await s.topics.publish({ topicArn, message: 'to you', subject: 'Hi' })
