@@ -61,6 +61,33 @@ describe('order and groups', () => {
     expect(await bodies(queueUrl, 10)).toEqual(['m0', 'm1', 'm2'])
   })
 
+  // The next three are AWS-validated cases of LocalStack's suite: a group receivable again
+  // (its visibility ended, or was changed to 0) goes behind the groups already waiting.
+  it('serves a group that became receivable again after the groups already waiting (visibility changed to 0)', async () => {
+    const queueUrl = await fifo({ VisibilityTimeout: '30' })
+    for (const [group, body] of [['g1', 'g1-m1'], ['g1', 'g1-m2'], ['g2', 'g2-m1']]) await send(queueUrl, group!, body!)
+    const first = (await t.queues.receiveMessage({ queueUrl, maxNumberOfMessages: 2 })).messages
+    expect(first.map((m) => m.body)).toEqual(['g1-m1', 'g1-m2'])
+    await t.queues.changeMessageVisibility({ queueUrl, receiptHandle: first[0]!.receiptHandle, visibilityTimeout: 0 })
+    expect(await bodies(queueUrl, 3)).toEqual(['g2-m1', 'g1-m1'])
+  })
+
+  it('serves a group whose visibility timeout ended after the groups already waiting', async () => {
+    const queueUrl = await fifo({ VisibilityTimeout: '30' })
+    for (const [group, body] of [['g1', 'g1-m1'], ['g1', 'g1-m2'], ['g2', 'g2-m1']]) await send(queueUrl, group!, body!)
+    const first = (await t.queues.receiveMessage({ queueUrl, maxNumberOfMessages: 2 })).messages
+    await t.queues.changeMessageVisibility({ queueUrl, receiptHandle: first[0]!.receiptHandle, visibilityTimeout: 1 })
+    t.clock.advance(2_000)
+    expect(await bodies(queueUrl, 3)).toEqual(['g2-m1', 'g1-m1'])
+  })
+
+  it('with visibility timeout 0, serves groups never received before those received', async () => {
+    const queueUrl = await fifo()
+    for (const [group, body] of [['g1', 'g1-m1'], ['g2', 'g2-m1'], ['g2', 'g2-m2'], ['g3', 'g3-m1'], ['g1', 'g1-m2']]) await send(queueUrl, group!, body!)
+    expect(await bodies(queueUrl, 3, 0)).toEqual(['g1-m1', 'g1-m2', 'g2-m1'])
+    expect(await bodies(queueUrl, 10, 0)).toEqual(['g3-m1', 'g1-m1', 'g1-m2', 'g2-m1', 'g2-m2'])
+  })
+
   it('gives every message a sequence number that grows within the group, the same on receive', async () => {
     const queueUrl = await fifo()
     const sent = [await send(queueUrl, 'g', 'x'), await send(queueUrl, 'g', 'y'), await send(queueUrl, 'h', 'z')]

@@ -4,8 +4,10 @@
  * in flight. A group delivers the messages before its first one in flight, in order: so a
  * group with its oldest message in flight delivers nothing (AWS: the group is blocked),
  * and a group whose later messages came back while an earlier one is still in flight
- * delivers those before it, as AWS does. Receives take the groups in the order of their
- * oldest receivable message.
+ * delivers those before it, as AWS does. Receives take the groups in the order they became
+ * receivable: a group that was blocked (a message in flight) and is receivable again goes
+ * behind the groups already waiting, as AWS serves them (observed: after a visibility
+ * timeout ends or is changed to 0, and after a delete).
  */
 import type { Candidate } from './message-entry.js'
 import { MinHeap } from './min-heap.js'
@@ -15,7 +17,11 @@ class Group {
   readonly items: Candidate[] = []
   /** Counters in flight (or being received), ascending. */
   readonly blockers: number[] = []
-  /** The head counter this group was last queued in the heap under. */
+  /** When the group last became receivable (a sequence): its place in the order. */
+  readySeq = 0
+  /** Whether it was receivable when last looked at. */
+  wasReady = false
+  /** The readySeq this group was last queued in the heap under. */
   queuedAt: number | undefined
 
   constructor (readonly id: string) {}
@@ -34,7 +40,8 @@ function insertSorted (list: number[], c: number): void {
 
 export class FifoGroups {
   private readonly groups = new Map<string, Group>()
-  private readonly heap = new MinHeap<{ readonly group: Group, readonly head: number }>((a, b) => a.head < b.head)
+  private readonly heap = new MinHeap<{ readonly group: Group, readonly seq: number }>((a, b) => a.seq < b.seq)
+  private nextSeq = 0
   /** Read-ahead messages held in groups (the window's size). */
   buffered = 0
 
@@ -52,10 +59,12 @@ export class FifoGroups {
       this.groups.delete(g.id)
       return
     }
-    const head = g.items[0]
-    if (g.ready && head !== undefined && g.queuedAt !== head.counter) {
-      g.queuedAt = head.counter
-      this.heap.push({ group: g, head: head.counter })
+    const ready = g.ready
+    if (ready && !g.wasReady) g.readySeq = ++this.nextSeq
+    g.wasReady = ready
+    if (ready && g.queuedAt !== g.readySeq) {
+      g.queuedAt = g.readySeq
+      this.heap.push({ group: g, seq: g.readySeq })
     }
   }
 
@@ -104,8 +113,8 @@ export class FifoGroups {
       const top = this.heap.pop()
       if (top === undefined) break
       const g = top.group
-      if (g.queuedAt === top.head) g.queuedAt = undefined
-      if (this.groups.get(g.id) !== g || !g.ready || g.items[0]!.counter !== top.head) {
+      if (g.queuedAt === top.seq) g.queuedAt = undefined
+      if (this.groups.get(g.id) !== g || !g.ready || g.readySeq !== top.seq) {
         this.touch(g)
         continue
       }
@@ -128,6 +137,7 @@ export class FifoGroups {
   clear (): void {
     this.groups.clear()
     this.heap.clear()
+    this.nextSeq = 0
     this.buffered = 0
   }
 }
