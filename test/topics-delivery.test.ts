@@ -113,6 +113,20 @@ describe('fan-out to SQS', () => {
     expect(JSON.parse(got!.body)).toMatchObject({ MessageId: messageId, Message: 'lost' })
     expect(got!.messageAttributes.ErrorCode).toEqual({ dataType: 'String', stringValue: 'NonExistentQueue' })
   })
+
+  it('a FIFO subscription dead-letters with the publish\'s own deduplication id', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: `${topicName()}.fifo`, attributes: { FifoTopic: 'true' } })
+    const dlq = await makeQueue(s, `${topicName('dlq')}.fifo`, { FifoQueue: 'true' })
+    const missing = `arn:aws:sqs:us-east-1:000000000000:${topicName('never')}.fifo`
+    await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: missing, attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }) } })
+    await s.topics.publish({ topicArn, message: 'lost', messageGroupId: 'g', messageDeduplicationId: 'MessageDeduplicationId-1' })
+    const deadline = Date.now() + 10_000
+    let messages: Array<{ attributes: Record<string, string> }> = []
+    while (messages.length === 0 && Date.now() < deadline) {
+      messages = (await s.queues.receiveMessage({ queueUrl: dlq.queueUrl, waitTimeSeconds: 1, messageSystemAttributeNames: ['All'] })).messages
+    }
+    expect(messages[0]?.attributes).toMatchObject({ MessageDeduplicationId: 'MessageDeduplicationId-1', MessageGroupId: 'g' })
+  })
 })
 
 describe('Publish and PublishBatch', () => {

@@ -368,7 +368,8 @@ class Pump {
       attributes,
       delaySeconds: 0,
       groupId: dlq.fifo ? message.group ?? 'dead-letter' : undefined,
-      deduplicationId: dlq.fifo ? message.id : undefined,
+      // The publish's own deduplication id, as AWS keeps it in the dead-letter queue.
+      deduplicationId: dlq.fifo ? message.dedup ?? message.id : undefined,
       senderId: this.topic.scope.accountId
     }
   }
