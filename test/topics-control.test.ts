@@ -105,6 +105,8 @@ describe('topic attributes', () => {
     expect(sub.message).toBe('Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not 1')
     const topicArnForSub = await expectCode(s.topics.unsubscribe({ subscriptionArn: 'arn:aws:sns:us-east-1:111111111111:random' }), 'SNS_INVALID_PARAMETER')
     expect(topicArnForSub.message).toBe('Invalid parameter: SubscriptionId')
+    const none = await expectCode(s.topics.unsubscribe({ subscriptionArn: '' }), 'SNS_INVALID_PARAMETER')
+    expect(none.message).toBe('Invalid parameter: SubscriptionArn Reason: no value for required parameter')
   })
 
   it('a topic ARN of another region is an invalid parameter, as AWS answers it', async () => {

@@ -5,10 +5,12 @@ import { Empty, invalid } from './fields.js'
 
 export const unsubscribe = defineAction({
   name: 'Unsubscribe',
-  input: Type.Object({ subscription_arn: Type.String() }),
+  // Optional in the schema so that a missing ARN gets AWS's InvalidParameter, not a validation error.
+  input: Type.Object({ subscription_arn: Type.Optional(Type.String()) }),
   output: Empty,
   invalid,
   async handle (ctx, input) {
+    if (input.subscription_arn === undefined || input.subscription_arn === '') throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: SubscriptionArn Reason: no value for required parameter')
     try {
       const { topic, sub } = ctx.topics.subscription(input.subscription_arn, 'Unsubscribe')
       // Delivery stops at once: the pump checks the subscription before each delivery.
