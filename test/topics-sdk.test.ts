@@ -27,6 +27,16 @@ afterAll(async () => {
 })
 
 describe('SNS over Query with @aws-sdk/client-sns', () => {
+  it('names a missing member by AWS\'s path, list and map entries included', async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: topicName() }))
+    // The SDK sends what it is given: a message attribute without its DataType.
+    const attributes = { attr1: { StringValue: 'v' } } as unknown as Record<string, { DataType: string, StringValue: string }>
+    const single = await sns.send(new PublishCommand({ TopicArn, Message: 'x', MessageAttributes: attributes })).catch((err: unknown) => err)
+    expect(single).toMatchObject({ name: 'ValidationError', message: "1 validation error detected: Value null at 'messageAttributes.attr1.member.dataType' failed to satisfy constraint: Member must not be null" })
+    const batch = await sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: 'a', Message: 'x', MessageAttributes: attributes }] })).catch((err: unknown) => err)
+    expect(batch).toMatchObject({ name: 'ValidationError', message: "1 validation error detected: Value null at 'publishBatchRequestEntries.1.member.messageAttributes.attr1.member.dataType' failed to satisfy constraint: Member must not be null" })
+  })
+
   it('carries the X-Amzn-Trace-Id header and a standard topic\'s MessageGroupId into the queue\'s message', async () => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: topicName() }))
     const q = await makeQueue(s, topicName('q'))

@@ -18,6 +18,25 @@ function lowerFirst (s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1)
 }
 
+/** Input members that are maps: the segment after one is a key, kept as the caller wrote it. */
+const MAPS = new Set(['message_attributes', 'attributes'])
+
+/**
+ * AWS's path to a member in a ValidationError: members in lowerCamelCase, and each list
+ * entry (numbered from 1) and map entry followed by `member`:
+ * `publishBatchRequestEntries.1.member.messageAttributes.attr1.member.dataType`.
+ */
+function awsPath (path: readonly unknown[]): string {
+  const out: string[] = []
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]
+    if (i > 0 && MAPS.has(String(path[i - 1]))) out.push(String(segment), 'member')
+    else if (typeof segment === 'number') out.push(String(segment + 1), 'member')
+    else out.push(lowerFirst(snsName(String(segment))))
+  }
+  return out.join('.')
+}
+
 export function snsInvalid (problems: readonly InputProblem[]): ServiceError {
   const problem = problems.find((p) => p.keyword === 'required') ?? problems[0]
   if (problem === undefined) return new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: the request is not valid.')
@@ -25,7 +44,7 @@ export function snsInvalid (problems: readonly InputProblem[]): ServiceError {
   const names = problem.path.filter((s): s is string => typeof s === 'string').map(snsName)
   const name = awsName ?? names.join('.')
   if (problem.keyword === 'required') {
-    return new ServiceError('SNS_MISSING_PARAMETER', `1 validation error detected: Value null at '${lowerFirst(names[names.length - 1] ?? name)}' failed to satisfy constraint: Member must not be null`)
+    return new ServiceError('SNS_MISSING_PARAMETER', `1 validation error detected: Value null at '${problem.path.length > 0 ? awsPath(problem.path) : lowerFirst(name)}' failed to satisfy constraint: Member must not be null`)
   }
   return new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: ${name}`)
 }
