@@ -50,6 +50,11 @@ describe('HTTP subscriptions', () => {
       await expect.poll(() => hook.got.length).toBe(2)
       const note = hook.got[1]!
       expect(note.headers).toMatchObject({ 'x-amz-sns-message-type': 'Notification', 'x-amz-sns-message-id': messageId, 'x-amz-sns-topic-arn': topicArn, 'x-amz-sns-subscription-arn': subscriptionArn })
+      // AWS's agent headers, and none a browser-style client would add.
+      for (const got of hook.got) {
+        expect(got.headers).toMatchObject({ 'user-agent': 'Amazon Simple Notification Service Agent', 'accept-encoding': 'gzip,deflate', 'content-type': 'text/plain; charset=UTF-8' })
+        for (const extra of ['accept', 'accept-language', 'sec-fetch-mode']) expect(got.headers[extra]).toBeUndefined()
+      }
       const envelope = JSON.parse(note.body)
       expect(envelope).toMatchObject({ Message: 'hello http', Subject: 'S', MessageId: messageId })
       expect(verifies(envelope, pem)).toBe(true)

@@ -3,6 +3,9 @@
  * sleep between retries, and the throttle a DeliveryPolicy's `maxReceivesPerSecond` sets.
  */
 
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+
 const HTTP_TIMEOUT_MS = 15_000
 
 export const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
@@ -14,16 +17,41 @@ export const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Pro
 /** The outcome of one attempt at an endpoint. */
 export type Attempt = { ok: true } | { ok: false, code: string, message: string }
 
-export async function post (url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Attempt> {
-  try {
-    const response = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.any([signal, AbortSignal.timeout(HTTP_TIMEOUT_MS)]) })
-    await response.arrayBuffer().catch(() => undefined)
-    // AWS: any status below 500 is a delivery (4xx are the endpoint's problem, not retried).
-    if (response.status < 500) return { ok: true }
-    return { ok: false, code: `HTTP ${response.status}`, message: `The endpoint answered ${response.status}.` }
-  } catch (err) {
-    return { ok: false, code: 'ConnectionFailure', message: err instanceof Error ? err.message : String(err) }
-  }
+/**
+ * AWS's headers on every push: its agent name and the encodings it accepts, and nothing
+ * else beside the caller's (fetch would add accept, accept-language and sec-fetch-mode,
+ * which AWS does not send and subscribers comparing headers see).
+ */
+const AGENT_HEADERS = { 'user-agent': 'Amazon Simple Notification Service Agent', 'accept-encoding': 'gzip,deflate' }
+
+export function post (url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Attempt> {
+  return new Promise((resolve) => {
+    const failed = (err: unknown): void => resolve({ ok: false, code: 'ConnectionFailure', message: err instanceof Error ? err.message : String(err) })
+    let target: URL
+    try {
+      target = new URL(url)
+    } catch (err) {
+      failed(err)
+      return
+    }
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest
+    const req = send(target, {
+      method: 'POST',
+      headers: { ...AGENT_HEADERS, ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(HTTP_TIMEOUT_MS)])
+    }, (res) => {
+      res.resume()
+      const status = res.statusCode ?? 0
+      // AWS: any status below 500 is a delivery (4xx are the endpoint's problem, not retried).
+      // The status decides, once the answer is read or its connection ends.
+      const verdict = (): void => resolve(status < 500 ? { ok: true } : { ok: false, code: `HTTP ${status}`, message: `The endpoint answered ${status}.` })
+      res.on('end', verdict)
+      res.on('close', verdict)
+      res.on('error', failed)
+    })
+    req.on('error', failed)
+    req.end(body)
+  })
 }
 
 /**
