@@ -349,7 +349,11 @@ describe('platform applications, endpoints and SMS', () => {
   it('keeps SMS attributes and the sandbox; an SMS publish goes to the outbox', async () => {
     await s.topics.call('SetSMSAttributes', { attributes: { DefaultSMSType: 'Transactional', DefaultSenderID: 'me' } })
     expect(await s.topics.call('GetSMSAttributes', { attributes: ['DefaultSMSType'] })).toEqual({ attributes: { DefaultSMSType: 'Transactional' } })
-    await expectCode(s.topics.call('SetSMSAttributes', { attributes: { DefaultSMSType: 'Loud' } }), 'SNS_INVALID_PARAMETER')
+    expect((await expectCode(s.topics.call('SetSMSAttributes', { attributes: { DefaultSMSType: 'Loud' } }), 'SNS_INVALID_PARAMETER')).message).toBe('DefaultSMSType is invalid')
+    expect((await expectCode(s.topics.call('SetSMSAttributes', { attributes: { DefaultSendID: 'x' } }), 'SNS_INVALID_PARAMETER')).message).toBe('DefaultSendID is not a valid attribute')
+    // AWS shows a spend limit of 1 that no one set, beside what was set.
+    expect(await s.topics.call('GetSMSAttributes', {})).toMatchObject({ attributes: { MonthlySpendLimit: '1', DefaultSMSType: 'Transactional', DefaultSenderID: 'me' } })
+    expect((await expectCode(s.topics.call('OptInPhoneNumber', { phoneNumber: 'invalid' }), 'SNS_INVALID_PARAMETER')).message).toBe('Invalid parameter: PhoneNumber Reason: input incorrectly formatted')
     await s.topics.call('CreateSMSSandboxPhoneNumber', { phoneNumber: '+15550100' })
     const otp = (await s.topics.listOutbox({ endpoint: '+15550100' })).entries[0]!.messageId
     await expectCode(s.topics.call('VerifySMSSandboxPhoneNumber', { phoneNumber: '+15550100', oneTimePassword: 'nope' }), 'SNS_VERIFICATION')

@@ -16,9 +16,12 @@ import { AttributeMap, EmptyResult, invalid, MemberList, NextToken } from './fie
 const SMS_ATTRIBUTES = new Set(['MonthlySpendLimit', 'DeliveryStatusIAMRole', 'DeliveryStatusSuccessSamplingRate', 'DefaultSenderID', 'DefaultSMSType', 'UsageReportS3Bucket'])
 const E164 = /^\+[1-9][0-9]{4,14}$/
 
-function checkNumber (phoneNumber: string): void {
-  if (!E164.test(phoneNumber)) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: PhoneNumber Reason: ${phoneNumber} is not a phone number in E.164 format`)
+function checkNumber (phoneNumber: string, reason = `${phoneNumber} is not a phone number in E.164 format`): void {
+  if (!E164.test(phoneNumber)) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: PhoneNumber Reason: ${reason}`)
 }
+
+/** What GetSMSAttributes shows for an account that set nothing (AWS: a spend limit of 1 USD). */
+const SMS_DEFAULTS: Readonly<Record<string, string>> = { MonthlySpendLimit: '1' }
 
 export const setSMSAttributes = defineAction({
   name: 'SetSMSAttributes',
@@ -27,8 +30,9 @@ export const setSMSAttributes = defineAction({
   invalid,
   async handle (ctx, input) {
     for (const [name, value] of Object.entries(input.attributes)) {
-      if (!SMS_ATTRIBUTES.has(name)) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: ${name}`)
-      if (name === 'DefaultSMSType' && value !== 'Promotional' && value !== 'Transactional') throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: DefaultSMSType Reason: ${value} is not Promotional or Transactional`)
+      // AWS's texts here have no "Invalid parameter:" prefix.
+      if (!SMS_ATTRIBUTES.has(name)) throw new ServiceError('SNS_INVALID_PARAMETER', `${name} is not a valid attribute`)
+      if (name === 'DefaultSMSType' && value !== 'Promotional' && value !== 'Transactional') throw new ServiceError('SNS_INVALID_PARAMETER', 'DefaultSMSType is invalid')
     }
     await ctx.topics.changeResources((r) => { r.smsAttributes = { ...r.smsAttributes, ...input.attributes } })
     return {}
@@ -41,7 +45,7 @@ export const getSMSAttributes = defineAction({
   output: Type.Object({ attributes: Type.Optional(AttributeMap({ awsName: 'attributes' })) }),
   invalid,
   async handle (ctx, input) {
-    const all = ctx.topics.resources.smsAttributes
+    const all = { ...SMS_DEFAULTS, ...ctx.topics.resources.smsAttributes }
     const names = input.attributes ?? []
     return { attributes: names.length === 0 ? { ...all } : Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n]!])) }
   }
@@ -75,7 +79,7 @@ export const optInPhoneNumber = defineAction({
   output: EmptyResult,
   invalid,
   async handle (ctx, input) {
-    checkNumber(input.phone_number)
+    checkNumber(input.phone_number, 'input incorrectly formatted')
     await ctx.topics.changeResources((r) => { r.optedOut = r.optedOut.filter((n) => n !== input.phone_number) })
     return {}
   }
