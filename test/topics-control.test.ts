@@ -329,6 +329,18 @@ describe('platform applications, endpoints and SMS', () => {
     const { platformApplicationArn } = await s.topics.call('CreatePlatformApplication', { name: 'app', platform: 'GCM', attributes: { PlatformCredential: 'secret' } }) as { platformApplicationArn: string }
     expect(platformApplicationArn).toBe('arn:aws:sns:us-east-1:000000000000:app/GCM/app')
     await expectCode(s.topics.call('CreatePlatformApplication', { name: 'app', platform: 'NOPE', attributes: { PlatformCredential: 'x' } }), 'SNS_INVALID_PARAMETER')
+    const refusals: Array<[Record<string, unknown>, string]> = [
+      [{ name: '', platform: 'ADM', attributes: { PlatformCredential: 'c', PlatformPrincipal: 'p' } }, 'Invalid parameter:  Reason: cannot be empty'],
+      [{ name: '@name', platform: 'ADM', attributes: { PlatformCredential: 'c', PlatformPrincipal: 'p' } }, "Invalid parameter: @name Reason: must contain only characters 'a'-'z', 'A'-'Z', '0'-'9', '_', '-', and '.'"],
+      [{ name: 'a'.repeat(257), platform: 'ADM', attributes: { PlatformCredential: 'c', PlatformPrincipal: 'p' } }, `Invalid parameter: ${'a'.repeat(257)} Reason: must be at most 256 characters long`],
+      [{ name: 'adm', platform: 'ADM', attributes: { PlatformCredential: 'c' } }, 'Invalid parameter: Attributes Reason: PlatformCredential attribute provided without PlatformPrincipal'],
+      [{ name: 'adm', platform: 'ADM', attributes: { PlatformPrincipal: 'p' } }, 'Invalid parameter: Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential']
+    ]
+    for (const [input, text] of refusals) {
+      expect((await expectCode(s.topics.call('CreatePlatformApplication', input), 'SNS_INVALID_PARAMETER')).message).toBe(text)
+    }
+    const arnErr = await expectCode(s.topics.call('GetPlatformApplicationAttributes', { platformApplicationArn: 'invalid-arn' }), 'SNS_INVALID_PARAMETER')
+    expect(arnErr.message).toBe('Invalid parameter: PlatformApplicationArn Reason: An ARN must have at least 6 elements, not 1')
     const { attributes: appAttributes } = await s.topics.call('GetPlatformApplicationAttributes', { platformApplicationArn }) as { attributes: Record<string, string> }
     expect(appAttributes).toEqual({ Enabled: 'true' })
     const { endpointArn } = await s.topics.call('CreatePlatformEndpoint', { platformApplicationArn, token: 'device-1', customUserData: 'me' }) as { endpointArn: string }
@@ -340,6 +352,15 @@ describe('platform applications, endpoints and SMS', () => {
     expect(endpoints.map((e) => e.endpointArn)).toEqual([endpointArn])
     const { messageId } = await s.topics.publish({ targetArn: endpointArn, message: 'push!' })
     expect((await s.topics.listOutbox({ endpoint: endpointArn })).entries).toMatchObject([{ protocol: 'application', messageId, body: 'push!' }])
+    // Attributes an endpoint does not take are refused with AWS's texts, and change nothing.
+    const unknown = await expectCode(s.topics.call('SetEndpointAttributes', { endpointArn, attributes: { PlatformPrincipal: 'p' } }), 'SNS_INVALID_PARAMETER')
+    expect(unknown.message).toBe('Invalid parameter: Attributes Reason: Invalid attribute name: PlatformPrincipal')
+    const long = await expectCode(s.topics.call('CreatePlatformEndpoint', { platformApplicationArn, token: 'device-2', attributes: { CustomUserData: 'A'.repeat(2050) } }), 'SNS_INVALID_PARAMETER')
+    expect(long.message).toBe('Invalid parameter: Attributes Reason: Invalid value for attribute: CustomUserData: must be at most 2048 bytes long in UTF-8 encoding')
+    expect(((await s.topics.call('ListEndpointsByPlatformApplication', { platformApplicationArn })) as { endpoints: unknown[] }).endpoints).toHaveLength(1)
+    // CustomUserData given both ways: the one in Attributes wins, as in AWS.
+    const both = await s.topics.call('CreatePlatformEndpoint', { platformApplicationArn, token: 'device-3', customUserData: 'bar', attributes: { CustomUserData: 'foo' } }) as { endpointArn: string }
+    expect(((await s.topics.call('GetEndpointAttributes', { endpointArn: both.endpointArn })) as { attributes: Record<string, string> }).attributes.CustomUserData).toBe('foo')
     await s.topics.call('SetEndpointAttributes', { endpointArn, attributes: { Enabled: 'false' } })
     await expectCode(s.topics.publish({ targetArn: endpointArn, message: 'again' }), 'SNS_ENDPOINT_DISABLED')
     await s.topics.call('DeletePlatformApplication', { platformApplicationArn })

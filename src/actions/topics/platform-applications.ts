@@ -6,11 +6,13 @@ import { Type } from '@sinclair/typebox'
 import { ServiceError } from '../../errors.js'
 import { defineAction, type ActionContext } from '../action.js'
 import { pageOf } from './common.js'
+import { badArn } from '../../topics/scoped-topics.js'
 import { AttributeMap, Empty, invalid, NextToken } from './fields.js'
 
 const PLATFORMS = new Set(['ADM', 'APNS', 'APNS_SANDBOX', 'APNS_VOIP', 'APNS_VOIP_SANDBOX', 'BAIDU', 'GCM', 'MACOS', 'MACOS_SANDBOX', 'MPNS', 'WNS'])
 
 export function requireApplication (ctx: ActionContext, arn: string) {
+  if (arn.split(':').length < 6) throw badArn('PlatformApplicationArn', arn)
   const app = ctx.topics.resources.applications[arn]
   if (app === undefined) throw new ServiceError('SNS_NOT_FOUND', 'PlatformApplication does not exist')
   return app
@@ -29,9 +31,15 @@ export const createPlatformApplication = defineAction({
   output: Type.Object({ platform_application_arn: Type.String() }),
   invalid,
   async handle (ctx, input) {
-    if (!/^[A-Za-z0-9_.-]{1,256}$/.test(input.name)) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Invalid platform application name')
+    const name = input.name
+    const nameProblem = name === '' ? 'cannot be empty' : name.length > 256 ? 'must be at most 256 characters long' : /^[A-Za-z0-9_.-]+$/.test(name) ? undefined : "must contain only characters 'a'-'z', 'A'-'Z', '0'-'9', '_', '-', and '.'"
+    if (nameProblem !== undefined) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: ${name} Reason: ${nameProblem}`)
     if (!PLATFORMS.has(input.platform)) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: Platform Reason: ${input.platform} is not supported`)
-    if (input.attributes.PlatformCredential === undefined) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Attributes Reason: PlatformCredential attribute required.')
+    const { PlatformCredential: credential, PlatformPrincipal: principal } = input.attributes
+    if (principal !== undefined && credential === undefined) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential')
+    if (credential === undefined) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Attributes Reason: PlatformCredential attribute required.')
+    // Every platform but GCM (an API key alone) signs in with a principal and a credential.
+    if (principal === undefined && input.platform !== 'GCM') throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Attributes Reason: PlatformCredential attribute provided without PlatformPrincipal')
     const arn = `arn:aws:sns:${ctx.scope.region}:${ctx.scope.accountId}:app/${input.platform}/${input.name}`
     await ctx.topics.changeResources((r) => {
       r.applications[arn] = { arn, name: input.name, platform: input.platform, attributes: { Enabled: 'true', ...input.attributes } }
@@ -66,11 +74,13 @@ export const getPlatformApplicationAttributes = defineAction({
 
 export const setPlatformApplicationAttributes = defineAction({
   name: 'SetPlatformApplicationAttributes',
-  input: Type.Object({ platform_application_arn: Type.String(), attributes: AttributeMap() }),
+  // Attributes optional in the schema: AWS checks the ARN before it misses them.
+  input: Type.Object({ platform_application_arn: Type.String(), attributes: Type.Optional(AttributeMap()) }),
   output: Empty,
   invalid,
   async handle (ctx, input) {
     const app = requireApplication(ctx, input.platform_application_arn)
+    if (input.attributes === undefined) throw new ServiceError('SNS_MISSING_PARAMETER', "1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null")
     await ctx.topics.changeResources(() => { app.attributes = { ...app.attributes, ...input.attributes } })
     return {}
   }

@@ -16,6 +16,20 @@ function requireEndpoint (ctx: ActionContext, arn: string) {
   return endpoint
 }
 
+/** The attributes an endpoint takes (AWS's model). */
+const ENDPOINT_ATTRIBUTES = new Set(['CustomUserData', 'Enabled', 'Token'])
+const MAX_CUSTOM_USER_DATA_BYTES = 2048
+
+/** Refuses, with AWS's texts, attributes an endpoint does not take. */
+function checkEndpointAttributes (attributes: Record<string, string>): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!ENDPOINT_ATTRIBUTES.has(name)) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: Attributes Reason: Invalid attribute name: ${name}`)
+    if (name === 'CustomUserData' && Buffer.byteLength(value, 'utf8') > MAX_CUSTOM_USER_DATA_BYTES) {
+      throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: Attributes Reason: Invalid value for attribute: CustomUserData: must be at most ${MAX_CUSTOM_USER_DATA_BYTES} bytes long in UTF-8 encoding`)
+    }
+  }
+}
+
 export const createPlatformEndpoint = defineAction({
   name: 'CreatePlatformEndpoint',
   input: Type.Object({
@@ -29,7 +43,9 @@ export const createPlatformEndpoint = defineAction({
   async handle (ctx, input) {
     const app = requireApplication(ctx, input.platform_application_arn)
     if (input.token === '') throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Token Reason: cannot be empty')
-    const attributes: Record<string, string> = { Enabled: 'true', ...input.attributes, Token: input.token, ...(input.custom_user_data === undefined ? {} : { CustomUserData: input.custom_user_data }) }
+    checkEndpointAttributes(input.attributes ?? {})
+    // CustomUserData given both ways: the one in Attributes wins, as in AWS.
+    const attributes: Record<string, string> = { Enabled: 'true', ...(input.custom_user_data === undefined ? {} : { CustomUserData: input.custom_user_data }), ...input.attributes, Token: input.token }
     const same = Object.values(ctx.topics.resources.endpoints).find((e) => e.applicationArn === app.arn && e.attributes.Token === input.token)
     if (same !== undefined) {
       const differs = Object.entries(attributes).some(([k, v]) => same.attributes[k] !== v)
@@ -70,6 +86,7 @@ export const setEndpointAttributes = defineAction({
   invalid,
   async handle (ctx, input) {
     const endpoint = requireEndpoint(ctx, input.endpoint_arn)
+    checkEndpointAttributes(input.attributes)
     await ctx.topics.changeResources(() => { endpoint.attributes = { ...endpoint.attributes, ...input.attributes } })
     return {}
   }
