@@ -42,7 +42,23 @@ describe('HTTP subscriptions', () => {
       expect(verifies(confirmation, pem)).toBe(true)
       // Unconfirmed: nothing is delivered.
       await s.topics.publish({ topicArn, message: 'too early' })
-      const answer = await fetch(confirmation.SubscribeURL)
+      // The link's checks, as AWS answers them: the token names the subscription, and the
+      // TopicArn need only be a topic ARN of its region.
+      const link = (change: Record<string, string>): string => {
+        const url = new URL(confirmation.SubscribeURL)
+        for (const [k, v] of Object.entries(change)) url.searchParams.set(k, v)
+        return url.toString()
+      }
+      for (const [change, text] of [
+        [{ TopicArn: 'not-an-arn' }, 'Invalid parameter: Topic'],
+        [{ Token: 'abc123' }, 'Invalid parameter: Token'],
+        [{ TopicArn: topicArn.replace('us-east-1', 'eu-west-1') }, 'Invalid parameter: Topic']
+      ] as const) {
+        const refused = await fetch(link(change))
+        expect(refused.status).toBe(400)
+        expect(await refused.text()).toContain(`<Message>${text}</Message>`)
+      }
+      const answer = await fetch(link({ TopicArn: `${topicArn}-not-this-one` }))
       expect(answer.status).toBe(200)
       expect(await answer.text()).toContain(`<SubscriptionArn>${subscriptionArn}</SubscriptionArn>`)
       expect((await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes.PendingConfirmation).toBe('false')

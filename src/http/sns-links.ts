@@ -6,7 +6,8 @@
  * POSTs) is not here.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { parseSubscriptionArn } from '../topics/topic-model.js'
+import { parseSubscriptionArn, parseTopicArn, type SubscriptionState } from '../topics/topic-model.js'
+import type { Topic } from '../topics/topic.js'
 import type { TopicRegistry } from '../topics/topic-registry.js'
 import { nextRequestId } from './request-ids.js'
 
@@ -46,14 +47,22 @@ export async function serveSnsLink (topics: TopicRegistry, request: FastifyReque
   const action = url.searchParams.get('Action')
   if (url.pathname !== '/' || (action !== 'ConfirmSubscription' && action !== 'Unsubscribe')) return false
   if (action === 'ConfirmSubscription') {
-    const topic = topics.findByArn(url.searchParams.get('TopicArn') ?? '')
-    if (topic === undefined || !topic.isOpen) {
-      await error(reply, 404, 'NotFound', 'Topic does not exist', requestId)
+    // The token names the subscription; the TopicArn need only be a topic ARN of its region
+    // (AWS confirms even when that topic's name is not the subscription's).
+    const topicArn = parseTopicArn(url.searchParams.get('TopicArn') ?? '')
+    if (topicArn === undefined) {
+      await error(reply, 400, 'InvalidParameter', 'Invalid parameter: Topic', requestId)
       return true
     }
-    const sub = topic.byToken(url.searchParams.get('Token') ?? '')
-    if (sub === undefined) {
-      await error(reply, 400, 'InvalidParameter', 'Invalid token', requestId)
+    const token = url.searchParams.get('Token') ?? ''
+    const found = token === '' ? undefined : topics.all().filter((t) => t.isOpen).map((topic) => ({ topic, sub: topic.byToken(token) })).find((f) => f.sub !== undefined)
+    if (found === undefined) {
+      await error(reply, 400, 'InvalidParameter', 'Invalid parameter: Token', requestId)
+      return true
+    }
+    const { topic, sub } = found as { topic: Topic, sub: SubscriptionState }
+    if (topic.scope.region !== topicArn.region) {
+      await error(reply, 400, 'InvalidParameter', 'Invalid parameter: Topic', requestId)
       return true
     }
     await topic.confirm(sub)
