@@ -58,9 +58,11 @@ export async function handleQueryRequest (api: QueryApi, params: URLSearchParams
   const service = registered?.service ?? api.query.first?.service
   try {
     const compiled = registered?.actions.get(actionName)
-    // A request sent to a queue's URL takes only the actions on a queue (AWS: CreateQueue
-    // or ListQueues there is "not valid for this endpoint").
-    const toQueue = registered?.service.path?.value(pathOf(request.url), undefined) !== undefined
+    // The queue URL the request's path names (SQS), if any. A request sent to a queue's URL
+    // takes only the actions on a queue (AWS: CreateQueue or ListQueues there is "not
+    // valid for this endpoint").
+    const pathValue = registered?.service.path?.value(pathOf(request.url), originOf(request))
+    const toQueue = pathValue !== undefined
     if (compiled === undefined || (toQueue && compiled.pathMember === undefined)) {
       throw new ServiceError('INVALID_ACTION', registered === undefined
         ? `The request names no service this server knows: sign it for sqs or sns, or give a Version (${api.query.first?.service.version ?? ''}).`
@@ -69,13 +71,10 @@ export async function handleQueryRequest (api: QueryApi, params: URLSearchParams
     if (api.closing()) throw new ServiceError('SHUTTING_DOWN', 'The server is shutting down and takes no new requests; retry against it once it is back.')
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
     const signer = await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
-    const { path, xmlNamespace } = registered!.service
+    const { xmlNamespace } = registered!.service
     const input = decodeQueryStruct(compiled.input, paramTree(params))
     const member = compiled.pathMember
-    if (path !== undefined && member !== undefined && input[member.key] === undefined) {
-      const value = path.value(pathOf(request.url), originOf(request))
-      if (value !== undefined) input[member.key] = value
-    }
+    if (pathValue !== undefined && member !== undefined && input[member.key] === undefined) input[member.key] = pathValue
     const output = await invoke(compiled.action, requestContext(api.contexts, signer, request), input) as Record<string, unknown>
     const result = compiled.noOutput ? undefined : encodeXmlStruct(compiled.output, output)
     void reply.code(200).header('content-type', 'text/xml')

@@ -26,6 +26,15 @@ function error (reply: FastifyReply, status: number, code: string, message: stri
   return xml(reply, status, `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`)
 }
 
+/** The pending subscription a confirmation token names, in any open topic. */
+function subscriptionByToken (topics: TopicRegistry, token: string): { topic: Topic, sub: SubscriptionState } | undefined {
+  for (const topic of topics.all()) {
+    const sub = topic.isOpen ? topic.byToken(token) : undefined
+    if (sub !== undefined) return { topic, sub }
+  }
+  return undefined
+}
+
 /** Answers the request if it is one of SNS's links; false leaves it to the API. */
 export async function serveSnsLink (topics: TopicRegistry, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
   if (request.method !== 'GET') return false
@@ -55,12 +64,12 @@ export async function serveSnsLink (topics: TopicRegistry, request: FastifyReque
       return true
     }
     const token = url.searchParams.get('Token') ?? ''
-    const found = token === '' ? undefined : topics.all().filter((t) => t.isOpen).map((topic) => ({ topic, sub: topic.byToken(token) })).find((f) => f.sub !== undefined)
+    const found = token === '' ? undefined : subscriptionByToken(topics, token)
     if (found === undefined) {
       await error(reply, 400, 'InvalidParameter', 'Invalid parameter: Token', requestId)
       return true
     }
-    const { topic, sub } = found as { topic: Topic, sub: SubscriptionState }
+    const { topic, sub } = found
     if (topic.scope.region !== topicArn.region) {
       await error(reply, 400, 'InvalidParameter', 'Invalid parameter: Topic', requestId)
       return true

@@ -26,7 +26,6 @@ const SQS_NAMESPACE = `http://queue.amazonaws.com/doc/${SQS_VERSION}/`
 /** `/<account-id>/<queue-name>`: a request sent to a queue's URL. */
 const QUEUE_PATH = /^\/\d{12}\/[^/]+$/
 
-/** A queue URL's path, as the URL the client reached it at. */
 /**
  * A GET of a queue's URL with no Action, which AWS answers 404 with a bare
  * `<UnknownOperationException/>`; true when it answered.
@@ -37,6 +36,7 @@ export function answerBareQueueGet (request: FastifyRequest, reply: FastifyReply
   return true
 }
 
+/** A queue URL's path, as the URL the client reached it at. */
 function queueUrlOfPath (path: string, origin: string | undefined): string | undefined {
   return QUEUE_PATH.test(path) ? `${origin ?? ''}${path}` : undefined
 }

@@ -51,8 +51,8 @@ export class ScopedTopics {
   subscription (arn: string, action: string): { topic: Topic, sub: SubscriptionState } {
     const parsed = parseSubscriptionArn(arn)
     if (parsed === undefined) {
-      // Six elements and no subscription id: a topic's ARN where a subscription's belongs.
-      if (arn.split(':').length === 6 && parseTopicArn(arn) !== undefined) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: SubscriptionId')
+      // A topic's ARN (six elements, no subscription id) where a subscription's belongs.
+      if (parseTopicArn(arn) !== undefined) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: SubscriptionId')
       throw badArn('SubscriptionArn', arn)
     }
     const topic = parsed.region === this.scope.region ? this.registry.findByArn(`arn:aws:sns:${parsed.region}:${parsed.accountId}:${parsed.name}`) : undefined

@@ -1,8 +1,8 @@
 /**
- * What several SNS operations share: paging (100 per page, sealed NextTokens), the
- * PublishBatch failure shape, and the resource ARN a tag operation names.
+ * What several SNS operations share: paging (100 per page, sealed NextTokens) and the
+ * resource ARN a tag operation names.
  */
-import { ERROR_CODES, ServiceError, type ErrorSpec } from '../../errors.js'
+import { ServiceError } from '../../errors.js'
 import { decodePageToken, encodePageToken } from '../../streams/page-token.js'
 import type { OwnerAction } from '../../topics/topic-access.js'
 import type { Topic } from '../../topics/topic.js'
@@ -28,18 +28,6 @@ export function pageOf<T> (ctx: ActionContext, kind: string, items: readonly T[]
   // Standard base64 with its padding, as AWS's tokens are: clients decode them (LocalStack's suite does).
   const sealed = encodePageToken(ctx.signer, { kind, after: keyOf(page[page.length - 1]!), expiresAt: now + TOKEN_TTL_MS })
   return { page, next: Buffer.from(sealed, 'latin1').toString('base64') }
-}
-
-export interface BatchFailure {
-  readonly id: string
-  readonly code: string
-  readonly message: string
-  readonly sender_fault: boolean
-}
-
-export function batchFailure (id: string, err: ServiceError): BatchFailure {
-  const spec: ErrorSpec = ERROR_CODES[err.code]
-  return { id, code: spec.queryCode ?? spec.awsType, message: err.message, sender_fault: spec.senderFault ?? spec.httpStatus < 500 }
 }
 
 /** The topic a tag operation's ResourceArn names; ResourceNotFound otherwise. */

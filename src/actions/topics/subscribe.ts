@@ -7,18 +7,18 @@ import { AttributeMap, invalid } from './fields.js'
 import { checkSubscriptionAttributes, normalizedAttribute, replayWindow, SUBSCRIPTION_DEFAULTS } from './subscription-attributes.js'
 
 /** What each protocol's endpoint must look like, and AWS's words when it does not. */
-const ENDPOINTS: Record<string, { test: (e: string) => boolean, message: string }> = {
-  http: { test: (e) => /^http:\/\/[^/\s]+/i.test(e), message: 'Invalid parameter: Endpoint must match the specified protocol' },
-  https: { test: (e) => /^https:\/\/[^/\s]+/i.test(e), message: 'Invalid parameter: Endpoint must match the specified protocol' },
-  email: { test: (e) => /^[^@\s]+@[^@\s]+$/.test(e), message: 'Invalid parameter: Email address' },
-  'email-json': { test: (e) => /^[^@\s]+@[^@\s]+$/.test(e), message: 'Invalid parameter: Email address' },
+const ENDPOINTS: Record<string, { test: (e: string) => boolean, message: (e: string) => string }> = {
+  http: { test: (e) => /^http:\/\/[^/\s]+/i.test(e), message: () => 'Invalid parameter: Endpoint must match the specified protocol' },
+  https: { test: (e) => /^https:\/\/[^/\s]+/i.test(e), message: () => 'Invalid parameter: Endpoint must match the specified protocol' },
+  email: { test: (e) => /^[^@\s]+@[^@\s]+$/.test(e), message: () => 'Invalid parameter: Email address' },
+  'email-json': { test: (e) => /^[^@\s]+@[^@\s]+$/.test(e), message: () => 'Invalid parameter: Email address' },
   // AWS takes separators between digits (+12/34-567.890), not two in a row or at either end.
-  sms: { test: (e) => /^\+?[0-9]+([-./\s()]?[0-9]+)*$/.test(e) && /^\+?[0-9]{5,15}$/.test(e.replace(/[-./\s()]/g, '')), message: 'Invalid SMS endpoint' },
+  sms: { test: (e) => /^\+?[0-9]+([-./\s()]?[0-9]+)*$/.test(e) && /^\+?[0-9]{5,15}$/.test(e.replace(/[-./\s()]/g, '')), message: (e) => `Invalid SMS endpoint: ${e}` },
   // A queue URL is refused: SNS takes only a queue's ARN.
-  sqs: { test: (e) => parseQueueArn(e) !== undefined, message: 'Invalid parameter: SQS endpoint ARN' },
-  lambda: { test: (e) => /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/.test(e), message: 'Invalid parameter: Lambda endpoint ARN' },
-  firehose: { test: (e) => /^arn:aws:firehose:[a-z0-9-]+:\d{12}:deliverystream\/[A-Za-z0-9_.-]+$/.test(e), message: 'Invalid parameter: Firehose endpoint ARN' },
-  application: { test: (e) => /^arn:aws:sns:[a-z0-9-]+:\d{12}:endpoint\/.+$/.test(e), message: 'Invalid parameter: Application endpoint arn invalid' }
+  sqs: { test: (e) => parseQueueArn(e) !== undefined, message: () => 'Invalid parameter: SQS endpoint ARN' },
+  lambda: { test: (e) => /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/.test(e), message: () => 'Invalid parameter: Lambda endpoint ARN' },
+  firehose: { test: (e) => /^arn:aws:firehose:[a-z0-9-]+:\d{12}:deliverystream\/[A-Za-z0-9_.-]+$/.test(e), message: () => 'Invalid parameter: Firehose endpoint ARN' },
+  application: { test: (e) => /^arn:aws:sns:[a-z0-9-]+:\d{12}:endpoint\/.+$/.test(e), message: () => 'Invalid parameter: Application endpoint arn invalid' }
 }
 
 export const subscribe = defineAction({
@@ -38,7 +38,7 @@ export const subscribe = defineAction({
     if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: Amazon SNS does not support this protocol string: ${protocol}`)
     const endpoint = input.endpoint ?? ''
     if (endpoint === '') throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Endpoint')
-    if (!ENDPOINTS[protocol]!.test(endpoint)) throw new ServiceError('SNS_INVALID_PARAMETER', protocol === 'sms' ? `${ENDPOINTS.sms!.message}: ${endpoint}` : ENDPOINTS[protocol]!.message)
+    if (!ENDPOINTS[protocol]!.test(endpoint)) throw new ServiceError('SNS_INVALID_PARAMETER', ENDPOINTS[protocol]!.message(endpoint))
     if (!topic.fifo && protocol === 'sqs' && endpoint.endsWith('.fifo')) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics')
     if (topic.fifo && protocol !== 'sqs') throw new ServiceError('SNS_INVALID_PARAMETER', `Invalid parameter: Invalid protocol type: ${protocol}. FIFO topics support only SQS subscriptions.`)
     const attributes = Object.fromEntries(Object.entries(input.attributes ?? {}).map(([name, value]) => [name, normalizedAttribute(name, value)]))

@@ -126,7 +126,7 @@ export function renderSubscriptionAttributes (topic: Topic, sub: SubscriptionSta
     delete out.FilterPolicy
     delete out.FilterPolicyScope
   } else if (out.FilterPolicyScope === undefined) {
-    out.FilterPolicyScope = 'MessageAttributes'
+    out.FilterPolicyScope = SUBSCRIPTION_DEFAULTS.FilterPolicyScope!
   }
   if (sub.attributes.ReplayPolicy !== undefined) out.ReplayStatus = sub.replay !== undefined ? 'In progress' : 'Completed'
   return out
