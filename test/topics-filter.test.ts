@@ -46,6 +46,8 @@ describe('operators on message attributes', () => {
     ['exists true', { c: [{ exists: true }] }, { c: str('x') }, true],
     ['exists false, absent', { c: [{ exists: false }] }, {}, true],
     ['exists false, present', { c: [{ exists: false }] }, { c: str('x') }, false],
+    ['a Binary attribute is absent to exists true', { c: [{ exists: true }] }, { c: { DataType: 'Binary', BinaryValue: 'AA==' } }, false],
+    ['a Binary attribute is absent to exists false', { c: [{ exists: false }] }, { c: { DataType: 'Binary.png', BinaryValue: 'AA==' } }, true],
     ['cidr', { ip: [{ cidr: '10.0.0.0/24' }] }, { ip: str('10.0.0.77') }, true],
     ['cidr, outside', { ip: [{ cidr: '10.0.0.0/24' }] }, { ip: str('10.0.1.1') }, false],
     ['cidr, IPv6', { ip: [{ cidr: '2001:db8:1234:1a00::/64' }] }, { ip: str('2001:db8:1234:1a00::17') }, true],

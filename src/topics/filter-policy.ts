@@ -265,10 +265,9 @@ function attributeSubject (message: PublishedMessage): Record<string, unknown> {
       out[name] = Number(value.StringValue)
     } else if (type === 'String') {
       out[name] = value.StringValue ?? ''
-    } else {
-      // Binary attributes cannot be matched, but they exist.
-      out[name] = {}
     }
+    // Binary attributes are left out: AWS compares a policy only with String, String.Array
+    // and Number attributes, so to a policy a Binary one is absent (`exists: false` matches).
   }
   return out
 }
