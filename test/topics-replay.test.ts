@@ -41,6 +41,27 @@ describe('replay', () => {
     expect((await drain(s, q.queueUrl, 2, 1500)).map((m) => m.body)).toEqual(['live'])
   })
 
+  it('shows when the archive began, and turns the archive off with an empty policy', async () => {
+    const before = Date.now()
+    const { topicArn } = await s.topics.createTopic({ name: topicName(), attributes: { ArchivePolicy: '{"MessageRetentionPeriod":"7"}' } })
+    const began = (await s.topics.getTopicAttributes({ topicArn })).attributes.BeginningArchiveTime!
+    expect(began).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    expect(Date.parse(began)).toBeGreaterThanOrEqual(before)
+    expect(Date.parse(began)).toBeLessThanOrEqual(Date.now())
+    // A new retention period keeps the archive, and its beginning.
+    await s.topics.setTopicAttributes({ topicArn, attributeName: 'ArchivePolicy', attributeValue: '{"MessageRetentionPeriod":"30"}' })
+    expect((await s.topics.getTopicAttributes({ topicArn })).attributes).toMatchObject({ ArchivePolicy: '{"MessageRetentionPeriod":"30"}', BeginningArchiveTime: began })
+    await expectCode(s.topics.setTopicAttributes({ topicArn, attributeName: 'BeginningArchiveTime', attributeValue: began }), 'SNS_INVALID_PARAMETER')
+    await s.topics.setTopicAttributes({ topicArn, attributeName: 'ArchivePolicy', attributeValue: '{}' })
+    const off = (await s.topics.getTopicAttributes({ topicArn })).attributes
+    expect(off.ArchivePolicy).toBeUndefined()
+    expect(off.BeginningArchiveTime).toBeUndefined()
+    // An archive begun again begins now.
+    await sleep(5)
+    await s.topics.setTopicAttributes({ topicArn, attributeName: 'ArchivePolicy', attributeValue: '{"MessageRetentionPeriod":"1"}' })
+    expect(Date.parse((await s.topics.getTopicAttributes({ topicArn })).attributes.BeginningArchiveTime!)).toBeGreaterThan(Date.parse(began))
+  })
+
   it('refuses a malformed ReplayPolicy', async () => {
     const { topicArn } = await s.topics.createTopic({ name: topicName() })
     const q = await makeQueue(s, topicName('q'))

@@ -133,7 +133,7 @@ export function topicDetail (topic: Topic, topics: TopicRegistry, queues: QueueR
   const outbox = topics.outbox.list({ topicArn: topic.arn })
   return {
     ...topicSummary(topic),
-    attributes: renderTopicAttributes(topic),
+    attributes: renderTopicAttributes(topic, topics.config.clock()),
     subscriptions,
     outbox: outbox.slice(-OUTBOX_SHOWN).reverse(),
     outboxTotal: outbox.length

@@ -194,7 +194,13 @@ export class Topic {
   }
 
   async setAttribute (name: string, value: string | undefined): Promise<void> {
-    await this.record([{ e: 'attribute', at: this.deps.config.clock(), name, value }])
+    await this.setAttributes([[name, value]])
+  }
+
+  /** Several attribute changes in one commit (undefined removes one). */
+  async setAttributes (changes: ReadonlyArray<readonly [string, string | undefined]>): Promise<void> {
+    const at = this.deps.config.clock()
+    await this.record(changes.map(([name, value]) => ({ e: 'attribute', at, name, value })))
     this.pumps.refresh()
   }
 

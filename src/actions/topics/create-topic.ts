@@ -4,7 +4,7 @@ import { isFifoTopicName, isValidTopicName, MAX_TOPICS } from '../../topics/topi
 import { defineAction } from '../action.js'
 import { AttributeMap, invalid, TagList } from './fields.js'
 import { checkTags, tagsOf } from './tags.js'
-import { checkTopicAttribute, DATA_PROTECTION_POLICY, defaultPolicy, firstDifference } from './topic-attributes.js'
+import { archivePolicyChanges, checkTopicAttribute, DATA_PROTECTION_POLICY, defaultPolicy, firstDifference } from './topic-attributes.js'
 
 export const createTopic = defineAction({
   name: 'CreateTopic',
@@ -42,6 +42,12 @@ export const createTopic = defineAction({
     checkTags(tags)
     if (ctx.config.limits === 'aws' && ctx.topics.list().length >= MAX_TOPICS) throw new ServiceError('SNS_TOPIC_LIMIT', `Topic limit exceeded: an account takes ${MAX_TOPICS} topics per region.`)
     const initial: Record<string, string> = { Policy: defaultPolicy(ctx.topics.arnOf(name), ctx.scope), ...attributes }
+    if (attributes.ArchivePolicy !== undefined) {
+      for (const [attr, value] of archivePolicyChanges({}, attributes.ArchivePolicy, ctx.config.clock())) {
+        if (value === undefined) delete initial[attr]
+        else initial[attr] = value
+      }
+    }
     if (input.data_protection_policy !== undefined && input.data_protection_policy !== '') initial[DATA_PROTECTION_POLICY] = input.data_protection_policy
     const { topic } = await ctx.topics.create(name, initial, tags)
     return { topic_arn: topic.arn }

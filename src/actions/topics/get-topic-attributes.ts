@@ -9,6 +9,6 @@ export const getTopicAttributes = defineAction({
   output: Type.Object({ attributes: Type.Optional(AttributeMap()) }),
   invalid,
   async handle (ctx, input) {
-    return { attributes: renderTopicAttributes(ctx.topics.require(input.topic_arn, 'GetTopicAttributes')) }
+    return { attributes: renderTopicAttributes(ctx.topics.require(input.topic_arn, 'GetTopicAttributes'), ctx.config.clock()) }
   }
 })

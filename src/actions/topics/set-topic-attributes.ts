@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineAction } from '../action.js'
 import { Empty, invalid } from './fields.js'
-import { checkTopicAttribute } from './topic-attributes.js'
+import { archivePolicyChanges, checkTopicAttribute } from './topic-attributes.js'
 
 export const setTopicAttributes = defineAction({
   name: 'SetTopicAttributes',
@@ -16,9 +16,13 @@ export const setTopicAttributes = defineAction({
     const topic = ctx.topics.require(input.topic_arn, 'SetTopicAttributes')
     const value = input.attribute_value ?? ''
     checkTopicAttribute(input.attribute_name, value, topic.fifo, false, 'Invalid parameter: ')
+    if (input.attribute_name === 'ArchivePolicy') {
+      await topic.setAttributes(archivePolicyChanges(topic.attributes, value, ctx.config.clock()))
+      await ctx.topics.retain(topic)
+      return {}
+    }
     // An empty value removes an optional attribute (AWS resets it to its default).
     await topic.setAttribute(input.attribute_name, value === '' && input.attribute_name !== 'DisplayName' ? undefined : value)
-    if (input.attribute_name === 'ArchivePolicy') await ctx.topics.retain(topic)
     return {}
   }
 })

@@ -57,7 +57,10 @@ export function checkTopicAttribute (name: string, value: string, fifo: boolean,
       return
     }
     case 'ArchivePolicy': {
-      const days = jsonObject(name, value, prefix).MessageRetentionPeriod
+      const policy = jsonObject(name, value, prefix)
+      // `{}` turns the archive off (AWS's "Deleting a message archive policy").
+      if (Object.keys(policy).length === 0) return
+      const days = policy.MessageRetentionPeriod
       const n = typeof days === 'string' ? Number(days) : days
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 365) throw bad(name, 'MessageRetentionPeriod must be an integer from 1 to 365 days', prefix)
       return
@@ -107,7 +110,41 @@ export function effectiveDeliveryPolicy (deliveryPolicy: string | undefined): st
   }
 }
 
-export function renderTopicAttributes (topic: Topic): Record<string, string> {
+/** Kept beside ArchivePolicy: when the archive began (ms), so BeginningArchiveTime can be shown. */
+const ARCHIVE_START = 'BeginningArchiveTime'
+
+/** Whether an ArchivePolicy value keeps an archive; `{}` turns it off. */
+function archiveDays (value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined
+  try {
+    const days = Number((JSON.parse(value) as { MessageRetentionPeriod?: unknown }).MessageRetentionPeriod)
+    return Number.isInteger(days) && days > 0 ? days : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * What setting ArchivePolicy to `value` changes: the policy is kept, or removed by `{}` or
+ * '', and the archive's start is noted when an archive begins (kept while one stays on).
+ */
+export function archivePolicyChanges (current: Readonly<Record<string, string>>, value: string, now: number): Array<[string, string | undefined]> {
+  if (archiveDays(value) === undefined) return [['ArchivePolicy', undefined], [ARCHIVE_START, undefined]]
+  return [['ArchivePolicy', value], [ARCHIVE_START, current[ARCHIVE_START] ?? String(now)]]
+}
+
+/**
+ * BeginningArchiveTime: the earliest point a replay can start from. The archive's start,
+ * until the retention period has passed since; then that period back from now.
+ */
+function beginningArchiveTime (stored: Readonly<Record<string, string>>, now: number): string | undefined {
+  const days = archiveDays(stored.ArchivePolicy)
+  if (days === undefined) return undefined
+  const started = Number(stored[ARCHIVE_START] ?? now)
+  return new Date(Math.max(started, now - days * 86_400_000)).toISOString()
+}
+
+export function renderTopicAttributes (topic: Topic, now: number): Record<string, string> {
   const stored = topic.attributes
   const counts = topic.state.counts()
   const out: Record<string, string> = {
@@ -125,9 +162,11 @@ export function renderTopicAttributes (topic: Topic): Record<string, string> {
     out.ContentBasedDeduplication = stored.ContentBasedDeduplication ?? 'false'
   }
   for (const [name, value] of Object.entries(stored)) {
-    if (name === DATA_PROTECTION_POLICY || name === 'FifoTopic' || name in out) continue
+    if (name === DATA_PROTECTION_POLICY || name === 'FifoTopic' || name === ARCHIVE_START || name in out) continue
     out[name] = value
   }
+  const beginning = beginningArchiveTime(stored, now)
+  if (beginning !== undefined) out.BeginningArchiveTime = beginning
   return out
 }
 
@@ -135,6 +174,7 @@ export function renderTopicAttributes (topic: Topic): Record<string, string> {
 export function firstDifference (topic: Topic, attributes: Record<string, string>): string | undefined {
   for (const [name, value] of Object.entries(attributes)) {
     if (name === 'FifoTopic') continue
+    if (name === 'ArchivePolicy' && archiveDays(value) === undefined && archiveDays(topic.attributes.ArchivePolicy) === undefined) continue
     if ((topic.attributes[name] ?? (name === 'DisplayName' ? '' : undefined)) !== value) return name
   }
   return undefined
