@@ -242,6 +242,12 @@ export class Topic {
     return sub
   }
 
+  /** Sends a pending subscription its SubscriptionConfirmation again (a repeated Subscribe, as the console's "Request confirmation" does). */
+  async resendConfirmation (sub: SubscriptionState): Promise<void> {
+    this.assertOpen()
+    if (sub.status === 'pending') await this.pumps.sendConfirmation(sub)
+  }
+
   /** The pending subscription a confirmation token names (or the confirmed one it named). */
   byToken (token: string): SubscriptionState | undefined {
     for (const sub of this.state.subscriptions.values()) if (sub.token === token) return sub

@@ -49,6 +49,8 @@ export const subscribe = defineAction({
       for (const [name, value] of Object.entries(attributes)) {
         if ((existing.attributes[name] ?? SUBSCRIPTION_DEFAULTS[name]) !== value) throw new ServiceError('SNS_INVALID_PARAMETER', 'Invalid parameter: Attributes Reason: Subscription already exists with different attributes')
       }
+      // Subscribing again is how a pending endpoint asks for its confirmation once more.
+      await topic.resendConfirmation(existing)
     } else {
       if (topic.state.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_TOPIC) throw new ServiceError('SNS_SUBSCRIPTION_LIMIT', `Subscription limit exceeded: a topic takes ${MAX_SUBSCRIPTIONS_PER_TOPIC} subscriptions.`)
       if (attributes.FilterPolicy !== undefined && ctx.config.limits === 'aws') {
