@@ -114,6 +114,25 @@ describe('fan-out to SQS', () => {
     expect(got!.messageAttributes.ErrorCode).toEqual({ dataType: 'String', stringValue: 'NonExistentQueue' })
   })
 
+  it('a delivery SQS would refuse (over 10 attributes raw, or over the queue\'s MaximumMessageSize) is a client error: dead-lettered, not retried', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const dlq = await makeQueue(s, topicName('dlq'))
+    const q = await makeQueue(s, topicName('q'), { MaximumMessageSize: '1024' })
+    await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, attributes: { RawMessageDelivery: 'true', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }) } })
+    const attrs = (n: number): Record<string, { dataType: string, stringValue: string }> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`a${i}`, { dataType: 'String', stringValue: 'v' }]))
+    await s.topics.publish({ topicArn, message: 'eleven', messageAttributes: attrs(11) })
+    await s.topics.publish({ topicArn, message: 'x'.repeat(1025) })
+    await s.topics.publish({ topicArn, message: 'ten', messageAttributes: attrs(10) })
+    const got = await drain(s, q.queueUrl, 2, 1500)
+    expect(got.map((m) => m.body)).toEqual(['ten'])
+    expect(Object.keys(got[0]!.messageAttributes)).toHaveLength(10)
+    const dead = await drain(s, dlq.queueUrl, 2)
+    expect(dead.map((m) => [m.body.slice(0, 6), m.messageAttributes.ErrorCode?.stringValue, m.messageAttributes.ErrorMessage?.stringValue]).sort()).toEqual([
+      ['eleven', 'InvalidParameterValue', 'Number of message attributes [11] exceeds the allowed maximum [10].'],
+      ['xxxxxx', 'InvalidParameterValue', 'One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.']
+    ])
+  })
+
   it('a FIFO subscription dead-letters with the publish\'s own deduplication id', async () => {
     const { topicArn } = await s.topics.createTopic({ name: `${topicName()}.fifo`, attributes: { FifoTopic: 'true' } })
     const dlq = await makeQueue(s, `${topicName('dlq')}.fifo`, { FifoQueue: 'true' })

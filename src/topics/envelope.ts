@@ -111,8 +111,8 @@ export function sqsAttributes (message: PublishedMessage): Array<[string, Messag
     if (v.BinaryValue !== undefined) return [name, { dataType: v.DataType, binaryValue: Buffer.from(v.BinaryValue, 'base64') }]
     return [name, { dataType: v.DataType === 'String.Array' ? 'String' : v.DataType, stringValue: v.StringValue ?? '' }]
   })
-  // SQS allows 10 message attributes; AWS drops raw delivery's extras the same way.
-  return out.sort(byName).slice(0, 10)
+  // More than SQS's 10 fail the delivery (SubscriptionPump.toQueue), as in AWS.
+  return out.sort(byName)
 }
 
 /** The event a Lambda function subscribed to the topic is invoked with. */

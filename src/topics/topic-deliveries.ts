@@ -28,6 +28,35 @@ import type { PublishedMessage, SubscriptionState } from './topic-model.js'
 import { moveCursor } from './topic-state.js'
 import type { OutboxEntry, Topic } from './topic.js'
 
+/** The most message attributes an SQS message takes. */
+const MAX_SQS_ATTRIBUTES = 10
+
+interface DeliveryFailure {
+  readonly code: string
+  readonly reason: string
+}
+
+/** Why the subscription's queue cannot take `message` at all: it is gone, or it is FIFO and the message has no group. */
+function queueFailure (queue: Queue | undefined, endpoint: string, message: PublishedMessage): DeliveryFailure | undefined {
+  if (queue === undefined || !queue.isOpen) return { code: 'NonExistentQueue', reason: `The queue ${endpoint} does not exist.` }
+  if (queue.fifo && message.group === undefined) return { code: 'MissingMessageGroupId', reason: 'A FIFO queue takes only messages published with a MessageGroupId.' }
+  return undefined
+}
+
+/**
+ * Why SQS would refuse the message SNS sends it, as SendMessage would: more than 10 message
+ * attributes (a raw delivery of a publish with more; AWS discards it as a client error), or
+ * more bytes than the queue's MaximumMessageSize (an envelope adds about 1 KB to the message).
+ */
+function sendRefusal (spec: SendSpec, queue: Queue): DeliveryFailure | undefined {
+  if (spec.attributes.length > MAX_SQS_ATTRIBUTES) return { code: 'InvalidParameterValue', reason: `Number of message attributes [${spec.attributes.length}] exceeds the allowed maximum [${MAX_SQS_ATTRIBUTES}].` }
+  let bytes = Buffer.byteLength(spec.body, 'utf8')
+  for (const [name, v] of spec.attributes) bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(v.dataType, 'utf8') + (v.binaryValue?.length ?? Buffer.byteLength(v.stringValue ?? '', 'utf8'))
+  const max = queue.doc.settings.maximumMessageSize
+  if (bytes > max) return { code: 'InvalidParameterValue', reason: `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.` }
+  return undefined
+}
+
 /**
  * Runs `body` one run at a time: a trigger while it runs makes it run once more after, as
  * long as `more` says so. A failure is reported and ends the run; the next trigger starts anew.
@@ -243,7 +272,10 @@ class Pump {
     const queue = this.topic.deps.findQueue(this.sub.endpoint)
     if (queue === undefined || !queue.isOpen || queue.fifo) return
     if (!this.raw && !isSignedAhead(message, this.envelopeContext(position))) return
-    const run = queue.stageSend(inline.staged, this.sqsSpec(message, position, queue), inline.now)
+    const spec = this.sqsSpec(message, position, queue)
+    // A refused one is its pump's to fail (and dead-letter).
+    if (sendRefusal(spec, queue) !== undefined) return
+    const run = queue.stageSend(inline.staged, spec, inline.now)
     moveCursor(this.sub, to)
     inline.delivered(this.sub.id, to, () => {
       run?.()
@@ -271,40 +303,35 @@ class Pump {
     const staged = topic.deps.writer.stage()
     const after: Array<() => void> = []
     let delivered = 0
-    let deadLettered = 0
-    let dropped = 0
+    const failed: Array<{ failure: DeliveryFailure, deadLettered: boolean }> = []
     for (const i of matching) {
       const record = records[i]!
       const message = page.message(i)
-      // A missing queue, or a FIFO queue given a message without a group, is a failed
-      // delivery: AWS drops it (or, with a RedrivePolicy, dead-letters it).
-      const target = queue !== undefined && queue.isOpen && !(queue.fifo && message.group === undefined) ? queue : undefined
-      if (target !== undefined) {
-        const run = target.stageSend(staged, this.sqsSpec(message, record, target), now)
-        if (run !== undefined) after.push(run)
-        delivered++
-        continue
+      // A queue that cannot take the message fails the delivery as a client error: AWS
+      // does not retry it, and drops it (or, with a RedrivePolicy, dead-letters it).
+      let failure = queueFailure(queue, this.sub.endpoint, message)
+      if (failure === undefined) {
+        const spec = this.sqsSpec(message, record, queue!)
+        failure = sendRefusal(spec, queue!)
+        if (failure === undefined) {
+          const run = queue!.stageSend(staged, spec, now)
+          if (run !== undefined) after.push(run)
+          delivered++
+          continue
+        }
       }
       const dlq = this.deadLetterQueue()
       if (dlq !== undefined) {
-        const run = dlq.stageSend(staged, this.deadLetterSpec(message, record, dlq, 'NonExistentQueue', `The queue ${this.sub.endpoint} does not exist.`), now)
+        const run = dlq.stageSend(staged, this.deadLetterSpec(message, record, dlq, failure.code, failure.reason), now)
         if (run !== undefined) after.push(run)
-        deadLettered++
-      } else {
-        dropped++
       }
+      failed.push({ failure, deadLettered: dlq !== undefined })
     }
     topic.stageEvent(staged, { e: 'cursor', at: now, c: [[this.sub.id, last.ts, last.counter]] })
     await staged.commit(() => { for (const run of after) run() })
     topic.noteChanges(1)
     this.meters.deliveredOne(delivered, now)
-    if (deadLettered + dropped > 0) {
-      const missing = queue === undefined || !queue.isOpen
-      const code = missing ? 'NonExistentQueue' : 'MissingMessageGroupId'
-      const reason = missing ? `The queue ${this.sub.endpoint} does not exist.` : 'A FIFO queue takes only messages published with a MessageGroupId.'
-      for (let i = 0; i < deadLettered; i++) this.meters.failedOne(true, now, code, reason)
-      for (let i = 0; i < dropped; i++) this.meters.failedOne(false, now, code, reason)
-    }
+    for (const { failure, deadLettered } of failed) this.meters.failedOne(deadLettered, now, failure.code, failure.reason)
   }
 
   /** Exactly once: the outbox's entries and the cursor event in one batch. */
