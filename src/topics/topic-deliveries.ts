@@ -23,10 +23,15 @@ import { confirmation, isSignedAhead, lambdaEvent, messageFor, notification, sig
 import { FilterIndex } from './filter-index.js'
 import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './filter-policy.js'
 import { effectiveRetryPolicy, effectiveThrottle, retryDelays } from './delivery-policy.js'
+import { MANAGED_RETRIES } from './managed-retries.js'
+import { listedSchedule } from './retry-schedule.js'
 import { post, sleep, Throttle, type Attempt } from './http-post.js'
 import type { PublishedMessage, SubscriptionState } from './topic-model.js'
 import { moveCursor } from './topic-state.js'
 import type { OutboxEntry, Topic } from './topic.js'
+
+/** A Lambda function without a --lambda-endpoint. */
+const FUNCTION_NOT_FOUND = 'FunctionNotFound'
 
 /** The most message attributes an SQS message takes. */
 const MAX_SQS_ATTRIBUTES = 10
@@ -441,11 +446,12 @@ class Pump {
   }
 
   private async withRetries (message: PublishedMessage, envelope: Record<string, unknown> | undefined): Promise<{ code: string, message: string } | undefined> {
-    const delays = retryDelays(effectiveRetryPolicy(this.topic.attributes.DeliveryPolicy, this.sub.attributes.DeliveryPolicy))
+    // Lambda is an endpoint AWS manages: its own long schedule, whatever the DeliveryPolicy says.
+    const schedule = this.sub.protocol === 'lambda' ? MANAGED_RETRIES : listedSchedule(retryDelays(effectiveRetryPolicy(this.topic.attributes.DeliveryPolicy, this.sub.attributes.DeliveryPolicy)))
     let last: Attempt = { ok: false, code: 'NotAttempted', message: '' }
     try {
-      for (let attempt = 0; attempt <= delays.length; attempt++) {
-        if (attempt > 0) await sleep(delays[attempt - 1]! * 1000, this.abort.signal)
+      for (let attempt = 0; attempt <= schedule.retries; attempt++) {
+        if (attempt > 0) await sleep(schedule.delaySeconds(attempt - 1) * 1000, this.abort.signal)
         if (!this.live) return undefined
         if (this.throttle !== undefined) await this.throttle.take(this.abort.signal)
         if (!this.live) return undefined
@@ -453,7 +459,9 @@ class Pump {
         if (last.ok) return undefined
         const now = this.topic.deps.config.clock()
         this.meters.attemptFailed(now, last.code, last.message)
-        if (attempt < delays.length) this.meters.retrying = { attempt: attempt + 1, of: delays.length + 1, nextAt: now + delays[attempt]! * 1000 }
+        // A function shardline has no endpoint for is a client error: retrying cannot help.
+        if (last.code === FUNCTION_NOT_FOUND) break
+        if (attempt < schedule.retries) this.meters.retrying = { attempt: attempt + 1, of: schedule.retries + 1, nextAt: now + schedule.delaySeconds(attempt) * 1000 }
       }
     } finally {
       this.meters.retrying = undefined
@@ -468,7 +476,7 @@ class Pump {
     if (sub.protocol === 'lambda') {
       const fn = /^arn:aws:lambda:[^:]+:\d{12}:function:([^:]+)/.exec(sub.endpoint)?.[1]
       const url = fn === undefined ? undefined : this.topic.deps.lambdaEndpoints.get(fn)
-      if (url === undefined) return Promise.resolve({ ok: false, code: 'FunctionNotFound', message: `No --lambda-endpoint is configured for function ${fn ?? sub.endpoint}.` })
+      if (url === undefined) return Promise.resolve({ ok: false, code: FUNCTION_NOT_FOUND, message: `No --lambda-endpoint is configured for function ${fn ?? sub.endpoint}.` })
       return post(url, JSON.stringify(lambdaEvent(envelope!, arn)), { 'content-type': 'application/json' }, this.abort.signal)
     }
     const headers: Record<string, string> = {
