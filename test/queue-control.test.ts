@@ -52,6 +52,13 @@ describe('CreateQueue', () => {
   it('validates the name and every attribute as AWS does, creating nothing', async () => {
     await expectCode(t.queues.createQueue({ queueName: 'has space' }), 'INVALID_PARAMETER_VALUE')
     await expectCode(t.queues.createQueue({ queueName: 'x'.repeat(81) }), 'INVALID_PARAMETER_VALUE')
+    // A .fifo name over 80 characters is worded by FifoQueue: the FIFO text with it, the standard one without.
+    const longFifo = `${'b'.repeat(76)}.fifo`
+    expect((await expectCode(t.queues.createQueue({ queueName: longFifo, attributes: { FifoQueue: 'true' } }), 'INVALID_PARAMETER_VALUE')).message)
+      .toBe('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.')
+    expect((await expectCode(t.queues.createQueue({ queueName: longFifo }), 'INVALID_PARAMETER_VALUE')).message)
+      .toBe('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length')
+    await t.queues.createQueue({ queueName: `${'b'.repeat(75)}.fifo`, attributes: { FifoQueue: 'true' } })
     expect((await expectCode(t.queues.createQueue({ queueName: '' }), 'MISSING_PARAMETER')).message).toBe('The request must contain the parameter QueueName.')
     const bounds: Array<[string, string]> = [['DelaySeconds', '901'], ['MaximumMessageSize', '1023'], ['MaximumMessageSize', '1048577'], ['MessageRetentionPeriod', '59'], ['MessageRetentionPeriod', '1209601'], ['ReceiveMessageWaitTimeSeconds', '21'], ['VisibilityTimeout', '43201'], ['VisibilityTimeout', 'ten'], ['KmsDataKeyReusePeriodSeconds', '59']]
     for (const [attribute, value] of bounds) {
@@ -158,6 +165,20 @@ describe('attributes', () => {
     await t.queues.setQueueAttributes({ queueUrl, attributes: { KmsMasterKeyId: 'alias/aws/sqs', KmsDataKeyReusePeriodSeconds: '600' } })
     expect((await t.queues.getQueueAttributes({ queueUrl, attributeNames: ['All'] })).attributes).toMatchObject({ KmsMasterKeyId: 'alias/aws/sqs', KmsDataKeyReusePeriodSeconds: '600', SqsManagedSseEnabled: 'false' })
   })
+
+  it('shows a KMS queue\'s KmsDataKeyReusePeriodSeconds, 300 by default, and no period once KMS is off', async () => {
+    const { queueUrl } = await t.queues.createQueue({ queueName: queueName(), attributes: { KmsMasterKeyId: 'alias/aws/sqs' } })
+    const all = async (): Promise<Record<string, string>> => (await t.queues.getQueueAttributes({ queueUrl, attributeNames: ['All'] })).attributes
+    expect(await all()).toMatchObject({ KmsMasterKeyId: 'alias/aws/sqs', KmsDataKeyReusePeriodSeconds: '300', SqsManagedSseEnabled: 'false' })
+    await t.queues.createQueue({ queueName: queueUrl.split('/').pop()!, attributes: { KmsMasterKeyId: 'alias/aws/sqs', KmsDataKeyReusePeriodSeconds: '300' } })
+    await t.queues.setQueueAttributes({ queueUrl, attributes: { KmsMasterKeyId: '', KmsDataKeyReusePeriodSeconds: '300' } })
+    const off = await all()
+    expect(off.KmsMasterKeyId).toBeUndefined()
+    expect(off.KmsDataKeyReusePeriodSeconds).toBeUndefined()
+    expect(off.SqsManagedSseEnabled).toBe('false')
+    const plain = (await t.queues.createQueue({ queueName: queueName() })).queueUrl
+    expect((await t.queues.getQueueAttributes({ queueUrl: plain, attributeNames: ['All'] })).attributes.KmsDataKeyReusePeriodSeconds).toBeUndefined()
+  })
 })
 
 describe('tags', () => {
@@ -170,6 +191,13 @@ describe('tags', () => {
     expect((await t.queues.listQueueTags({ queueUrl })).tags).toEqual({})
     await expectCode(t.queues.tagQueue({ queueUrl, tags: {} }), 'MISSING_PARAMETER')
     await expectCode(t.queues.tagQueue({ queueUrl, tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }), 'INVALID_PARAMETER_VALUE')
+  })
+
+  it('names a bad tag by its key as given, never recased', async () => {
+    const { queueUrl } = await t.queues.createQueue({ queueName: queueName() })
+    const value = 'v'.repeat(257)
+    const err = await expectCode(t.queues.tagQueue({ queueUrl, tags: { other_Key: value } }), 'INVALID_PARAMETER_VALUE')
+    expect(err.message).toBe(`Value ${value} for parameter Tags.other_Key is invalid. Reason: A tag value is at most 256 characters.`)
   })
 })
 

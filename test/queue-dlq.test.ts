@@ -81,6 +81,18 @@ describe('dead-letter queues', () => {
     await t.queues.setQueueAttributes({ queueUrl: q, attributes: { RedrivePolicy: '' } })
     expect((await t.queues.listDeadLetterSourceQueues({ queueUrl: dlq })).queueUrls).toEqual([])
   })
+
+  it('names a RedrivePolicy key that is missing, maxReceiveCount first, on create and set', async () => {
+    const q = (await t.queues.createQueue({ queueName: queueName('q') })).queueUrl
+    const reason = (raw: string, key: string): string => `Value ${raw} for parameter RedrivePolicy is invalid. Reason: Redrive policy does not contain mandatory attribute: ${key}.`
+    const noCount = '{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:q1"}'
+    const created = await expectCode(t.queues.createQueue({ queueName: queueName('q'), attributes: { RedrivePolicy: noCount } }), 'INVALID_PARAMETER_VALUE')
+    expect(created.message).toBe(reason(noCount, 'maxReceiveCount'))
+    for (const [raw, key] of [[noCount, 'maxReceiveCount'], ['{}', 'maxReceiveCount'], ['{"maxReceiveCount":"5"}', 'deadLetterTargetArn']] as const) {
+      const err = await expectCode(t.queues.setQueueAttributes({ queueUrl: q, attributes: { RedrivePolicy: raw } }), 'INVALID_PARAMETER_VALUE')
+      expect(err.message).toBe(reason(raw, key))
+    }
+  })
 })
 
 async function waitFor<T> (read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {

@@ -222,6 +222,31 @@ describe('SQS Query', () => {
     expect(messages[0]!.Attribute.map((a) => a.Name)).toEqual(['SentTimestamp'])
   })
 
+  it('takes a list of names unindexed too (AttributeName=All), as AWS\'s own Query examples send it', async () => {
+    const QueueUrl = await createQueue()
+    const sent = await query({ Action: 'SendMessage', QueueUrl, MessageBody: 'b', 'MessageAttribute.1.Name': 'k', 'MessageAttribute.1.Value.DataType': 'String', 'MessageAttribute.1.Value.StringValue': 'v' })
+    expect(sent.status, sent.body.toString()).toBe(200)
+    const received = await query({ Action: 'ReceiveMessage', QueueUrl, AttributeName: 'All', MessageAttributeName: 'All', MessageSystemAttributeName: 'All' })
+    const [message] = (parsed(received).ReceiveMessageResponse!.ReceiveMessageResult as { Message: Array<{ Attribute: Array<{ Name: string }>, MessageAttribute: Array<{ Name: string }> }> }).Message
+    expect(message!.Attribute.map((a) => a.Name)).toContain('SentTimestamp')
+    expect(message!.Attribute.map((a) => a.Name)).toContain('ApproximateReceiveCount')
+    expect(message!.MessageAttribute.map((a) => a.Name)).toEqual(['k'])
+    const attributes = await query({ Action: 'GetQueueAttributes', QueueUrl, AttributeName: 'VisibilityTimeout', 'AttributeName.1': 'DelaySeconds' })
+    const result = parsed(attributes).GetQueueAttributesResponse!.GetQueueAttributesResult as { Attribute: Array<{ Name: string }> }
+    expect(result.Attribute.map((a) => a.Name)).toEqual(['VisibilityTimeout', 'DelaySeconds'])
+  })
+
+  it('names a bad batch entry member by its Query parameter over Query, by its JSON member over JSON', async () => {
+    const QueueUrl = await createQueue()
+    const bad = await query({ Action: 'SendMessageBatch', QueueUrl, 'SendMessageBatchRequestEntry.1.Id': 'a', 'SendMessageBatchRequestEntry.1.MessageBody': 'x', 'SendMessageBatchRequestEntry.1.DelaySeconds': '1000' })
+    expect((parsed(bad).ErrorResponse!.Error as { Message: string }).Message).toBe('Value 1000 for parameter SendMessageBatchRequestEntry.1.DelaySeconds is invalid. Reason: Must be >= 0 and <= 900, if provided.')
+    const entries = Object.fromEntries([1, 2, 3].flatMap((i) => [[`ChangeMessageVisibilityBatchRequestEntry.${i}.Id`, `e${i}`], [`ChangeMessageVisibilityBatchRequestEntry.${i}.ReceiptHandle`, 'h']]))
+    const visibility = await query({ Action: 'ChangeMessageVisibilityBatch', QueueUrl, ...entries, 'ChangeMessageVisibilityBatchRequestEntry.3.VisibilityTimeout': '50000' })
+    expect((parsed(visibility).ErrorResponse!.Error as { Message: string }).Message).toMatch(/^Value 50000 for parameter ChangeMessageVisibilityBatchRequestEntry\.3\.VisibilityTimeout is invalid\./)
+    const overJson = await json('SendMessageBatch', { QueueUrl, Entries: [{ Id: 'a', MessageBody: 'x', DelaySeconds: 1000 }] })
+    expect(overJson.json?.message).toBe('Value 1000 for parameter Entries.1.DelaySeconds is invalid. Reason: Must be >= 0 and <= 900, if provided.')
+  })
+
   it('takes the queue from the URL path it is POSTed to, and takes GET requests with Action in the query string', async () => {
     const QueueUrl = await createQueue()
     const path = new URL(QueueUrl).pathname

@@ -97,6 +97,11 @@ export interface InputProblem {
   readonly value: unknown
   /** The schema of the failing value (of the parent object for `required`), for its marks. */
   readonly schema: TSchema | undefined
+  /**
+   * The schema at each step of `path` from the root (`along[i]` holds `path[i]`), so a
+   * reporter can tell a member's name from a map's key (the caller's own text).
+   */
+  readonly along: ReadonlyArray<TSchema | undefined>
 }
 
 /** Turns an input's failed constraints into the error to throw. */
@@ -122,15 +127,18 @@ function valueAt (input: unknown, segments: ReadonlyArray<string | number>): unk
   return value
 }
 
-function schemaAt (root: TSchema, segments: ReadonlyArray<string | number>): TSchema | undefined {
+/** The schemas from the root down `segments`: one more than there are segments, the last the value's. */
+function schemasAlong (root: TSchema, segments: ReadonlyArray<string | number>): Array<TSchema | undefined> {
+  const out: Array<TSchema | undefined> = [root]
   let s: TSchema | undefined = root
   for (const seg of segments) {
     const node = s as { properties?: Record<string, TSchema>, items?: TSchema, patternProperties?: Record<string, TSchema>, additionalProperties?: unknown } | undefined
-    if (node === undefined) return undefined
-    if (typeof seg === 'number') s = node.items
+    if (node === undefined) s = undefined
+    else if (typeof seg === 'number') s = node.items
     else s = node.properties?.[seg] ?? (node.patternProperties !== undefined ? Object.values(node.patternProperties)[0] : undefined)
+    out.push(s)
   }
-  return s
+  return out
 }
 
 /** Ajv's own account of a failure, for a schema feature the report does not word. */
@@ -154,7 +162,8 @@ export function validateInput (schema: TSchema, input: unknown, name: FieldNamer
     const errors = (full.errors ?? []).filter((e) => e.keyword !== 'propertyNames' || e.params.propertyName === undefined)
     throw report(errors.map((e) => {
       const path = pathOf(e)
-      return { path, keyword: e.keyword, params: e.params, value: valueAt(input, path), schema: schemaAt(schema, path) }
+      const along = schemasAlong(schema, path)
+      return { path, keyword: e.keyword, params: e.params, value: valueAt(input, path), schema: along[path.length], along }
     }))
   }
   throw explainFailure(schema, input, name) ?? new ServiceError('VALIDATION_FAILED', ajvMessage(validate.errors, name))

@@ -2,7 +2,8 @@
  * AWS Query parameters -> action input, and action output -> the XML element tree, by a
  * compiled shape tree (shape-table.ts). Parameters are first gathered into a tree by their
  * dotted names (`SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.StringValue`),
- * then read by the shape: lists by their 1-based indexes in order, maps entry by entry.
+ * then read by the shape: lists by their 1-based indexes in order (a flattened list of
+ * strings also by its bare name), maps entry by entry.
  * Parameters no member names are ignored, as AWS ignores them.
  */
 import { ServiceError } from '../errors.js'
@@ -67,7 +68,12 @@ function decodeValue (node: ShapeNode, tree: ParamTree, path: string): unknown {
     case 'List': {
       const items = node.flat ? tree : tree.children?.get('member')
       if (items === undefined) return []
-      return indexed(items).map((item, i) => decodeValue(node.item, item, `${path}.${i + 1}`))
+      const decoded = indexed(items).map((item, i) => decodeValue(node.item, item, `${path}.${i + 1}`))
+      // AWS takes a flattened list of names unindexed too, as its own Query examples send
+      // it (`ReceiveMessage&AttributeName=All`): the bare parameter is one more item. An
+      // empty one is how the SDKs send an empty list (`ActionName=`), so it adds none.
+      if (node.flat && items.value !== undefined && items.value !== '' && node.item.kind === 'String') decoded.unshift(items.value)
+      return decoded
     }
     case 'Map': {
       const entries = node.flat ? tree : tree.children?.get('entry')

@@ -29,7 +29,7 @@ export const createQueue = defineAction({
     if (fifo && fifoQueue !== 'true') {
       throw new ServiceError('INVALID_PARAMETER_VALUE', 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length')
     }
-    if (!fifo && fifoQueue === 'true') {
+    if ((!fifo && fifoQueue === 'true') || name.length > 80) {
       throw new ServiceError('INVALID_PARAMETER_VALUE', 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.')
     }
     const settings = initialSettings(fifo)

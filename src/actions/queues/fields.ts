@@ -14,9 +14,10 @@ export { sqsInvalid as invalid } from './sqs-validation.js'
 
 export const QueueUrl = Type.String({ minLength: 1, errors: { minLength: { code: 'MISSING_PARAMETER', message: 'The request must contain the parameter QueueUrl.' } } })
 
+// A `.fifo` name's length is CreateQueue's to check: AWS words it by the FifoQueue attribute.
 export const QueueName = Type.String({
   minLength: 1,
-  pattern: '^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\\.fifo)$',
+  pattern: '^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]+\\.fifo)$',
   errors: {
     minLength: { code: 'MISSING_PARAMETER', message: 'The request must contain the parameter QueueName.' },
     pattern: { code: 'INVALID_PARAMETER_VALUE', message: 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length' }

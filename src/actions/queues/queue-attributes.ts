@@ -65,6 +65,10 @@ function parseJsonObject (name: string, raw: string, what: string): Record<strin
 
 export function parseRedrivePolicy (raw: string): RedrivePolicy {
   const json = parseJsonObject('RedrivePolicy', raw, 'Redrive policy')
+  // AWS names a missing key before judging either value, maxReceiveCount first.
+  for (const key of ['maxReceiveCount', 'deadLetterTargetArn']) {
+    if (json[key] === undefined) throw policyProblem('RedrivePolicy', raw, `Redrive policy does not contain mandatory attribute: ${key}.`)
+  }
   const target = json.deadLetterTargetArn
   if (typeof target !== 'string' || parseQueueArn(target) === undefined) {
     throw policyProblem('RedrivePolicy', raw, 'Invalid value for deadLetterTargetArn: it must be the ARN of an SQS queue.')
@@ -171,7 +175,8 @@ const SPECS: Record<Settable, AttributeSpec> = {
       const n = integer('KmsDataKeyReusePeriodSeconds', v, 60, 86_400)
       s.kmsDataKeyReusePeriodSeconds = n === 300 ? undefined : n
     },
-    render: (s) => s.kmsDataKeyReusePeriodSeconds === undefined ? undefined : String(s.kmsDataKeyReusePeriodSeconds)
+    // AWS shows the period of a KMS queue, the default too; a queue without KMS, only a set one.
+    render: (s) => s.kmsDataKeyReusePeriodSeconds !== undefined ? String(s.kmsDataKeyReusePeriodSeconds) : s.kmsMasterKeyId !== undefined ? '300' : undefined
   },
   SqsManagedSseEnabled: {
     parse: (s, v) => { s.sqsManagedSseEnabled = boolean('SqsManagedSseEnabled', v) },

@@ -30,9 +30,20 @@ export function sqsName (snake: string): string {
   return snake.split('_').map((w) => ACRONYMS[w] ?? (w.charAt(0).toUpperCase() + w.slice(1))).join('')
 }
 
-/** A member path as SQS's Query parameters spell it: `Entries.2.Id` (lists count from 1). */
-export function sqsPath (path: ReadonlyArray<string | number>): string {
-  return path.map((s) => (typeof s === 'number' ? String(s + 1) : sqsName(s))).join('.')
+/**
+ * A member path as SQS names it: `Entries.2.Id` (lists count from 1), with a map's key as
+ * the caller gave it (`Tags.other_Key`), never renamed. `along` holds each step's schema
+ * (InputProblem.along); `query` names a flattened list by its Query parameter instead
+ * (`SendMessageBatchRequestEntry.2.Id`), as a Query caller spelled it.
+ */
+export function sqsPath (path: ReadonlyArray<string | number>, along: ReadonlyArray<TSchema | undefined> = [], query = false): string {
+  return path.map((s, i) => {
+    if (typeof s === 'number') return String(s + 1)
+    const holder = along[i] as { properties?: Record<string, unknown> } | undefined
+    if (holder !== undefined && holder.properties?.[s] === undefined) return s
+    const listName = (along[i + 1] as { queryName?: string } | undefined)?.queryName
+    return query && listName !== undefined && typeof path[i + 1] === 'number' ? listName : sqsName(s)
+  }).join('.')
 }
 
 function show (value: unknown): string {
@@ -77,13 +88,20 @@ export function sqsInvalid (problems: readonly InputProblem[]): ServiceError {
   if (problem === undefined) return new ServiceError('INVALID_PARAMETER_VALUE', 'The request is not valid.')
   const marks = marksOf(problem.schema)
   const mark = marks.errors?.[problem.keyword as keyof NonNullable<SqsMarks['errors']>]
-  const name = marks.awsName ?? sqsPath(problem.path)
+  const name = marks.awsName ?? sqsPath(problem.path, problem.along)
+  const queryName = marks.awsName ?? sqsPath(problem.path, problem.along, true)
+  let code: ErrorCode
+  let word: (name: string) => string
   if (mark !== undefined) {
     const count = Array.isArray(problem.value) ? problem.value.length : 0
-    return new ServiceError(mark.code, mark.message.replace('{count}', String(count)).replace('{value}', show(problem.value)).replace('{name}', name))
+    code = mark.code
+    word = (n) => mark.message.replace('{count}', String(count)).replace('{value}', show(problem.value)).replace('{name}', n)
+  } else if (problem.keyword === 'required') {
+    code = 'MISSING_PARAMETER'
+    word = (n) => `The request must contain the parameter ${n}.`
+  } else {
+    code = 'INVALID_PARAMETER_VALUE'
+    word = (n) => `Value ${show(problem.value)} for parameter ${n} is invalid. Reason: ${marks.reason ?? defaultReason(problem)}`
   }
-  if (problem.keyword === 'required') {
-    return new ServiceError('MISSING_PARAMETER', `The request must contain the parameter ${name}.`)
-  }
-  return new ServiceError('INVALID_PARAMETER_VALUE', `Value ${show(problem.value)} for parameter ${name} is invalid. Reason: ${marks.reason ?? defaultReason(problem)}`)
+  return new ServiceError(code, word(name), queryName === name ? undefined : { queryMessage: word(queryName) })
 }
