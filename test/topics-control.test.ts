@@ -69,7 +69,8 @@ describe('topic attributes', () => {
     await s.topics.setTopicAttributes({ topicArn, attributeName: 'DeliveryPolicy', attributeValue: '{"http":{"defaultHealthyRetryPolicy":{"numRetries":5}}}' })
     const { attributes } = await s.topics.getTopicAttributes({ topicArn })
     expect(attributes).toMatchObject({ DisplayName: 'Shown', SignatureVersion: '2', TracingConfig: 'Active', KmsMasterKeyId: 'alias/aws/sns', MaximumMessageSize: '2048', TopicArn: topicArn, Owner: '000000000000' })
-    expect(JSON.parse(attributes.EffectiveDeliveryPolicy!).http.defaultHealthyRetryPolicy).toEqual({ numRetries: 5 })
+    // AWS fills the fields left out with its defaults (LocalStack's recording of AWS).
+    expect(JSON.parse(attributes.EffectiveDeliveryPolicy!).http.defaultHealthyRetryPolicy).toEqual({ minDelayTarget: 20, maxDelayTarget: 20, numRetries: 5, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: 'linear' })
     await s.topics.setTopicAttributes({ topicArn, attributeName: 'KmsMasterKeyId', attributeValue: '' })
     expect((await s.topics.getTopicAttributes({ topicArn })).attributes.KmsMasterKeyId).toBeUndefined()
     for (const readOnly of ['TopicArn', 'Owner', 'SubscriptionsConfirmed', 'FifoTopic']) {
@@ -282,6 +283,101 @@ describe('Subscribe and subscription attributes', () => {
     expect((await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes.PendingConfirmation).toBe('false')
     await s.topics.publish({ topicArn, message: 'to you', subject: 'Hi' })
     await expect.poll(async () => (await s.topics.listOutbox({ endpoint })).entries.map((e) => e.body)).toContain('to you')
+  })
+})
+
+const RETRY_DEFAULTS = { minDelayTarget: 20, maxDelayTarget: 20, numRetries: 3, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: 'linear' }
+
+describe('DeliveryPolicy', () => {
+  // Each bad policy, as a subscription's; a topic's is the same under http.default*.
+  const refused: Array<[object, string]> = [
+    [{ healthyRetryPolicy: { numRetries: 101 } }, 'healthyRetryPolicy.numRetries must be less than or equal to 100'],
+    [{ healthyRetryPolicy: { numRetries: -1 } }, 'healthyRetryPolicy.numRetries must be greater than or equal to 0'],
+    [{ healthyRetryPolicy: { numRetries: 2.5 } }, 'healthyRetryPolicy.numRetries must be an integer'],
+    [{ healthyRetryPolicy: { minDelayTarget: 0 } }, 'healthyRetryPolicy.minDelayTarget must be greater than or equal to 1'],
+    [{ healthyRetryPolicy: { minDelayTarget: 1, maxDelayTarget: 4000 } }, 'healthyRetryPolicy.maxDelayTarget must be less than or equal to 3600'],
+    [{ healthyRetryPolicy: { minDelayTarget: 30, maxDelayTarget: 10 } }, 'healthyRetryPolicy: minDelayTarget (30) must not be greater than maxDelayTarget (10)'],
+    [{ healthyRetryPolicy: { numNoDelayRetries: -1 } }, 'healthyRetryPolicy.numNoDelayRetries must be greater than or equal to 0'],
+    [{ healthyRetryPolicy: { numRetries: 3, numNoDelayRetries: 2, numMaxDelayRetries: 2 } }, 'healthyRetryPolicy: numNoDelayRetries + numMinDelayRetries + numMaxDelayRetries (4) must not be greater than numRetries (3)'],
+    [{ healthyRetryPolicy: { backoffFunction: 'weird' } }, 'healthyRetryPolicy.backoffFunction must be one of linear, arithmetic, geometric, exponential'],
+    [{ healthyRetryPolicy: { minDelayTarget: 3599, maxDelayTarget: 3600 } }, 'healthyRetryPolicy: Total policy retry time cannot be greater than 3600 seconds'],
+    [{ healthyRetryPolicy: { minDelayTarget: 40, maxDelayTarget: 40, numRetries: 100 } }, 'healthyRetryPolicy: Total policy retry time cannot be greater than 3600 seconds'],
+    [{ healthyRetryPolicy: { numRetries: 3, retries: 3 } }, 'healthyRetryPolicy.retries is not a delivery policy field'],
+    [{ healthyRetryPolicy: 3 }, 'healthyRetryPolicy must be an object'],
+    [{ throttlePolicy: { maxReceivesPerSecond: 0 } }, 'throttlePolicy.maxReceivesPerSecond must be an integer greater than or equal to 1'],
+    [{ requestPolicy: { headerContentType: 'plain text' } }, 'requestPolicy.headerContentType must be a media type, such as text/plain, application/json or application/xml'],
+    [{ requestPolicy: { headerContentType: 7 } }, 'requestPolicy.headerContentType must be a media type'],
+    [{ requestPolicy: { contentType: 'text/plain' } }, 'requestPolicy.contentType is not a delivery policy field'],
+    [{ retryPolicy: {} }, 'retryPolicy is not a delivery policy field'],
+    [{ guaranteed: 'yes' }, 'guaranteed must be true or false']
+  ]
+  const asTopic = (policy: Record<string, unknown>): object => ({ http: Object.fromEntries(Object.entries(policy).map(([k, v]) => [k === 'guaranteed' ? 'disableSubscriptionOverrides' : `default${k[0]!.toUpperCase()}${k.slice(1)}`, v])) })
+  const kept = '{"http":{"defaultHealthyRetryPolicy":{"numRetries":5}}}'
+
+  it('refuses a topic policy out of AWS\'s bounds, changing nothing', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName(), attributes: { DeliveryPolicy: kept } })
+    for (const [policy, text] of refused) {
+      const topicText = text.replace(/^(healthyRetryPolicy|throttlePolicy|requestPolicy|retryPolicy)/, (m) => `http.default${m[0]!.toUpperCase()}${m.slice(1)}`).replace(/^guaranteed/, 'http.disableSubscriptionOverrides')
+      const err = await expectCode(s.topics.setTopicAttributes({ topicArn, attributeName: 'DeliveryPolicy', attributeValue: JSON.stringify(asTopic(policy as Record<string, unknown>)) }), 'SNS_INVALID_PARAMETER')
+      expect(err.message).toContain(`Invalid parameter: DeliveryPolicy: ${topicText}`)
+    }
+    const other = await expectCode(s.topics.setTopicAttributes({ topicArn, attributeName: 'DeliveryPolicy', attributeValue: '{"sqs":{}}' }), 'SNS_INVALID_PARAMETER')
+    expect(other.message).toBe('Invalid parameter: DeliveryPolicy: sqs is not a delivery policy field; the fields are http')
+    expect((await s.topics.getTopicAttributes({ topicArn })).attributes.DeliveryPolicy).toBe(kept)
+    const created = await expectCode(s.topics.createTopic({ name: topicName(), attributes: { DeliveryPolicy: '{"http":{"defaultHealthyRetryPolicy":{"numRetries":101}}}' } }), 'SNS_INVALID_PARAMETER')
+    expect(created.message).toBe('Invalid parameter: Attributes Reason: DeliveryPolicy: http.defaultHealthyRetryPolicy.numRetries must be less than or equal to 100')
+  })
+
+  it('refuses a subscription policy out of AWS\'s bounds, changing nothing', async () => {
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const { subscriptionArn } = await s.topics.subscribe({ topicArn, protocol: 'http', endpoint: 'http://127.0.0.1:9/hook', returnSubscriptionArn: true })
+    const own = '{"healthyRetryPolicy":{"numRetries":1}}'
+    await s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'DeliveryPolicy', attributeValue: own })
+    for (const [policy, text] of refused) {
+      const err = await expectCode(s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'DeliveryPolicy', attributeValue: JSON.stringify(policy) }), 'SNS_INVALID_PARAMETER')
+      expect(err.message).toContain(`Invalid parameter: DeliveryPolicy: ${text}`)
+    }
+    expect((await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes.DeliveryPolicy).toBe(own)
+    const subscribed = await expectCode(s.topics.subscribe({ topicArn, protocol: 'http', endpoint: 'http://127.0.0.1:9/other', attributes: { DeliveryPolicy: '{"healthyRetryPolicy":{"backoffFunction":"weird"}}' } }), 'SNS_INVALID_PARAMETER')
+    expect(subscribed.message).toBe('Invalid parameter: Attributes Reason: DeliveryPolicy: healthyRetryPolicy.backoffFunction must be one of linear, arithmetic, geometric, exponential')
+  })
+
+  it('takes AWS\'s documented example, parts set to null, and \'\' to remove a policy', async () => {
+    const example = { healthyRetryPolicy: { minDelayTarget: 1, maxDelayTarget: 60, numRetries: 50, numNoDelayRetries: 3, numMinDelayRetries: 2, numMaxDelayRetries: 35, backoffFunction: 'exponential' }, throttlePolicy: { maxReceivesPerSecond: 10 }, requestPolicy: { headerContentType: 'application/json' } }
+    const { topicArn } = await s.topics.createTopic({ name: topicName(), attributes: { DeliveryPolicy: JSON.stringify({ http: { defaultHealthyRetryPolicy: example.healthyRetryPolicy, disableSubscriptionOverrides: false, defaultThrottlePolicy: { maxReceivesPerSecond: 10 }, defaultRequestPolicy: { headerContentType: 'application/xml' } } }) } })
+    const { subscriptionArn } = await s.topics.subscribe({ topicArn, protocol: 'https', endpoint: 'https://127.0.0.1:9/hook', attributes: { DeliveryPolicy: JSON.stringify(example) }, returnSubscriptionArn: true })
+    // What AWS shows of a policy, taken back as it is.
+    const shown = '{"healthyRetryPolicy":null,"sicklyRetryPolicy":null,"throttlePolicy":null,"requestPolicy":{"headerContentType":"text/plain; charset=UTF-8"},"guaranteed":false}'
+    await s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'DeliveryPolicy', attributeValue: shown })
+    await s.topics.setTopicAttributes({ topicArn, attributeName: 'DeliveryPolicy', attributeValue: '{"http":{"defaultHealthyRetryPolicy":null}}' })
+    await s.topics.setTopicAttributes({ topicArn, attributeName: 'DeliveryPolicy', attributeValue: '' })
+    await s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'DeliveryPolicy', attributeValue: '' })
+    expect((await s.topics.getTopicAttributes({ topicArn })).attributes.DeliveryPolicy).toBeUndefined()
+    expect((await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes.DeliveryPolicy).toBeUndefined()
+  })
+
+  it('shows a subscription\'s EffectiveDeliveryPolicy in the subscription\'s shape, as in force', async () => {
+    const effective = async (subscriptionArn: string): Promise<unknown> => JSON.parse((await s.topics.getSubscriptionAttributes({ subscriptionArn })).attributes.EffectiveDeliveryPolicy!)
+    const { topicArn } = await s.topics.createTopic({ name: topicName() })
+    const { subscriptionArn } = await s.topics.subscribe({ topicArn, protocol: 'http', endpoint: 'http://127.0.0.1:9/hook', returnSubscriptionArn: true })
+    // AWS's shape (LocalStack's recordings of AWS, test_subscribe_external_http_endpoint_content_type).
+    expect(await effective(subscriptionArn)).toEqual({ healthyRetryPolicy: RETRY_DEFAULTS, sicklyRetryPolicy: null, throttlePolicy: null, requestPolicy: { headerContentType: 'text/plain; charset=UTF-8' }, guaranteed: false })
+    const own = { healthyRetryPolicy: { minDelayTarget: 1, maxDelayTarget: 1, numRetries: 0, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: 'linear' }, sicklyRetryPolicy: null, throttlePolicy: { maxReceivesPerSecond: 1000 }, guaranteed: false }
+    await s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'DeliveryPolicy', attributeValue: JSON.stringify(own) })
+    await s.topics.setTopicAttributes({ topicArn, attributeName: 'DeliveryPolicy', attributeValue: JSON.stringify({ http: { defaultRequestPolicy: { headerContentType: 'application/json' } } }) })
+    expect(await effective(subscriptionArn)).toEqual({ ...own, requestPolicy: { headerContentType: 'application/json' } })
+    // A partial retry policy is filled with AWS's defaults; the topic's throttle and retry apply where the subscription sets none.
+    await s.topics.setSubscriptionAttributes({ subscriptionArn, attributeName: 'DeliveryPolicy', attributeValue: '{"healthyRetryPolicy":{"numRetries":7},"requestPolicy":{"headerContentType":"text/csv"}}' })
+    await s.topics.setTopicAttributes({ topicArn, attributeName: 'DeliveryPolicy', attributeValue: JSON.stringify({ http: { defaultThrottlePolicy: { maxReceivesPerSecond: 5 } } }) })
+    expect(await effective(subscriptionArn)).toEqual({ healthyRetryPolicy: { ...RETRY_DEFAULTS, numRetries: 7 }, sicklyRetryPolicy: null, throttlePolicy: { maxReceivesPerSecond: 5 }, requestPolicy: { headerContentType: 'text/csv' }, guaranteed: false })
+    // The topic's own, whole, when it disables subscription overrides.
+    await s.topics.setTopicAttributes({ topicArn, attributeName: 'DeliveryPolicy', attributeValue: JSON.stringify({ http: { disableSubscriptionOverrides: true, defaultHealthyRetryPolicy: { numRetries: 1 } } }) })
+    expect(await effective(subscriptionArn)).toEqual({ healthyRetryPolicy: { ...RETRY_DEFAULTS, numRetries: 1 }, sicklyRetryPolicy: null, throttlePolicy: null, requestPolicy: { headerContentType: 'text/plain; charset=UTF-8' }, guaranteed: false })
+    expect(JSON.parse((await s.topics.getTopicAttributes({ topicArn })).attributes.EffectiveDeliveryPolicy!)).toEqual({ http: { defaultHealthyRetryPolicy: { ...RETRY_DEFAULTS, numRetries: 1 }, disableSubscriptionOverrides: true, defaultRequestPolicy: { headerContentType: 'text/plain; charset=UTF-8' } } })
+    // An SQS subscription shows none, as AWS's.
+    const q = await makeQueue(s, topicName('q'))
+    const { subscriptionArn: sqsArn } = await s.topics.subscribe({ topicArn, protocol: 'sqs', endpoint: q.arn, returnSubscriptionArn: true })
+    expect((await s.topics.getSubscriptionAttributes({ subscriptionArn: sqsArn })).attributes.EffectiveDeliveryPolicy).toBeUndefined()
   })
 })
 

@@ -7,7 +7,7 @@
  */
 import { createVerify, X509Certificate } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { subscriber } from './helpers/http-subscriber.js'
+import { confirmedHttpSubscription, subscriber } from './helpers/http-subscriber.js'
 import { drain, makeQueue, startTopicServer, topicName, type TopicTestServer } from './helpers/topics.js'
 
 function verifies (message: Record<string, string>, pem: string): boolean {
@@ -109,6 +109,32 @@ describe('HTTP subscriptions', () => {
       expect(hook.got).toHaveLength(5)
     } finally {
       await hook.close()
+    }
+  })
+})
+
+describe('requestPolicy', () => {
+  it('sets a Notification\'s Content-Type: the subscription\'s over the topic\'s, unless the topic disables overrides', async () => {
+    const hooks = await Promise.all([subscriber(), subscriber(), subscriber()])
+    try {
+      const topicPolicy = (disable: boolean): string => JSON.stringify({ http: { disableSubscriptionOverrides: disable, defaultRequestPolicy: { headerContentType: 'application/json' } } })
+      const { topicArn } = await s.topics.createTopic({ name: topicName(), attributes: { DeliveryPolicy: topicPolicy(false) } })
+      const own = { DeliveryPolicy: JSON.stringify({ requestPolicy: { headerContentType: 'application/xml; charset=UTF-8' } }) }
+      await confirmedHttpSubscription(s.topics, topicArn, hooks[0]!)
+      await confirmedHttpSubscription(s.topics, topicArn, hooks[1]!, own)
+      // The topic's alone, with or without the subscription's: the confirmation stays text/plain, as AWS's.
+      for (const hook of hooks.slice(0, 2)) expect(hook.got[0]!.headers['content-type']).toBe('text/plain; charset=UTF-8')
+      await s.topics.publish({ topicArn, message: 'typed' })
+      await expect.poll(() => hooks.slice(0, 2).map((h) => h.notifications().length)).toEqual([1, 1])
+      expect(hooks[0]!.notifications()[0]!.headers['content-type']).toBe('application/json')
+      expect(hooks[1]!.notifications()[0]!.headers['content-type']).toBe('application/xml; charset=UTF-8')
+      await s.topics.setTopicAttributes({ topicArn, attributeName: 'DeliveryPolicy', attributeValue: topicPolicy(true) })
+      await confirmedHttpSubscription(s.topics, topicArn, hooks[2]!, { RawMessageDelivery: 'true', ...own })
+      await s.topics.publish({ topicArn, message: 'overruled' })
+      await expect.poll(() => hooks.map((h) => h.notifications().length)).toEqual([2, 2, 1])
+      for (const hook of hooks) expect(hook.notifications().at(-1)!.headers['content-type']).toBe('application/json')
+    } finally {
+      await Promise.all(hooks.map((h) => h.close()))
     }
   })
 })

@@ -1,10 +1,10 @@
 /**
- * HTTP/S delivery policies: the retry schedule of a failed delivery. A subscription's
- * DeliveryPolicy `healthyRetryPolicy` wins over the topic's
- * `http.defaultHealthyRetryPolicy` (unless the topic sets disableSubscriptionOverrides),
- * which wins over AWS's default: 3 retries, 20 seconds apart. The throttle, by the same
- * precedence: a subscription's `throttlePolicy.maxReceivesPerSecond` over the topic's
- * `http.defaultThrottlePolicy.maxReceivesPerSecond`; without either, no limit.
+ * HTTP/S delivery policies: their shape and bounds, and the policy in force for a
+ * subscription. Each part comes from the subscription's DeliveryPolicy (`healthyRetryPolicy`,
+ * `throttlePolicy`, `requestPolicy`), or else the topic's (`http.defaultHealthyRetryPolicy`,
+ * `http.defaultThrottlePolicy`, `http.defaultRequestPolicy`; the topic's always, when it
+ * sets `http.disableSubscriptionOverrides`), or else AWS's default: 3 retries 20 seconds
+ * apart, no throttle, `Content-Type: text/plain; charset=UTF-8`.
  */
 import { DEFAULT_HTTP_DELIVERY_POLICY } from './topic-model.js'
 
@@ -12,29 +12,188 @@ export interface RetryPolicy {
   readonly minDelayTarget: number
   readonly maxDelayTarget: number
   readonly numRetries: number
+  readonly numMaxDelayRetries: number
   readonly numNoDelayRetries: number
   readonly numMinDelayRetries: number
-  readonly numMaxDelayRetries: number
   readonly backoffFunction: 'linear' | 'arithmetic' | 'geometric' | 'exponential'
 }
 
-const DEFAULT = DEFAULT_HTTP_DELIVERY_POLICY.http.defaultHealthyRetryPolicy as RetryPolicy
+type Json = Record<string, unknown>
 
-function parse (text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined
+const DEFAULT = DEFAULT_HTTP_DELIVERY_POLICY.http.defaultHealthyRetryPolicy as RetryPolicy
+const DEFAULT_CONTENT_TYPE = DEFAULT_HTTP_DELIVERY_POLICY.http.defaultRequestPolicy.headerContentType
+const BACKOFF_FUNCTIONS: readonly string[] = ['linear', 'arithmetic', 'geometric', 'exponential']
+/** AWS's hard limit on the time a retry policy may take, all its retries' delays summed. */
+const MAX_POLICY_SECONDS = 3600
+
+/** A retry policy's integer fields and their bounds ("Amazon SNS message delivery retries"). */
+const RETRY_BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
+  minDelayTarget: [1, 3600],
+  maxDelayTarget: [1, 3600],
+  numRetries: [0, 100],
+  numMaxDelayRetries: [0, Infinity],
+  numNoDelayRetries: [0, Infinity],
+  numMinDelayRetries: [0, Infinity]
+}
+
+/** What each part of a policy is, by level. `sickly...` and `guaranteed` are AWS's own, which it shows and takes back. */
+type Part = 'retry' | 'throttle' | 'request' | 'boolean'
+const SUBSCRIPTION_SHAPE: Readonly<Record<string, Part>> = { healthyRetryPolicy: 'retry', sicklyRetryPolicy: 'retry', throttlePolicy: 'throttle', requestPolicy: 'request', guaranteed: 'boolean' }
+const TOPIC_HTTP_SHAPE: Readonly<Record<string, Part>> = { defaultHealthyRetryPolicy: 'retry', defaultSicklyRetryPolicy: 'retry', disableSubscriptionOverrides: 'boolean', defaultThrottlePolicy: 'throttle', defaultRequestPolicy: 'request' }
+
+/** A media type, parameters allowed (`text/plain; charset=UTF-8`): RFC 9110's tokens. */
+const MEDIA_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+(\s*;\s*[\w!#$%&'*+.^`|~-]+=([\w!#$%&'*+.^`|~-]+|"[^"]*"))*$/
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function unknownField (path: string, key: string, shape: readonly string[]): string {
+  return `${path}${key} is not a delivery policy field; the fields are ${shape.join(', ')}`
+}
+
+function fieldsProblem (value: Json, path: string, shape: readonly string[]): string | undefined {
+  const key = Object.keys(value).find((k) => !shape.includes(k))
+  return key === undefined ? undefined : unknownField(`${path}.`, key, shape)
+}
+
+function retryProblem (value: Json, path: string): string | undefined {
+  const unknown = fieldsProblem(value, path, [...Object.keys(RETRY_BOUNDS), 'backoffFunction'])
+  if (unknown !== undefined) return unknown
+  for (const [field, [min, max]] of Object.entries(RETRY_BOUNDS)) {
+    const n = value[field]
+    if (n === undefined) continue
+    if (typeof n !== 'number' || !Number.isInteger(n)) return `${path}.${field} must be an integer`
+    if (n < min) return `${path}.${field} must be greater than or equal to ${min}`
+    if (n > max) return `${path}.${field} must be less than or equal to ${max}`
+  }
+  const fn = value.backoffFunction
+  if (fn !== undefined && (typeof fn !== 'string' || !BACKOFF_FUNCTIONS.includes(fn.toLowerCase()))) {
+    return `${path}.backoffFunction must be one of ${BACKOFF_FUNCTIONS.join(', ')}`
+  }
+  // The fields left out take AWS's defaults, in the checks as in the deliveries.
+  const p = retryPolicyOf(value)
+  if (p.minDelayTarget > p.maxDelayTarget) return `${path}: minDelayTarget (${p.minDelayTarget}) must not be greater than maxDelayTarget (${p.maxDelayTarget})`
+  const phases = p.numNoDelayRetries + p.numMinDelayRetries + p.numMaxDelayRetries
+  if (phases > p.numRetries) return `${path}: numNoDelayRetries + numMinDelayRetries + numMaxDelayRetries (${phases}) must not be greater than numRetries (${p.numRetries})`
+  // AWS's own text (InvalidParameter on SetTopicAttributes).
+  if (retryDelays(p).reduce((a, b) => a + b, 0) > MAX_POLICY_SECONDS) return `${path}: Total policy retry time cannot be greater than ${MAX_POLICY_SECONDS} seconds`
+  return undefined
+}
+
+const PART_PROBLEM: Readonly<Record<Part, (value: unknown, path: string) => string | undefined>> = {
+  retry: (value, path) => isObject(value) ? retryProblem(value, path) : `${path} must be an object`,
+  throttle: (value, path) => {
+    const rate = isObject(value) ? value.maxReceivesPerSecond : undefined
+    if (!isObject(value) || (rate !== undefined && (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 1))) {
+      return `${path}.maxReceivesPerSecond must be an integer greater than or equal to 1`
+    }
+    return fieldsProblem(value, path, ['maxReceivesPerSecond'])
+  },
+  request: (value, path) => {
+    if (!isObject(value)) return `${path} must be an object`
+    const type = value.headerContentType
+    // AWS documents text/plain, application/json and application/xml, and takes other
+    // media types too (LocalStack's recording of AWS delivers text/csv as set).
+    if (type !== undefined && (typeof type !== 'string' || !MEDIA_TYPE.test(type))) {
+      return `${path}.headerContentType must be a media type, such as text/plain, application/json or application/xml, optionally with parameters (text/plain; charset=UTF-8)`
+    }
+    return fieldsProblem(value, path, ['headerContentType'])
+  },
+  boolean: (value, path) => typeof value === 'boolean' ? undefined : `${path} must be true or false`
+}
+
+function partsProblem (policy: Json, shape: Readonly<Record<string, Part>>, prefix: string): string | undefined {
+  for (const [key, value] of Object.entries(policy)) {
+    const part = shape[key]
+    if (part === undefined) return unknownField(prefix, key, Object.keys(shape))
+    // A part set to null is no part, as AWS shows one it has none of.
+    const problem = value === null ? undefined : PART_PROBLEM[part](value, `${prefix}${key}`)
+    if (problem !== undefined) return problem
+  }
+  return undefined
+}
+
+/**
+ * What is wrong with a DeliveryPolicy (parsed from its JSON) of a topic
+ * (`{"http": {...}}`) or a subscription, in AWS's terms, or undefined.
+ */
+export function deliveryPolicyProblem (policy: unknown, level: 'topic' | 'subscription'): string | undefined {
+  if (!isObject(policy)) return 'must be a JSON object'
+  if (level === 'subscription') return partsProblem(policy, SUBSCRIPTION_SHAPE, '')
+  // Only HTTP/S delivery policies can be changed (AWS's other protocols keep their own).
+  const key = Object.keys(policy).find((k) => k !== 'http')
+  if (key !== undefined) return unknownField('', key, ['http'])
+  if (policy.http === null || policy.http === undefined) return undefined
+  return isObject(policy.http) ? partsProblem(policy.http, TOPIC_HTTP_SHAPE, 'http.') : 'http must be an object'
+}
+
+function parse (text: string | undefined): Json | undefined {
+  if (text === undefined || text === '') return undefined
   try {
     const v: unknown = JSON.parse(text)
-    return typeof v === 'object' && v !== null ? v as Record<string, unknown> : undefined
+    return isObject(v) ? v : undefined
   } catch {
     return undefined
   }
 }
 
+const objectAt = (holder: Json | undefined, key: string): Json | undefined => isObject(holder?.[key]) ? holder[key] as Json : undefined
+
+/** A retry policy's fields over AWS's defaults (in AWS's order), its backoff function lower-cased. */
+function retryPolicyOf (given: Json | undefined): RetryPolicy {
+  const out: Record<string, unknown> = { ...DEFAULT }
+  for (const key of Object.keys(DEFAULT)) if (given?.[key] !== undefined) out[key] = given[key]
+  out.backoffFunction = String(out.backoffFunction).toLowerCase()
+  return out as unknown as RetryPolicy
+}
+
+/** The policy in force for an HTTP/S subscription, shaped as AWS's EffectiveDeliveryPolicy of a subscription. */
+export interface EffectivePolicy {
+  readonly healthyRetryPolicy: RetryPolicy
+  readonly sicklyRetryPolicy: Json | null
+  readonly throttlePolicy: { readonly maxReceivesPerSecond?: number } | null
+  readonly requestPolicy: { readonly headerContentType: string }
+  readonly guaranteed: boolean
+}
+
+export function effectivePolicy (topicPolicy: string | undefined, subscriptionPolicy: string | undefined): EffectivePolicy {
+  const http = objectAt(parse(topicPolicy), 'http')
+  const sub = http?.disableSubscriptionOverrides === true ? undefined : parse(subscriptionPolicy)
+  // Each part whole: a subscription's retry policy replaces the topic's, its fields left
+  // out taking AWS's defaults, as AWS shows it.
+  const part = (own: string, topicDefault: string): Json | undefined => objectAt(sub, own) ?? objectAt(http, topicDefault)
+  const contentType = [objectAt(sub, 'requestPolicy'), objectAt(http, 'defaultRequestPolicy')].map((r) => r?.headerContentType).find((t) => typeof t === 'string')
+  return {
+    healthyRetryPolicy: retryPolicyOf(part('healthyRetryPolicy', 'defaultHealthyRetryPolicy')),
+    sicklyRetryPolicy: part('sicklyRetryPolicy', 'defaultSicklyRetryPolicy') ?? null,
+    throttlePolicy: part('throttlePolicy', 'defaultThrottlePolicy') ?? null,
+    requestPolicy: { headerContentType: (contentType as string | undefined) ?? DEFAULT_CONTENT_TYPE },
+    guaranteed: sub?.guaranteed === true
+  }
+}
+
+/** A topic's EffectiveDeliveryPolicy: its `http` policy over AWS's default, the retry policy filled in. */
+export function effectiveTopicPolicy (topicPolicy: string | undefined): string {
+  const http = objectAt(parse(topicPolicy), 'http')
+  const sickly = objectAt(http, 'defaultSicklyRetryPolicy')
+  const throttle = objectAt(http, 'defaultThrottlePolicy')
+  return JSON.stringify({
+    http: {
+      defaultHealthyRetryPolicy: retryPolicyOf(objectAt(http, 'defaultHealthyRetryPolicy')),
+      ...(sickly === undefined ? {} : { defaultSicklyRetryPolicy: sickly }),
+      disableSubscriptionOverrides: http?.disableSubscriptionOverrides === true,
+      ...(throttle === undefined ? {} : { defaultThrottlePolicy: throttle }),
+      defaultRequestPolicy: { headerContentType: effectivePolicy(topicPolicy, undefined).requestPolicy.headerContentType }
+    }
+  })
+}
+
 export function effectiveRetryPolicy (topicPolicy: string | undefined, subscriptionPolicy: string | undefined): RetryPolicy {
-  const topic = parse(topicPolicy)?.http as Record<string, unknown> | undefined
-  const fromTopic = topic?.defaultHealthyRetryPolicy as Partial<RetryPolicy> | undefined
-  const fromSub = topic?.disableSubscriptionOverrides === true ? undefined : parse(subscriptionPolicy)?.healthyRetryPolicy as Partial<RetryPolicy> | undefined
-  return { ...DEFAULT, ...fromTopic, ...fromSub }
+  return effectivePolicy(topicPolicy, subscriptionPolicy).healthyRetryPolicy
+}
+
+/** The Content-Type of an HTTP/S Notification (a SubscriptionConfirmation's is always text/plain, as AWS's). */
+export function effectiveContentType (topicPolicy: string | undefined, subscriptionPolicy: string | undefined): string {
+  return effectivePolicy(topicPolicy, subscriptionPolicy).requestPolicy.headerContentType
 }
 
 /** The wait (seconds) before each retry, in order. */
@@ -56,28 +215,8 @@ export function retryDelays (p: RetryPolicy): number[] {
   return delays.slice(0, p.numRetries)
 }
 
-interface ThrottlePolicy { readonly maxReceivesPerSecond?: unknown }
-
 /** The POSTs per second an HTTP/S subscription may receive, or undefined for no limit. */
 export function effectiveThrottle (topicPolicy: string | undefined, subscriptionPolicy: string | undefined): number | undefined {
-  const topic = parse(topicPolicy)?.http as Record<string, unknown> | undefined
-  const fromSub = topic?.disableSubscriptionOverrides === true ? undefined : (parse(subscriptionPolicy)?.throttlePolicy as ThrottlePolicy | undefined)?.maxReceivesPerSecond
-  const rate = fromSub ?? (topic?.defaultThrottlePolicy as ThrottlePolicy | undefined)?.maxReceivesPerSecond
+  const rate = effectivePolicy(topicPolicy, subscriptionPolicy).throttlePolicy?.maxReceivesPerSecond
   return typeof rate === 'number' && Number.isInteger(rate) && rate >= 1 ? rate : undefined
-}
-
-/**
- * What is wrong with a DeliveryPolicy's throttle (the topic's `http.defaultThrottlePolicy`
- * or a subscription's `throttlePolicy`), in AWS's terms, or undefined.
- */
-export function throttleProblem (policy: Record<string, unknown>, level: 'topic' | 'subscription'): string | undefined {
-  const holder = level === 'topic' ? policy.http as Record<string, unknown> | undefined : policy
-  const name = level === 'topic' ? 'defaultThrottlePolicy' : 'throttlePolicy'
-  const throttle = holder?.[name]
-  if (throttle === undefined) return undefined
-  const rate = (throttle as ThrottlePolicy | null)?.maxReceivesPerSecond
-  if (typeof throttle !== 'object' || throttle === null || (rate !== undefined && (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 1))) {
-    return `${name}.maxReceivesPerSecond must be an integer greater than or equal to 1`
-  }
-  return undefined
 }

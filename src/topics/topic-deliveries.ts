@@ -22,7 +22,7 @@ import { DeliveryPages, type Page } from './delivery-pages.js'
 import { confirmation, isSignedAhead, lambdaEvent, messageFor, notification, signNotificationAhead, sqsAttributes, type EnvelopeContext } from './envelope.js'
 import { FilterIndex } from './filter-index.js'
 import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './filter-policy.js'
-import { effectiveRetryPolicy, effectiveThrottle, retryDelays } from './delivery-policy.js'
+import { effectiveContentType, effectiveRetryPolicy, effectiveThrottle, retryDelays } from './delivery-policy.js'
 import { MANAGED_RETRIES } from './managed-retries.js'
 import { listedSchedule } from './retry-schedule.js'
 import { post, sleep, Throttle, type Attempt } from './http-post.js'
@@ -480,7 +480,7 @@ class Pump {
       return post(url, JSON.stringify(lambdaEvent(envelope!, arn)), { 'content-type': 'application/json' }, this.abort.signal)
     }
     const headers: Record<string, string> = {
-      'content-type': 'text/plain; charset=UTF-8',
+      'content-type': effectiveContentType(this.topic.attributes.DeliveryPolicy, sub.attributes.DeliveryPolicy),
       'x-amz-sns-message-type': 'Notification',
       'x-amz-sns-message-id': message.id,
       'x-amz-sns-topic-arn': this.topic.arn,

@@ -5,11 +5,10 @@
  */
 import { ServiceError } from '../../errors.js'
 import { parseQueueArn } from '../../queues/queue-model.js'
-import { throttleProblem } from '../../topics/delivery-policy.js'
+import { deliveryPolicyProblem, effectivePolicy } from '../../topics/delivery-policy.js'
 import { compileFilterPolicy, type FilterScope } from '../../topics/filter-policy.js'
 import type { SubscriptionState } from '../../topics/topic-model.js'
 import type { Topic } from '../../topics/topic.js'
-import { effectiveDeliveryPolicy } from './topic-attributes.js'
 
 export const SETTABLE = ['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy'] as const
 
@@ -47,13 +46,15 @@ export function checkSubscriptionAttributes (next: Record<string, string>, proto
         replayWindow(value, prefix)
         break
       case 'DeliveryPolicy': {
+        // '' removes the policy.
+        if (value === '') break
         let policy: unknown
         try {
           policy = JSON.parse(value)
         } catch {
           throw bad(prefix, name, 'Invalid JSON')
         }
-        const problem = typeof policy === 'object' && policy !== null ? throttleProblem(policy as Record<string, unknown>, 'subscription') : undefined
+        const problem = deliveryPolicyProblem(policy, 'subscription')
         if (problem !== undefined) throw bad(prefix, name, problem)
         break
       }
@@ -118,7 +119,9 @@ export function renderSubscriptionAttributes (topic: Topic, sub: SubscriptionSta
     SubscriptionPrincipal: `arn:aws:iam::${sub.owner}:root`
   }
   if (sub.protocol === 'http' || sub.protocol === 'https') {
-    out.EffectiveDeliveryPolicy = effectiveDeliveryPolicy(topic.attributes.DeliveryPolicy)
+    // AWS shows the subscription's own shape (healthyRetryPolicy, throttlePolicy,
+    // requestPolicy...), each part as in force; SQS and other protocols show none.
+    out.EffectiveDeliveryPolicy = JSON.stringify(effectivePolicy(topic.attributes.DeliveryPolicy, sub.attributes.DeliveryPolicy))
   }
   for (const [name, value] of Object.entries(sub.attributes)) out[name] = value
   // AWS shows a scope only beside a filter policy (the scope set alone is kept, not shown).

@@ -5,8 +5,7 @@
  */
 import { ServiceError } from '../../errors.js'
 import type { Scope } from '../../scope.js'
-import { throttleProblem } from '../../topics/delivery-policy.js'
-import { DEFAULT_HTTP_DELIVERY_POLICY } from '../../topics/topic-model.js'
+import { deliveryPolicyProblem, effectiveTopicPolicy } from '../../topics/delivery-policy.js'
 import type { Topic } from '../../topics/topic.js'
 
 /** Kept under this name, returned by GetDataProtectionPolicy only (as AWS keeps it apart). */
@@ -39,7 +38,8 @@ export function checkTopicAttribute (name: string, value: string, fifo: boolean,
       jsonObject(name, value, prefix)
       return
     case 'DeliveryPolicy': {
-      const problem = throttleProblem(jsonObject(name, value, prefix), 'topic')
+      // '' removes the policy, as AWS takes it.
+      const problem = value === '' ? undefined : deliveryPolicyProblem(jsonObject(name, value, prefix), 'topic')
       if (problem !== undefined) throw bad(name, problem, prefix)
       return
     }
@@ -99,17 +99,6 @@ export function defaultPolicy (arn: string, scope: Scope): string {
   })
 }
 
-/** The delivery policy in force: the topic's, over AWS's default. */
-export function effectiveDeliveryPolicy (deliveryPolicy: string | undefined): string {
-  if (deliveryPolicy === undefined) return JSON.stringify(DEFAULT_HTTP_DELIVERY_POLICY)
-  try {
-    const own = JSON.parse(deliveryPolicy) as { http?: Record<string, unknown> }
-    return JSON.stringify({ http: { ...DEFAULT_HTTP_DELIVERY_POLICY.http, ...own.http } })
-  } catch {
-    return JSON.stringify(DEFAULT_HTTP_DELIVERY_POLICY)
-  }
-}
-
 /** Kept beside ArchivePolicy: when the archive began (ms), so BeginningArchiveTime can be shown. */
 const ARCHIVE_START = 'BeginningArchiveTime'
 
@@ -152,7 +141,7 @@ export function renderTopicAttributes (topic: Topic, now: number): Record<string
     Owner: topic.scope.accountId,
     SubscriptionsPending: String(counts.pending),
     TopicArn: topic.arn,
-    EffectiveDeliveryPolicy: effectiveDeliveryPolicy(stored.DeliveryPolicy),
+    EffectiveDeliveryPolicy: effectiveTopicPolicy(stored.DeliveryPolicy),
     SubscriptionsConfirmed: String(counts.confirmed),
     DisplayName: stored.DisplayName ?? '',
     SubscriptionsDeleted: String(counts.deleted)
