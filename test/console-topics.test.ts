@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TopicDetail, TopicSummary } from '../src/console/topic-summary.js'
 import { browserMissing, openBrowser, type TestBrowser } from './helpers/browser.js'
+import { confirmedHttpSubscription, subscriber } from './helpers/http-subscriber.js'
 import { drain, makeQueue, startTopicServer, topicName, type TopicTestServer } from './helpers/topics.js'
 
 let s: TopicTestServer
@@ -56,21 +57,26 @@ describe('the console feed\'s topics', () => {
     // Retries 5 s apart: long enough to see the first one waiting.
     const policy = { http: { defaultHealthyRetryPolicy: { numRetries: 2, minDelayTarget: 5, maxDelayTarget: 5 } } }
     const { topicArn } = await s.topics.createTopic({ name, attributes: { DeliveryPolicy: JSON.stringify(policy) } })
-    // No --lambda-endpoint names this function: every attempt fails.
-    const { subscriptionArn } = await s.topics.subscribe({ topicArn, protocol: 'lambda', endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:nowhere' })
-    await s.topics.subscribe({ topicArn, protocol: 'email-json', endpoint: 'someone@example.com' })
-    await s.topics.publish({ topicArn, message: 'will not arrive' })
-    const feed = await feedUntil(`topic=${name}`, (f) => f.topic?.subscriptions.some((sub) => sub.delivery?.retrying !== undefined) === true)
-    expect(feed.topics.find((t) => t.name === name)).toEqual({ name, arn: topicArn, fifo: false, confirmed: 1, pending: 1, deleted: 0, published: 1 })
-    const [lambda, email] = feed.topic!.subscriptions
-    expect(lambda).toMatchObject({ arn: subscriptionArn, protocol: 'lambda', status: 'confirmed' })
-    expect(lambda!.delivery).toMatchObject({ behind: 1, delivered: 0, failed: 0, failedAttempts: 1, retrying: { attempt: 1, of: 3 }, lastFailure: { code: 'FunctionNotFound' } })
-    expect(email).toMatchObject({ protocol: 'email-json', status: 'PendingConfirmation', endpoint: 'someone@example.com' })
-    expect(email!.delivery).toBeUndefined()
-    // The email's confirmation request is the topic's one outbox entry.
-    expect(feed.topic!.outbox).toHaveLength(1)
-    expect(feed.topic!.outboxTotal).toBe(1)
-    expect(feed.topic!.attributes.TopicArn).toBe(topicArn)
+    // An endpoint that answers every notification 503.
+    const hook = await subscriber(() => 503)
+    try {
+      const subscriptionArn = await confirmedHttpSubscription(s.topics, topicArn, hook)
+      await s.topics.subscribe({ topicArn, protocol: 'email-json', endpoint: 'someone@example.com' })
+      await s.topics.publish({ topicArn, message: 'will not arrive' })
+      const feed = await feedUntil(`topic=${name}`, (f) => f.topic?.subscriptions.some((sub) => sub.delivery?.retrying !== undefined) === true)
+      expect(feed.topics.find((t) => t.name === name)).toEqual({ name, arn: topicArn, fifo: false, confirmed: 1, pending: 1, deleted: 0, published: 1 })
+      const [http, email] = feed.topic!.subscriptions
+      expect(http).toMatchObject({ arn: subscriptionArn, protocol: 'http', status: 'confirmed' })
+      expect(http!.delivery).toMatchObject({ behind: 1, delivered: 0, failed: 0, failedAttempts: 1, retrying: { attempt: 1, of: 3 }, lastFailure: { code: 'HTTP 503' } })
+      expect(email).toMatchObject({ protocol: 'email-json', status: 'PendingConfirmation', endpoint: 'someone@example.com' })
+      expect(email!.delivery).toBeUndefined()
+      // The email's confirmation request is the topic's one outbox entry.
+      expect(feed.topic!.outbox).toHaveLength(1)
+      expect(feed.topic!.outboxTotal).toBe(1)
+      expect(feed.topic!.attributes.TopicArn).toBe(topicArn)
+    } finally {
+      await hook.close()
+    }
     // A page that follows no topic gets the list only.
     const plain = await feedUntil('', () => true)
     expect(plain.topic).toBeUndefined()
