@@ -5,6 +5,7 @@
  */
 import { ServiceError } from '../errors.js'
 import type { Scope } from '../scope.js'
+import type { WriteBatch } from '../storage/store.js'
 import type { AccountResources } from './account-resources.js'
 import type { Outbox } from './outbox.js'
 import { parseSubscriptionArn, parseTopicArn, topicArn, type SubscriptionState } from './topic-model.js'
@@ -78,8 +79,8 @@ export class ScopedTopics {
     return this.registry.delete(topic)
   }
 
-  retain (topic: Topic): Promise<void> {
-    return this.registry.retain(topic)
+  stageRetention (topic: Topic, batch: WriteBatch): void {
+    this.registry.stageRetention(topic, batch)
   }
 
   get outbox (): Outbox {

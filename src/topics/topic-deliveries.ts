@@ -51,13 +51,16 @@ function queueFailure (queue: Queue | undefined, endpoint: string, message: Publ
 /**
  * Why SQS would refuse the message SNS sends it, as SendMessage would: more than 10 message
  * attributes (a raw delivery of a publish with more; AWS discards it as a client error), or
- * more bytes than the queue's MaximumMessageSize (an envelope adds about 1 KB to the message).
+ * more bytes than the queue's MaximumMessageSize (the envelope's fields add about 1 KB, and JSON
+ * escaping of the message more).
  */
 function sendRefusal (spec: SendSpec, queue: Queue): DeliveryFailure | undefined {
   if (spec.attributes.length > MAX_SQS_ATTRIBUTES) return { code: 'InvalidParameterValue', reason: `Number of message attributes [${spec.attributes.length}] exceeds the allowed maximum [${MAX_SQS_ATTRIBUTES}].` }
+  const max = queue.doc.settings.maximumMessageSize
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most messages fit without counting.
+  if (spec.attributes.length === 0 && spec.body.length * 3 <= max) return undefined
   let bytes = Buffer.byteLength(spec.body, 'utf8')
   for (const [name, v] of spec.attributes) bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(v.dataType, 'utf8') + (v.binaryValue?.length ?? Buffer.byteLength(v.stringValue ?? '', 'utf8'))
-  const max = queue.doc.settings.maximumMessageSize
   if (bytes > max) return { code: 'InvalidParameterValue', reason: `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.` }
   return undefined
 }

@@ -9,7 +9,7 @@ import type { Logger } from 'pino'
 import type { ServerConfig } from '../config.js'
 import type { QueueRegistry } from '../queues/queue-registry.js'
 import { scopeOf, type Scope } from '../scope.js'
-import type { Store } from '../storage/store.js'
+import type { Store, WriteBatch } from '../storage/store.js'
 import { topicLogStreamName, topicStreamName } from '../streams/internal-streams.js'
 import type { RecordWriter } from '../streams/record-writer.js'
 import type { StreamRegistry } from '../streams/stream-registry.js'
@@ -141,10 +141,9 @@ export class TopicRegistry {
   }
 
   /** A changed ArchivePolicy changes how long the topic's stream keeps messages. */
-  async retain (topic: Topic): Promise<void> {
-    const staged = this.writer.stage()
-    this.streams.stageInternalRetention(topic.messages, topicRetentionSeconds(topic.attributes.ArchivePolicy), staged.batch)
-    await staged.commit()
+  /** Stages the retention of the topic's message stream its ArchivePolicy (as now applied) asks for. */
+  stageRetention (topic: Topic, batch: WriteBatch): void {
+    this.streams.stageInternalRetention(topic.messages, topicRetentionSeconds(topic.attributes.ArchivePolicy), batch)
   }
 
   async delete (topic: Topic): Promise<void> {

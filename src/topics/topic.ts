@@ -183,12 +183,14 @@ export class Topic {
   }
 
   /** Applies, stages and commits control-plane events; resolves once they are durable. */
-  async record (events: readonly TopicEvent[]): Promise<void> {
+  /** `alongside` stages what must commit with the events (it sees their state applied). */
+  async record (events: readonly TopicEvent[], alongside?: (staged: StagedRecords) => void): Promise<void> {
     this.assertOpen()
     const staged = this.deps.writer.stage()
     // Logged before the change, in its batch: a replay rebuilds the cursors the change met.
     this.stageQuietCursors(staged)
     for (const event of events) this.stageEvent(staged, event)
+    alongside?.(staged)
     await staged.commit()
     this.noteChanges(events.length)
   }
@@ -197,10 +199,10 @@ export class Topic {
     await this.setAttributes([[name, value]])
   }
 
-  /** Several attribute changes in one commit (undefined removes one). */
-  async setAttributes (changes: ReadonlyArray<readonly [string, string | undefined]>): Promise<void> {
+  /** Several attribute changes in one commit (undefined removes one), with what `alongside` stages. */
+  async setAttributes (changes: ReadonlyArray<readonly [string, string | undefined]>, alongside?: (staged: StagedRecords) => void): Promise<void> {
     const at = this.deps.config.clock()
-    await this.record(changes.map(([name, value]) => ({ e: 'attribute', at, name, value })))
+    await this.record(changes.map(([name, value]) => ({ e: 'attribute', at, name, value })), alongside)
     this.pumps.refresh()
   }
 

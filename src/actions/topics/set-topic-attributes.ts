@@ -17,8 +17,8 @@ export const setTopicAttributes = defineAction({
     const value = input.attribute_value ?? ''
     checkTopicAttribute(input.attribute_name, value, topic.fifo, false, 'Invalid parameter: ')
     if (input.attribute_name === 'ArchivePolicy') {
-      await topic.setAttributes(archivePolicyChanges(topic.attributes, value, ctx.config.clock()))
-      await ctx.topics.retain(topic)
+      // The policy and the stream's retention commit together: a crash leaves both or neither.
+      await topic.setAttributes(archivePolicyChanges(topic.attributes, value, ctx.config.clock()), (staged) => ctx.topics.stageRetention(topic, staged.batch))
       return {}
     }
     // An empty value removes an optional attribute (AWS resets it to its default).

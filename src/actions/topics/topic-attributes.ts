@@ -126,10 +126,11 @@ export function archivePolicyChanges (current: Readonly<Record<string, string>>,
  * BeginningArchiveTime: the earliest point a replay can start from. The archive's start,
  * until the retention period has passed since; then that period back from now.
  */
-function beginningArchiveTime (stored: Readonly<Record<string, string>>, now: number): string | undefined {
+function beginningArchiveTime (stored: Readonly<Record<string, string>>, createdAt: number, now: number): string | undefined {
   const days = archiveDays(stored.ArchivePolicy)
   if (days === undefined) return undefined
-  const started = Number(stored[ARCHIVE_START] ?? now)
+  // An archive set before its start was kept counts from the topic's creation.
+  const started = stored[ARCHIVE_START] === undefined ? createdAt : Number(stored[ARCHIVE_START])
   return new Date(Math.max(started, now - days * 86_400_000)).toISOString()
 }
 
@@ -154,7 +155,7 @@ export function renderTopicAttributes (topic: Topic, now: number): Record<string
     if (name === DATA_PROTECTION_POLICY || name === 'FifoTopic' || name === ARCHIVE_START || name in out) continue
     out[name] = value
   }
-  const beginning = beginningArchiveTime(stored, now)
+  const beginning = beginningArchiveTime(stored, topic.doc.createdAt, now)
   if (beginning !== undefined) out.BeginningArchiveTime = beginning
   return out
 }
