@@ -161,14 +161,19 @@ export function effectivePolicy (topicPolicy: string | undefined, subscriptionPo
   // Each part whole: a subscription's retry policy replaces the topic's, its fields left
   // out taking AWS's defaults, as AWS shows it.
   const part = (own: string, topicDefault: string): Json | undefined => objectAt(sub, own) ?? objectAt(http, topicDefault)
-  const contentType = [objectAt(sub, 'requestPolicy'), objectAt(http, 'defaultRequestPolicy')].map((r) => r?.headerContentType).find((t) => typeof t === 'string')
   return {
     healthyRetryPolicy: retryPolicyOf(part('healthyRetryPolicy', 'defaultHealthyRetryPolicy')),
     sicklyRetryPolicy: part('sicklyRetryPolicy', 'defaultSicklyRetryPolicy') ?? null,
     throttlePolicy: part('throttlePolicy', 'defaultThrottlePolicy') ?? null,
-    requestPolicy: { headerContentType: (contentType as string | undefined) ?? DEFAULT_CONTENT_TYPE },
+    requestPolicy: { headerContentType: contentTypeOf(objectAt(sub, 'requestPolicy'), objectAt(http, 'defaultRequestPolicy')) },
     guaranteed: sub?.guaranteed === true
   }
+}
+
+/** The first request policy's `headerContentType` that is set, or AWS's default. */
+function contentTypeOf (...requestPolicies: Array<Json | undefined>): string {
+  for (const r of requestPolicies) if (typeof r?.headerContentType === 'string') return r.headerContentType
+  return DEFAULT_CONTENT_TYPE
 }
 
 /** A topic's EffectiveDeliveryPolicy: its `http` policy over AWS's default, the retry policy filled in. */
@@ -182,18 +187,9 @@ export function effectiveTopicPolicy (topicPolicy: string | undefined): string {
       ...(sickly === undefined ? {} : { defaultSicklyRetryPolicy: sickly }),
       disableSubscriptionOverrides: http?.disableSubscriptionOverrides === true,
       ...(throttle === undefined ? {} : { defaultThrottlePolicy: throttle }),
-      defaultRequestPolicy: { headerContentType: effectivePolicy(topicPolicy, undefined).requestPolicy.headerContentType }
+      defaultRequestPolicy: { headerContentType: contentTypeOf(objectAt(http, 'defaultRequestPolicy')) }
     }
   })
-}
-
-export function effectiveRetryPolicy (topicPolicy: string | undefined, subscriptionPolicy: string | undefined): RetryPolicy {
-  return effectivePolicy(topicPolicy, subscriptionPolicy).healthyRetryPolicy
-}
-
-/** The Content-Type of an HTTP/S Notification (a SubscriptionConfirmation's is always text/plain, as AWS's). */
-export function effectiveContentType (topicPolicy: string | undefined, subscriptionPolicy: string | undefined): string {
-  return effectivePolicy(topicPolicy, subscriptionPolicy).requestPolicy.headerContentType
 }
 
 /** The wait (seconds) before each retry, in order. */
@@ -215,8 +211,8 @@ export function retryDelays (p: RetryPolicy): number[] {
   return delays.slice(0, p.numRetries)
 }
 
-/** The POSTs per second an HTTP/S subscription may receive, or undefined for no limit. */
-export function effectiveThrottle (topicPolicy: string | undefined, subscriptionPolicy: string | undefined): number | undefined {
-  const rate = effectivePolicy(topicPolicy, subscriptionPolicy).throttlePolicy?.maxReceivesPerSecond
+/** The POSTs per second an HTTP/S subscription may receive under `policy`, or undefined for no limit. */
+export function throttleRate (policy: EffectivePolicy): number | undefined {
+  const rate = policy.throttlePolicy?.maxReceivesPerSecond
   return typeof rate === 'number' && Number.isInteger(rate) && rate >= 1 ? rate : undefined
 }

@@ -22,7 +22,7 @@ import { DeliveryPages, type Page } from './delivery-pages.js'
 import { confirmation, isSignedAhead, lambdaEvent, messageFor, notification, signNotificationAhead, sqsAttributes, type EnvelopeContext } from './envelope.js'
 import { FilterIndex } from './filter-index.js'
 import { compileFilterPolicy, type CompiledFilter, type FilterScope } from './filter-policy.js'
-import { effectiveContentType, effectiveRetryPolicy, effectiveThrottle, retryDelays } from './delivery-policy.js'
+import { effectivePolicy, retryDelays, throttleRate, type EffectivePolicy } from './delivery-policy.js'
 import { MANAGED_RETRIES } from './managed-retries.js'
 import { listedSchedule } from './retry-schedule.js'
 import { post, sleep, Throttle, type Attempt } from './http-post.js'
@@ -114,6 +114,8 @@ class Pump {
   private filter: CompiledFilter | undefined
   /** The policy and scope `filter` was compiled from. */
   private compiled: string | undefined
+  /** An HTTP/S subscription's delivery policy in force (read in configure). */
+  private policy: EffectivePolicy | undefined
   private throttle: Throttle | undefined
   private readonly abort = new AbortController()
   readonly meters: SubscriptionMeters
@@ -124,11 +126,13 @@ class Pump {
   }
 
   /**
-   * Compiles the subscription's filter and reads its throttle once per change of its (or its
-   * topic's) attributes; every Subscribe refreshes every pump, so an unchanged filter is kept.
+   * Compiles the subscription's filter and reads its delivery policy once per change of its
+   * (or its topic's) attributes; every Subscribe refreshes every pump, so an unchanged filter
+   * is kept.
    */
   configure (): void {
-    const rate = this.sub.protocol === 'http' || this.sub.protocol === 'https' ? effectiveThrottle(this.topic.attributes.DeliveryPolicy, this.sub.attributes.DeliveryPolicy) : undefined
+    this.policy = this.sub.protocol === 'http' || this.sub.protocol === 'https' ? effectivePolicy(this.topic.attributes.DeliveryPolicy, this.sub.attributes.DeliveryPolicy) : undefined
+    const rate = this.policy === undefined ? undefined : throttleRate(this.policy)
     if (rate !== this.throttle?.perSecond) this.throttle = rate === undefined ? undefined : new Throttle(rate)
     const text = this.sub.attributes.FilterPolicy
     const scope = (this.sub.attributes.FilterPolicyScope ?? 'MessageAttributes') as FilterScope
@@ -449,8 +453,9 @@ class Pump {
   }
 
   private async withRetries (message: PublishedMessage, envelope: Record<string, unknown> | undefined): Promise<{ code: string, message: string } | undefined> {
-    // Lambda is an endpoint AWS manages: its own long schedule, whatever the DeliveryPolicy says.
-    const schedule = this.sub.protocol === 'lambda' ? MANAGED_RETRIES : listedSchedule(retryDelays(effectiveRetryPolicy(this.topic.attributes.DeliveryPolicy, this.sub.attributes.DeliveryPolicy)))
+    // Only HTTP/S have a delivery policy. Lambda is an endpoint AWS manages: its own long
+    // schedule, whatever the DeliveryPolicy says.
+    const schedule = this.policy === undefined ? MANAGED_RETRIES : listedSchedule(retryDelays(this.policy.healthyRetryPolicy))
     let last: Attempt = { ok: false, code: 'NotAttempted', message: '' }
     try {
       for (let attempt = 0; attempt <= schedule.retries; attempt++) {
@@ -483,7 +488,7 @@ class Pump {
       return post(url, JSON.stringify(lambdaEvent(envelope!, arn)), { 'content-type': 'application/json' }, this.abort.signal)
     }
     const headers: Record<string, string> = {
-      'content-type': effectiveContentType(this.topic.attributes.DeliveryPolicy, sub.attributes.DeliveryPolicy),
+      'content-type': this.policy!.requestPolicy.headerContentType,
       'x-amz-sns-message-type': 'Notification',
       'x-amz-sns-message-id': message.id,
       'x-amz-sns-topic-arn': this.topic.arn,

@@ -112,6 +112,17 @@ export const DEFAULT_HTTP_DELIVERY_POLICY = {
   }
 }
 
+/** The days an ArchivePolicy keeps messages, or undefined when it keeps no archive (`{}`, '', none). */
+export function archiveDays (archivePolicy: string | undefined): number | undefined {
+  if (archivePolicy === undefined || archivePolicy === '') return undefined
+  try {
+    const days = Number((JSON.parse(archivePolicy) as { MessageRetentionPeriod?: unknown }).MessageRetentionPeriod)
+    return Number.isInteger(days) && days > 0 ? days : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** How long a FIFO topic remembers a deduplication id. */
 export const DEDUP_WINDOW_MS = 5 * 60_000
 

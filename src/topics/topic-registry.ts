@@ -17,7 +17,7 @@ import { AccountResourceStore } from './account-resources.js'
 import { MessageSigner } from './message-signer.js'
 import { Outbox } from './outbox.js'
 import { loadTopic } from './topic-loader.js'
-import { parseTopicArn, type TopicDoc } from './topic-model.js'
+import { archiveDays, parseTopicArn, type TopicDoc } from './topic-model.js'
 import { ScopedTopics } from './scoped-topics.js'
 import { Topic, type TopicDeps } from './topic.js'
 
@@ -33,13 +33,8 @@ function documentKey (scope: Scope, name: string): string {
 
 /** The retention of a topic's message stream: its ArchivePolicy's days, or a day. */
 export function topicRetentionSeconds (archivePolicy: string | undefined): number {
-  if (archivePolicy === undefined) return DEFAULT_TOPIC_RETENTION_SECONDS
-  try {
-    const days = Number((JSON.parse(archivePolicy) as { MessageRetentionPeriod?: unknown }).MessageRetentionPeriod)
-    return Number.isFinite(days) && days > 0 ? Math.max(DEFAULT_TOPIC_RETENTION_SECONDS, days * 86_400) : DEFAULT_TOPIC_RETENTION_SECONDS
-  } catch {
-    return DEFAULT_TOPIC_RETENTION_SECONDS
-  }
+  const days = archiveDays(archivePolicy)
+  return days === undefined ? DEFAULT_TOPIC_RETENTION_SECONDS : Math.max(DEFAULT_TOPIC_RETENTION_SECONDS, days * 86_400)
 }
 
 export class TopicRegistry {

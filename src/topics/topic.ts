@@ -182,8 +182,10 @@ export class Topic {
     if (c.length > 0) this.stageEvent(staged, { e: 'cursor', at: this.deps.config.clock(), c })
   }
 
-  /** Applies, stages and commits control-plane events; resolves once they are durable. */
-  /** `alongside` stages what must commit with the events (it sees their state applied). */
+  /**
+   * Applies, stages and commits control-plane events; resolves once they are durable.
+   * `alongside` stages what must commit with them (it sees their state applied).
+   */
   async record (events: readonly TopicEvent[], alongside?: (staged: StagedRecords) => void): Promise<void> {
     this.assertOpen()
     const staged = this.deps.writer.stage()

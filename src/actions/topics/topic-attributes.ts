@@ -6,6 +6,7 @@
 import { ServiceError } from '../../errors.js'
 import type { Scope } from '../../scope.js'
 import { deliveryPolicyProblem, effectiveTopicPolicy } from '../../topics/delivery-policy.js'
+import { archiveDays } from '../../topics/topic-model.js'
 import type { Topic } from '../../topics/topic.js'
 
 /** Kept under this name, returned by GetDataProtectionPolicy only (as AWS keeps it apart). */
@@ -101,17 +102,6 @@ export function defaultPolicy (arn: string, scope: Scope): string {
 
 /** Kept beside ArchivePolicy: when the archive began (ms), so BeginningArchiveTime can be shown. */
 const ARCHIVE_START = 'BeginningArchiveTime'
-
-/** Whether an ArchivePolicy value keeps an archive; `{}` turns it off. */
-function archiveDays (value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined
-  try {
-    const days = Number((JSON.parse(value) as { MessageRetentionPeriod?: unknown }).MessageRetentionPeriod)
-    return Number.isInteger(days) && days > 0 ? days : undefined
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * What setting ArchivePolicy to `value` changes: the policy is kept, or removed by `{}` or
