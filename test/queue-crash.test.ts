@@ -22,62 +22,79 @@ afterEach(async () => {
 
 const VISIBILITY = 3600
 
+/**
+ * Kill-and-restart rounds of load before the final check. Two in `npm test`; more on
+ * demand (`SHARDLINE_QUEUE_CRASH_ROUNDS=50`): each round adds about 8-10 s here (a child
+ * server start, 2 s of load, the kill).
+ */
+const ROUNDS = Number(process.env.SHARDLINE_QUEUE_CRASH_ROUNDS ?? 2)
+const LOAD_MS = 2000
+
 describe('SIGKILL under queue load', () => {
-  it('loses no acknowledged send, resurrects no acknowledged delete, keeps receive counts and invisibility', async () => {
+  it(`loses no acknowledged send, resurrects no acknowledged delete, keeps receive counts and invisibility, over ${ROUNDS} kill -9 rounds`, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'shardline-queue-crash-'))
     dirs.push(dataDir)
-    const child = await startChildServer(['--data', dataDir, '--limits', 'off'])
-    const client = new QueueClient({ endpoint: child.endpoint, deadlineMs: 5000 })
-    const { queueUrl } = await client.createQueue({ queueName: 'crash', attributes: { VisibilityTimeout: String(VISIBILITY) } })
 
     const sent = new Map<string, string>()
     const deleted = new Set<string>()
     const deleting = new Set<string>()
     const kept = new Set<string>()
     const maxCount = new Map<string, number>()
-    const run = { stop: false }
-    const producers = Array.from({ length: 4 }, async (_, p) => {
-      for (let n = 0; !run.stop; n += 10) {
-        const entries = Array.from({ length: 10 }, (_, i) => ({ id: `e${i}`, messageBody: `p${p}-${n + i}` }))
-        try {
-          const r = await client.sendMessageBatch({ queueUrl, entries })
-          for (const s of r.successful) sent.set(`p${p}-${n + Number(s.id.slice(1))}`, s.messageId)
-        } catch {
-          return
-        }
-      }
-    })
-    const consumers = Array.from({ length: 4 }, async (_, c) => {
-      for (let round = 0; !run.stop; round++) {
-        try {
-          const { messages } = await client.receiveMessage({ queueUrl, maxNumberOfMessages: 10, attributeNames: ['ApproximateReceiveCount'] })
-          for (const [i, m] of messages.entries()) {
-            maxCount.set(m.body, Math.max(maxCount.get(m.body) ?? 0, Number(m.attributes.ApproximateReceiveCount)))
-            const choice = (round * 7 + i * 3 + c) % 5
-            if (choice < 3) {
-              deleting.add(m.body)
-              await client.deleteMessage({ queueUrl, receiptHandle: m.receiptHandle })
-              deleted.add(m.body)
-            } else if (choice === 3) {
-              kept.add(m.body)
-            } else {
-              await client.changeMessageVisibility({ queueUrl, receiptHandle: m.receiptHandle, visibilityTimeout: 0 })
-            }
+    // Seen by the load itself, in a later round: the loops swallow errors (a kill ends them), so these are checked after.
+    const violations: string[] = []
+    let queueUrl = ''
+    for (let round = 0; round < ROUNDS; round++) {
+      const child = await startChildServer(['--data', dataDir, '--limits', 'off'])
+      const client = new QueueClient({ endpoint: child.endpoint, deadlineMs: 5000 })
+      // Idempotent with the same attributes: the first round creates the queue, later ones find it.
+      queueUrl = (await client.createQueue({ queueName: 'crash', attributes: { VisibilityTimeout: String(VISIBILITY) } })).queueUrl
+      const run = { stop: false }
+      const producers = Array.from({ length: 4 }, async (_, p) => {
+        for (let n = 0; !run.stop; n += 10) {
+          const entries = Array.from({ length: 10 }, (_, i) => ({ id: `e${i}`, messageBody: `r${round}-p${p}-${n + i}` }))
+          try {
+            const r = await client.sendMessageBatch({ queueUrl, entries })
+            for (const s of r.successful) sent.set(`r${round}-p${p}-${n + Number(s.id.slice(1))}`, s.messageId)
+          } catch {
+            return
           }
-        } catch {
-          return
         }
-      }
-    })
-    await sleep(2000)
-    child.process.kill('SIGKILL')
-    expect(await child.exited).toBe('SIGKILL')
-    run.stop = true
-    await Promise.all([...producers, ...consumers])
-    client.close()
-    expect(sent.size).toBeGreaterThan(300)
-    expect(deleted.size).toBeGreaterThan(50)
-    expect(kept.size).toBeGreaterThan(10)
+      })
+      const consumers = Array.from({ length: 4 }, async (_, c) => {
+        for (let turn = 0; !run.stop; turn++) {
+          try {
+            const { messages } = await client.receiveMessage({ queueUrl, maxNumberOfMessages: 10, attributeNames: ['ApproximateReceiveCount'] })
+            for (const [i, m] of messages.entries()) {
+              if (deleted.has(m.body)) violations.push(`round ${round}: acknowledged delete of ${m.body} came back`)
+              else if (kept.has(m.body)) violations.push(`round ${round}: ${m.body} was in flight and came back early`)
+              maxCount.set(m.body, Math.max(maxCount.get(m.body) ?? 0, Number(m.attributes.ApproximateReceiveCount)))
+              const choice = (turn * 7 + i * 3 + c) % 5
+              if (choice < 3) {
+                deleting.add(m.body)
+                await client.deleteMessage({ queueUrl, receiptHandle: m.receiptHandle })
+                deleted.add(m.body)
+              } else if (choice === 3) {
+                kept.add(m.body)
+              } else {
+                await client.changeMessageVisibility({ queueUrl, receiptHandle: m.receiptHandle, visibilityTimeout: 0 })
+              }
+            }
+          } catch {
+            return
+          }
+        }
+      })
+      await sleep(LOAD_MS)
+      child.process.kill('SIGKILL')
+      expect(await child.exited).toBe('SIGKILL')
+      run.stop = true
+      await Promise.all([...producers, ...consumers])
+      client.close()
+    }
+    expect(violations).toEqual([])
+    expect(sent.size).toBeGreaterThan(300 * ROUNDS)
+    expect(deleted.size).toBeGreaterThan(50 * ROUNDS)
+    expect(kept.size).toBeGreaterThan(10 * ROUNDS)
 
     // The reopened server runs on a clock that can jump past the visibility deadlines.
     const clock = new ManualClock(Date.now())
@@ -115,5 +132,5 @@ describe('SIGKILL under queue load', () => {
     } finally {
       await t.close()
     }
-  }, 60_000)
+  }, 30_000 + ROUNDS * 15_000)
 })
