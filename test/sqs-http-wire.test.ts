@@ -236,6 +236,22 @@ describe('SQS Query', () => {
     expect(result.Attribute.map((a) => a.Name)).toEqual(['VisibilityTimeout', 'DelaySeconds'])
   })
 
+  it('takes AttributeName over MessageSystemAttributeName over Query, and their union over JSON, as AWS answers', async () => {
+    const QueueUrl = await createQueue()
+    expect((await query({ Action: 'SendMessage', QueueUrl, MessageBody: 'msg' })).status).toBe(200)
+    const namesOver = async (params: Record<string, string>): Promise<string[]> => {
+      const received = parsed(await query({ Action: 'ReceiveMessage', QueueUrl, VisibilityTimeout: '0', ...params })).ReceiveMessageResponse!.ReceiveMessageResult as { Message: Array<{ Attribute: Array<{ Name: string }> | { Name: string } }> }
+      return [received.Message[0]!.Attribute].flat().map((a) => a.Name).sort()
+    }
+    const all = ['ApproximateFirstReceiveTimestamp', 'ApproximateReceiveCount', 'SenderId', 'SentTimestamp']
+    expect(await namesOver({ 'MessageSystemAttributeName.1': 'All', 'AttributeName.1': 'SenderId' })).toEqual(['SenderId'])
+    expect(await namesOver({ 'MessageSystemAttributeName.1': 'All', 'AttributeName.1': 'All' })).toEqual(all)
+    expect(await namesOver({ 'MessageSystemAttributeName.1': 'SenderId', 'MessageSystemAttributeName.2': 'SentTimestamp' })).toEqual(['SenderId', 'SentTimestamp'])
+    const overJson = await json('ReceiveMessage', { QueueUrl, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'], AttributeNames: ['SenderId'] })
+    const [message] = overJson.json!.Messages as Array<{ Attributes: Record<string, string> }>
+    expect(Object.keys(message!.Attributes).sort()).toEqual(all)
+  })
+
   it('names a bad batch entry member by its Query parameter over Query, by its JSON member over JSON', async () => {
     const QueueUrl = await createQueue()
     const bad = await query({ Action: 'SendMessageBatch', QueueUrl, 'SendMessageBatchRequestEntry.1.Id': 'a', 'SendMessageBatchRequestEntry.1.MessageBody': 'x', 'SendMessageBatchRequestEntry.1.DelaySeconds': '1000' })

@@ -73,6 +73,7 @@ export async function handleQueryRequest (api: QueryApi, params: URLSearchParams
     const signer = await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
     const { xmlNamespace } = registered!.service
     const input = decodeQueryStruct(compiled.input, paramTree(params))
+    registered!.service.readQueryInput?.(actionName, input)
     const member = compiled.pathMember
     if (pathValue !== undefined && member !== undefined && input[member.key] === undefined) input[member.key] = pathValue
     const output = await invoke(compiled.action, requestContext(api.contexts, signer, request), input) as Record<string, unknown>

@@ -30,6 +30,8 @@ export interface QueryService {
   readonly path?: { readonly member: string, readonly value: (path: string, origin: string | undefined) => string | undefined }
   /** Its errors' Type, Code and Message in `<ErrorResponse>`. */
   readonly queryError: (error: ServiceError) => QueryErrorXml
+  /** Where the service reads a decoded Query input differently from the same input over JSON. */
+  readonly readQueryInput?: (action: string, input: Record<string, unknown>) => void
 }
 
 /** The catalogue's Query names of an error: `queryCode` (else the JSON name), whose fault, and the Query wording. */

@@ -49,7 +49,13 @@ export function sqsQueryService (actions: readonly AnyAction[]): QueryService {
     actions,
     namer: sqsName,
     path: { member: 'queue_url', value: queueUrlOfPath },
-    queryError: defaultQueryError
+    queryError: defaultQueryError,
+    readQueryInput: (action, input) => {
+      // AWS's Query endpoint takes a ReceiveMessage's AttributeName.N over its
+      // MessageSystemAttributeName.N when both are given (All with SenderId answers SenderId
+      // alone), where JSON answers the union; LocalStack's recordings from AWS show both.
+      if (action === 'ReceiveMessage' && input.attribute_names !== undefined) delete input.message_system_attribute_names
+    }
   }
 }
 
