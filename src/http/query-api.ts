@@ -71,9 +71,9 @@ export async function handleQueryRequest (api: QueryApi, params: URLSearchParams
     if (api.closing()) throw new ServiceError('SHUTTING_DOWN', 'The server is shutting down and takes no new requests; retry against it once it is back.')
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
     const signer = await checkSignature({ method: request.method, url: request.url, headers: request.headers, body }, api.keys)
-    const { xmlNamespace } = registered!.service
+    const { xmlNamespace, readQueryInput } = registered!.service
     const input = decodeQueryStruct(compiled.input, paramTree(params))
-    registered!.service.readQueryInput?.(actionName, input)
+    readQueryInput?.(actionName, input)
     const member = compiled.pathMember
     if (pathValue !== undefined && member !== undefined && input[member.key] === undefined) input[member.key] = pathValue
     const output = await invoke(compiled.action, requestContext(api.contexts, signer, request), input) as Record<string, unknown>
